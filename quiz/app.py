@@ -1,0 +1,48 @@
+"""Opening the learner's collection: schema upgrade when needed, bundled decks in sync."""
+
+from __future__ import annotations
+
+import hashlib
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DatabaseError
+
+from quiz import resources, storage
+from quiz.errors import QuizError
+
+BUNDLED_KEY = "bundled_decks_sha256"
+
+
+def open_collection(location: str, with_bundled: bool = True) -> Engine:
+    """The database at `location`, at the current schema, with the bundled decks imported."""
+    engine = storage.create(storage.database_url(location))
+    try:
+        if storage.schema_revision(engine) != storage.HEAD_REVISION:
+            from quiz import migrate  # Alembic is slow to import: only when there is work
+
+            migrate.upgrade(engine)
+        if with_bundled:
+            sync_bundled_decks(engine)
+    except DatabaseError as error:
+        raise QuizError(f"cannot use the database {location}: {error.orig}") from None
+    return engine
+
+
+def sync_bundled_decks(engine: Engine) -> bool:
+    """Import the decks that ship with quiz when they changed since the last sync."""
+    paths = resources.bundled_decks()
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    version = digest.hexdigest()
+    with engine.connect() as conn:
+        if storage.get_setting(conn, BUNDLED_KEY) == version:
+            return False
+    from quiz.decks import load_decks
+
+    specs = load_decks(paths)
+    with storage.writing(engine) as conn:
+        for spec in specs:
+            storage.sync_deck(conn, spec)
+        storage.set_setting(conn, BUNDLED_KEY, version)
+    return True

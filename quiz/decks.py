@@ -1,0 +1,440 @@
+"""Deck files: read YAML safely, validate every card, report every problem.
+
+The YAML is composed into nodes (libyaml when present) and validated node by
+node, so each problem points at a line and column. No Python object is ever
+constructed from a tag, and a node reached twice (an alias) is refused, which
+also stops alias bombs.
+"""
+
+from __future__ import annotations
+
+import difflib
+import gc
+import re
+from collections.abc import Iterable
+from contextlib import contextmanager
+from pathlib import Path
+
+import yaml
+
+from quiz.errors import DeckError, Problem
+from quiz.model import SETTING_NAMES, CardKind, CardSpec, DeckSpec, Text
+
+Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+DECK_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+CARD_ID = re.compile(r"[a-z0-9]+(?:[-_.][a-z0-9]+)*\Z")
+LANG_CODE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*\Z")
+DURATION = re.compile(r"([0-9]+)([smhd])\Z")
+CLOZE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.S)
+SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+TOP_KEYS = ("deck", "title", "lang", "description", "settings", "tools", "cards")
+CARD_KEYS = ("id", "type", "front", "back", "text", "note", "tags", "source")
+TEXT_FIELDS = ("front", "back", "text", "note")
+REQUIRED = {
+    CardKind.BASIC: ("front", "back"),
+    CardKind.REVERSED: ("front", "back"),
+    CardKind.COMMAND: ("front", "back"),
+    CardKind.CLOZE: ("text",),
+}
+YAML_TAG = "tag:yaml.org,2002:"
+SAFE_TAGS = {YAML_TAG + t for t in ("str", "int", "float", "bool", "null", "seq", "map")}
+NUMBER_TAGS = {YAML_TAG + t for t in ("int", "float")}
+
+
+def load_decks(paths: Iterable[str | Path]) -> list[DeckSpec]:
+    """Parse every file; raise one DeckError listing every problem in all of them."""
+    decks, problems = [], []
+    first_file = {}
+    for path in paths:
+        try:
+            deck = load_deck(path)
+        except DeckError as error:
+            problems.extend(error.problems)
+            continue
+        if deck.name in first_file:
+            problems.append(Problem(str(path), 1, 1, f'deck "{deck.name}" is also defined in {first_file[deck.name]}'))
+        first_file.setdefault(deck.name, str(path))
+        decks.append(deck)
+    if problems:
+        raise DeckError(problems)
+    return decks
+
+
+def load_deck(path: str | Path) -> DeckSpec:
+    reader = _Reader(str(path))
+    root = reader.compose(Path(path))
+    deck = reader.deck(root) if root is not None else None
+    if reader.problems or deck is None:
+        raise DeckError(sorted(reader.problems, key=lambda p: (p.line, p.column)))
+    return deck
+
+
+def parse_duration(text: str) -> int | None:
+    """'10m' -> 600 seconds; None if it is not a duration."""
+    match = DURATION.match(text)
+    return int(match[1]) * SECONDS[match[2]] if match else None
+
+
+def cloze_numbers(text: str) -> list[int]:
+    return sorted({int(m[1]) for m in CLOZE.finditer(text)})
+
+
+@contextmanager
+def _gc_paused():
+    # Parsing allocates many small objects the collector would scan in vain.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+class _Reader:
+    """Validates one file's nodes, collecting problems instead of stopping at the first."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self.problems: list[Problem] = []
+        self.seen: set[int] = set()
+        self.lang = "en"
+
+    def problem(self, node_or_mark, message: str) -> None:
+        mark = getattr(node_or_mark, "start_mark", node_or_mark)
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        self.problems.append(Problem(self.path, line, column, message))
+
+    # -- file and YAML ------------------------------------------------------
+
+    def compose(self, path: Path) -> yaml.Node | None:
+        try:
+            raw = path.read_bytes()
+        except OSError as error:
+            self.problems.append(Problem(self.path, 1, 1, f"cannot read: {error.strerror or error}"))
+            return None
+        try:
+            text = raw.decode("utf-8").removeprefix("\ufeff")
+        except UnicodeDecodeError as error:
+            line = raw.count(b"\n", 0, error.start) + 1
+            column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+            self.problems.append(Problem(self.path, line, column, "not UTF-8 text: save the file as UTF-8"))
+            return None
+        try:
+            with _gc_paused():
+                root = yaml.compose(text, Loader=Loader)
+        except yaml.MarkedYAMLError as error:
+            what = error.problem or "invalid YAML"
+            self.problem(error.problem_mark, f"YAML syntax error: {what}")
+            return None
+        except yaml.YAMLError as error:
+            self.problems.append(Problem(self.path, 1, 1, f"YAML error: {error}"))
+            return None
+        if root is None or (isinstance(root, yaml.ScalarNode) and root.value == ""):
+            self.problems.append(Problem(self.path, 1, 1, "empty file: a deck needs `deck:` and `cards:`"))
+            return None
+        return root
+
+    def visit(self, node: yaml.Node) -> bool:
+        """Refuse reused nodes and unsafe tags; True if the node may be read."""
+        if id(node) in self.seen:
+            self.problem(node, "YAML aliases are not allowed in decks (write the value out)")
+            return False
+        self.seen.add(id(node))
+        if node.tag not in SAFE_TAGS:
+            self.problem(node, f"tag {node.tag!r} is not allowed in decks")
+            return False
+        return True
+
+    def mapping(self, node: yaml.Node, what: str, allowed: tuple[str, ...]) -> dict[str, tuple]:
+        """Key name -> (key node, value node), reporting unknown and repeated keys."""
+        if not self.visit(node):
+            return {}
+        if not isinstance(node, yaml.MappingNode):
+            self.problem(node, f"{what} must be a mapping of keys to values")
+            return {}
+        entries: dict[str, tuple] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            if key is None or key not in allowed:
+                hint = difflib.get_close_matches(str(key), allowed, n=1)
+                suggestion = f' (did you mean "{hint[0]}"?)' if hint else ""
+                self.problem(key_node, f'{what}: unknown key "{key}"{suggestion}')
+            elif key in entries:
+                self.problem(key_node, f'{what}: "{key}" is given twice')
+            else:
+                entries[key] = (key_node, value_node)
+        return entries
+
+    def string(self, node: yaml.Node, what: str) -> str | None:
+        if not self.visit(node):
+            return None
+        if not isinstance(node, yaml.ScalarNode) or node.tag != YAML_TAG + "str":
+            kind = _describe(node)
+            self.problem(node, f"{what} must be text, not {kind}" + (" (put it in quotes)" if kind != "a list" and kind != "a mapping" else ""))
+            return None
+        return node.value
+
+    def text(self, node: yaml.Node, what: str) -> Text | None:
+        """A string, or a mapping of language codes to strings."""
+        if not isinstance(node, yaml.MappingNode):
+            value = self.string(node, what)
+            if value is not None and not value.strip():
+                self.problem(node, f"{what} must not be empty")
+            return value or None
+        by_lang = {}
+        for lang, (key_node, value_node) in self.mapping(node, what, _AnyKey()).items():
+            if not LANG_CODE.match(lang):
+                self.problem(key_node, f'{what}: "{lang}" is not a language code (like en, zh, pt-BR)')
+            value = self.string(value_node, f"{what}.{lang}")
+            if value is not None and not value.strip():
+                self.problem(value_node, f"{what}.{lang} must not be empty")
+            elif value is not None:
+                by_lang[lang] = value
+        if not node.value:
+            self.problem(node, f"{what} must not be empty")
+        return by_lang or None
+
+    # -- deck ------------------------------------------------------------
+
+    def deck(self, root: yaml.Node) -> DeckSpec | None:
+        top = self.mapping(root, "deck file", TOP_KEYS)
+        if not top:
+            if not self.problems:
+                self.problem(root, "a deck needs `deck:` and `cards:`")
+            return None
+        name = self.deck_name(top, root)
+        if "lang" in top:
+            lang = self.string(top["lang"][1], "lang")
+            if lang is not None and not LANG_CODE.match(lang):
+                self.problem(top["lang"][1], f'lang: "{lang}" is not a language code (like en, zh, pt-BR)')
+            self.lang = lang or self.lang
+        title = self.text(top["title"][1], "title") if "title" in top else name
+        description = self.text(top["description"][1], "description") if "description" in top else None
+        settings = self.settings(top["settings"][1]) if "settings" in top else {}
+        tools = self.tools(top["tools"][1]) if "tools" in top else None
+        if "cards" not in top:
+            self.problem(root, "no `cards:` in this deck")
+            cards = []
+        else:
+            cards = self.cards(top["cards"][1])
+        return DeckSpec(name or "", title or name or "", self.lang, self.path, description, settings, tools, cards)
+
+    def deck_name(self, top: dict, root: yaml.Node) -> str | None:
+        if "deck" not in top:
+            self.problem(root, "missing `deck:` (the deck's name, like docker or git-basics)")
+            return None
+        node = top["deck"][1]
+        name = self.string(node, "deck")
+        if name is not None and not DECK_NAME.match(name):
+            self.problem(node, f'deck name "{name}" must be lowercase letters, digits and dashes')
+        return name
+
+    def settings(self, node: yaml.Node) -> dict:
+        settings = {}
+        for key, (_, value) in self.mapping(node, "settings", SETTING_NAMES).items():
+            parsed = self.setting(key, value)
+            if parsed is not None:
+                settings[key] = parsed
+        return settings
+
+    def setting(self, key: str, node: yaml.Node):
+        if key in ("learning_steps", "relearning_steps"):
+            steps = [parse_duration(s) for s in self.strings(node, f"settings.{key}", allow_scalar=False)]
+            if None in steps:
+                self.problem(node, f"settings.{key}: steps are durations like 30s, 10m, 1h, 1d")
+                return None
+            return tuple(steps)
+        if key == "parameters":
+            if not self.visit(node) or not isinstance(node, yaml.SequenceNode):
+                self.problem(node, "settings.parameters must be a list of 21 numbers")
+                return None
+            numbers = [self.number(item, "settings.parameters") for item in node.value]
+            if None in numbers or len(numbers) != 21:
+                self.problem(node, f"settings.parameters must be a list of 21 numbers (got {len(numbers)})")
+                return None
+            return tuple(numbers)
+        value = self.number(node, f"settings.{key}")
+        if value is None:
+            return None
+        if key == "desired_retention":
+            if not 0.7 <= value <= 0.99:
+                self.problem(node, "settings.desired_retention must be between 0.7 and 0.99")
+                return None
+            return float(value)
+        minimum = 1 if key in ("maximum_interval", "leech_threshold") else 0
+        if value != int(value) or value < minimum:
+            self.problem(node, f"settings.{key} must be a whole number >= {minimum}")
+            return None
+        return int(value)
+
+    def number(self, node: yaml.Node, what: str) -> float | None:
+        if self.visit(node) and isinstance(node, yaml.ScalarNode) and node.tag in NUMBER_TAGS:
+            try:
+                return float(node.value.replace("_", ""))
+            except ValueError:
+                pass
+        self.problem(node, f"{what} must be a number")
+        return None
+
+    def strings(self, node: yaml.Node, what: str, allow_scalar: bool) -> list[str]:
+        if allow_scalar and isinstance(node, yaml.ScalarNode):
+            value = self.string(node, what)
+            return [value] if value is not None else []
+        if not self.visit(node):
+            return []
+        if not isinstance(node, yaml.SequenceNode):
+            self.problem(node, f"{what} must be a list")
+            return []
+        values = [self.string(item, what) for item in node.value]
+        return [v for v in values if v is not None]
+
+    def tools(self, node: yaml.Node) -> dict | None:
+        if not isinstance(node, yaml.MappingNode):
+            self.problem(node, "tools must be a mapping of tool names to their tables")
+            return None
+        return self.plain(node)
+
+    def plain(self, node: yaml.Node):
+        """A node as plain Python data, for the free-form `tools` tables."""
+        if not self.visit(node):
+            return None
+        if isinstance(node, yaml.MappingNode):
+            return {k.value: self.plain(v) for k, v in node.value}
+        if isinstance(node, yaml.SequenceNode):
+            return [self.plain(v) for v in node.value]
+        return node.value if node.tag == YAML_TAG + "str" else yaml.load(node.value, Loader=Loader)
+
+    # -- cards -------------------------------------------------------------
+
+    def cards(self, node: yaml.Node) -> list[CardSpec]:
+        if not self.visit(node):
+            return []
+        if not isinstance(node, yaml.SequenceNode) or not node.value:
+            self.problem(node, "cards must be a non-empty list of cards")
+            return []
+        cards: list[CardSpec] = []
+        first_line: dict[str, int] = {}
+        for position, card_node in enumerate(node.value):
+            cards.extend(self.card(card_node, position, first_line))
+        return cards
+
+    def card(self, node: yaml.Node, position: int, first_line: dict[str, int]) -> list[CardSpec]:
+        if not isinstance(node, yaml.MappingNode):
+            self.mapping(node, f"card #{position + 1}", CARD_KEYS)  # reports the problem
+            return []
+        fields = self.mapping(node, _card_label(node, position), CARD_KEYS)
+        key = self.card_id(fields, node, position, first_line)
+        label = _card_label(node, position)
+        kind = self.card_kind(fields, label)
+        content: dict = {}
+        for name in TEXT_FIELDS:
+            if name in fields:
+                value_node = fields[name][1]
+                if name == "back" and kind is CardKind.COMMAND and isinstance(value_node, yaml.SequenceNode):
+                    answers = self.strings(value_node, f"{label}: back", allow_scalar=False)
+                    value = answers or None
+                else:
+                    value = self.text(value_node, f"{label}: {name}")
+                if value is not None:
+                    content[name] = value
+        if "source" in fields:
+            source = self.string(fields["source"][1], f"{label}: source")
+            if source is not None:
+                content["source"] = source
+        tags = self.tags(fields["tags"][1], label) if "tags" in fields else ()
+        if kind is None or key is None:
+            return []
+        return self.expand(node, fields, key, kind, content, tags, position, label)
+
+    def card_id(self, fields: dict, node: yaml.Node, position: int, first_line: dict[str, int]) -> str | None:
+        if "id" not in fields:
+            self.problem(node, f"card #{position + 1}: missing \"id\" (progress follows it: keep it stable)")
+            return None
+        id_node = fields["id"][1]
+        key = self.string(id_node, f"card #{position + 1}: id")
+        if key is None:
+            return None
+        if not CARD_ID.match(key):
+            self.problem(id_node, f'card "{key}": id must be lowercase letters, digits and - _ .')
+            return None
+        if key in first_line:
+            self.problem(id_node, f'card "{key}": duplicate id (first used on line {first_line[key]})')
+            return None
+        first_line[key] = id_node.start_mark.line + 1
+        return key
+
+    def card_kind(self, fields: dict, label: str) -> CardKind | None:
+        if "type" not in fields:
+            return CardKind.BASIC
+        type_node = fields["type"][1]
+        name = self.string(type_node, f"{label}: type")
+        try:
+            return CardKind(name)
+        except ValueError:
+            if name is not None:
+                choices = ", ".join(k.value for k in CardKind)
+                self.problem(type_node, f'{label}: unknown type "{name}" (one of {choices})')
+            return None
+
+    def tags(self, node: yaml.Node, label: str) -> tuple[str, ...]:
+        tags = self.strings(node, f"{label}: tags", allow_scalar=False)
+        bad = [t for t in tags if not t or any(c.isspace() for c in t)]
+        if bad:
+            self.problem(node, f'{label}: tag "{bad[0]}" must be one word (no spaces)')
+        return tuple(t for t in tags if t not in bad)
+
+    def expand(self, node, fields, key, kind, content, tags, position, label) -> list[CardSpec]:
+        """The reviewable cards of one deck entry: siblings share the key."""
+        missing = [name for name in REQUIRED[kind] if name not in fields]
+        for name in missing:
+            self.problem(node, f'{label}: missing "{name}"')
+        if kind is not CardKind.CLOZE and "text" in fields:
+            self.problem(fields["text"][0], f'{label}: "text" is for cloze cards; use front and back')
+        if kind is CardKind.CLOZE and "front" in fields:
+            self.problem(fields["front"][0], f'{label}: a cloze card has "text" with {{{{c1::...}}}}, not "front"')
+        if missing or "text" in REQUIRED[kind] and "text" not in content:
+            return []
+        if kind is CardKind.CLOZE:
+            ords = self.cloze_ords(fields["text"][1], content["text"], label)
+        elif kind is CardKind.REVERSED:
+            ords = [0, 1]
+        else:
+            ords = [0]
+        return [CardSpec(key, o, kind, content, tags, position) for o in ords]
+
+    def cloze_ords(self, node: yaml.Node, text: Text, label: str) -> list[int]:
+        variants = [text] if isinstance(text, str) else list(text.values())
+        numbers = [cloze_numbers(v) for v in variants]
+        if not numbers[0]:
+            self.problem(node, f"{label}: a cloze needs at least one deletion like {{{{c1::answer}}}}")
+            return []
+        if any(n != numbers[0] for n in numbers):
+            self.problem(node, f"{label}: every language must have the same deletions (c1, c2, ...)")
+            return []
+        return numbers[0]
+
+
+class _AnyKey(tuple):
+    """Allowed-keys stand-in that accepts every key (language codes are checked apart)."""
+
+    def __contains__(self, key) -> bool:
+        return isinstance(key, str)
+
+
+def _card_label(node: yaml.MappingNode, position: int) -> str:
+    for key_node, value_node in node.value:
+        if key_node.value == "id" and isinstance(value_node, yaml.ScalarNode) and value_node.value:
+            return f'card "{value_node.value}"'
+    return f"card #{position + 1}"
+
+
+def _describe(node: yaml.Node) -> str:
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping"
+    kind = node.tag.removeprefix(YAML_TAG)
+    return {"int": "a number", "float": "a number", "bool": "true/false", "null": "empty"}.get(kind, kind)

@@ -1,0 +1,36 @@
+"""Exceptions for mistakes a user can make; cli.py turns them into one-line errors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class QuizError(Exception):
+    """A user-facing error: its message is shown as is, with a non-zero exit."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in a deck file, located like a compiler error."""
+
+    path: str
+    line: int
+    column: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}: {self.message}"
+
+
+class DeckError(QuizError):
+    """Every problem found in one or more deck files."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+class UnknownDeck(QuizError):
+    def __init__(self, names: list[str], known: list[str]):
+        known_text = ", ".join(known) or "none imported yet"
+        super().__init__(f"unknown deck {', '.join(names)} (decks: {known_text})")

@@ -1,0 +1,46 @@
+"""Schema upgrades through Alembic, after a backup: imported only when one is needed."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime, timezone
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy.engine import Engine
+
+from quiz import resources, storage
+
+
+def alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(resources.migrations_dir()))
+    return config
+
+
+def upgrade(engine: Engine, revision: str = "head") -> Path | None:
+    """Bring the schema to `revision`; the backup made first, if there was data to keep."""
+    backup = _backup(engine)
+    with storage.writing(engine) as conn:
+        config = alembic_config()
+        config.attributes["connection"] = conn
+        command.upgrade(config, revision)
+    return backup
+
+
+def _backup(engine: Engine) -> Path | None:
+    path = storage.sqlite_path(engine)
+    current = storage.schema_revision(engine)
+    if path is None or current is None or not path.exists():
+        return None  # a new database, or a server whose backups are its operator's
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+    target = path.with_name(f"{path.name}.{current}-{stamp}.bak")
+    # SQLite's backup API copies a consistent snapshot, WAL content included.
+    source, copy = sqlite3.connect(path), sqlite3.connect(target)
+    try:
+        source.backup(copy)
+    finally:
+        copy.close()
+        source.close()
+    return target

@@ -1,0 +1,106 @@
+"""Plain data shared by every layer: deck specs, scheduling state, settings."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime
+
+# A text is one string (in the deck's language) or one string per language code.
+Text = str | dict[str, str]
+
+
+class CardKind(str, enum.Enum):
+    BASIC = "basic"
+    REVERSED = "reversed"
+    CLOZE = "cloze"
+    COMMAND = "command"
+
+
+class State(enum.IntEnum):
+    """A card's learning state; 1-3 are FSRS's own numbers."""
+
+    NEW = 0
+    LEARNING = 1
+    REVIEW = 2
+    RELEARNING = 3
+
+
+class Rating(enum.IntEnum):
+    AGAIN = 1
+    HARD = 2
+    GOOD = 3
+    EASY = 4
+
+
+@dataclass(frozen=True)
+class DeckSettings:
+    """Scheduler settings of one deck; steps are in seconds."""
+
+    desired_retention: float = 0.9
+    learning_steps: tuple[int, ...] = (60, 600)
+    relearning_steps: tuple[int, ...] = (600,)
+    new_per_day: int = 20
+    reviews_per_day: int = 200
+    maximum_interval: int = 36500
+    leech_threshold: int = 8
+    parameters: tuple[float, ...] | None = None  # None: FSRS's defaults
+
+
+SETTING_NAMES = tuple(DeckSettings.__dataclass_fields__)
+
+
+@dataclass(frozen=True)
+class CardSpec:
+    """One reviewable card as a deck file defines it.
+
+    Siblings (both sides of a reversed card, the deletions of one cloze) share
+    `key`, the card's `id` in the file, and differ by `ord`.
+    """
+
+    key: str
+    ord: int
+    kind: CardKind
+    content: dict  # front/back/text/note/source, each a Text (back may be a list)
+    tags: tuple[str, ...]
+    position: int  # order of the card in its file: new cards are shown in it
+
+
+@dataclass
+class DeckSpec:
+    """A parsed, validated deck file."""
+
+    name: str
+    title: Text
+    lang: str
+    path: str
+    description: Text | None = None
+    settings: dict = field(default_factory=dict)  # only the keys the file sets
+    tools: dict | None = None
+    cards: list[CardSpec] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """A card's FSRS memory state and counters; datetimes are UTC-aware."""
+
+    state: State = State.NEW
+    step: int | None = None
+    stability: float | None = None
+    difficulty: float | None = None
+    due: datetime | None = None  # None while new
+    last_review: datetime | None = None
+    reps: int = 0
+    lapses: int = 0
+
+
+def localize(text: Text | None, lang: str, fallback: str = "en") -> str:
+    """The best string of a text for a learner who reads `lang`."""
+    if text is None:
+        return ""
+    if isinstance(text, str):
+        return text
+    for code in (lang, lang.split("-")[0], fallback):
+        if code in text:
+            return text[code]
+    return next(iter(text.values()))

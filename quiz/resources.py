@@ -1,0 +1,21 @@
+"""Where the files that ship with quiz are: inside the wheel, or at the top of a checkout."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent
+
+
+def _shipped(name: str) -> Path:
+    # A wheel carries them as quiz/_<name>; an editable install reads the checkout.
+    inside = PACKAGE / f"_{name}"
+    return inside if inside.is_dir() else PACKAGE.parent / name
+
+
+def migrations_dir() -> Path:
+    return _shipped("migrations")
+
+
+def bundled_decks() -> list[Path]:
+    return sorted(_shipped("decks").glob("*.yaml"))

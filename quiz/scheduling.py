@@ -1,0 +1,226 @@
+"""FSRS behind a small, pure interface, and the daily queue policy.
+
+The only module that imports fsrs. Time is always an argument: `now` is a
+UTC-aware datetime, and "today" is the learner's local day starting at the
+rollover hour (04:00 by default, as in Anki).
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import random
+from dataclasses import dataclass, field, replace
+from datetime import datetime, time, timedelta, timezone, tzinfo
+
+import fsrs
+from fsrs.scheduler import FUZZ_RANGES
+
+from quiz.model import CardKind, DeckSettings, Rating, Schedule, State
+
+DEFAULT_ROLLOVER_HOUR = 4
+
+
+# -- days -------------------------------------------------------------------
+
+
+def day_start(now: datetime, zone: tzinfo, rollover_hour: int = DEFAULT_ROLLOVER_HOUR) -> datetime:
+    """When the learner's current day began, in UTC."""
+    return _rollover(_local_day(now, zone, rollover_hour), zone, rollover_hour)
+
+
+def next_day_start(now: datetime, zone: tzinfo, rollover_hour: int = DEFAULT_ROLLOVER_HOUR) -> datetime:
+    """When the learner's next day begins, in UTC (23 or 25 hours away across DST)."""
+    tomorrow = _local_day(now, zone, rollover_hour) + timedelta(days=1)
+    return _rollover(tomorrow, zone, rollover_hour)
+
+
+def _local_day(now: datetime, zone: tzinfo, rollover_hour: int):
+    return (now.astimezone(zone) - timedelta(hours=rollover_hour)).date()
+
+
+def _rollover(day, zone: tzinfo, rollover_hour: int) -> datetime:
+    # Wall-clock time in the zone, so a DST change moves the UTC instant, not the hour.
+    return datetime.combine(day, time(rollover_hour), tzinfo=zone).astimezone(timezone.utc)
+
+
+# -- FSRS ----------------------------------------------------------------------
+
+
+def check_parameters(parameters) -> str | None:
+    """FSRS's own complaint about a parameter list, or None if it is usable."""
+    try:
+        fsrs.Scheduler(parameters=parameters)
+    except ValueError as error:
+        return str(error)
+    return None
+
+
+@functools.lru_cache(maxsize=64)
+def _scheduler(settings: DeckSettings) -> fsrs.Scheduler:
+    extra = {"parameters": settings.parameters} if settings.parameters else {}
+    return fsrs.Scheduler(
+        desired_retention=settings.desired_retention,
+        learning_steps=[timedelta(seconds=s) for s in settings.learning_steps],
+        relearning_steps=[timedelta(seconds=s) for s in settings.relearning_steps],
+        maximum_interval=settings.maximum_interval,
+        enable_fuzzing=False,  # fuzz is ours: seeded per card, so previews match results
+        **extra,
+    )
+
+
+def review(card_id: int, schedule: Schedule, rating: Rating, now: datetime, settings: DeckSettings) -> Schedule:
+    """The card's schedule after answering `rating` at `now`."""
+    before = _to_fsrs(card_id, schedule, now)
+    after, _ = _scheduler(settings).review_card(before, fsrs.Rating(int(rating)), now)
+    due = after.due
+    if after.state == fsrs.State.Review:
+        due = now + timedelta(days=_fuzzed_days((due - now).days, card_id, schedule.reps, settings))
+    lapsed = schedule.state == State.REVIEW and rating == Rating.AGAIN
+    return Schedule(
+        state=State(int(after.state)),
+        step=after.step,
+        stability=after.stability,
+        difficulty=after.difficulty,
+        due=due,
+        last_review=now,
+        reps=schedule.reps + 1,
+        lapses=schedule.lapses + lapsed,
+    )
+
+
+def preview(card_id: int, schedule: Schedule, now: datetime, settings: DeckSettings) -> dict[Rating, timedelta]:
+    """How long until the card comes back, for each rating (what the buttons show)."""
+    return {rating: review(card_id, schedule, rating, now, settings).due - now for rating in Rating}
+
+
+def retrievability(schedule: Schedule, now: datetime, settings: DeckSettings) -> float:
+    return _scheduler(settings).get_card_retrievability(_to_fsrs(0, schedule, now), now)
+
+
+def _to_fsrs(card_id: int, schedule: Schedule, now: datetime) -> fsrs.Card:
+    if schedule.state == State.NEW:
+        return fsrs.Card(card_id=card_id, state=fsrs.State.Learning, step=0, due=now)
+    return fsrs.Card(
+        card_id=card_id,
+        state=fsrs.State(int(schedule.state)),
+        step=schedule.step,
+        stability=schedule.stability,
+        difficulty=schedule.difficulty,
+        due=schedule.due or now,
+        last_review=schedule.last_review,
+    )
+
+
+def _fuzzed_days(days: int, card_id: int, reps: int, settings: DeckSettings) -> int:
+    """FSRS's interval fuzz, drawn from a generator seeded by the card and its reps."""
+    if days < 2.5:
+        return days
+    delta = 1.0
+    for fuzz in FUZZ_RANGES:
+        delta += fuzz["factor"] * max(min(float(days), fuzz["end"]) - fuzz["start"], 0.0)
+    high = min(round(days + delta), settings.maximum_interval)
+    low = min(max(2, round(days - delta)), high)
+    draw = random.Random(card_id * 1_000_003 + reps).random()
+    return min(round(draw * (high - low + 1) + low), settings.maximum_interval)
+
+
+def format_interval(interval: timedelta) -> str:
+    """Anki-style short interval: 45s, 10m, 3h, 4d, 2.1mo, 1.3y."""
+    seconds = interval.total_seconds()
+    days = seconds / 86400
+    if seconds < 60:
+        return f"{max(0, round(seconds))}s"
+    if seconds < 3600:
+        return f"{round(seconds / 60)}m"
+    if days < 1:
+        return f"{round(seconds / 3600)}h"
+    if days < 30:
+        return f"{round(days)}d"
+    if days < 365:
+        return f"{days / 30:.1f}mo"
+    return f"{days / 365:.1f}y"
+
+
+# -- the day's queue ----------------------------------------------------------------
+
+
+@dataclass
+class QueueCard:
+    """A card as the review screen needs it."""
+
+    id: int
+    deck: str
+    key: str
+    ord: int
+    kind: CardKind
+    content: dict
+    tags: tuple[str, ...]
+    schedule: Schedule
+
+    @property
+    def note_id(self) -> tuple[str, str]:
+        return (self.deck, self.key)
+
+
+@dataclass
+class Limits:
+    """How many more new cards and reviews a deck may show today."""
+
+    new: int
+    reviews: int
+
+
+def limits_left(settings: DeckSettings, new_done: int, reviews_done: int) -> Limits:
+    return Limits(
+        new=max(0, settings.new_per_day - new_done),
+        reviews=max(0, settings.reviews_per_day - reviews_done),
+    )
+
+
+@dataclass
+class DailyQueue:
+    """Today's cards, built once and updated after each answer.
+
+    Order: learning cards that are due (by due time), then reviews due today,
+    then new cards. A learning card due later today waits in `learning`.
+    """
+
+    learning: list[QueueCard] = field(default_factory=list)  # sorted by due
+    reviews: list[QueueCard] = field(default_factory=list)
+    new: list[QueueCard] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.learning.sort(key=_due)
+
+    def __len__(self) -> int:
+        return len(self.learning) + len(self.reviews) + len(self.new)
+
+    def next_card(self, now: datetime) -> QueueCard | None:
+        """The card to show at `now`, or None when only later learning cards remain."""
+        if self.learning and _due(self.learning[0]) <= now:
+            return self.learning[0]
+        if self.reviews:
+            return self.reviews[0]
+        if self.new:
+            return self.new[0]
+        return None
+
+    def next_due(self) -> datetime | None:
+        return _due(self.learning[0]) if self.learning else None
+
+    def answered(self, card: QueueCard, schedule: Schedule, day_end: datetime) -> None:
+        """Take the card out; put it back if it is due again today; bury its siblings."""
+        self.remove(card.id)
+        self.reviews = [c for c in self.reviews if c.note_id != card.note_id]
+        self.new = [c for c in self.new if c.note_id != card.note_id]
+        if schedule.state in (State.LEARNING, State.RELEARNING) and schedule.due < day_end:
+            bisect.insort(self.learning, replace(card, schedule=schedule), key=_due)
+
+    def remove(self, card_id: int) -> None:
+        for cards in (self.learning, self.reviews, self.new):
+            cards[:] = [c for c in cards if c.id != card_id]
+
+
+def _due(card: QueueCard) -> datetime:
+    return card.schedule.due

@@ -1,0 +1,604 @@
+"""Tables, engine setup and every query: the only SQLAlchemy importer (besides migrations/).
+
+Writes go through Core statements in short transactions; SQLite runs in WAL
+mode and a writer takes its lock up front (BEGIN IMMEDIATE), so two processes
+wait for each other instead of failing halfway.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, fields
+from datetime import datetime, timezone, tzinfo
+from pathlib import Path
+
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    bindparam,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from quiz import scheduling
+from quiz.errors import QuizError
+from quiz.model import CardKind, DeckSettings, DeckSpec, Rating, Schedule, State
+from quiz.scheduling import DailyQueue, QueueCard
+
+# The newest revision in migrations/versions; a test keeps the two in step.
+HEAD_REVISION = "0002"
+BUSY_TIMEOUT_MS = 5000
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware UTC datetimes in, aware UTC datetimes out (SQLite forgets the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: pass an aware UTC datetime")
+        return value.astimezone(timezone.utc)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    # Named constraints, so migrations can refer to them on every database.
+    metadata = MetaData(naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    })
+
+
+class Deck(Base):
+    __tablename__ = "decks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    title: Mapped[str] = mapped_column(Text)  # JSON text: a string or {lang: string}
+    lang: Mapped[str] = mapped_column(String(35))
+    description: Mapped[str | None] = mapped_column(Text)  # JSON text
+    source: Mapped[str | None] = mapped_column(Text)  # the file it was last imported from
+
+
+class Card(Base):
+    """One reviewable card; siblings share (deck_id, note_key) and differ by ord."""
+
+    __tablename__ = "cards"
+    __table_args__ = (
+        UniqueConstraint("deck_id", "note_key", "ord", name="uq_cards_identity"),
+        Index("ix_cards_deck_state_due", "deck_id", "state", "due"),
+        Index("ix_cards_deck_state_position", "deck_id", "state", "position"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    deck_id: Mapped[int] = mapped_column(ForeignKey("decks.id"))
+    note_key: Mapped[str] = mapped_column(String(200))  # the card's `id` in its deck file
+    ord: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(16))
+    content: Mapped[str] = mapped_column(Text)  # JSON text: front/back/text/note/source
+    tags: Mapped[str] = mapped_column(Text, default="")  # space-separated
+    position: Mapped[int] = mapped_column(Integer)
+    retired: Mapped[bool] = mapped_column(Boolean, default=False)
+    suspended: Mapped[bool] = mapped_column(Boolean, default=False)
+    buried_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    state: Mapped[int] = mapped_column(SmallInteger, default=0)
+    step: Mapped[int | None] = mapped_column(Integer)
+    stability: Mapped[float | None] = mapped_column(Float)
+    difficulty: Mapped[float | None] = mapped_column(Float)
+    due: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_review: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reps: Mapped[int] = mapped_column(Integer, default=0)
+    lapses: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Review(Base):
+    """Append-only review log; the `*_before` columns let undo restore a card exactly."""
+
+    __tablename__ = "reviews"
+    __table_args__ = (Index("ix_reviews_card", "card_id", "reviewed_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    card_id: Mapped[int] = mapped_column(ForeignKey("cards.id"))
+    reviewed_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    rating: Mapped[int] = mapped_column(SmallInteger)
+    duration_ms: Mapped[int | None] = mapped_column(Integer)
+    answer: Mapped[str | None] = mapped_column(Text)  # what the learner typed
+    state_before: Mapped[int] = mapped_column(SmallInteger)
+    step_before: Mapped[int | None] = mapped_column(Integer)
+    stability_before: Mapped[float | None] = mapped_column(Float)
+    difficulty_before: Mapped[float | None] = mapped_column(Float)
+    due_before: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_review_before: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reps_before: Mapped[int] = mapped_column(Integer)
+    lapses_before: Mapped[int] = mapped_column(Integer)
+    state_after: Mapped[int] = mapped_column(SmallInteger)
+    step_after: Mapped[int | None] = mapped_column(Integer)
+    stability_after: Mapped[float | None] = mapped_column(Float)
+    difficulty_after: Mapped[float | None] = mapped_column(Float)
+    due_after: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class DeckSettingsRow(Base):
+    """A deck's scheduler settings; NULL means the default."""
+
+    __tablename__ = "deck_settings"
+
+    deck_id: Mapped[int] = mapped_column(ForeignKey("decks.id"), primary_key=True)
+    desired_retention: Mapped[float | None] = mapped_column(Float)
+    learning_steps: Mapped[str | None] = mapped_column(Text)  # JSON list of seconds
+    relearning_steps: Mapped[str | None] = mapped_column(Text)
+    new_per_day: Mapped[int | None] = mapped_column(Integer)
+    reviews_per_day: Mapped[int | None] = mapped_column(Integer)
+    maximum_interval: Mapped[int | None] = mapped_column(Integer)
+    leech_threshold: Mapped[int | None] = mapped_column(Integer)
+    parameters: Mapped[str | None] = mapped_column(Text)  # JSON list of 21 numbers
+
+
+class Setting(Base):
+    """The learner's own settings (language, rollover hour, bundled decks' version)."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+decks_t = Deck.__table__
+cards_t = Card.__table__
+reviews_t = Review.__table__
+deck_settings_t = DeckSettingsRow.__table__
+settings_t = Setting.__table__
+SCHEDULE_COLUMNS = tuple(f.name for f in fields(Schedule))
+LIST_SETTINGS = ("learning_steps", "relearning_steps", "parameters")
+
+
+# -- engine --------------------------------------------------------------------
+
+
+def database_url(location: str) -> str:
+    """A file path or an SQLAlchemy URL -> an SQLAlchemy URL."""
+    if "://" in location:
+        return location
+    path = Path(location).expanduser()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{path}"
+
+
+def sqlite_path(engine: Engine) -> Path | None:
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+        return None
+    return Path(database)
+
+
+def create(url: str) -> Engine:
+    """An engine with SQLite tuned for one learner and a few concurrent processes."""
+    engine = create_engine(url)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_on_connect)
+        event.listen(engine, "begin", _sqlite_on_begin)
+    return engine
+
+
+def _sqlite_on_connect(dbapi_connection, _record) -> None:
+    dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.close()
+
+
+def _sqlite_on_begin(connection: Connection) -> None:
+    immediate = connection.get_execution_options().get("quiz_write", False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+@contextmanager
+def writing(engine: Engine) -> Iterator[Connection]:
+    """A write transaction that holds the write lock from its start."""
+    try:
+        with engine.connect() as conn:
+            conn = conn.execution_options(quiz_write=True)
+            with conn.begin():
+                yield conn
+    except OperationalError as error:
+        if "locked" in str(error).lower() or "busy" in str(error).lower():
+            raise QuizError("the database is locked by another quiz process; try again in a moment") from None
+        raise
+
+
+def schema_revision(engine: Engine) -> str | None:
+    """The database's Alembic revision, read without importing Alembic."""
+    with engine.connect() as conn:
+        try:
+            return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+        except (OperationalError, ProgrammingError):
+            return None
+
+
+# -- settings ------------------------------------------------------------------------
+
+
+def get_setting(conn: Connection, key: str) -> str | None:
+    return conn.execute(select(settings_t.c.value).where(settings_t.c.key == key)).scalar()
+
+
+def set_setting(conn: Connection, key: str, value: str) -> None:
+    if conn.execute(update(settings_t).where(settings_t.c.key == key).values(value=value)).rowcount == 0:
+        conn.execute(insert(settings_t).values(key=key, value=value))
+
+
+def deck_settings(conn: Connection, deck_id: int) -> DeckSettings:
+    row = conn.execute(select(deck_settings_t).where(deck_settings_t.c.deck_id == deck_id)).mappings().first()
+    return _settings_from_row(row)
+
+
+def _settings_from_row(row) -> DeckSettings:
+    if row is None:
+        return DeckSettings()
+    given = {}
+    for name in DeckSettings.__dataclass_fields__:
+        value = row[name]
+        if value is not None:
+            given[name] = tuple(json.loads(value)) if name in LIST_SETTINGS else value
+    return DeckSettings(**given)
+
+
+def _write_deck_settings(conn: Connection, deck_id: int, from_file: dict) -> None:
+    # The file decides every setting but the FSRS parameters, which `quiz optimize`
+    # may have fitted: a file without parameters keeps them.
+    values = {name: None for name in DeckSettings.__dataclass_fields__ if name != "parameters"}
+    for name, value in from_file.items():
+        values[name] = json.dumps(list(value)) if name in LIST_SETTINGS else value
+    where = deck_settings_t.c.deck_id == deck_id
+    if conn.execute(update(deck_settings_t).where(where).values(**values)).rowcount == 0:
+        conn.execute(insert(deck_settings_t).values(deck_id=deck_id, **values))
+
+
+# -- decks -------------------------------------------------------------------------
+
+
+@dataclass
+class SyncReport:
+    deck: str
+    added: int = 0
+    updated: int = 0
+    retired: int = 0
+    restored: int = 0
+    created: bool = False
+
+    @property
+    def unchanged(self) -> bool:
+        return not (self.created or self.added or self.updated or self.retired or self.restored)
+
+
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def sync_deck(conn: Connection, spec: DeckSpec) -> SyncReport:
+    """Make the stored deck match its file; progress follows (note key, ord)."""
+    report = SyncReport(spec.name)
+    deck_id = _upsert_deck(conn, spec, report)
+    _write_deck_settings(conn, deck_id, spec.settings)
+    stored = {
+        (row.note_key, row.ord): row
+        for row in conn.execute(
+            select(cards_t.c.id, cards_t.c.note_key, cards_t.c.ord, cards_t.c.kind, cards_t.c.content,
+                   cards_t.c.tags, cards_t.c.position, cards_t.c.retired).where(cards_t.c.deck_id == deck_id)
+        )
+    }
+    new_rows, changed_rows = [], []
+    for card in spec.cards:
+        values = {
+            "kind": card.kind.value,
+            "content": _json(card.content),
+            "tags": " ".join(card.tags),
+            "position": card.position,
+            "retired": False,
+        }
+        old = stored.pop((card.key, card.ord), None)
+        if old is None:
+            new_rows.append({"deck_id": deck_id, "note_key": card.key, "ord": card.ord, "state": 0,
+                             "suspended": False, "reps": 0, "lapses": 0, **values})
+        elif any(getattr(old, name) != value for name, value in values.items()):
+            report.restored += old.retired
+            report.updated += not old.retired
+            changed_rows.append({"card_id": old.id, **values})
+    gone = [row.id for row in stored.values() if not row.retired]
+    if new_rows:
+        conn.execute(insert(cards_t), new_rows)
+    if changed_rows:
+        conn.execute(update(cards_t).where(cards_t.c.id == bindparam("card_id")), changed_rows)
+    for chunk in _chunks(gone, 500):
+        conn.execute(update(cards_t).where(cards_t.c.id.in_(chunk)).values(retired=True))
+    report.added, report.retired = len(new_rows), len(gone)
+    return report
+
+
+def _upsert_deck(conn: Connection, spec: DeckSpec, report: SyncReport) -> int:
+    values = {
+        "title": _json(spec.title),
+        "lang": spec.lang,
+        "description": _json(spec.description) if spec.description is not None else None,
+        "source": spec.path,
+    }
+    row = conn.execute(select(decks_t).where(decks_t.c.name == spec.name)).mappings().first()
+    if row is None:
+        report.created = True
+        return conn.execute(insert(decks_t).values(name=spec.name, **values)).inserted_primary_key[0]
+    if any(row[name] != value for name, value in values.items()):
+        conn.execute(update(decks_t).where(decks_t.c.id == row["id"]).values(**values))
+    return row["id"]
+
+
+def _chunks(items: list, size: int) -> Iterable[list]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def import_decks(engine: Engine, specs: list[DeckSpec]) -> list[SyncReport]:
+    """Sync every deck in one transaction: all of them change, or none."""
+    with writing(engine) as conn:
+        return [sync_deck(conn, spec) for spec in specs]
+
+
+def deck_names(conn: Connection) -> list[str]:
+    return list(conn.execute(select(decks_t.c.name).order_by(decks_t.c.name)).scalars())
+
+
+# -- the day's queue ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Day:
+    """The learner's current day, as UTC instants."""
+
+    now: datetime
+    start: datetime
+    end: datetime
+
+    @classmethod
+    def of(cls, now: datetime, zone: tzinfo, rollover_hour: int) -> Day:
+        return cls(now, scheduling.day_start(now, zone, rollover_hour), scheduling.next_day_start(now, zone, rollover_hour))
+
+
+QUEUE_COLUMNS = (cards_t.c.id, cards_t.c.note_key, cards_t.c.ord, cards_t.c.kind, cards_t.c.content,
+                 cards_t.c.tags) + tuple(cards_t.c[name] for name in SCHEDULE_COLUMNS)
+
+
+def _active(now: datetime):
+    return (
+        ~cards_t.c.retired,
+        ~cards_t.c.suspended,
+        or_(cards_t.c.buried_until.is_(None), cards_t.c.buried_until <= now),
+    )
+
+
+def select_decks(conn: Connection, names: list[str] | None) -> list:
+    """Deck rows (id, name, title, lang) for the given names, or all decks."""
+    query = select(decks_t.c.id, decks_t.c.name, decks_t.c.title, decks_t.c.lang).order_by(decks_t.c.name)
+    if names:
+        query = query.where(decks_t.c.name.in_(names))
+    rows = list(conn.execute(query))
+    missing = sorted(set(names or ()) - {row.name for row in rows})
+    if missing:
+        from quiz.errors import UnknownDeck
+
+        raise UnknownDeck(missing, deck_names(conn))
+    return rows
+
+
+def load_queue(conn: Connection, decks: list, day: Day) -> DailyQueue:
+    """Today's queue for the given deck rows: a few indexed queries, once a session."""
+    queue = DailyQueue()
+    if not decks:
+        return queue
+    deck_ids = [deck.id for deck in decks]
+    touched = _notes_answered_today(conn, deck_ids, day)
+    done = _answered_today(conn, deck_ids, day)
+    learning = conn.execute(
+        select(*QUEUE_COLUMNS, cards_t.c.deck_id)
+        .where(cards_t.c.deck_id.in_(deck_ids), cards_t.c.state.in_((State.LEARNING, State.RELEARNING)),
+               cards_t.c.due < day.end, *_active(day.now))
+        .order_by(cards_t.c.due)
+    )
+    names = {deck.id: deck.name for deck in decks}
+    queue.learning = [_queue_card(row, names[row.deck_id]) for row in learning]
+    for deck in decks:
+        settings = deck_settings(conn, deck.id)
+        left = scheduling.limits_left(settings, *done.get(deck.id, (0, 0)))
+        taken = touched.get(deck.id, set()) | {c.key for c in queue.learning if c.deck == deck.name}
+        reviews = _gather(conn, deck, State.REVIEW, cards_t.c.due, day, left.reviews, taken)
+        new_limit = min(left.new, left.reviews - len(reviews))
+        queue.reviews += reviews
+        queue.new += _gather(conn, deck, State.NEW, cards_t.c.position, day, new_limit, taken)
+    queue.reviews.sort(key=lambda card: card.schedule.due)
+    return queue
+
+
+def _gather(conn: Connection, deck, state: State, order, day: Day, limit: int, taken: set[str]) -> list[QueueCard]:
+    """Up to `limit` cards in `state`, at most one per note: siblings wait for another day."""
+    if limit <= 0:
+        return []
+    query = select(*QUEUE_COLUMNS).where(cards_t.c.deck_id == deck.id, cards_t.c.state == state, *_active(day.now))
+    if state == State.REVIEW:
+        query = query.where(cards_t.c.due < day.end)
+    cards = []
+    result = conn.execute(query.order_by(order, cards_t.c.ord))
+    for row in result:  # streamed: stops reading once the limit is reached
+        if row.note_key in taken:
+            continue
+        taken.add(row.note_key)
+        cards.append(_queue_card(row, deck.name))
+        if len(cards) == limit:
+            break
+    result.close()
+    return cards
+
+
+def _notes_answered_today(conn: Connection, deck_ids: list[int], day: Day) -> dict[int, set[str]]:
+    rows = conn.execute(
+        select(cards_t.c.deck_id, cards_t.c.note_key).distinct()
+        .join(reviews_t, reviews_t.c.card_id == cards_t.c.id)
+        .where(reviews_t.c.reviewed_at >= day.start, cards_t.c.deck_id.in_(deck_ids))
+    )
+    touched: dict[int, set[str]] = {}
+    for row in rows:
+        touched.setdefault(row.deck_id, set()).add(row.note_key)
+    return touched
+
+
+def _answered_today(conn: Connection, deck_ids: list[int], day: Day) -> dict[int, tuple[int, int]]:
+    """Deck id -> (new cards started today, reviews done today), for the daily limits."""
+    rows = conn.execute(
+        select(cards_t.c.deck_id, reviews_t.c.state_before, func.count())
+        .join(cards_t, reviews_t.c.card_id == cards_t.c.id)
+        .where(reviews_t.c.reviewed_at >= day.start, cards_t.c.deck_id.in_(deck_ids),
+               reviews_t.c.state_before.in_((State.NEW, State.REVIEW)))
+        .group_by(cards_t.c.deck_id, reviews_t.c.state_before)
+    )
+    done: dict[int, list[int]] = {}
+    for deck_id, state_before, count in rows:
+        done.setdefault(deck_id, [0, 0])[0 if state_before == State.NEW else 1] += count
+    return {deck_id: (new, reviews) for deck_id, (new, reviews) in done.items()}
+
+
+def _queue_card(row, deck_name: str) -> QueueCard:
+    schedule = Schedule(**{name: getattr(row, name) for name in SCHEDULE_COLUMNS if name != "state"},
+                        state=State(row.state))
+    return QueueCard(
+        id=row.id,
+        deck=deck_name,
+        key=row.note_key,
+        ord=row.ord,
+        kind=CardKind(row.kind),
+        content=json.loads(row.content),
+        tags=tuple(row.tags.split()),
+        schedule=schedule,
+    )
+
+
+def deck_counts(conn: Connection, decks: list, day: Day) -> list[dict]:
+    """Per deck: cards, new, learning, review, due (today's queue) and suspended."""
+    rows = conn.execute(
+        select(cards_t.c.deck_id, cards_t.c.state, cards_t.c.suspended, func.count())
+        .where(cards_t.c.deck_id.in_([d.id for d in decks]), ~cards_t.c.retired)
+        .group_by(cards_t.c.deck_id, cards_t.c.state, cards_t.c.suspended)
+    )
+    counts = {d.id: {"cards": 0, "new": 0, "learning": 0, "review": 0, "due": 0, "suspended": 0} for d in decks}
+    for deck_id, state, suspended, count in rows:
+        deck = counts[deck_id]
+        deck["cards"] += count
+        if suspended:
+            deck["suspended"] += count
+        else:
+            deck[{State.NEW: "new", State.REVIEW: "review"}.get(State(state), "learning")] += count
+    for deck in decks:
+        counts[deck.id]["due"] = len(load_queue(conn, [deck], day))
+    return [counts[d.id] for d in decks]
+
+
+# -- answers -------------------------------------------------------------------------
+
+
+class CardChanged(QuizError):
+    def __init__(self):
+        super().__init__("this card was answered elsewhere (another quiz process?); reload the queue")
+
+
+def answer(
+    engine: Engine,
+    card: QueueCard,
+    rating: Rating,
+    now: datetime,
+    settings: DeckSettings,
+    duration_ms: int | None = None,
+    typed: str | None = None,
+) -> Schedule:
+    """Schedule the answer and commit it with its log row, in one transaction."""
+    before = card.schedule
+    after = scheduling.review(card.id, before, rating, now, settings)
+    with writing(engine) as conn:
+        # Matching reps makes a card answered by another process fail instead of counting twice.
+        changed = conn.execute(
+            update(cards_t)
+            .where(cards_t.c.id == card.id, cards_t.c.reps == before.reps)
+            .values(**_schedule_values(after))
+        ).rowcount
+        if changed != 1:
+            raise CardChanged()
+        conn.execute(insert(reviews_t).values(
+            card_id=card.id, reviewed_at=now, rating=int(rating), duration_ms=duration_ms, answer=typed,
+            **{f"{name}_before": value for name, value in _schedule_values(before).items()},
+            **{f"{name}_after": getattr(after, name) for name in ("state", "step", "stability", "difficulty", "due")},
+        ))
+    return after
+
+
+def _schedule_values(schedule: Schedule) -> dict:
+    values = {name: getattr(schedule, name) for name in SCHEDULE_COLUMNS}
+    values["state"] = int(schedule.state)
+    return values
+
+
+def undo_last(engine: Engine) -> int | None:
+    """Remove the newest review and put its card back exactly as it was; its card id."""
+    with writing(engine) as conn:
+        last = conn.execute(select(reviews_t).order_by(reviews_t.c.id.desc()).limit(1)).mappings().first()
+        if last is None:
+            return None
+        restored = {name: last[f"{name}_before"] for name in SCHEDULE_COLUMNS}
+        conn.execute(update(cards_t).where(cards_t.c.id == last["card_id"]).values(**restored))
+        conn.execute(delete(reviews_t).where(reviews_t.c.id == last["id"]))
+        return last["card_id"]
+
+
+def schedule_of(conn: Connection, card_id: int) -> Schedule:
+    row = conn.execute(select(*(cards_t.c[name] for name in SCHEDULE_COLUMNS)).where(cards_t.c.id == card_id)).one()
+    return Schedule(**{**row._asdict(), "state": State(row.state)})
+
+
+def default_location() -> str:
+    """QUIZ_DB, or quiz.db in the user's data directory."""
+    if os.environ.get("QUIZ_DB"):
+        return os.environ["QUIZ_DB"]
+    import platformdirs
+
+    return str(Path(platformdirs.user_data_dir("quiz", appauthor=False)) / "quiz.db")

@@ -1,0 +1,132 @@
+"""FSRS adapter and the learner's day: pure functions with a pinned clock."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from quiz.model import DeckSettings, Rating, Schedule, State
+from quiz.scheduling import day_start, format_interval, next_day_start, preview, review
+from tests.conftest import utc
+
+BERLIN = ZoneInfo("Europe/Berlin")
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+DEFAULTS = DeckSettings()
+
+
+def test_day_starts_at_the_rollover_hour_in_local_time():
+    # 02:30 in Shanghai (18:30 UTC the day before) still belongs to the previous day.
+    now = utc(2026, 3, 9, 18, 30)
+    assert day_start(now, SHANGHAI) == utc(2026, 3, 8, 20, 0)  # 04:00 local on the 9th
+    assert next_day_start(now, SHANGHAI) == utc(2026, 3, 9, 20, 0)
+    # At 04:00 local sharp a new day has begun.
+    assert day_start(utc(2026, 3, 9, 20, 0), SHANGHAI) == utc(2026, 3, 9, 20, 0)
+
+
+def test_rollover_hour_is_configurable():
+    now = utc(2026, 6, 1, 5, 0)  # 07:00 in Berlin (summer time)
+    assert day_start(now, BERLIN, rollover_hour=8) == utc(2026, 5, 31, 6, 0)
+    assert day_start(now, BERLIN, rollover_hour=0) == utc(2026, 5, 31, 22, 0)
+
+
+def test_days_across_dst_changes_are_23_and_25_hours():
+    # Europe/Berlin springs forward in the night to 2026-03-29 and falls back in the night to 2026-10-25.
+    spring = utc(2026, 3, 28, 12, 0)
+    assert day_start(spring, BERLIN) == utc(2026, 3, 28, 3, 0)  # 04:00 CET
+    assert next_day_start(spring, BERLIN) == utc(2026, 3, 29, 2, 0)  # 04:00 CEST
+    # 03:30 summer time, just after the change, still belongs to the short day.
+    assert next_day_start(utc(2026, 3, 29, 1, 30), BERLIN) == utc(2026, 3, 29, 2, 0)
+    autumn = utc(2026, 10, 24, 12, 0)
+    assert next_day_start(autumn, BERLIN) - day_start(autumn, BERLIN) == timedelta(hours=25)
+    ordinary = utc(2026, 10, 26, 12, 0)
+    assert next_day_start(ordinary, BERLIN) - day_start(ordinary, BERLIN) == timedelta(hours=24)
+
+
+def test_new_card_goes_through_the_learning_steps():
+    now = utc(2026, 1, 1, 9)
+    again = review(1, Schedule(), Rating.AGAIN, now, DEFAULTS)
+    good = review(1, Schedule(), Rating.GOOD, now, DEFAULTS)
+    easy = review(1, Schedule(), Rating.EASY, now, DEFAULTS)
+    assert (again.state, again.due - now) == (State.LEARNING, timedelta(minutes=1))
+    assert (good.state, good.step, good.due - now) == (State.LEARNING, 1, timedelta(minutes=10))
+    assert easy.state == State.REVIEW and easy.due - now >= timedelta(days=1)
+    assert (good.reps, good.lapses, good.last_review) == (1, 0, now)
+
+
+def test_settings_change_the_schedule():
+    now = utc(2026, 1, 1, 9)
+    quick = DeckSettings(learning_steps=(30,))
+    after = review(1, Schedule(), Rating.AGAIN, now, quick)
+    assert after.due - now == timedelta(seconds=30)
+
+
+def test_a_lapse_counts_and_relearns():
+    now = utc(2026, 1, 1, 9)
+    card = Schedule(State.REVIEW, None, 10.0, 5.0, now, now - timedelta(days=10), reps=4, lapses=1)
+    after = review(7, card, Rating.AGAIN, now, DEFAULTS)
+    assert (after.state, after.lapses, after.reps) == (State.RELEARNING, 2, 5)
+    assert after.due - now == timedelta(minutes=10)
+    assert after.stability < card.stability
+
+
+def test_preview_shows_what_each_rating_will_do():
+    now = utc(2026, 1, 1, 9)
+    card = Schedule(State.REVIEW, None, 30.0, 5.0, now, now - timedelta(days=30), reps=5)
+    intervals = preview(42, card, now, DEFAULTS)
+    for rating, interval in intervals.items():
+        assert review(42, card, rating, now, DEFAULTS).due - now == interval
+    assert intervals[Rating.AGAIN] < intervals[Rating.HARD] < intervals[Rating.GOOD] < intervals[Rating.EASY]
+
+
+def test_fuzz_spreads_cards_but_is_stable_per_card():
+    now = utc(2026, 1, 1, 9)
+    card = Schedule(State.REVIEW, None, 60.0, 5.0, now, now - timedelta(days=60), reps=6)
+    dues = {review(card_id, card, Rating.GOOD, now, DEFAULTS).due for card_id in range(40)}
+    assert len(dues) > 3  # not every card lands on the same day
+    assert review(5, card, Rating.GOOD, now, DEFAULTS) == review(5, card, Rating.GOOD, now, DEFAULTS)
+
+
+def test_maximum_interval_caps_reviews():
+    now = utc(2026, 1, 1, 9)
+    card = Schedule(State.REVIEW, None, 5000.0, 2.0, now, now - timedelta(days=4000), reps=20)
+    capped = review(3, card, Rating.EASY, now, DeckSettings(maximum_interval=30))
+    assert capped.due - now <= timedelta(days=30)
+
+
+@pytest.mark.parametrize(
+    "interval, text",
+    [
+        (timedelta(seconds=45), "45s"),
+        (timedelta(minutes=1), "1m"),
+        (timedelta(minutes=10), "10m"),
+        (timedelta(hours=5), "5h"),
+        (timedelta(days=3), "3d"),
+        (timedelta(days=63), "2.1mo"),
+        (timedelta(days=474), "1.3y"),
+    ],
+)
+def test_format_interval(interval, text):
+    assert format_interval(interval) == text
+
+
+@given(
+    ratings=st.lists(st.sampled_from(list(Rating)), min_size=1, max_size=12),
+    gaps=st.lists(st.integers(min_value=0, max_value=200 * 86400), min_size=12, max_size=12),
+)
+def test_schedule_invariants(ratings, gaps):
+    """Whatever the answers, time moves forward and FSRS stays in its bounds."""
+    now = utc(2026, 1, 1, 9)
+    card = Schedule()
+    for rating, gap in zip(ratings, gaps):
+        after = review(99, card, rating, now, DEFAULTS)
+        assert after.due > now
+        assert after.due - now <= timedelta(days=DEFAULTS.maximum_interval)
+        assert 1.0 <= after.difficulty <= 10.0 and after.stability > 0
+        assert after.reps == card.reps + 1
+        assert after.lapses == card.lapses + (card.state == State.REVIEW and rating == Rating.AGAIN)
+        card = after
+        now = max(now + timedelta(seconds=gap), now + timedelta(seconds=1))

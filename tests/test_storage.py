@@ -1,0 +1,254 @@
+"""Storage on a real SQLite file: deck sync, the daily queue, answers and undo."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select, update
+
+from quiz import storage
+from quiz.decks import load_deck
+from quiz.model import DeckSettings, Rating, State
+from quiz.storage import Day, cards_t, reviews_t
+from tests.conftest import utc
+
+UTC = ZoneInfo("UTC")
+MORNING = utc(2026, 5, 4, 8, 0)
+
+
+def deck_yaml(cards: list[str], settings: str = "") -> str:
+    body = "\n".join(f"  - {card}" for card in cards)
+    return f"deck: t\ntitle: Test\n{settings}cards:\n{body}\n"
+
+
+def basic(key: str, front: str | None = None) -> str:
+    return f"{{id: {key}, front: '{front or 'front of ' + key}', back: 'back of {key}'}}"
+
+
+def sync(engine, write_deck, text: str):
+    (report,) = storage.import_decks(engine, [load_deck(write_deck(text))])
+    return report
+
+
+def queue(engine, now=MORNING, names=None):
+    with engine.connect() as conn:
+        decks = storage.select_decks(conn, names)
+        return storage.load_queue(conn, decks, Day.of(now, UTC, 4))
+
+
+def answer_next(engine, rating=Rating.GOOD, now=MORNING):
+    card = queue(engine, now).next_card(now)
+    with engine.connect() as conn:
+        settings = storage.deck_settings(conn, conn.execute(select(storage.decks_t.c.id)).scalar())
+    return card, storage.answer(engine, card, rating, now, settings, duration_ms=1500, typed=None)
+
+
+def card_rows(engine) -> dict:
+    with engine.connect() as conn:
+        return {(r.note_key, r.ord): r for r in conn.execute(select(cards_t))}
+
+
+def test_pragmas_make_sqlite_safe_and_fast(engine):
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == storage.BUSY_TIMEOUT_MS
+
+
+def test_first_import_adds_every_card(engine, write_deck):
+    report = sync(engine, write_deck, deck_yaml([basic("a"), basic("b"), "{id: r, type: reversed, front: x, back: y}"]))
+    assert (report.created, report.added, report.updated, report.retired) == (True, 4, 0, 0)
+    assert sorted(card_rows(engine)) == [("a", 0), ("b", 0), ("r", 0), ("r", 1)]
+
+
+def test_unchanged_deck_changes_nothing(engine, write_deck):
+    text = deck_yaml([basic("a"), basic("b")])
+    sync(engine, write_deck, text)
+    before = card_rows(engine)
+    report = sync(engine, write_deck, text)
+    assert report.unchanged
+    assert card_rows(engine) == before
+
+
+def test_edited_text_keeps_progress(engine, write_deck):
+    sync(engine, write_deck, deck_yaml([basic("a"), basic("b")]))
+    card, after = answer_next(engine)
+    report = sync(engine, write_deck, deck_yaml([basic(card.key, "new wording"), basic("b")]))
+    assert (report.updated, report.added, report.retired) == (1, 0, 0)
+    row = card_rows(engine)[(card.key, 0)]
+    assert json.loads(row.content)["front"] == "new wording"
+    assert (row.id, row.reps, row.state, row.due) == (card.id, 1, after.state, after.due)
+
+
+def test_removed_card_is_retired_and_returns_with_its_history(engine, write_deck):
+    sync(engine, write_deck, deck_yaml([basic("a"), basic("b")]))
+    card, after = answer_next(engine)
+    other = "b" if card.key == "a" else "a"
+
+    report = sync(engine, write_deck, deck_yaml([basic(other)]))
+    assert report.retired == 1
+    assert card_rows(engine)[(card.key, 0)].retired
+    later = MORNING + timedelta(days=30)
+    assert card.id not in {c.id for c in queue(engine, later).learning + queue(engine, later).reviews}
+
+    report = sync(engine, write_deck, deck_yaml([basic("a"), basic("b")]))
+    assert (report.restored, report.added) == (1, 0)
+    row = card_rows(engine)[(card.key, 0)]
+    assert (row.id, row.retired, row.reps, row.due) == (card.id, False, 1, after.due)
+    with engine.connect() as conn:
+        assert conn.execute(select(reviews_t.c.card_id)).scalars().all() == [card.id]
+
+
+def test_deck_settings_follow_the_file_but_keep_fitted_parameters(engine, write_deck):
+    sync(engine, write_deck, deck_yaml([basic("a")], "settings: {new_per_day: 3, learning_steps: [5m]}\n"))
+    with storage.writing(engine) as conn:
+        conn.execute(update(storage.deck_settings_t).values(parameters=json.dumps([0.5] * 21)))
+    sync(engine, write_deck, deck_yaml([basic("a")], "settings: {reviews_per_day: 50}\n"))
+    with engine.connect() as conn:
+        settings = storage.deck_settings(conn, 1)
+    assert settings == DeckSettings(reviews_per_day=50, parameters=(0.5,) * 21)
+
+
+def test_datetimes_read_back_utc_aware(engine, write_deck):
+    sync(engine, write_deck, deck_yaml([basic("a")]))
+    answer_next(engine)
+    with engine.connect() as conn:
+        due, reviewed_at = conn.execute(select(cards_t.c.due, reviews_t.c.reviewed_at).join(reviews_t)).one()
+    assert due.tzinfo is not None and due.utcoffset() == timedelta(0)
+    assert reviewed_at == MORNING
+
+
+def test_naive_datetimes_are_refused(engine, write_deck):
+    sync(engine, write_deck, deck_yaml([basic("a")]))
+    with pytest.raises(Exception, match="naive datetime"):
+        with storage.writing(engine) as conn:
+            conn.execute(update(cards_t).values(due=MORNING.replace(tzinfo=None)))
+
+
+# -- the queue ------------------------------------------------------------------------------
+
+
+def test_queue_orders_learning_then_reviews_then_new(engine, write_deck):
+    sync(engine, write_deck, deck_yaml([basic(k) for k in "abcdef"]))
+    with storage.writing(engine) as conn:
+        set_state(conn, "a", State.REVIEW, MORNING - timedelta(days=1))
+        set_state(conn, "b", State.LEARNING, MORNING - timedelta(minutes=5))
+        set_state(conn, "c", State.REVIEW, MORNING + timedelta(days=3))  # not due today
+        set_state(conn, "d", State.LEARNING, MORNING + timedelta(hours=2))  # due later today
+    q = queue(engine)
+    assert [c.key for c in q.learning] == ["b", "d"]
+    assert [c.key for c in q.reviews] == ["a"]
+    assert [c.key for c in q.new] == ["e", "f"]
+    assert q.next_card(MORNING).key == "b"
+    assert q.next_due() == MORNING - timedelta(minutes=5)
+
+
+def set_state(conn, key: str, state: State, due, **extra) -> None:
+    conn.execute(update(cards_t).where(cards_t.c.note_key == key).values(
+        state=state, due=due, stability=5.0, difficulty=5.0, last_review=due - timedelta(days=2), step=0, reps=1, **extra))
+
+
+def test_daily_limits_count_what_was_done_today(engine, write_deck):
+    sync(engine, write_deck, deck_yaml([basic(f"n{i}") for i in range(10)], "settings: {new_per_day: 3}\n"))
+    assert len(queue(engine).new) == 3
+    answer_next(engine)
+    answer_next(engine)
+    assert len(queue(engine).new) == 1
+    # After the rollover hour a new day begins with a fresh allowance.
+    tomorrow = MORNING.replace(hour=3) + timedelta(days=1)
+    assert len(queue(engine, tomorrow).new) == 1  # 03:00 is still today
+    assert len(queue(engine, tomorrow + timedelta(hours=1)).new) == 3
+
+
+def test_review_limit_also_limits_new_cards(engine, write_deck):
+    cards = [basic(f"r{i}") for i in range(4)] + [basic(f"n{i}") for i in range(5)]
+    sync(engine, write_deck, deck_yaml(cards, "settings: {reviews_per_day: 5, new_per_day: 5}\n"))
+    with storage.writing(engine) as conn:
+        for i in range(4):
+            set_state(conn, f"r{i}", State.REVIEW, MORNING - timedelta(hours=i + 1))
+    q = queue(engine)
+    assert [c.key for c in q.reviews] == ["r3", "r2", "r1", "r0"]  # most overdue first
+    assert len(q.new) == 1
+
+
+def test_suspended_and_buried_cards_never_appear(engine, write_deck):
+    sync(engine, write_deck, deck_yaml([basic("a"), basic("b"), basic("c")]))
+    with storage.writing(engine) as conn:
+        conn.execute(update(cards_t).where(cards_t.c.note_key == "a").values(suspended=True))
+        conn.execute(update(cards_t).where(cards_t.c.note_key == "b").values(buried_until=MORNING + timedelta(hours=20)))
+    assert [c.key for c in queue(engine).new] == ["c"]
+    assert [c.key for c in queue(engine, MORNING + timedelta(days=1)).new] == ["b", "c"]
+
+
+def test_siblings_wait_until_the_next_day(engine, write_deck):
+    sync(engine, write_deck, deck_yaml([
+        "{id: r, type: reversed, front: x, back: y}",
+        "{id: z, type: cloze, text: '{{c1::a}} {{c2::b}} {{c3::c}}'}",
+    ]))
+    q = queue(engine)
+    assert [(c.key, c.ord) for c in q.new] == [("r", 0), ("z", 1)]  # one card per note
+    card, after = answer_next(engine, Rating.EASY)
+    assert (card.key, card.ord, after.state) == ("r", 0, State.REVIEW)
+    q = queue(engine)
+    assert [(c.key, c.ord) for c in q.new] == [("z", 1)]  # ("r", 1) is buried today
+    assert [(c.key, c.ord) for c in queue(engine, MORNING + timedelta(days=1)).new][:1] == [("r", 1)]
+
+
+def test_in_memory_queue_buries_siblings_and_requeues_learning(engine, write_deck):
+    sync(engine, write_deck, deck_yaml(["{id: r, type: reversed, front: x, back: y}", basic("b")]))
+    q = queue(engine)
+    card = q.next_card(MORNING)
+    with engine.connect() as conn:
+        settings = storage.deck_settings(conn, 1)
+    after = storage.answer(engine, card, Rating.AGAIN, MORNING, settings)
+    q.answered(card, after, Day.of(MORNING, UTC, 4).end)
+    assert [c.key for c in q.learning] == ["r"]
+    assert q.next_card(MORNING).key == "b"  # r is due in a minute
+    assert q.next_card(MORNING + timedelta(minutes=1)).key == "r"
+
+
+# -- answers ---------------------------------------------------------------------------------
+
+
+def test_answer_is_committed_with_its_log_row(engine, write_deck, db_path):
+    sync(engine, write_deck, deck_yaml([basic("a")]))
+    card, after = answer_next(engine, Rating.HARD)
+    other = storage.create(storage.database_url(str(db_path)))  # another process's view
+    with other.connect() as conn:
+        log = conn.execute(select(reviews_t)).mappings().one()
+        assert storage.schedule_of(conn, card.id) == after
+    assert (log["rating"], log["duration_ms"], log["state_before"], log["state_after"]) == (2, 1500, 0, 1)
+    assert (log["stability_after"], log["due_after"]) == (after.stability, after.due)
+
+
+def test_undo_restores_the_card_and_log_exactly(engine, write_deck):
+    sync(engine, write_deck, deck_yaml([basic("a")]))
+    first_card, first = answer_next(engine)
+    with engine.connect() as conn:
+        row_before = conn.execute(select(cards_t)).one()
+        log_before = conn.execute(select(reviews_t)).all()
+    later = MORNING + timedelta(minutes=15)
+    answer_next(engine, Rating.AGAIN, later)
+    assert storage.undo_last(engine) == first_card.id
+    with engine.connect() as conn:
+        assert conn.execute(select(cards_t)).one() == row_before
+        assert conn.execute(select(reviews_t)).all() == log_before
+    assert storage.undo_last(engine) == first_card.id
+    assert storage.undo_last(engine) is None
+    with engine.connect() as conn:
+        fresh = conn.execute(select(cards_t)).one()
+    assert (fresh.state, fresh.due, fresh.reps, fresh.stability) == (0, None, 0, None)
+
+
+def test_a_card_answered_elsewhere_is_not_counted_twice(engine, write_deck):
+    sync(engine, write_deck, deck_yaml([basic("a")]))
+    stale = queue(engine).next_card(MORNING)
+    answer_next(engine)
+    with pytest.raises(storage.CardChanged):
+        storage.answer(engine, stale, Rating.GOOD, MORNING, DeckSettings())
+    with engine.connect() as conn:
+        assert len(conn.execute(select(reviews_t)).all()) == 1

@@ -6,10 +6,8 @@ commands, so `quiz --help` stays fast.
 
 from __future__ import annotations
 
-import json
 import os
 import unicodedata
-from datetime import datetime, timezone
 
 import click
 
@@ -72,7 +70,9 @@ class Env:
             self._engine = app.open_collection(self.location or storage.default_location())
         return self._engine
 
-    def day(self, now: datetime | None = None):
+    def day(self, now=None):
+        from datetime import datetime, timezone
+
         from quiz import storage
 
         with self.engine.connect() as conn:
@@ -88,6 +88,7 @@ class Env:
 
 def learner_zone():
     """The learner's time zone with its DST rules: TZ, else the system's."""
+    from datetime import datetime
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     name = os.environ.get("TZ", "").lstrip(":")
@@ -145,11 +146,9 @@ def import_command(env: Env, paths: tuple[str, ...]) -> None:
       quiz import decks/docker.yaml
       quiz import decks/*.yaml
     """
-    from quiz import storage
-    from quiz.decks import load_decks
+    from quiz.decks import import_files
 
-    specs = load_decks(paths)
-    for report in storage.import_decks(env.engine, specs):
+    for report in import_files(env.engine, paths):
         click.echo(describe_sync(report))
 
 
@@ -178,6 +177,8 @@ def decks_command(env: Env, names: tuple[str, ...] = (), as_json: bool = False) 
       quiz decks
       quiz decks docker --json
     """
+    import json
+
     from quiz import storage
     from quiz.model import localize
 

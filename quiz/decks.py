@@ -1,15 +1,16 @@
 """Deck files: read YAML safely, validate every card, report every problem.
 
-The YAML is composed into nodes (libyaml when present) and validated node by
-node, so each problem points at a line and column. No Python object is ever
-constructed from a tag, and a node reached twice (an alias) is refused, which
-also stops alias bombs.
+quiz.yamlread turns the file into small located nodes (libyaml's events, no
+Python objects from tags, no aliases); this module checks them node by node,
+so each problem points at a line and column, and collects every problem
+instead of stopping at the first. Cards are checked as they are read.
 """
 
 from __future__ import annotations
 
 import difflib
 import gc
+import hashlib
 import re
 from collections.abc import Iterable
 from contextlib import contextmanager
@@ -17,10 +18,10 @@ from pathlib import Path
 
 import yaml
 
+from quiz import __version__, storage
 from quiz.errors import DeckError, Problem
 from quiz.model import SETTING_NAMES, CardKind, CardSpec, DeckSpec, Text
-
-Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+from quiz.yamlread import Loader, Map, Node, Refused, Reported, Scalar, Seq, read
 
 DECK_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 CARD_ID = re.compile(r"[a-z0-9]+(?:[-_.][a-z0-9]+)*\Z")
@@ -38,9 +39,6 @@ REQUIRED = {
     CardKind.COMMAND: ("front", "back"),
     CardKind.CLOZE: ("text",),
 }
-YAML_TAG = "tag:yaml.org,2002:"
-SAFE_TAGS = {YAML_TAG + t for t in ("str", "int", "float", "bool", "null", "seq", "map")}
-NUMBER_TAGS = {YAML_TAG + t for t in ("int", "float")}
 
 
 def load_decks(paths: Iterable[str | Path]) -> list[DeckSpec]:
@@ -64,11 +62,40 @@ def load_decks(paths: Iterable[str | Path]) -> list[DeckSpec]:
 
 def load_deck(path: str | Path) -> DeckSpec:
     reader = _Reader(str(path))
-    root = reader.compose(Path(path))
-    deck = reader.deck(root) if root is not None else None
+    deck = reader.read(Path(path))
     if reader.problems or deck is None:
         raise DeckError(sorted(reader.problems, key=lambda p: (p.line, p.column)))
     return deck
+
+
+def fingerprint(raw: bytes) -> str:
+    """Identifies a deck file's content as this version of quiz reads it."""
+    return hashlib.sha256(__version__.encode() + b"\0" + raw).hexdigest()
+
+
+def import_files(engine, paths: Iterable[str | Path]) -> list[SyncReport]:
+    """Sync deck files into the collection, all or nothing.
+
+    A file whose exact content was imported before is not parsed again: its
+    deck is reported unchanged, which keeps re-importing large decks fast.
+    """
+    paths = [Path(p) for p in paths]
+    prints = {}
+    for path in paths:
+        try:
+            prints[path] = fingerprint(path.read_bytes())
+        except OSError:
+            pass  # load_decks reports it
+    with engine.connect() as conn:
+        known = storage.decks_by_fingerprint(conn, set(prints.values()))
+    unchanged = {path: known[prints[path]] for path in paths if prints.get(path) in known}
+    specs = load_decks(path for path in paths if path not in unchanged)
+    clash = [spec for spec in specs if spec.name in unchanged.values()]
+    if clash:
+        first = next(path for path, name in unchanged.items() if name == clash[0].name)
+        raise DeckError([Problem(clash[0].path, 1, 1, f'deck "{clash[0].name}" is also defined in {first}')])
+    reports = storage.import_decks(engine, specs)
+    return reports + [storage.SyncReport(name) for name in unchanged.values()]
 
 
 def parse_duration(text: str) -> int | None:
@@ -99,65 +126,59 @@ class _Reader:
     def __init__(self, path: str):
         self.path = path
         self.problems: list[Problem] = []
-        self.seen: set[int] = set()
         self.lang = "en"
+        self.cards: list[CardSpec] = []
+        self.first_line: dict[str, int] = {}  # card id -> line, to name duplicates
+        self.sha256 = ""
 
-    def problem(self, node_or_mark, message: str) -> None:
-        mark = getattr(node_or_mark, "start_mark", node_or_mark)
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    def problem(self, node: Node | None, message: str) -> None:
+        line, column = (node.line, node.column) if node else (1, 1)
+        self.problems.append(Problem(self.path, line, column, message))
+
+    def report(self, line: int, column: int, message: str) -> None:
         self.problems.append(Problem(self.path, line, column, message))
 
     # -- file and YAML ------------------------------------------------------
 
-    def compose(self, path: Path) -> yaml.Node | None:
-        try:
-            raw = path.read_bytes()
-        except OSError as error:
-            self.problems.append(Problem(self.path, 1, 1, f"cannot read: {error.strerror or error}"))
-            return None
-        try:
-            text = raw.decode("utf-8").removeprefix("\ufeff")
-        except UnicodeDecodeError as error:
-            line = raw.count(b"\n", 0, error.start) + 1
-            column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
-            self.problems.append(Problem(self.path, line, column, "not UTF-8 text: save the file as UTF-8"))
+    def read(self, path: Path) -> DeckSpec | None:
+        text = self.text_of(path)
+        if text is None:
             return None
         try:
             with _gc_paused():
-                root = yaml.compose(text, Loader=Loader)
-        except yaml.MarkedYAMLError as error:
-            what = error.problem or "invalid YAML"
-            self.problem(error.problem_mark, f"YAML syntax error: {what}")
+                root = read(text, self.report, "cards", self.card)
+        except Reported:
             return None
-        except yaml.YAMLError as error:
-            self.problems.append(Problem(self.path, 1, 1, f"YAML error: {error}"))
+        if root is None or isinstance(root, Scalar) and root.value == "":
+            self.report(1, 1, "empty file: a deck needs `deck:` and `cards:`")
             return None
-        if root is None or (isinstance(root, yaml.ScalarNode) and root.value == ""):
-            self.problems.append(Problem(self.path, 1, 1, "empty file: a deck needs `deck:` and `cards:`"))
-            return None
-        return root
+        return self.deck(root)
 
-    def visit(self, node: yaml.Node) -> bool:
-        """Refuse reused nodes and unsafe tags; True if the node may be read."""
-        if id(node) in self.seen:
-            self.problem(node, "YAML aliases are not allowed in decks (write the value out)")
-            return False
-        self.seen.add(id(node))
-        if node.tag not in SAFE_TAGS:
-            self.problem(node, f"tag {node.tag!r} is not allowed in decks")
-            return False
-        return True
+    def text_of(self, path: Path) -> str | None:
+        try:
+            raw = path.read_bytes()
+        except OSError as error:
+            self.report(1, 1, f"cannot read: {error.strerror or error}")
+            return None
+        self.sha256 = fingerprint(raw)
+        try:
+            return raw.decode("utf-8").removeprefix("\ufeff")
+        except UnicodeDecodeError as error:
+            line = raw.count(b"\n", 0, error.start) + 1
+            column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+            self.report(line, column, "not UTF-8 text: save the file as UTF-8")
+            return None
 
-    def mapping(self, node: yaml.Node, what: str, allowed: tuple[str, ...]) -> dict[str, tuple]:
+    def mapping(self, node: Node, what: str, allowed: tuple[str, ...]) -> dict[str, tuple]:
         """Key name -> (key node, value node), reporting unknown and repeated keys."""
-        if not self.visit(node):
+        if isinstance(node, Refused):
             return {}
-        if not isinstance(node, yaml.MappingNode):
+        if not isinstance(node, Map):
             self.problem(node, f"{what} must be a mapping of keys to values")
             return {}
         entries: dict[str, tuple] = {}
-        for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+        for key_node, value_node in node.pairs:
+            key = key_node.value if isinstance(key_node, Scalar) else None
             if key is None or key not in allowed:
                 hint = difflib.get_close_matches(str(key), allowed, n=1)
                 suggestion = f' (did you mean "{hint[0]}"?)' if hint else ""
@@ -168,18 +189,19 @@ class _Reader:
                 entries[key] = (key_node, value_node)
         return entries
 
-    def string(self, node: yaml.Node, what: str) -> str | None:
-        if not self.visit(node):
-            return None
-        if not isinstance(node, yaml.ScalarNode) or node.tag != YAML_TAG + "str":
-            kind = _describe(node)
-            self.problem(node, f"{what} must be text, not {kind}" + (" (put it in quotes)" if kind != "a list" and kind != "a mapping" else ""))
-            return None
-        return node.value
+    def string(self, node: Node, what: str) -> str | None:
+        if isinstance(node, Scalar) and node.kind == "str":
+            return node.value
+        if isinstance(node, Scalar):
+            kind = {"int": "a number", "float": "a number", "bool": "true/false", "null": "empty"}.get(node.kind, node.kind)
+            self.problem(node, f"{what} must be text, not {kind}" + (" (put it in quotes)" if node.kind != "null" else ""))
+        elif not isinstance(node, Refused):
+            self.problem(node, f"{what} must be text, not {'a list' if isinstance(node, Seq) else 'a mapping'}")
+        return None
 
-    def text(self, node: yaml.Node, what: str) -> Text | None:
+    def text(self, node: Node, what: str) -> Text | None:
         """A string, or a mapping of language codes to strings."""
-        if not isinstance(node, yaml.MappingNode):
+        if not isinstance(node, Map):
             value = self.string(node, what)
             if value is not None and not value.strip():
                 self.problem(node, f"{what} must not be empty")
@@ -193,13 +215,13 @@ class _Reader:
                 self.problem(value_node, f"{what}.{lang} must not be empty")
             elif value is not None:
                 by_lang[lang] = value
-        if not node.value:
+        if not node.pairs:
             self.problem(node, f"{what} must not be empty")
         return by_lang or None
 
     # -- deck ------------------------------------------------------------
 
-    def deck(self, root: yaml.Node) -> DeckSpec | None:
+    def deck(self, root: Node) -> DeckSpec | None:
         top = self.mapping(root, "deck file", TOP_KEYS)
         if not top:
             if not self.problems:
@@ -217,12 +239,13 @@ class _Reader:
         tools = self.tools(top["tools"][1]) if "tools" in top else None
         if "cards" not in top:
             self.problem(root, "no `cards:` in this deck")
-            cards = []
-        else:
-            cards = self.cards(top["cards"][1])
-        return DeckSpec(name or "", title or name or "", self.lang, self.path, description, settings, tools, cards)
+        elif not isinstance(top["cards"][1], Seq) or not top["cards"][1].items:
+            # A list of cards was checked card by card while it was read.
+            self.problem(top["cards"][1], "cards must be a non-empty list of cards")
+        return DeckSpec(name or "", title or name or "", self.lang, self.path, description, settings, tools,
+                        self.cards, self.sha256)
 
-    def deck_name(self, top: dict, root: yaml.Node) -> str | None:
+    def deck_name(self, top: dict, root: Node) -> str | None:
         if "deck" not in top:
             self.problem(root, "missing `deck:` (the deck's name, like docker or git-basics)")
             return None
@@ -232,7 +255,7 @@ class _Reader:
             self.problem(node, f'deck name "{name}" must be lowercase letters, digits and dashes')
         return name
 
-    def settings(self, node: yaml.Node) -> dict:
+    def settings(self, node: Node) -> dict:
         settings = {}
         for key, (_, value) in self.mapping(node, "settings", SETTING_NAMES).items():
             parsed = self.setting(key, value)
@@ -240,18 +263,18 @@ class _Reader:
                 settings[key] = parsed
         return settings
 
-    def setting(self, key: str, node: yaml.Node):
+    def setting(self, key: str, node: Node):
         if key in ("learning_steps", "relearning_steps"):
-            steps = [parse_duration(s) for s in self.strings(node, f"settings.{key}", allow_scalar=False)]
+            steps = [parse_duration(s) for s in self.strings(node, f"settings.{key}")]
             if None in steps:
                 self.problem(node, f"settings.{key}: steps are durations like 30s, 10m, 1h, 1d")
                 return None
             return tuple(steps)
         if key == "parameters":
-            if not self.visit(node) or not isinstance(node, yaml.SequenceNode):
+            if not isinstance(node, Seq):
                 self.problem(node, "settings.parameters must be a list of 21 numbers")
                 return None
-            numbers = [self.number(item, "settings.parameters") for item in node.value]
+            numbers = [self.number(item, "settings.parameters") for item in node.items]
             if None in numbers or len(numbers) != 21:
                 self.problem(node, f"settings.parameters must be a list of 21 numbers (got {len(numbers)})")
                 return None
@@ -270,8 +293,8 @@ class _Reader:
             return None
         return int(value)
 
-    def number(self, node: yaml.Node, what: str) -> float | None:
-        if self.visit(node) and isinstance(node, yaml.ScalarNode) and node.tag in NUMBER_TAGS:
+    def number(self, node: Node, what: str) -> float | None:
+        if isinstance(node, Scalar) and node.kind in ("int", "float"):
             try:
                 return float(node.value.replace("_", ""))
             except ValueError:
@@ -279,62 +302,41 @@ class _Reader:
         self.problem(node, f"{what} must be a number")
         return None
 
-    def strings(self, node: yaml.Node, what: str, allow_scalar: bool) -> list[str]:
-        if allow_scalar and isinstance(node, yaml.ScalarNode):
-            value = self.string(node, what)
-            return [value] if value is not None else []
-        if not self.visit(node):
+    def strings(self, node: Node, what: str) -> list[str]:
+        if isinstance(node, Refused):
             return []
-        if not isinstance(node, yaml.SequenceNode):
+        if not isinstance(node, Seq):
             self.problem(node, f"{what} must be a list")
             return []
-        values = [self.string(item, what) for item in node.value]
+        values = [self.string(item, what) for item in node.items]
         return [v for v in values if v is not None]
 
-    def tools(self, node: yaml.Node) -> dict | None:
-        if not isinstance(node, yaml.MappingNode):
+    def tools(self, node: Node) -> dict | None:
+        if not isinstance(node, Map):
             self.problem(node, "tools must be a mapping of tool names to their tables")
             return None
-        return self.plain(node)
-
-    def plain(self, node: yaml.Node):
-        """A node as plain Python data, for the free-form `tools` tables."""
-        if not self.visit(node):
-            return None
-        if isinstance(node, yaml.MappingNode):
-            return {k.value: self.plain(v) for k, v in node.value}
-        if isinstance(node, yaml.SequenceNode):
-            return [self.plain(v) for v in node.value]
-        return node.value if node.tag == YAML_TAG + "str" else yaml.load(node.value, Loader=Loader)
+        return _plain(node)
 
     # -- cards -------------------------------------------------------------
 
-    def cards(self, node: yaml.Node) -> list[CardSpec]:
-        if not self.visit(node):
-            return []
-        if not isinstance(node, yaml.SequenceNode) or not node.value:
-            self.problem(node, "cards must be a non-empty list of cards")
-            return []
-        cards: list[CardSpec] = []
-        first_line: dict[str, int] = {}
-        for position, card_node in enumerate(node.value):
-            cards.extend(self.card(card_node, position, first_line))
-        return cards
+    def card(self, node: Node, position: int) -> None:
+        """Check one entry of `cards:` and keep the cards it makes."""
+        self.cards.extend(self.card_specs(node, position))
 
-    def card(self, node: yaml.Node, position: int, first_line: dict[str, int]) -> list[CardSpec]:
-        if not isinstance(node, yaml.MappingNode):
+    def card_specs(self, node: Node, position: int) -> list[CardSpec]:
+        if not isinstance(node, Map):
             self.mapping(node, f"card #{position + 1}", CARD_KEYS)  # reports the problem
             return []
-        fields = self.mapping(node, _card_label(node, position), CARD_KEYS)
-        key = self.card_id(fields, node, position, first_line)
         label = _card_label(node, position)
+        fields = self.mapping(node, label, CARD_KEYS)
+        key = self.card_id(fields, node, position)
         kind = self.card_kind(fields, label)
         content: dict = {}
         for name in TEXT_FIELDS:
             if name in fields:
                 value_node = fields[name][1]
-                if name == "back" and kind is CardKind.COMMAND and isinstance(value_node, yaml.SequenceNode):
-                    answers = self.strings(value_node, f"{label}: back", allow_scalar=False)
+                if name == "back" and kind is CardKind.COMMAND and isinstance(value_node, Seq):
+                    answers = self.strings(value_node, f"{label}: back")
                     value = answers or None
                 else:
                     value = self.text(value_node, f"{label}: {name}")
@@ -349,7 +351,7 @@ class _Reader:
             return []
         return self.expand(node, fields, key, kind, content, tags, position, label)
 
-    def card_id(self, fields: dict, node: yaml.Node, position: int, first_line: dict[str, int]) -> str | None:
+    def card_id(self, fields: dict, node: Node, position: int) -> str | None:
         if "id" not in fields:
             self.problem(node, f"card #{position + 1}: missing \"id\" (progress follows it: keep it stable)")
             return None
@@ -360,10 +362,10 @@ class _Reader:
         if not CARD_ID.match(key):
             self.problem(id_node, f'card "{key}": id must be lowercase letters, digits and - _ .')
             return None
-        if key in first_line:
-            self.problem(id_node, f'card "{key}": duplicate id (first used on line {first_line[key]})')
+        if key in self.first_line:
+            self.problem(id_node, f'card "{key}": duplicate id (first used on line {self.first_line[key]})')
             return None
-        first_line[key] = id_node.start_mark.line + 1
+        self.first_line[key] = id_node.line
         return key
 
     def card_kind(self, fields: dict, label: str) -> CardKind | None:
@@ -379,8 +381,8 @@ class _Reader:
                 self.problem(type_node, f'{label}: unknown type "{name}" (one of {choices})')
             return None
 
-    def tags(self, node: yaml.Node, label: str) -> tuple[str, ...]:
-        tags = self.strings(node, f"{label}: tags", allow_scalar=False)
+    def tags(self, node: Node, label: str) -> tuple[str, ...]:
+        tags = self.strings(node, f"{label}: tags")
         bad = [t for t in tags if not t or any(c.isspace() for c in t)]
         if bad:
             self.problem(node, f'{label}: tag "{bad[0]}" must be one word (no spaces)')
@@ -405,7 +407,7 @@ class _Reader:
             ords = [0]
         return [CardSpec(key, o, kind, content, tags, position) for o in ords]
 
-    def cloze_ords(self, node: yaml.Node, text: Text, label: str) -> list[int]:
+    def cloze_ords(self, node: Node, text: Text, label: str) -> list[int]:
         variants = [text] if isinstance(text, str) else list(text.values())
         numbers = [cloze_numbers(v) for v in variants]
         if not numbers[0]:
@@ -424,17 +426,19 @@ class _AnyKey(tuple):
         return isinstance(key, str)
 
 
-def _card_label(node: yaml.MappingNode, position: int) -> str:
-    for key_node, value_node in node.value:
-        if key_node.value == "id" and isinstance(value_node, yaml.ScalarNode) and value_node.value:
+def _card_label(node: Map, position: int) -> str:
+    for key_node, value_node in node.pairs:
+        if isinstance(key_node, Scalar) and key_node.value == "id" and isinstance(value_node, Scalar) and value_node.value:
             return f'card "{value_node.value}"'
     return f"card #{position + 1}"
 
 
-def _describe(node: yaml.Node) -> str:
-    if isinstance(node, yaml.SequenceNode):
-        return "a list"
-    if isinstance(node, yaml.MappingNode):
-        return "a mapping"
-    kind = node.tag.removeprefix(YAML_TAG)
-    return {"int": "a number", "float": "a number", "bool": "true/false", "null": "empty"}.get(kind, kind)
+def _plain(node: Node):
+    """A node as plain Python data, for the free-form `tools` tables."""
+    if isinstance(node, Map):
+        return {k.value: _plain(v) for k, v in node.pairs if isinstance(k, Scalar)}
+    if isinstance(node, Seq):
+        return [_plain(v) for v in node.items]
+    if isinstance(node, Scalar):
+        return node.value if node.kind == "str" else yaml.load(node.value, Loader=Loader)
+    return None

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
 class QuizError(Exception):
     """A user-facing error: its message is shown as is, with a non-zero exit."""
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     """One thing wrong in a deck file, located like a compiler error."""
 
     path: str

@@ -78,6 +78,7 @@ class DeckSpec:
     settings: dict = field(default_factory=dict)  # only the keys the file sets
     tools: dict | None = None
     cards: list[CardSpec] = field(default_factory=list)
+    sha256: str = ""  # fingerprint of the file's bytes
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from sqlalchemy import (
     create_engine,
     delete,
     event,
+    false,
     func,
     insert,
     or_,
@@ -92,6 +93,7 @@ class Deck(Base):
     lang: Mapped[str] = mapped_column(String(35))
     description: Mapped[str | None] = mapped_column(Text)  # JSON text
     source: Mapped[str | None] = mapped_column(Text)  # the file it was last imported from
+    source_sha256: Mapped[str | None] = mapped_column(String(64))  # of that file and the loader
 
 
 class Card(Base):
@@ -110,19 +112,20 @@ class Card(Base):
     ord: Mapped[int] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(16))
     content: Mapped[str] = mapped_column(Text)  # JSON text: front/back/text/note/source
-    tags: Mapped[str] = mapped_column(Text, default="")  # space-separated
+    tags: Mapped[str] = mapped_column(Text)  # space-separated
     position: Mapped[int] = mapped_column(Integer)
-    retired: Mapped[bool] = mapped_column(Boolean, default=False)
-    suspended: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Server-side defaults: bulk inserts of new cards then carry only their content.
+    retired: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    suspended: Mapped[bool] = mapped_column(Boolean, server_default=false())
     buried_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    state: Mapped[int] = mapped_column(SmallInteger, default=0)
+    state: Mapped[int] = mapped_column(SmallInteger, server_default="0")
     step: Mapped[int | None] = mapped_column(Integer)
     stability: Mapped[float | None] = mapped_column(Float)
     difficulty: Mapped[float | None] = mapped_column(Float)
     due: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_review: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    reps: Mapped[int] = mapped_column(Integer, default=0)
-    lapses: Mapped[int] = mapped_column(Integer, default=0)
+    reps: Mapped[int] = mapped_column(Integer, server_default="0")
+    lapses: Mapped[int] = mapped_column(Integer, server_default="0")
 
 
 class Review(Base):
@@ -308,8 +311,7 @@ class SyncReport:
         return not (self.created or self.added or self.updated or self.retired or self.restored)
 
 
-def _json(value) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+_json = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
 
 
 def sync_deck(conn: Connection, spec: DeckSpec) -> SyncReport:
@@ -335,8 +337,8 @@ def sync_deck(conn: Connection, spec: DeckSpec) -> SyncReport:
         }
         old = stored.pop((card.key, card.ord), None)
         if old is None:
-            new_rows.append({"deck_id": deck_id, "note_key": card.key, "ord": card.ord, "state": 0,
-                             "suspended": False, "reps": 0, "lapses": 0, **values})
+            del values["retired"]
+            new_rows.append({"deck_id": deck_id, "note_key": card.key, "ord": card.ord, **values})
         elif any(getattr(old, name) != value for name, value in values.items()):
             report.restored += old.retired
             report.updated += not old.retired
@@ -358,6 +360,7 @@ def _upsert_deck(conn: Connection, spec: DeckSpec, report: SyncReport) -> int:
         "lang": spec.lang,
         "description": _json(spec.description) if spec.description is not None else None,
         "source": spec.path,
+        "source_sha256": spec.sha256 or None,
     }
     row = conn.execute(select(decks_t).where(decks_t.c.name == spec.name)).mappings().first()
     if row is None:
@@ -377,6 +380,14 @@ def import_decks(engine: Engine, specs: list[DeckSpec]) -> list[SyncReport]:
     """Sync every deck in one transaction: all of them change, or none."""
     with writing(engine) as conn:
         return [sync_deck(conn, spec) for spec in specs]
+
+
+def decks_by_fingerprint(conn: Connection, fingerprints: set[str]) -> dict[str, str]:
+    """Fingerprint -> deck name, for deck files imported before exactly as they are."""
+    if not fingerprints:
+        return {}
+    query = select(decks_t.c.source_sha256, decks_t.c.name).where(decks_t.c.source_sha256.in_(fingerprints))
+    return dict(conn.execute(query).all())
 
 
 def deck_names(conn: Connection) -> list[str]:

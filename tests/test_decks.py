@@ -173,7 +173,7 @@ def test_alias_bomb_is_refused_quickly(write_deck):
     path = write_deck(f"deck: x\ntools:\n  bomb:\n    {bomb.replace(chr(10), chr(10) + '    ')}\n"
                       "cards:\n  - id: a\n    front: f\n    back: b\n    tags: *a11\n")
     messages = problems_of(path)
-    assert any("aliases are not allowed" in m for m in messages)
+    assert any("YAML aliases (*name) are not allowed in decks" in m for m in messages)
 
 
 def test_a_missing_file_is_a_problem_not_a_traceback(tmp_path):

@@ -1,0 +1,63 @@
+"""Speed of answer checking (target: under 200 µs per comparison).
+
+`run()` returns (name, value, unit) rows for benchmarks/run.py; run this file
+alone to print them.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from quiz import checking, tools  # noqa: E402
+
+# (name, expected, typed): the comparisons a review session makes most
+CASES = [
+    ("typical docker command", "docker logs -f -t <container>", "docker logs 23ad234 --timestamps -f"),
+    ("docker run, 8 options", "docker run -d --rm --name web -p 80:80 -v /data:/data -e A=1 -w /app -it nginx",
+     "docker run -dit --rm -e A=1 --name=web -w /app -v /data:/data -p 80:80 nginx"),
+    ("wrong answer, with its diff", "docker cp 23ad234:~/test.txt ./test.txt", "docker cp ./test.txt 23ad234:test.txt -a"),
+    ("pipeline", "docker ps -a | grep web > out.txt", "docker container ls --all | grep web >out.txt"),
+    ("tool without table", 'git commit -am "fix the bug"', "git commit -a -m 'fix the bug'"),
+    ("plain text", "Linux Container", "linux  container"),
+]
+ANSWERS = ["docker ps -l", "docker ps --latest", "docker container ls -l", "docker container ls --latest"]
+
+
+def per_call_us(expected, typed, calls: int = 2000, repeats: int = 7) -> float:
+    """Median over `repeats` runs of the mean time of one call, in µs."""
+    checking.compare(expected, typed)  # warm: tables loaded, regexes compiled
+    runs = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        for _ in range(calls):
+            checking.compare(expected, typed)
+        runs.append((time.perf_counter() - start) / calls * 1e6)
+    return statistics.median(runs)
+
+
+def first_load_ms() -> float:
+    """Reading and checking the bundled tables, once per process."""
+    tools.bundled_tables.cache_clear()
+    tools.tool_index.cache_clear()
+    start = time.perf_counter()
+    checking.compare("docker ps", "docker ps")
+    return (time.perf_counter() - start) * 1e3
+
+
+def run() -> list[tuple[str, float, str]]:
+    rows = [("checking: load bundled tables (first compare)", round(first_load_ms(), 2), "ms")]
+    for name, expected, typed in CASES:
+        rows.append((f"checking: compare, {name}", round(per_call_us(expected, typed), 1), "µs"))
+    rows.append(("checking: compare, 4 accepted answers, none match",
+                 round(per_call_us(ANSWERS, "docker ps -a"), 1), "µs"))
+    return rows
+
+
+if __name__ == "__main__":
+    for name, value, unit in run():
+        print(f"{name:<56} {value:>8} {unit}")

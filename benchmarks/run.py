@@ -129,7 +129,7 @@ def age_collection(engine, seed: int = 7) -> None:
             roll = rng.random()
             if roll < 0.6:
                 state, due = State.REVIEW, NOW + timedelta(days=rng.uniform(-20, 120))
-            elif roll < 0.65:
+            elif roll < 0.602:  # learning cards are few at any moment: minutes to hours each
                 state, due = State.LEARNING, NOW + timedelta(minutes=rng.uniform(-30, 600))
             else:
                 continue

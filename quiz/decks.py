@@ -315,7 +315,15 @@ class _Reader:
         if not isinstance(node, Map):
             self.problem(node, "tools must be a mapping of tool names to their tables")
             return None
-        return _plain(node)
+        from quiz.checking import parse_tools
+
+        tools = _plain(node)
+        try:
+            parse_tools(tools)
+        except ValueError as error:
+            self.problem(node, f"tools: {error}")
+            return None
+        return tools
 
     # -- cards -------------------------------------------------------------
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import json
 import random
 from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta, timezone, tzinfo
@@ -154,13 +155,17 @@ class QueueCard:
     key: str
     ord: int
     kind: CardKind
-    content: dict
-    tags: tuple[str, ...]
+    content_json: str  # decoded on first use: most queued cards are not shown today
+    tags: str  # space-separated
     schedule: Schedule
 
     @property
     def note_id(self) -> tuple[str, str]:
         return (self.deck, self.key)
+
+    @functools.cached_property
+    def content(self) -> dict:
+        return json.loads(self.content_json)
 
 
 @dataclass

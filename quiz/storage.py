@@ -442,8 +442,7 @@ def load_queue(conn: Connection, decks: list, day: Day) -> DailyQueue:
     if not decks:
         return queue
     deck_ids = [deck.id for deck in decks]
-    touched = _notes_answered_today(conn, deck_ids, day)
-    done = _answered_today(conn, deck_ids, day)
+    today = _answered_today(conn, deck_ids, day)
     learning = conn.execute(
         select(*QUEUE_COLUMNS, cards_t.c.deck_id)
         .where(cards_t.c.deck_id.in_(deck_ids), cards_t.c.state.in_((State.LEARNING, State.RELEARNING)),
@@ -454,8 +453,8 @@ def load_queue(conn: Connection, decks: list, day: Day) -> DailyQueue:
     queue.learning = [_queue_card(row, names[row.deck_id]) for row in learning]
     for deck in decks:
         settings = deck_settings(conn, deck.id)
-        left = scheduling.limits_left(settings, *done.get(deck.id, (0, 0)))
-        taken = touched.get(deck.id, set()) | {c.key for c in queue.learning if c.deck == deck.name}
+        left = scheduling.limits_left(settings, today.new.get(deck.id, 0), today.reviews.get(deck.id, 0))
+        taken = today.notes.get(deck.id, set()) | {c.key for c in queue.learning if c.deck == deck.name}
         reviews = _gather(conn, deck, State.REVIEW, cards_t.c.due, day, left.reviews, taken)
         new_limit = min(left.new, left.reviews - len(reviews))
         queue.reviews += reviews
@@ -484,46 +483,46 @@ def _gather(conn: Connection, deck, state: State, order, day: Day, limit: int, t
     return cards
 
 
-def _notes_answered_today(conn: Connection, deck_ids: list[int], day: Day) -> dict[int, set[str]]:
-    rows = conn.execute(
-        select(cards_t.c.deck_id, cards_t.c.note_key).distinct()
-        .join(reviews_t, reviews_t.c.card_id == cards_t.c.id)
-        .where(reviews_t.c.reviewed_at >= day.start, cards_t.c.deck_id.in_(deck_ids))
-    )
-    touched: dict[int, set[str]] = {}
-    for row in rows:
-        touched.setdefault(row.deck_id, set()).add(row.note_key)
-    return touched
+@dataclass
+class _Today:
+    """What was answered today, per deck: notes touched, new cards started, reviews done."""
+
+    notes: dict[int, set[str]]
+    new: dict[int, int]
+    reviews: dict[int, int]
 
 
-def _answered_today(conn: Connection, deck_ids: list[int], day: Day) -> dict[int, tuple[int, int]]:
-    """Deck id -> (new cards started today, reviews done today), for the daily limits."""
-    rows = conn.execute(
-        select(cards_t.c.deck_id, reviews_t.c.state_before, func.count())
-        .join(cards_t, reviews_t.c.card_id == cards_t.c.id)
-        .where(reviews_t.c.reviewed_at >= day.start, cards_t.c.deck_id.in_(deck_ids),
-               reviews_t.c.state_before.in_((State.NEW, State.REVIEW)))
-        .group_by(cards_t.c.deck_id, reviews_t.c.state_before)
-    )
-    done: dict[int, list[int]] = {}
-    for deck_id, state_before, count in rows:
-        done.setdefault(deck_id, [0, 0])[0 if state_before == State.NEW else 1] += count
-    return {deck_id: (new, reviews) for deck_id, (new, reviews) in done.items()}
+def _answered_today(conn: Connection, deck_ids: list[int], day: Day) -> _Today:
+    # Driven from today's few reviews (indexed by time), then their cards by key:
+    # a join would let SQLite walk every card of the deck instead.
+    answers = conn.execute(
+        select(reviews_t.c.card_id, reviews_t.c.state_before).where(reviews_t.c.reviewed_at >= day.start)
+    ).all()
+    notes_of: dict[int, tuple[int, str]] = {}
+    for chunk in _chunks(list({card_id for card_id, _ in answers}), 500):
+        query = select(cards_t.c.id, cards_t.c.deck_id, cards_t.c.note_key).where(
+            cards_t.c.id.in_(chunk), cards_t.c.deck_id.in_(deck_ids))
+        notes_of.update((card_id, (deck_id, key)) for card_id, deck_id, key in conn.execute(query))
+    today = _Today({}, {}, {})
+    for card_id, state_before in answers:
+        if card_id in notes_of:
+            deck_id, key = notes_of[card_id]
+            today.notes.setdefault(deck_id, set()).add(key)
+            if state_before in (State.NEW, State.REVIEW):
+                counts = today.new if state_before == State.NEW else today.reviews
+                counts[deck_id] = counts.get(deck_id, 0) + 1
+    return today
+
+
+_STATES = tuple(State)
+_KINDS = {kind.value: kind for kind in CardKind}
 
 
 def _queue_card(row, deck_name: str) -> QueueCard:
-    schedule = Schedule(**{name: getattr(row, name) for name in SCHEDULE_COLUMNS if name != "state"},
-                        state=State(row.state))
-    return QueueCard(
-        id=row.id,
-        deck=deck_name,
-        key=row.note_key,
-        ord=row.ord,
-        kind=CardKind(row.kind),
-        content=json.loads(row.content),
-        tags=tuple(row.tags.split()),
-        schedule=schedule,
-    )
+    # Positional: QUEUE_COLUMNS puts the Schedule fields last, in their order.
+    card_id, key, ord_, kind, content, tags, state, *schedule = row[:14]
+    return QueueCard(card_id, deck_name, key, ord_, _KINDS[kind], content, tags,
+                     Schedule(_STATES[state], *schedule))
 
 
 def deck_counts(conn: Connection, decks: list, day: Day) -> list[dict]:

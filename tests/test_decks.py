@@ -210,3 +210,32 @@ def test_any_text_either_parses_or_reports_located_problems(tmp_path_factory, te
         load_deck(path)
     except DeckError as error:
         assert error.problems and all(p.line >= 1 and p.column >= 1 for p in error.problems)
+
+
+def test_a_deck_can_declare_tables_for_its_own_tools(write_deck):
+    deck = load_deck(write_deck("""
+        deck: k8s
+        tools:
+          kubectl:
+            commands:
+              get:
+                options: ["-o, --output string", "-A, --all-namespaces"]
+        cards:
+          - {id: pods, type: command, front: List pods everywhere, back: kubectl get pods -A}
+    """))
+    assert deck.tools == {"kubectl": {"commands": {"get": {"options": ["-o, --output string", "-A, --all-namespaces"]}}}}
+
+
+def test_a_bad_tool_table_is_reported_at_its_place(write_deck):
+    path = write_deck("""
+        deck: k8s
+        tools:
+          kubectl:
+            commands:
+              get:
+                optoins: []
+        cards:
+          - {id: pods, type: command, front: List pods, back: kubectl get pods}
+    """)
+    (message,) = problems_of(path)
+    assert message.startswith(f"{path}:3:3: tools: ") and "optoins" in message

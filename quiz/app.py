@@ -17,7 +17,10 @@ def open_collection(location: str, with_bundled: bool = True) -> Engine:
     """The database at `location`, at the current schema, with the bundled decks imported."""
     engine = storage.create(storage.database_url(location))
     try:
-        if storage.schema_revision(engine) != storage.HEAD_REVISION:
+        revision = storage.schema_revision(engine)
+        if revision is None and storage.create_schema(engine):
+            pass  # a new collection, created at the current revision
+        elif revision != storage.HEAD_REVISION:
             from quiz import migrate  # Alembic is slow to import: only when there is work
 
             migrate.upgrade(engine)

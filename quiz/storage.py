@@ -17,14 +17,17 @@ from pathlib import Path
 
 from sqlalchemy import (
     Boolean,
+    Column,
     DateTime,
     Float,
     ForeignKey,
     Index,
     Integer,
     MetaData,
+    PrimaryKeyConstraint,
     SmallInteger,
     String,
+    Table,
     Text,
     TypeDecorator,
     UniqueConstraint,
@@ -35,6 +38,7 @@ from sqlalchemy import (
     false,
     func,
     insert,
+    inspect,
     or_,
     select,
     update,
@@ -244,6 +248,26 @@ def writing(engine: Engine) -> Iterator[Connection]:
         if "locked" in str(error).lower() or "busy" in str(error).lower():
             raise QuizError("the database is locked by another quiz process; try again in a moment") from None
         raise
+
+
+# Alembic's own bookkeeping table, written here so that a new collection can be
+# created and stamped without importing Alembic.
+alembic_version_t = Table(
+    "alembic_version", MetaData(),
+    Column("version_num", String(32), nullable=False),
+    PrimaryKeyConstraint("version_num", name="alembic_version_pkc"),
+)
+
+
+def create_schema(engine: Engine) -> bool:
+    """Create the current schema in an empty database; False if it has tables already."""
+    with writing(engine) as conn:
+        if inspect(conn).get_table_names():
+            return False
+        Base.metadata.create_all(conn)
+        alembic_version_t.create(conn)
+        conn.execute(insert(alembic_version_t).values(version_num=HEAD_REVISION))
+    return True
 
 
 def schema_revision(engine: Engine) -> str | None:

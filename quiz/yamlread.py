@@ -33,10 +33,18 @@ _RESOLVABLE_FIRST = frozenset(k for k in yaml.resolver.Resolver.yaml_implicit_re
 
 
 class Node:
-    __slots__ = ("line", "column")
+    __slots__ = ("mark",)  # libyaml's mark; line and column are read only for messages
 
     def __init__(self, mark):
-        self.line, self.column = mark.line + 1, mark.column + 1
+        self.mark = mark
+
+    @property
+    def line(self) -> int:
+        return self.mark.line + 1
+
+    @property
+    def column(self) -> int:
+        return self.mark.column + 1
 
 
 class Scalar(Node):
@@ -44,7 +52,7 @@ class Scalar(Node):
 
     def __init__(self, mark, value: str, kind: str):
         # The hottest constructor of a large deck: no super() call.
-        self.line, self.column, self.value, self.kind = mark.line + 1, mark.column + 1, value, kind
+        self.mark, self.value, self.kind = mark, value, kind
 
 
 class Seq(Node):

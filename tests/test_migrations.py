@@ -9,7 +9,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
 from quiz import app, migrate, storage
 
@@ -70,12 +70,42 @@ def test_a_new_database_needs_no_backup(db_path):
     assert list(db_path.parent.glob("*.bak")) == []
 
 
-def test_current_schema_is_opened_without_importing_alembic(db_path):
+def test_new_and_current_collections_open_without_importing_alembic(db_path, tmp_path):
     app.open_collection(str(db_path), with_bundled=False).dispose()
     probe = (
         "import sys; from quiz import app; "
         f"app.open_collection({str(db_path)!r}); "
+        f"app.open_collection({str(tmp_path / 'brand-new.db')!r}); "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('alembic', 'genanki')))"
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def schema_of(engine) -> dict:
+    inspector = inspect(engine)
+    return {
+        table: (
+            [(c["name"], str(c["type"]), c["nullable"], c["default"]) for c in inspector.get_columns(table)],
+            sorted((i["name"], tuple(i["column_names"]), bool(i["unique"])) for i in inspector.get_indexes(table)),
+            sorted((u["name"], tuple(u["column_names"])) for u in inspector.get_unique_constraints(table)),
+            sorted((f["name"], tuple(f["constrained_columns"]), f["referred_table"]) for f in inspector.get_foreign_keys(table)),
+            inspector.get_pk_constraint(table)["constrained_columns"],
+        )
+        for table in inspector.get_table_names()
+    }
+
+
+def test_a_new_collection_matches_one_built_by_the_migrations(tmp_path):
+    created = app.open_collection(str(tmp_path / "created.db"), with_bundled=False)
+    migrated = storage.create(storage.database_url(str(tmp_path / "migrated.db")))
+    upgrade_to(migrated, "head")
+    assert storage.schema_revision(created) == storage.schema_revision(migrated) == storage.HEAD_REVISION
+    assert schema_of(created) == schema_of(migrated)
+
+
+def test_migrations_agree_with_the_models(tmp_path):
+    migrated = storage.create(storage.database_url(str(tmp_path / "migrated.db")))
+    upgrade_to(migrated, "head")
+    with migrated.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), storage.Base.metadata) == []

@@ -159,7 +159,7 @@ def bench_queue_and_answer(db: Path, answers: int) -> None:
     for _ in range(answers):
         card = queue.next_card(now) or queue.learning[0]
         start = time.perf_counter()
-        after = storage.answer(engine, card, Rating.GOOD, now, settings, duration_ms=4000)
+        after = storage.answer(engine, card, Rating.GOOD, now, settings, duration_ms=4000).schedule
         times.append(time.perf_counter() - start)
         queue.answered(card, after, day.end)
         now += timedelta(seconds=5)

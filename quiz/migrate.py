@@ -22,10 +22,23 @@ def alembic_config() -> Config:
 def upgrade(engine: Engine, revision: str = "head") -> Path | None:
     """Bring the schema to `revision`; the backup made first, if there was data to keep."""
     backup = _backup(engine)
-    with storage.writing(engine) as conn:
-        config = alembic_config()
-        config.attributes["connection"] = conn
-        command.upgrade(config, revision)
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as conn:
+        # SQLite rebuilds tables to alter them; foreign keys must be off meanwhile
+        # (only possible outside a transaction) and are checked before commit.
+        if sqlite:
+            conn.connection.dbapi_connection.execute("PRAGMA foreign_keys = OFF")
+        try:
+            conn = conn.execution_options(quiz_write=True)
+            with conn.begin():
+                config = alembic_config()
+                config.attributes["connection"] = conn
+                command.upgrade(config, revision)
+                if sqlite and conn.exec_driver_sql("PRAGMA foreign_key_check").first():
+                    raise RuntimeError("the upgrade broke a foreign key; nothing was changed")
+        finally:
+            if sqlite:
+                conn.connection.dbapi_connection.execute("PRAGMA foreign_keys = ON")
     return backup
 
 

@@ -90,6 +90,11 @@ def review(card_id: int, schedule: Schedule, rating: Rating, now: datetime, sett
     )
 
 
+def becomes_leech(before: Schedule, after: Schedule, settings: DeckSettings) -> bool:
+    """This answer's lapse reaches the leech threshold (Anki: suspend and tag it)."""
+    return after.lapses > before.lapses and after.lapses == settings.leech_threshold
+
+
 def preview(card_id: int, schedule: Schedule, now: datetime, settings: DeckSettings) -> dict[Rating, timedelta]:
     """How long until the card comes back, for each rating (what the buttons show)."""
     return {rating: review(card_id, schedule, rating, now, settings).due - now for rating in Rating}

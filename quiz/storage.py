@@ -53,7 +53,7 @@ from quiz.model import CardKind, DeckSettings, DeckSpec, Rating, Schedule, State
 from quiz.scheduling import DailyQueue, QueueCard
 
 # The newest revision in migrations/versions; a test keeps the two in step.
-HEAD_REVISION = "0002"
+HEAD_REVISION = "0003"
 BUSY_TIMEOUT_MS = 5000
 
 
@@ -121,6 +121,7 @@ class Card(Base):
     # Server-side defaults: bulk inserts of new cards then carry only their content.
     retired: Mapped[bool] = mapped_column(Boolean, server_default=false())
     suspended: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    leech: Mapped[bool] = mapped_column(Boolean, server_default=false())  # lapsed too often: suspended
     buried_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     state: Mapped[int] = mapped_column(SmallInteger, server_default="0")
     step: Mapped[int | None] = mapped_column(Integer)
@@ -157,6 +158,7 @@ class Review(Base):
     stability_after: Mapped[float | None] = mapped_column(Float)
     difficulty_after: Mapped[float | None] = mapped_column(Float)
     due_after: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    leech: Mapped[bool] = mapped_column(Boolean, server_default=false())  # this answer made it a leech
 
 
 class DeckSettingsRow(Base):
@@ -577,6 +579,13 @@ class CardChanged(QuizError):
         super().__init__("this card was answered elsewhere (another quiz process?); reload the queue")
 
 
+@dataclass(frozen=True)
+class Answered:
+    schedule: Schedule
+    review_id: int
+    leech: bool  # this lapse made the card a leech: it is now suspended
+
+
 def answer(
     engine: Engine,
     card: QueueCard,
@@ -585,25 +594,26 @@ def answer(
     settings: DeckSettings,
     duration_ms: int | None = None,
     typed: str | None = None,
-) -> Schedule:
+) -> Answered:
     """Schedule the answer and commit it with its log row, in one transaction."""
     before = card.schedule
     after = scheduling.review(card.id, before, rating, now, settings)
+    leech = scheduling.becomes_leech(before, after, settings)
     with writing(engine) as conn:
         # Matching reps makes a card answered by another process fail instead of counting twice.
         changed = conn.execute(
             update(cards_t)
             .where(cards_t.c.id == card.id, cards_t.c.reps == before.reps)
-            .values(**_schedule_values(after))
+            .values(**_schedule_values(after), **({"leech": True, "suspended": True} if leech else {}))
         ).rowcount
         if changed != 1:
             raise CardChanged()
-        conn.execute(insert(reviews_t).values(
-            card_id=card.id, reviewed_at=now, rating=int(rating), duration_ms=duration_ms, answer=typed,
+        review_id = conn.execute(insert(reviews_t).values(
+            card_id=card.id, reviewed_at=now, rating=int(rating), duration_ms=duration_ms, answer=typed, leech=leech,
             **{f"{name}_before": value for name, value in _schedule_values(before).items()},
             **{f"{name}_after": getattr(after, name) for name in ("state", "step", "stability", "difficulty", "due")},
-        ))
-    return after
+        )).inserted_primary_key[0]
+    return Answered(after, review_id, leech)
 
 
 def _schedule_values(schedule: Schedule) -> dict:
@@ -614,14 +624,47 @@ def _schedule_values(schedule: Schedule) -> dict:
 
 def undo_last(engine: Engine) -> int | None:
     """Remove the newest review and put its card back exactly as it was; its card id."""
+    with engine.connect() as conn:
+        newest = conn.execute(select(func.max(reviews_t.c.id))).scalar()
+    return undo_review(engine, newest) if newest is not None else None
+
+
+def undo_review(engine: Engine, review_id: int) -> int:
+    """Remove one review and restore its card exactly as it was before it; its card id.
+
+    Only a card's latest review can be undone: anything newer would be lost.
+    """
     with writing(engine) as conn:
-        last = conn.execute(select(reviews_t).order_by(reviews_t.c.id.desc()).limit(1)).mappings().first()
-        if last is None:
-            return None
-        restored = {name: last[f"{name}_before"] for name in SCHEDULE_COLUMNS}
-        conn.execute(update(cards_t).where(cards_t.c.id == last["card_id"]).values(**restored))
-        conn.execute(delete(reviews_t).where(reviews_t.c.id == last["id"]))
-        return last["card_id"]
+        review = conn.execute(select(reviews_t).where(reviews_t.c.id == review_id)).mappings().one()
+        newer = conn.execute(select(func.count()).where(
+            reviews_t.c.card_id == review["card_id"], reviews_t.c.id > review_id)).scalar()
+        if newer:
+            raise CardChanged()
+        restored = {name: review[f"{name}_before"] for name in SCHEDULE_COLUMNS}
+        if review["leech"]:
+            restored.update(leech=False, suspended=False)
+        conn.execute(update(cards_t).where(cards_t.c.id == review["card_id"]).values(**restored))
+        conn.execute(delete(reviews_t).where(reviews_t.c.id == review_id))
+        return review["card_id"]
+
+
+def set_suspended(engine: Engine, card_id: int, suspended: bool) -> None:
+    with writing(engine) as conn:
+        conn.execute(update(cards_t).where(cards_t.c.id == card_id).values(suspended=suspended))
+
+
+def set_buried(engine: Engine, card_id: int, until: datetime | None) -> None:
+    """Hide a card until `until` (the next day, usually); None shows it again."""
+    with writing(engine) as conn:
+        conn.execute(update(cards_t).where(cards_t.c.id == card_id).values(buried_until=until))
+
+
+def next_due(conn: Connection, deck_ids: list[int], after: datetime) -> datetime | None:
+    """When the next scheduled (not new) card of these decks falls due after `after`."""
+    query = select(func.min(cards_t.c.due)).where(
+        cards_t.c.deck_id.in_(deck_ids), cards_t.c.state != State.NEW, cards_t.c.due > after,
+        ~cards_t.c.retired, ~cards_t.c.suspended)
+    return conn.execute(query).scalar()
 
 
 def schedule_of(conn: Connection, card_id: int) -> Schedule:

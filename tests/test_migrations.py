@@ -47,22 +47,27 @@ def test_upgrade_from_the_first_revision_keeps_every_row(db_path):
             " lapses_before, state_after, stability_after, difficulty_after, due_after)"
             " VALUES (7, '2026-01-20 09:00:00.000000', 3, 2100, 'docker ps', 2, 2, 1, 2, 12.5, 4.2,"
             " '2026-02-01 09:00:00.000000')"))
-        before = {t: conn.execute(text(f"SELECT * FROM {t}")).all() for t in ("decks", "cards", "reviews")}
+        before = {}
+        for table in ("decks", "cards", "reviews"):
+            result = conn.execute(text(f"SELECT * FROM {table}"))
+            before[table] = (", ".join(result.keys()), result.all())
     engine.dispose()
 
     upgraded = app.open_collection(str(db_path), with_bundled=False)
 
     assert storage.schema_revision(upgraded) == storage.HEAD_REVISION
     with upgraded.connect() as conn:
-        for table, rows in before.items():
-            assert conn.execute(text(f"SELECT * FROM {table}")).all() == rows
+        for table, (columns, rows) in before.items():
+            assert conn.execute(text(f"SELECT {columns} FROM {table}")).all() == rows
         assert storage.deck_settings(conn, 1) == storage.DeckSettings()
+        assert conn.execute(text("SELECT leech, suspended FROM cards")).all() == [(0, 0)]  # later columns: defaults
+        assert conn.execute(text("SELECT leech FROM reviews")).all() == [(0,)]
     backups = list(db_path.parent.glob("quiz.db.0001-*.bak"))
     assert len(backups) == 1
     copy = storage.create(storage.database_url(str(backups[0])))
     assert storage.schema_revision(copy) == FIRST
     with copy.connect() as conn:
-        assert conn.execute(text("SELECT * FROM cards")).all() == before["cards"]
+        assert conn.execute(text("SELECT * FROM cards")).all() == before["cards"][1]
 
 
 def test_a_new_database_needs_no_backup(db_path):
@@ -86,7 +91,7 @@ def schema_of(engine) -> dict:
     inspector = inspect(engine)
     return {
         table: (
-            [(c["name"], str(c["type"]), c["nullable"], c["default"]) for c in inspector.get_columns(table)],
+            sorted((c["name"], str(c["type"]), c["nullable"], c["default"]) for c in inspector.get_columns(table)),
             sorted((i["name"], tuple(i["column_names"]), bool(i["unique"])) for i in inspector.get_indexes(table)),
             sorted((u["name"], tuple(u["column_names"])) for u in inspector.get_unique_constraints(table)),
             sorted((f["name"], tuple(f["constrained_columns"]), f["referred_table"]) for f in inspector.get_foreign_keys(table)),

@@ -43,7 +43,7 @@ def answer_next(engine, rating=Rating.GOOD, now=MORNING):
     card = queue(engine, now).next_card(now)
     with engine.connect() as conn:
         settings = storage.deck_settings(conn, conn.execute(select(storage.decks_t.c.id)).scalar())
-    return card, storage.answer(engine, card, rating, now, settings, duration_ms=1500, typed=None)
+    return card, storage.answer(engine, card, rating, now, settings, duration_ms=1500, typed=None).schedule
 
 
 def card_rows(engine) -> dict:
@@ -204,7 +204,7 @@ def test_in_memory_queue_buries_siblings_and_requeues_learning(engine, write_dec
     card = q.next_card(MORNING)
     with engine.connect() as conn:
         settings = storage.deck_settings(conn, 1)
-    after = storage.answer(engine, card, Rating.AGAIN, MORNING, settings)
+    after = storage.answer(engine, card, Rating.AGAIN, MORNING, settings).schedule
     q.answered(card, after, Day.of(MORNING, UTC, 4).end)
     assert [c.key for c in q.learning] == ["r"]
     assert q.next_card(MORNING).key == "b"  # r is due in a minute
@@ -252,3 +252,41 @@ def test_a_card_answered_elsewhere_is_not_counted_twice(engine, write_deck):
         storage.answer(engine, stale, Rating.GOOD, MORNING, DeckSettings())
     with engine.connect() as conn:
         assert len(conn.execute(select(reviews_t)).all()) == 1
+
+
+def test_the_eighth_lapse_suspends_a_leech_and_undo_restores_it(engine, write_deck):
+    sync(engine, write_deck, deck_yaml([basic("a")], "settings: {leech_threshold: 3}\n"))
+    with storage.writing(engine) as conn:
+        set_state(conn, "a", State.REVIEW, MORNING - timedelta(days=1), lapses=2)
+    card = queue(engine).next_card(MORNING)
+    answered = storage.answer(engine, card, Rating.AGAIN, MORNING, DeckSettings(leech_threshold=3))
+    assert answered.leech and answered.schedule.lapses == 3
+    row = card_rows(engine)[("a", 0)]
+    assert (row.leech, row.suspended) == (True, True)
+    assert queue(engine, MORNING + timedelta(days=2)).next_card(MORNING + timedelta(days=2)) is None
+
+    storage.undo_review(engine, answered.review_id)
+    row = card_rows(engine)[("a", 0)]
+    assert (row.leech, row.suspended, row.lapses, row.state) == (False, False, 2, State.REVIEW)
+
+
+def test_only_a_cards_latest_review_can_be_undone(engine, write_deck):
+    sync(engine, write_deck, deck_yaml([basic("a")]))
+    card = queue(engine).next_card(MORNING)
+    first = storage.answer(engine, card, Rating.GOOD, MORNING, DeckSettings())
+    again = queue(engine, MORNING + timedelta(minutes=10)).next_card(MORNING + timedelta(minutes=10))
+    storage.answer(engine, again, Rating.GOOD, MORNING + timedelta(minutes=10), DeckSettings())
+    with pytest.raises(storage.CardChanged):
+        storage.undo_review(engine, first.review_id)
+    with engine.connect() as conn:
+        assert len(conn.execute(select(reviews_t)).all()) == 2
+
+
+def test_bury_and_suspend_hide_a_card(engine, write_deck):
+    sync(engine, write_deck, deck_yaml([basic("a"), basic("b")]))
+    a, b = queue(engine).new
+    storage.set_buried(engine, a.id, MORNING + timedelta(hours=20))
+    storage.set_suspended(engine, b.id, True)
+    assert len(queue(engine)) == 0
+    storage.set_suspended(engine, b.id, False)
+    assert [c.key for c in queue(engine).new] == ["b"]

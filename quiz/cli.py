@@ -46,13 +46,14 @@ def cli(ctx: click.Context, location: str | None) -> None:
 
     \b
     Examples:
+      quiz                         review today's cards (same as quiz review)
       quiz decks                   what is due today, per deck
       quiz lint decks/*.yaml       check deck files
       quiz import decks/*.yaml     add or update decks (progress is kept)
     """
     ctx.obj = Env(location)
     if ctx.invoked_subcommand is None:
-        ctx.invoke(decks_command)
+        ctx.invoke(review_command)
 
 
 class Env:
@@ -75,9 +76,13 @@ class Env:
 
         from quiz import storage
 
+        return storage.Day.of(now or datetime.now(timezone.utc), learner_zone(), self.rollover_hour())
+
+    def rollover_hour(self) -> int:
+        from quiz import storage
+
         with self.engine.connect() as conn:
-            rollover = int(storage.get_setting(conn, "rollover_hour") or 4)
-        return storage.Day.of(now or datetime.now(timezone.utc), learner_zone(), rollover)
+            return int(storage.get_setting(conn, "rollover_hour") or 4)
 
     def lang(self) -> str:
         from quiz import storage
@@ -162,6 +167,31 @@ def describe_sync(report) -> str:
     return f"{report.deck}: {prefix}{', '.join(parts) or 'details updated'}"
 
 
+@cli.command("review")
+@click.argument("names", nargs=-1)
+@click.pass_obj
+def review_command(env: Env, names: tuple[str, ...] = ()) -> None:
+    """Review today's cards: type commands, reveal the rest, rate with one key.
+
+    Every answer is saved at once; quit any time (Ctrl-D or :quit) and the
+    summary shows what you did and when the next card is due.
+
+    \b
+    Examples:
+      quiz review                  all decks
+      quiz review docker git       only these decks
+    """
+    import sys
+
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise QuizError("quiz review needs a terminal (for scripts: quiz decks --json)")
+    from quiz import review
+    from quiz.session import ReviewSession
+
+    session = ReviewSession.open(env.engine, list(names), learner_zone(), env.rollover_hour(), env.lang())
+    review.run(session)
+
+
 COUNT_COLUMNS = ("cards", "new", "learning", "review", "due", "suspended")
 
 
@@ -219,6 +249,280 @@ def display_width(text: str) -> int:
 def pad(text: str, width: int, right: bool) -> str:
     space = " " * (width - display_width(text))
     return space + text if right else text + space
+
+
+@cli.command("generate")
+@click.argument("note_path", metavar="NOTE.md", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the deck to this file (default: print it).")
+@click.option("--deck", "deck_name", help="The deck's name (default: from the note's file name).")
+@click.option("--update", "update_path", metavar="DECK.yaml", type=click.Path(dir_okay=False),
+              help="Merge into this deck: keeps card ids and your edits, adds new cards, removes nothing.")
+@click.option("--force", is_flag=True, help="Overwrite an existing -o file (without --update).")
+def generate_command(note_path: str, output: str | None, deck_name: str | None, update_path: str | None,
+                     force: bool) -> None:
+    """Make a deck from a Markdown note.
+
+    Commands in code blocks with a `# comment` above them become command
+    cards; headings with prose become concept cards; blockquote warnings
+    become cards. Whatever is skipped is listed on stderr with its line.
+    The result always passes `quiz lint`.
+
+    \b
+    Examples:
+      quiz generate git-note.md -o decks/git.yaml
+      quiz generate docker-note.md --deck docker
+      quiz generate docker-note.md --update decks/docker.yaml
+    """
+    import tempfile
+    from pathlib import Path
+
+    from quiz import notes
+    from quiz.decks import DECK_NAME
+
+    note_file = Path(note_path)
+    text = read_text(note_file)
+    note = notes.generate(text, fallback_title=note_file.stem)
+    for line in notes.report_lines(note, note_file.name):
+        click.echo(line, err=True)
+    if update_path:
+        deck_text = read_text(Path(update_path))
+        try:
+            merged, report = notes.update(deck_text, note, note_file.name)
+        except (ValueError, KeyError, TypeError, IndexError, yaml_error()) as error:
+            raise QuizError(f"{update_path}: cannot update this deck: {error}") from None
+        notes.check_and_write(merged, output or update_path)
+        for line in report:
+            click.echo(f"{update_path}: {line}", err=True)
+        return
+    name = deck_name or notes.deck_name_for(note_file.stem)
+    if not DECK_NAME.match(name):
+        raise QuizError(f'--deck "{name}": use lowercase letters and digits joined by hyphens (like git-basics)')
+    deck = notes.deck_yaml(note, name, note_file.name)
+    if output and Path(output).exists() and not force:
+        raise QuizError(f"{output} exists: use --update {output} to keep its ids and edits, or --force")
+    if output:
+        notes.check_and_write(deck, output)
+        click.echo(f"wrote {output}", err=True)
+    else:
+        notes.check_and_write(deck, None, tempfile.gettempdir())
+        click.echo(deck, nl=False)
+
+
+def read_text(path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise QuizError(f"{path}: cannot read: {error.strerror or error}") from None
+    except UnicodeDecodeError:
+        raise QuizError(f"{path}: not UTF-8 text") from None
+
+
+def yaml_error():
+    import yaml
+
+    return yaml.YAMLError
+
+
+@cli.command("new")
+@click.argument("name")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Where to write it (default: NAME.yaml).")
+def new_command(name: str, output: str | None) -> None:
+    """Write a commented starter deck that shows every card type.
+
+    \b
+    Examples:
+      quiz new git-basics
+      quiz new kubectl -o decks/kubectl.yaml
+    """
+    import tempfile
+    from pathlib import Path
+
+    from quiz import notes
+    from quiz.decks import DECK_NAME
+
+    if not DECK_NAME.match(name):
+        raise QuizError(f'"{name}": a deck name is lowercase letters and digits joined by hyphens (like git-basics)')
+    path = Path(output or f"{name}.yaml")
+    if path.exists():
+        raise QuizError(f"{path} exists: not overwriting it")
+    text = notes.starter_deck(name, str(path))
+    notes.check_and_write(text, None, tempfile.gettempdir())
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise QuizError(f"{path}: cannot write: {error.strerror or error}") from None
+    click.echo(f"wrote {path}: edit it, then quiz lint {path} and quiz import {path}")
+
+
+@cli.group("export")
+def export_group() -> None:
+    """Export decks to other programs.
+
+    \b
+    Examples:
+      quiz export anki -o quiz.apkg
+      quiz export anki docker -o docker.apkg --with-progress
+    """
+
+
+PROGRESS_BAR_MIN_CARDS = 5000
+
+
+@export_group.command("anki")
+@click.argument("names", nargs=-1)
+@click.option("-o", "--output", required=True, type=click.Path(), help="The .apkg file to write.")
+@click.option("--with-progress", is_flag=True,
+              help="Include each card's schedule, FSRS memory state and review history (Anki with FSRS continues from it).")
+@click.option("--lang", help="The language of the cards (default: yours).")
+@click.pass_obj
+def export_anki_command(env: Env, names: tuple[str, ...], output: str, with_progress: bool, lang: str | None) -> None:
+    """Write decks (all of them by default) as an Anki package (.apkg).
+
+    Importing a newer export into Anki updates the notes it already has
+    instead of adding copies. With --with-progress, cards new to Anki bring
+    their schedule and review history; Anki keeps its own for cards it has.
+
+    \b
+    Examples:
+      quiz export anki -o quiz.apkg
+      quiz export anki docker -o docker.apkg --with-progress
+      quiz export anki docker -o docker-zh.apkg --lang zh
+    """
+    import sys
+    from datetime import datetime, timezone
+
+    from quiz import anki
+
+    clock = anki.Clock(datetime.now(timezone.utc), learner_zone(), env.rollover_hour())
+    with ExportProgress(sys.stderr) as progress:
+        report = anki.export_decks(env.engine, list(names), output, lang=lang or env.lang(), clock=clock,
+                                   with_progress=with_progress, on_progress=progress.update)
+    reviews = f", {report.reviews} reviews" if with_progress else ""
+    decks = f"{report.decks} deck{'s' * (report.decks != 1)}"
+    click.echo(f"wrote {report.path}: {decks}, {report.notes} notes, {report.cards} cards{reviews}")
+
+
+class ExportProgress:
+    """A progress bar on stderr, shown only for large exports."""
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.bar = None
+        self.shown = 0
+
+    def update(self, done: int, total: int) -> None:
+        if self.bar is None and total >= PROGRESS_BAR_MIN_CARDS:
+            self.bar = click.progressbar(length=total, label="exporting", file=self.stream).__enter__()
+        if self.bar is not None:
+            self.bar.update(done - self.shown)
+            self.shown = done
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+
+
+@cli.command("stats")
+@click.argument("names", nargs=-1)
+@click.option("--json", "as_json", is_flag=True, help="Print the numbers as one JSON object.")
+@click.pass_obj
+def stats_command(env: Env, names: tuple[str, ...] = (), as_json: bool = False) -> None:
+    """Show progress: today, cards by state, true retention, a year's heatmap with
+    the current streak, the next 30 days' forecast, the hardest cards, time spent.
+
+    Colour only on a terminal and without NO_COLOR.
+
+    \b
+    Examples:
+      quiz stats
+      quiz stats docker git
+      quiz stats --json | jq .retention.month
+    """
+    import json
+    import sys
+    from datetime import datetime, timezone
+
+    from quiz import stats, storage
+
+    rollover = env.rollover_hour()
+    lang = env.lang()
+    with env.engine.connect() as conn:
+        decks = storage.select_decks(conn, list(names))
+        numbers = stats.collect(conn, decks, datetime.now(timezone.utc), learner_zone(), rollover, lang,
+                                every_deck=not names)
+    if as_json:
+        click.echo(json.dumps(numbers, ensure_ascii=False, indent=2))
+    else:
+        colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        click.echo(stats.render(numbers, colour=colour))
+
+
+@cli.command("optimize")
+@click.argument("names", nargs=-1)
+@click.option("--retention", is_flag=True,
+              help="Instead of fitting: simulate a year at several desired retentions and show the workload.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
+@click.pass_obj
+def optimize_command(env: Env, names: tuple[str, ...] = (), retention: bool = False, as_json: bool = False) -> None:
+    """Fit the FSRS parameters to your own reviews and use them from now on.
+
+    Fits one set of parameters to the reviews of the named decks (all decks if
+    none are named), reports how well the parameters in use and the fitted ones
+    predict those reviews (log loss and RMSE, lower is better) and saves the
+    fitted ones for those decks if they predict better. With too few reviews it
+    says so and changes nothing. With --retention it changes nothing and shows
+    the workload of a simulated year at several desired retentions (set yours
+    with `desired_retention` in the deck file).
+
+    \b
+    Examples:
+      quiz optimize
+      quiz optimize docker
+      quiz optimize --retention docker
+    """
+    import json
+    from dataclasses import asdict
+
+    from quiz import optimize, storage
+
+    with env.engine.connect() as conn:
+        decks = storage.select_decks(conn, list(names))
+    if not decks:
+        raise QuizError("no decks yet: quiz import DECK.yaml")
+    if retention:
+        results, best, current = optimize.workloads(env.engine, decks)
+        if as_json:
+            click.echo(json.dumps({"workloads": [asdict(w) for w in results], "optimal_retention": best,
+                                   "desired_retention": current}, indent=2))
+            return
+        what = decks[0].name if len(decks) == 1 else f"{len(decks)} decks"
+        click.echo(f"A simulated year of {what} (your limits and parameters) at each desired retention:")
+        click.echo(f"{'retention':>9} {'min/day':>8} {'reviews/day':>11} {'memorized':>9} {'s per memorized':>15}")
+        for w in results:
+            click.echo(f"{w.retention:>9.2f} {w.minutes_per_day:>8.1f} {w.reviews_per_day:>11.1f}"
+                       f" {w.memorized:>9.0f} {w.seconds_per_memorized:>15.1f}")
+        click.echo(f"least time per memorized card at {best:.2f}; you use {current:.2f}")
+        return
+    result = optimize.fit(env.engine, decks, learner_zone(), env.rollover_hour(), every_deck=not names)
+    if as_json:
+        click.echo(json.dumps(result.as_json(), indent=2))
+        return
+    click.echo(f"fitted to {result.reviews} reviews of {result.cards} cards")
+    click.echo(f"{'':<8}{'log loss':>10}{'RMSE':>10}")
+    for label, (loss, rmse) in (("before", result.before), ("after", result.after)):
+        click.echo(f"{label:<8}{loss:>10.4f}{rmse * 100:>9.2f}%")
+    if result.saved:
+        import textwrap
+
+        what = decks[0].name if len(decks) == 1 else f"{len(decks)} decks"
+        click.echo(f"saved for {what}; the parameters:")
+        click.echo(textwrap.fill(", ".join(f"{p:g}" for p in result.parameters), 78,
+                                 initial_indent="  ", subsequent_indent="  "))
+    else:
+        click.echo("the parameters in use predict your reviews as well: nothing was changed")
 
 
 def main() -> None:

@@ -192,22 +192,26 @@ def limits_left(settings: DeckSettings, new_done: int, reviews_done: int) -> Lim
 class DailyQueue:
     """Today's cards, built once and updated after each answer.
 
-    Order: learning cards that are due (by due time), then reviews due today,
-    then new cards. A learning card due later today waits in `learning`.
+    Order: cards put back by undo, then learning cards that are due (by due
+    time), then reviews due today, then new cards. A learning card due later
+    today waits in `learning`.
     """
 
     learning: list[QueueCard] = field(default_factory=list)  # sorted by due
     reviews: list[QueueCard] = field(default_factory=list)
     new: list[QueueCard] = field(default_factory=list)
+    undone: list[QueueCard] = field(default_factory=list)  # the last one comes first
 
     def __post_init__(self) -> None:
         self.learning.sort(key=_due)
 
     def __len__(self) -> int:
-        return len(self.learning) + len(self.reviews) + len(self.new)
+        return len(self.undone) + len(self.learning) + len(self.reviews) + len(self.new)
 
     def next_card(self, now: datetime) -> QueueCard | None:
         """The card to show at `now`, or None when only later learning cards remain."""
+        if self.undone:
+            return self.undone[-1]
         if self.learning and _due(self.learning[0]) <= now:
             return self.learning[0]
         if self.reviews:
@@ -227,8 +231,23 @@ class DailyQueue:
         if schedule.state in (State.LEARNING, State.RELEARNING) and schedule.due < day_end:
             bisect.insort(self.learning, replace(card, schedule=schedule), key=_due)
 
+    def put_back(self, card: QueueCard) -> None:
+        """Show this card (as it was) before any other: what undo does."""
+        self.remove(card.id)
+        self.undone.append(card)
+
+    def postpone(self, card: QueueCard) -> None:
+        """Show this card after the others of its kind."""
+        self.remove(card.id)
+        if card.schedule.state == State.NEW:
+            self.new.append(card)
+        elif card.schedule.state == State.REVIEW:
+            self.reviews.append(card)
+        else:
+            bisect.insort(self.learning, card, key=_due)
+
     def remove(self, card_id: int) -> None:
-        for cards in (self.learning, self.reviews, self.new):
+        for cards in (self.undone, self.learning, self.reviews, self.new):
             cards[:] = [c for c in cards if c.id != card_id]
 
 

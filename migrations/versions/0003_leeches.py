@@ -1,4 +1,5 @@
-"""Leeches: a card that lapsed too often is marked and suspended; its review says so.
+"""Leeches (a card that lapsed too often is marked and suspended; its review says so),
+and the command tables a deck declares for its own tools.
 
 Revision ID: 0003
 Revises: 0002
@@ -16,9 +17,12 @@ depends_on = None
 def upgrade() -> None:
     op.add_column("cards", sa.Column("leech", sa.Boolean(), server_default=sa.false(), nullable=False))
     op.add_column("reviews", sa.Column("leech", sa.Boolean(), server_default=sa.false(), nullable=False))
+    op.add_column("decks", sa.Column("tools", sa.Text(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("decks") as batch:
+        batch.drop_column("tools")
     with op.batch_alter_table("reviews") as batch:
         batch.drop_column("leech")
     with op.batch_alter_table("cards") as batch:

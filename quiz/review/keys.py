@@ -1,0 +1,132 @@
+"""Key bindings, the shell lexer, command completion and the bottom toolbar."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from prompt_toolkit.completion import Completer, Completion
+from prompt_toolkit.filters import Condition
+from prompt_toolkit.key_binding import KeyBindings
+from prompt_toolkit.lexers import Lexer
+
+from quiz.model import Rating
+
+COMMANDS = (":undo", ":suspend", ":bury", ":skip", ":help", ":quit")
+QUIT = "quit"
+REVEAL = "reveal"
+UNDO = "undo"
+
+
+class QuitGuard:
+    """Ctrl-C clears the input; a second Ctrl-C on an empty input quits."""
+
+    def __init__(self) -> None:
+        self.armed = False
+
+
+def common_bindings(guard: QuitGuard) -> KeyBindings:
+    bindings = KeyBindings()
+
+    @bindings.add("c-c")
+    def _(event) -> None:
+        buffer = event.app.current_buffer
+        if buffer.text:
+            buffer.reset()
+            guard.armed = False
+        elif guard.armed:
+            event.app.exit(result=QUIT)
+        else:
+            guard.armed = True
+
+    @bindings.add("c-d")
+    def _(event) -> None:
+        event.app.exit(result=QUIT)
+
+    return bindings
+
+
+def _empty(event_app_getter: Callable) -> Condition:
+    return Condition(lambda: event_app_getter().current_buffer.text == "")
+
+
+def reveal_bindings(guard: QuitGuard, app_getter: Callable) -> KeyBindings:
+    """Enter (with nothing typed) or Space reveals the answer; `?` asks for help."""
+    bindings = common_bindings(guard)
+    empty = _empty(app_getter)
+
+    @bindings.add(" ", filter=empty)
+    @bindings.add("enter", filter=empty)
+    def _(event) -> None:
+        event.app.exit(result=REVEAL)
+
+    return bindings
+
+
+def rating_bindings(guard: QuitGuard, app_getter: Callable, selected: Rating | None) -> KeyBindings:
+    """Digits rate at once; Enter takes the marked choice; `u` undoes the last answer.
+
+    Typing `:` starts a command instead, as at the other prompts.
+    """
+    bindings = common_bindings(guard)
+    empty = _empty(app_getter)
+    for rating in Rating:
+        bindings.add(str(int(rating)), filter=empty)(lambda event, r=rating: event.app.exit(result=r))
+
+    @bindings.add("u", filter=empty)
+    def _(event) -> None:
+        event.app.exit(result=UNDO)
+
+    @bindings.add("enter", filter=empty)
+    def _(event) -> None:
+        event.app.exit(result=selected or Rating.GOOD)
+
+    return bindings
+
+
+class CommandCompleter(Completer):
+    """Completes `:commands` only: nothing that could give an answer away."""
+
+    def get_completions(self, document, complete_event):
+        text = document.text_before_cursor
+        if text.startswith(":") and " " not in text:
+            for command in COMMANDS:
+                if command.startswith(text):
+                    yield Completion(command, start_position=-len(text))
+
+
+_SHELL_TOKEN = re.compile(
+    r"(?P<space>\s+)|(?P<string>'[^']*'?|\"(?:[^\"\\]|\\.)*\"?)|(?P<operator>&&|\|\||[|;&<>]+)"
+    r"|(?P<placeholder><[^\s<>]+>)|(?P<word>[^\s'\"|;&<>]+)"
+)
+
+
+class ShellLexer(Lexer):
+    """Colours a command line as it is typed: command, options, strings, operators."""
+
+    def lex_document(self, document):
+        def line(number: int):
+            fragments, expect_command = [], True
+            for match in _SHELL_TOKEN.finditer(document.lines[number]):
+                kind, text = match.lastgroup, match.group()
+                if kind == "word":
+                    kind = "command" if expect_command else ("option" if text.startswith("-") else "")
+                    expect_command = False
+                elif kind == "operator":
+                    expect_command = True
+                fragments.append((f"class:sh.{kind}" if kind and kind != "space" else "", text))
+            return fragments
+
+        return line
+
+
+def toolbar(counts: Callable[[], tuple[int, int, int]], done: Callable[[], int],
+            elapsed: Callable[[], str], guard: QuitGuard) -> Callable[[], list]:
+    def render() -> list:
+        new, learning, review = counts()
+        parts = [("", f" new {new} · learning {learning} · review {review}  │  done {done()}  │  {elapsed()} ")]
+        if guard.armed:
+            parts.append(("class:toolbar.warning", " Ctrl-C again to quit "))
+        return parts
+
+    return render

@@ -1,0 +1,196 @@
+"""What the review screen prints: cards, answers, diffs, intervals and the summary.
+
+Functions return prompt_toolkit formatted text (lists of (style, text)); the
+style names are defined in STYLE. NO_COLOR is honoured by prompt_toolkit itself.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, tzinfo
+
+from prompt_toolkit.styles import Style
+from prompt_toolkit.utils import get_cwidth
+
+from quiz.checking import Verdict
+from quiz.decks import CLOZE
+from quiz.model import CardKind, Rating, localize
+from quiz.scheduling import QueueCard, format_interval
+from quiz.session import Summary
+
+STYLE = Style.from_dict({
+    "rule": "#888888",
+    "title": "bold",
+    "tags": "#888888 italic",
+    "question": "bold",
+    "answer": "#00aa88 bold",
+    "cloze": "#3399ff bold",
+    "note": "#aaaaaa",
+    "good": "#00aa00 bold",
+    "bad": "#dd3333 bold",
+    "missing": "#00aa00 underline",
+    "extra": "#dd3333 strike",
+    "wrong": "#dd8800 bold",
+    "key": "bold",
+    "selected": "reverse bold",
+    "dim": "#888888",
+    "sh.command": "#3399ff bold",
+    "sh.option": "#cc7700",
+    "sh.string": "#00aa88",
+    "sh.operator": "#dd3333 bold",
+    "sh.placeholder": "#aa66cc",
+    "bottom-toolbar": "noreverse #888888",
+    "toolbar.warning": "#dd8800 bold",
+})
+
+RATING_NAMES = {Rating.AGAIN: "Again", Rating.HARD: "Hard", Rating.GOOD: "Good", Rating.EASY: "Easy"}
+
+Formatted = list[tuple[str, str]]
+
+
+def rule(title: str, tags: str, width: int) -> Formatted:
+    """A separator line naming the deck and the card's tags: `── Docker · container ───`."""
+    label = f" {title} " + (f"· {' / '.join(tags.split())} " if tags else "")
+    fill = max(2, width - get_cwidth(label) - 2)
+    parts = [("class:rule", "──"), ("class:title", f" {title} ")]
+    if tags:
+        parts.append(("class:tags", f"· {' / '.join(tags.split())} "))
+    return parts + [("class:rule", "─" * fill), ("", "\n")]
+
+
+def question(card: QueueCard, lang: str, deck_lang: str) -> Formatted:
+    text = card.content
+    if card.kind is CardKind.CLOZE:
+        return cloze(localize(text["text"], lang, deck_lang), card.ord, reveal=False) + [("", "\n")]
+    side = "back" if card.kind is CardKind.REVERSED and card.ord == 1 else "front"
+    return [("class:question", localize(text[side], lang, deck_lang)), ("", "\n")]
+
+
+def answer(card: QueueCard, lang: str, deck_lang: str) -> Formatted:
+    text = card.content
+    if card.kind is CardKind.CLOZE:
+        shown = cloze(localize(text["text"], lang, deck_lang), card.ord, reveal=True)
+        extra = [("", "\n"), ("class:answer", localize(text["back"], lang, deck_lang))] if "back" in text else []
+        return shown + extra + [("", "\n")]
+    side = "front" if card.kind is CardKind.REVERSED and card.ord == 1 else "back"
+    return [("class:answer", answer_text(text[side], lang, deck_lang)), ("", "\n")]
+
+
+def answer_text(value, lang: str, deck_lang: str) -> str:
+    """A back: one text, or the accepted command lines, one per line."""
+    if isinstance(value, list):
+        return "\n".join(value)
+    return localize(value, lang, deck_lang)
+
+
+def cloze(text: str, number: int, reveal: bool) -> Formatted:
+    """The cloze text with deletion `number` hidden (or highlighted), the others shown."""
+    parts: Formatted = []
+    position = 0
+    for match in CLOZE.finditer(text):
+        parts.append(("", text[position:match.start()]))
+        if int(match[1]) != number:
+            parts.append(("", match[2]))
+        elif reveal:
+            parts.append(("class:cloze", match[2]))
+        else:
+            parts.append(("class:cloze", f"[{match[3] or '...'}]"))
+        position = match.end()
+    parts.append(("", text[position:]))
+    return parts
+
+
+def note(card: QueueCard, lang: str, deck_lang: str) -> Formatted:
+    if "note" not in card.content:
+        return []
+    return [("class:note", localize(card.content["note"], lang, deck_lang)), ("", "\n")]
+
+
+def verdict(result: Verdict, typed: str) -> Formatted:
+    """The typed command and the expected one, differences marked word by word."""
+    mark = [("class:good", "✓ right") if result.correct else ("class:bad", "✗ not quite"), ("", "\n")]
+    if result.correct:
+        return mark + [("class:dim", "  expected  "), ("class:answer", result.expected), ("", "\n")]
+    typed_line: Formatted = [("class:dim", "  you typed ")]
+    expected_line: Formatted = [("class:dim", "  expected  ")]
+    for part in result.diff:
+        if part.typed:
+            style = {"same": "", "extra": "class:extra", "wrong": "class:wrong"}.get(part.kind, "")
+            typed_line += [(style, part.typed), ("", " ")]
+        if part.expected:
+            style = {"same": "class:answer", "missing": "class:missing", "wrong": "class:missing"}.get(part.kind, "")
+            expected_line += [(style, part.expected), ("", " ")]
+    return mark + typed_line + [("", "\n")] + expected_line + [("", "\n")]
+
+
+def revealed_command(expected: str) -> Formatted:
+    return [("class:dim", "  answer    "), ("class:answer", expected), ("", "\n")]
+
+
+def rating_choices(intervals: dict[Rating, str], selected: Rating | None) -> Formatted:
+    """`1 Again 1m  2 Hard 6m  [3 Good 10m]  4 Easy 3d` with the pre-selected one marked."""
+    parts: Formatted = []
+    for rating in Rating:
+        label = f"{int(rating)} {RATING_NAMES[rating]} {intervals[rating]}"
+        parts.append(("class:selected", f"[{label}]") if rating == selected else ("", f" {label} "))
+        parts.append(("", "  "))
+    return parts
+
+
+def rated(rating: Rating, interval: str) -> Formatted:
+    style = "class:bad" if rating == Rating.AGAIN else "class:good"
+    return [("class:dim", "  → "), (style, RATING_NAMES[rating]), ("class:dim", f" · back in {interval}\n")]
+
+
+HELP = [
+    ("class:key", "Answering\n"),
+    ("", "  command cards: type the command, Enter submits; an empty answer reveals it\n"
+         "  other cards: Enter or Space reveals the answer\n"),
+    ("class:key", "Rating (one key, no Enter)\n"),
+    ("", "  1 Again  2 Hard  3 Good  4 Easy   Enter: the marked choice   u: undo the last answer\n"),
+    ("class:key", "Commands (Tab completes)\n"),
+    ("", "  :undo  :suspend  :bury  :skip  :help (or ?)  :quit (or Ctrl-D)\n"
+         "  Ctrl-C clears the input; twice quits. Every answer is saved at once.\n"),
+]
+
+
+def summary(result: Summary, now: datetime, zone: tzinfo) -> Formatted:
+    parts: Formatted = [("", "\n")]
+    if result.reviewed:
+        retention = f"{result.retention:.0%}" if result.retention is not None else "-"
+        parts += [("class:title", f"Reviewed {result.reviewed} card{'s' * (result.reviewed != 1)}"),
+                  ("", f" · {result.again} Again · retention {retention} · {duration(result.seconds)}\n")]
+    elif not result.left:
+        parts += [("class:title", "Nothing due right now.\n")]
+    if result.left:
+        parts += [("", f"{result.left} card{'s' * (result.left != 1)} left for today: quiz review to go on.\n")]
+    elif result.next_due is not None:
+        parts += [("", f"Next card due {when(result.next_due, now, zone)}.\n")]
+    elif result.new_left_for_later:
+        parts += [("", "New cards wait for tomorrow (daily limit reached).\n")]
+    else:
+        parts += [("", "No cards scheduled.\n")]
+    return parts
+
+
+def duration(seconds: float) -> str:
+    minutes, seconds = divmod(round(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}h{minutes:02d}m" if hours else f"{minutes}m{seconds:02d}s"
+
+
+def when(moment: datetime, now: datetime, zone: tzinfo) -> str:
+    """`in 10m (09:32)`, `in 21h (tomorrow 08:00)`, `in 5d (Mon 2 Dec)`."""
+    delta = max(moment - now, timedelta(0))
+    local, today = moment.astimezone(zone), now.astimezone(zone).date()
+    if local.date() == today:
+        at = local.strftime("%H:%M")
+    elif local.date() == today + timedelta(days=1):
+        at = "tomorrow " + local.strftime("%H:%M")
+    else:
+        at = re.sub(r" 0(\d)", r" \1", local.strftime("%a %d %b"))
+    return f"in {format_interval(delta)} ({at})"
+
+
+def plain(parts: Formatted) -> str:
+    return "".join(text for _, text in parts)

@@ -1,0 +1,192 @@
+"""One review session: today's queue, answers, undo, suspend, bury, skip and the summary.
+
+No terminal code here (that is quiz.review): the screen calls these methods, and
+tests drive them with a pinned clock. Every answer is committed before the next
+card is chosen.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone, tzinfo
+
+from quiz import scheduling, storage
+from quiz.model import CardKind, DeckSettings, Rating, State, localize
+from quiz.scheduling import QueueCard
+
+# As Anki: with nothing else left, learning cards due this soon are shown early.
+LEARN_AHEAD = timedelta(minutes=20)
+
+
+@dataclass
+class Action:
+    """Something undo can take back."""
+
+    kind: str  # "answer", "suspend" or "bury"
+    card: QueueCard
+    review_id: int | None = None
+
+
+@dataclass
+class Summary:
+    reviewed: int
+    again: int
+    seconds: float
+    left: int  # cards still in today's queue (the learner quit early)
+    next_due: datetime | None
+    new_left_for_later: bool
+
+    @property
+    def retention(self) -> float | None:
+        """Share of answers that were not Again."""
+        return (self.reviewed - self.again) / self.reviewed if self.reviewed else None
+
+
+@dataclass
+class Deck:
+    id: int
+    name: str
+    title: str  # in the learner's language
+    lang: str  # the deck's own language, for texts without the learner's
+    settings: DeckSettings
+
+
+@dataclass
+class ReviewSession:
+    engine: object
+    decks: dict[str, Deck]
+    zone: tzinfo
+    rollover_hour: int
+    lang: str
+    clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)
+    queue: scheduling.DailyQueue = field(init=False)
+    day: storage.Day = field(init=False)
+    history: list[Action] = field(default_factory=list)
+    ratings: list[Rating] = field(default_factory=list)
+    started: datetime = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.started = self.clock()
+        self.reload()
+
+    @classmethod
+    def open(cls, engine, names: list[str] | None, zone: tzinfo, rollover_hour: int, lang: str,
+             clock: Callable[[], datetime] | None = None) -> ReviewSession:
+        with engine.connect() as conn:
+            decks = {
+                row.name: Deck(row.id, row.name, localize(json.loads(row.title), lang, row.lang), row.lang,
+                               storage.deck_settings(conn, row.id))
+                for row in storage.select_decks(conn, names)
+            }
+        extra = {"clock": clock} if clock else {}
+        return cls(engine, decks, zone, rollover_hour, lang, **extra)
+
+    def reload(self) -> None:
+        """Build today's queue (again: after another process changed cards, or a new day)."""
+        now = self.clock()
+        self.day = storage.Day.of(now, self.zone, self.rollover_hour)
+        with self.engine.connect() as conn:
+            rows = [storage.DeckRow(d.id, d.name) for d in self.decks.values()]
+            self.queue = storage.load_queue(conn, rows, self.day)
+
+    # -- what to show ---------------------------------------------------------------
+
+    def current(self) -> QueueCard | None:
+        """The card to show now, or None when the session is over (or must wait)."""
+        now = self.clock()
+        if now >= self.day.end:
+            self.reload()
+        card = self.queue.next_card(now)
+        if card is None and self.queue.next_due() and self.queue.next_due() <= now + LEARN_AHEAD:
+            card = self.queue.learning[0]
+        return card
+
+    def counts(self) -> tuple[int, int, int]:
+        """New, learning and review cards left today."""
+        return len(self.queue.new), len(self.queue.learning), len(self.queue.reviews)
+
+    def intervals(self, card: QueueCard) -> dict[Rating, str]:
+        preview = scheduling.preview(card.id, card.schedule, self.clock(), self.settings(card))
+        return {rating: scheduling.format_interval(interval) for rating, interval in preview.items()}
+
+    def settings(self, card: QueueCard) -> DeckSettings:
+        return self.decks[card.deck].settings
+
+    def title(self, card: QueueCard) -> str:
+        return self.decks[card.deck].title
+
+    # -- what the learner does --------------------------------------------------------
+
+    def answer(self, card: QueueCard, rating: Rating, duration_ms: int | None = None,
+               typed: str | None = None) -> storage.Answered:
+        """Commit the answer, then update the queue. Raises storage.CardChanged if another
+        process answered this card first (the card is dropped from this queue)."""
+        try:
+            answered = storage.answer(self.engine, card, rating, self.clock(), self.settings(card), duration_ms, typed)
+        except storage.CardChanged:
+            self.queue.remove(card.id)
+            raise
+        self.queue.answered(card, answered.schedule, self.day.end)
+        if answered.leech:
+            self.queue.remove(card.id)
+        self.history.append(Action("answer", card, answered.review_id))
+        self.ratings.append(rating)
+        return answered
+
+    def suspend(self, card: QueueCard) -> None:
+        storage.set_suspended(self.engine, card.id, True)
+        self.queue.remove(card.id)
+        self.history.append(Action("suspend", card))
+
+    def bury(self, card: QueueCard) -> None:
+        storage.set_buried(self.engine, card.id, self.day.end)
+        self.queue.remove(card.id)
+        self.history.append(Action("bury", card))
+
+    def skip(self, card: QueueCard) -> None:
+        """Show this card after the others of its kind (nothing is written)."""
+        self.queue.postpone(card)
+
+    def undo(self) -> Action | None:
+        """Take back the last answer, suspend or bury; its card comes first again."""
+        if not self.history:
+            return None
+        action = self.history.pop()
+        if action.kind == "answer":
+            storage.undo_review(self.engine, action.review_id)
+            self.ratings.pop()
+        elif action.kind == "suspend":
+            storage.set_suspended(self.engine, action.card.id, False)
+        else:
+            storage.set_buried(self.engine, action.card.id, None)
+        self.queue.put_back(action.card)
+        return action
+
+    def summary(self) -> Summary:
+        with self.engine.connect() as conn:
+            ids = [deck.id for deck in self.decks.values()]
+            later = storage.next_due(conn, ids, self.clock())
+        due_today = self.queue.next_due()
+        return Summary(
+            reviewed=len(self.ratings),
+            again=sum(r == Rating.AGAIN for r in self.ratings),
+            seconds=(self.clock() - self.started).total_seconds(),
+            left=len(self.queue),
+            next_due=due_today or later,
+            new_left_for_later=self.has_new_for_later(),
+        )
+
+    def has_new_for_later(self) -> bool:
+        with self.engine.connect() as conn:
+            return storage.has_new_cards(conn, [deck.id for deck in self.decks.values()])
+
+
+def is_typed(card: QueueCard) -> bool:
+    """Command cards are answered by typing; the others by revealing."""
+    return card.kind is CardKind.COMMAND
+
+
+def was_new(card: QueueCard) -> bool:
+    return card.schedule.state == State.NEW

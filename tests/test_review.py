@@ -1,0 +1,254 @@
+"""The review screen driven key by key through a pipe, with a pinned clock."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from prompt_toolkit.application import create_app_session
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput
+from sqlalchemy import select, update
+
+from quiz import review, storage
+from quiz.decks import load_deck
+from quiz.model import State
+from quiz.session import ReviewSession
+from quiz.storage import cards_t, reviews_t
+from tests.conftest import utc
+
+UTC = ZoneInfo("UTC")
+MORNING = utc(2026, 5, 4, 8, 0)
+ENTER, CTRL_C, CTRL_D = "\r", "\x03", "\x04"
+
+DECK = """
+deck: t
+title: Test deck
+cards:
+  - {id: ps-l, type: command, front: Show the latest container, back: docker ps -l, note: -l is --latest}
+  - {id: lxc, front: What is LXC?, back: Linux Containers, tags: [concepts]}
+  - {id: alpine, type: reversed, front: alpine, back: a tiny base image}
+  - {id: rm-v, type: cloze, text: "docker rm {{c1::-v::flag}} also removes anonymous volumes"}
+"""
+
+
+class Clock:
+    def __init__(self, now):
+        self.now = now
+
+    def __call__(self):
+        return self.now
+
+
+@pytest.fixture
+def deck(engine, write_deck):
+    storage.import_decks(engine, [load_deck(write_deck(DECK))])
+    return engine
+
+
+def session_for(engine, clock=None, names=None) -> ReviewSession:
+    return ReviewSession.open(engine, names, UTC, 4, "en", clock=clock or Clock(MORNING))
+
+
+def drive(session: ReviewSession, keys: str):
+    """Run the screen on these keystrokes; Ctrl-D at the end so it cannot hang."""
+    with create_pipe_input() as pipe:
+        pipe.send_text(keys + CTRL_D)
+        with create_app_session(input=pipe, output=DummyOutput()):
+            summary, transcript = review.run(session)
+    return summary, "".join(transcript)
+
+
+def only(engine, key: str) -> None:
+    """Suspend every card but `key`, so the screen shows just that one."""
+    with storage.writing(engine) as conn:
+        conn.execute(update(cards_t).where(cards_t.c.note_key != key).values(suspended=True))
+
+
+def reviews(engine) -> list:
+    with engine.connect() as conn:
+        return conn.execute(select(cards_t.c.note_key, cards_t.c.ord, reviews_t.c.rating, reviews_t.c.answer)
+                            .join(reviews_t).order_by(reviews_t.c.id)).all()
+
+
+def test_a_right_command_is_preselected_good_and_enter_accepts(deck):
+    only(deck, "ps-l")
+    summary, shown = drive(session_for(deck), "docker ps --latest" + ENTER + ENTER)
+    assert "✓ right" in shown and "expected  docker ps -l" in shown
+    assert "[3 Good 10m]" in shown
+    assert reviews(deck) == [("ps-l", 0, 3, "docker ps --latest")]
+    assert "-l is --latest" in shown  # the note, after rating
+    assert summary.reviewed == 1 and summary.again == 0
+
+
+def test_a_wrong_command_shows_the_difference_and_preselects_again(deck):
+    only(deck, "ps-l")
+    summary, shown = drive(session_for(deck), "docker ps -a" + ENTER + ENTER)
+    assert "✗ not quite" in shown
+    assert "you typed docker ps -a" in shown and "expected  docker ps -l" in shown
+    assert "[1 Again 1m]" in shown
+    assert reviews(deck)[0][2] == 1
+
+
+def test_a_digit_overrides_the_preselected_rating(deck):
+    only(deck, "ps-l")
+    drive(session_for(deck), "docker ps -a" + ENTER + "2")
+    assert [r.rating for r in reviews(deck)] == [2]
+
+
+def test_an_empty_answer_reveals_it_with_again(deck):
+    only(deck, "ps-l")
+    _, shown = drive(session_for(deck), ENTER + ENTER)
+    assert "answer    docker ps -l" in shown
+    assert reviews(deck) == [("ps-l", 0, 1, "")]
+
+
+@pytest.mark.parametrize("reveal", [ENTER, " "])
+def test_a_basic_card_is_revealed_then_rated_with_one_key(deck, reveal):
+    only(deck, "lxc")
+    _, shown = drive(session_for(deck), reveal + "4")
+    assert shown.index("What is LXC?") < shown.index("Linux Containers")
+    assert "concepts" in shown  # the tags, as a breadcrumb
+    assert reviews(deck) == [("lxc", 0, 4, None)]
+
+
+def test_cloze_hides_its_deletion_with_the_hint(deck):
+    only(deck, "rm-v")
+    _, shown = drive(session_for(deck), ENTER + "3")
+    assert "docker rm [flag] also removes" in shown
+    assert "docker rm -v also removes" in shown
+
+
+def test_a_reversed_card_asks_both_ways_on_different_days(deck):
+    only(deck, "alpine")
+    _, shown = drive(session_for(deck), ENTER + "4")
+    assert shown.index("alpine") < shown.index("a tiny base image")
+    later = Clock(MORNING + timedelta(days=1))
+    _, shown = drive(session_for(deck, later), ENTER + "3")
+    assert shown.index("a tiny base image") < shown.rindex("alpine")
+    assert [(r.ord, r.rating) for r in reviews(deck)] == [(0, 4), (1, 3)]
+
+
+def test_learning_cards_come_back_in_the_same_session(deck):
+    only(deck, "lxc")
+    clock = Clock(MORNING)
+    summary, shown = drive(session_for(deck, clock), ENTER + "1" + ENTER + "3")
+    # Again: back in 1m; Good: the next step, 10m; both within the 20-minute learn-ahead.
+    assert shown.count("What is LXC?") == 3
+    assert shown.endswith("1 card left for today: quiz review to go on.\n")
+    assert [r.rating for r in reviews(deck)] == [1, 3]
+    assert summary.reviewed == 2 and summary.again == 1 and summary.retention == 0.5
+
+
+def test_u_at_the_rating_step_undoes_the_previous_answer(deck):
+    only(deck, "lxc")
+    with storage.writing(deck) as conn:
+        conn.execute(update(cards_t).where(cards_t.c.note_key == "alpine", cards_t.c.ord == 0).values(suspended=False))
+    # lxc first (Good), then alpine: at its rating step, `u` brings lxc back.
+    _, shown = drive(session_for(deck), ENTER + "3" + ENTER + "u" + ENTER + "4")
+    assert "undone: answer of the previous card" in shown
+    assert [(r.note_key, r.rating) for r in reviews(deck)] == [("lxc", 4)]
+
+
+def test_undo_command_restores_the_card_exactly(deck):
+    only(deck, "lxc")
+    with deck.connect() as conn:
+        before = conn.execute(select(cards_t).where(cards_t.c.note_key == "lxc")).one()
+    drive(session_for(deck), ENTER + "3" + ":undo" + ENTER)
+    with deck.connect() as conn:
+        assert conn.execute(select(cards_t).where(cards_t.c.note_key == "lxc")).one() == before
+    assert reviews(deck) == []
+
+
+def test_suspend_bury_and_skip(deck):
+    session = session_for(deck)
+    first = session.current()
+    _, shown = drive(session, ":suspend" + ENTER + ":bury" + ENTER + ":skip" + ENTER)
+    with deck.connect() as conn:
+        rows = {r.note_key: r for r in conn.execute(select(cards_t).where(cards_t.c.ord == 0))}
+    assert rows[first.key].suspended
+    buried = [key for key, row in rows.items() if row.buried_until is not None]
+    assert len(buried) == 1 and rows[buried[0]].buried_until == storage.Day.of(MORNING, UTC, 4).end
+    assert "buried until tomorrow" in shown and reviews(deck) == []
+
+
+def test_skip_shows_another_card_first(deck):
+    session = session_for(deck)
+    first = session.current()
+    drive(session, ":skip" + ENTER)
+    assert session.current().key != first.key
+
+
+def test_help_and_unknown_commands(deck):
+    _, shown = drive(session_for(deck), "?" + ENTER + ":help" + ENTER + ":frobnicate" + ENTER)
+    assert shown.count("1 Again  2 Hard  3 Good  4 Easy") == 2
+    assert "unknown command :frobnicate" in shown
+
+
+def test_quit_command_and_ctrl_d_end_with_the_summary(deck):
+    for keys in (":quit" + ENTER, ":q" + ENTER, CTRL_D):
+        summary, shown = drive(session_for(deck), keys)
+        assert (summary.reviewed, summary.left) == (0, 4)
+        assert shown.endswith("\n4 cards left for today: quiz review to go on.\n")
+
+
+def test_ctrl_c_clears_the_input_and_a_second_one_quits(deck):
+    only(deck, "ps-l")
+    summary, _ = drive(session_for(deck), "docker rm" + CTRL_C + "docker ps -l" + ENTER + ENTER)
+    assert reviews(deck) == [("ps-l", 0, 3, "docker ps -l")]
+    with storage.writing(deck) as conn:
+        conn.execute(update(cards_t).values(suspended=False))
+    summary, _ = drive(session_for(deck, Clock(MORNING + timedelta(days=1))), CTRL_C + CTRL_C + "docker ps -l" + ENTER)
+    assert len(reviews(deck)) == 1  # quit before answering anything
+
+
+def test_a_leech_is_suspended_and_the_learner_told(deck):
+    only(deck, "lxc")
+    with storage.writing(deck) as conn:
+        conn.execute(update(cards_t).where(cards_t.c.note_key == "lxc").values(
+            state=State.REVIEW, due=MORNING - timedelta(days=1), stability=3.0, difficulty=8.0,
+            last_review=MORNING - timedelta(days=4), reps=20, lapses=7))
+    _, shown = drive(session_for(deck), ENTER + "1")
+    assert "Leech: this card lapsed 8 times" in shown
+    with deck.connect() as conn:
+        assert conn.execute(select(cards_t.c.leech, cards_t.c.suspended).where(cards_t.c.note_key == "lxc")).one() == (True, True)
+
+
+def test_nothing_due_says_when_to_come_back(deck):
+    with storage.writing(deck) as conn:
+        conn.execute(update(cards_t).values(state=State.REVIEW, due=MORNING + timedelta(days=2, hours=3),
+                                            stability=5.0, difficulty=5.0, last_review=MORNING, reps=1))
+    summary, shown = drive(session_for(deck), "")
+    assert "Nothing due right now." in shown
+    assert "Next card due in 2d (Wed 6 May)." in shown
+    assert summary.next_due == MORNING + timedelta(days=2, hours=3)
+
+
+def test_the_deck_filter(deck, write_deck):
+    storage.import_decks(deck, [load_deck(write_deck("deck: other\ncards: [{id: x, front: Other card, back: y}]\n", "o.yaml"))])
+    _, shown = drive(session_for(deck, names=["other"]), ENTER + "3")
+    assert "Other card" in shown and "What is LXC?" not in shown
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(list("123u4 :?qhelpundosk\r\x03\x7f\t-ab") + [":undo\r", ":bury\r", ":skip\r", ":suspend\r"]), max_size=40).map("".join))
+def test_no_keystrokes_crash_the_screen(deck, keys):
+    """Whatever is typed, the screen ends normally and stores exactly the answers it counts."""
+    stored_before = len(reviews(deck))
+    summary, _ = drive(session_for(deck), keys)
+    assert len(reviews(deck)) - stored_before == summary.reviewed
+
+
+def test_a_typed_answer_may_start_with_a_rating_key(engine, write_deck):
+    storage.import_decks(engine, [load_deck(write_deck("""
+        deck: u
+        cards:
+          - {id: a, type: command, front: First, back: docker ps}
+          - {id: b, type: command, front: Add me to the docker group, back: sudo usermod -aG docker <user>}
+          - {id: c, type: command, front: Show the first lines, back: 1 head}
+    """))])
+    drive(session_for(engine), "docker ps" + ENTER + ENTER + "usermod -aG docker me" + ENTER + "3" + "1 head" + ENTER + ENTER)
+    assert [r.answer for r in reviews(engine)] == ["docker ps", "usermod -aG docker me", "1 head"]

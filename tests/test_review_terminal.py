@@ -1,0 +1,124 @@
+"""The installed `quiz` in a real terminal (tmux): answer, quit, and survive kill -9."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from quiz import storage
+
+DECK = """
+deck: smoke
+title: Smoke test
+cards:
+  - {id: one, type: command, front: Show the latest container, back: docker ps -l}
+  - {id: two, front: What is LXC?, back: Linux Containers}
+  - {id: three, front: What is a hypervisor?, back: A virtual machine monitor}
+"""
+
+
+class Terminal:
+    """An 80x24 tmux pane running one command, on a tmux server of its own."""
+
+    def __init__(self, command: list[str], env: dict, socket: str):
+        self.tmux = ["tmux", "-L", socket]
+        exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
+        # The shell stays after quiz ends, so its last screen and exit code can be read.
+        script = f"env {exports} {shlex.join(command)}; echo EXIT=$?; sleep 60"
+        subprocess.run(self.tmux + ["new-session", "-d", "-s", "quiz", "-x", "80", "-y", "24", script], check=True)
+
+    def screen(self) -> str:
+        return subprocess.run(self.tmux + ["capture-pane", "-p", "-J", "-S", "-200", "-t", "quiz"],
+                              capture_output=True, text=True, check=True).stdout
+
+    def wait_for(self, text: str, timeout: float = 20) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if text in screen:
+                return screen
+            time.sleep(0.05)
+        raise AssertionError(f"{text!r} never appeared; the screen:\n{self.screen()}")
+
+    def at_prompt(self, text: str, answered: int) -> None:
+        """Wait for `text`, then for the prompt's toolbar: keys sent earlier would meet
+        the terminal's line discipline, not the prompt."""
+        self.wait_for(text)
+        self.wait_for(f"done {answered}")
+
+    def send(self, *keys: str) -> None:
+        subprocess.run(self.tmux + ["send-keys", "-t", "quiz", *keys], check=True)
+
+    def quiz_pid(self) -> int:
+        shell = subprocess.run(self.tmux + ["display-message", "-p", "-t", "quiz", "#{pane_pid}"],
+                               capture_output=True, text=True, check=True).stdout.strip()
+        return int(subprocess.run(["pgrep", "-P", shell], capture_output=True, text=True, check=True).stdout.split()[0])
+
+    def close(self) -> None:
+        subprocess.run(self.tmux + ["kill-server"], capture_output=True)
+
+
+@pytest.fixture
+def terminal(tmp_path, db_path):
+    script = Path(sys.executable).with_name("quiz")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "quiz"]
+    deck = tmp_path / "smoke.yaml"
+    deck.write_text(DECK, encoding="utf-8")
+    env = {"TZ": "UTC", "TERM": "xterm-256color", "HOME": os.environ["HOME"],
+           "XDG_DATA_HOME": os.environ["XDG_DATA_HOME"], "PATH": os.environ["PATH"]}
+    subprocess.run(command + ["--db", str(db_path), "import", str(deck)], env={**os.environ, **env}, check=True,
+                   capture_output=True)
+    screen = Terminal(command + ["--db", str(db_path), "review", "smoke"], env, socket=f"quiz-test-{os.getpid()}")
+    yield screen
+    screen.close()
+
+
+def stored_answers(db_path) -> list:
+    engine = storage.create(storage.database_url(str(db_path)))
+    with engine.connect() as conn:
+        rows = conn.execute(select(storage.cards_t.c.note_key, storage.reviews_t.c.rating)
+                            .join(storage.reviews_t).order_by(storage.reviews_t.c.id)).all()
+    engine.dispose()
+    return [tuple(row) for row in rows]
+
+
+def test_a_short_session_in_a_real_terminal(terminal, db_path):
+    terminal.at_prompt("Show the latest container", 0)
+    terminal.send("docker ps --latest", "Enter")
+    terminal.at_prompt("✓ right", 0)
+    terminal.send("Enter")  # accept the pre-selected Good
+    terminal.at_prompt("What is LXC?", 1)
+    terminal.send("Space")  # reveal
+    terminal.at_prompt("Linux Containers", 1)
+    terminal.send("1")
+    terminal.at_prompt("What is a hypervisor?", 2)
+    terminal.send("C-d")
+    screen = terminal.wait_for("EXIT=")
+    assert "Reviewed 2 cards · 1 Again · retention 50%" in screen
+    assert "EXIT=0" in screen and "Traceback" not in screen
+    assert stored_answers(db_path) == [("one", 3), ("two", 1)]
+
+
+def test_kill_9_loses_at_most_the_card_on_screen(terminal, db_path):
+    terminal.at_prompt("Show the latest container", 0)
+    terminal.send("docker ps -l", "Enter")
+    terminal.at_prompt("✓ right", 0)
+    terminal.send("3")
+    terminal.at_prompt("What is LXC?", 1)
+    terminal.send("Enter")
+    terminal.at_prompt("Linux Containers", 1)
+    terminal.send("4")
+    terminal.at_prompt("What is a hypervisor?", 2)
+    terminal.send("Enter")  # revealed, not rated: this one may be lost
+    terminal.at_prompt("A virtual machine monitor", 2)
+    os.kill(terminal.quiz_pid(), signal.SIGKILL)
+    assert "EXIT=137" in terminal.wait_for("EXIT=")
+    assert stored_answers(db_path) == [("one", 3), ("two", 4)]

@@ -20,14 +20,13 @@ import yaml
 
 from quiz import __version__, storage
 from quiz.errors import DeckError, Problem
-from quiz.model import SETTING_NAMES, CardKind, CardSpec, DeckSpec, Text
+from quiz.model import CLOZE, SETTING_NAMES, CardKind, CardSpec, DeckSpec, Text
 from quiz.yamlread import Loader, Map, Node, Refused, Reported, Scalar, Seq, read
 
 DECK_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 CARD_ID = re.compile(r"[a-z0-9]+(?:[-_.][a-z0-9]+)*\Z")
 LANG_CODE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*\Z")
 DURATION = re.compile(r"([0-9]+)([smhd])\Z")
-CLOZE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.S)
 SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 TOP_KEYS = ("deck", "title", "lang", "description", "settings", "tools", "cards")

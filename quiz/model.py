@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
+
+# A cloze deletion: {{c1::answer}} or {{c1::answer::hint}}.
+CLOZE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.S)
 
 # A text is one string (in the deck's language) or one string per language code.
 Text = str | dict[str, str]

@@ -547,9 +547,10 @@ def _answered_today(conn: Connection, deck_ids: list[int], day: Day) -> _Today:
     ).all()
     notes_of: dict[int, tuple[int, str]] = {}
     for chunk in _chunks(list({card_id for card_id, _ in answers}), 500):
-        query = select(cards_t.c.id, cards_t.c.deck_id, cards_t.c.note_key).where(
-            cards_t.c.id.in_(chunk), cards_t.c.deck_id.in_(deck_ids))
-        notes_of.update((card_id, (deck_id, key)) for card_id, deck_id, key in conn.execute(query))
+        # By primary key alone: with the deck in the WHERE clause SQLite may walk the deck's index.
+        query = select(cards_t.c.id, cards_t.c.deck_id, cards_t.c.note_key).where(cards_t.c.id.in_(chunk))
+        notes_of.update((card_id, (deck_id, key)) for card_id, deck_id, key in conn.execute(query)
+                        if deck_id in deck_ids)
     today = _Today({}, {}, {})
     for card_id, state_before in answers:
         if card_id in notes_of:
@@ -792,15 +793,29 @@ def cards_answered_since(conn: Connection, deck_ids: list[int] | None, since: da
     return conn.execute(_reviews_in_decks(query, deck_ids)).scalar()
 
 
-def card_state_counts(conn: Connection, deck_ids: list[int]) -> list:
-    """Current cards (not retired) as (deck_id, state, suspended, mature, tagged_leech,
-    lapses, count); mature: a review card with an interval of at least 21 days."""
+def card_state_counts(conn: Connection, leech_thresholds: dict[int, int]) -> dict[int, dict]:
+    """Per deck id, its current cards (not retired) by state: new, learning (relearning
+    too), young, mature (a review interval of at least 21 days) and suspended, which add
+    up to the deck's cards; and leeches (tagged `leech`, or suspended with at least the
+    deck's threshold of lapses), counted again among those. One pass per deck, summing
+    conditions: grouping by every column would sort the whole table."""
     c = cards_t.c
-    mature = case((and_(c.state == int(State.REVIEW), days_between(c.due, c.last_review) >= MATURE_DAYS), 1), else_=0)
-    tagged = case((literal(" ").concat(c.tags).concat(" ").like("% leech %"), 1), else_=0)
-    columns = (c.deck_id, c.state, c.suspended, mature, tagged, c.lapses)
-    query = select(*columns, func.count()).where(c.deck_id.in_(deck_ids), ~c.retired).group_by(*columns)
-    return conn.execute(query).all()
+    active = ~c.suspended
+    threshold = bindparam("threshold")
+    tagged = literal(" ").concat(c.tags).concat(" ").like("% leech %")
+    query = select(
+        _count_if(active, c.state == int(State.NEW)),
+        _count_if(active, c.state.in_((int(State.LEARNING), int(State.RELEARNING)))),
+        _count_if(active, c.state == int(State.REVIEW), days_between(c.due, c.last_review) < MATURE_DAYS),
+        _count_if(active, c.state == int(State.REVIEW), days_between(c.due, c.last_review) >= MATURE_DAYS),
+        _count_if(c.suspended),
+        _count_if(or_(tagged, and_(c.suspended, c.lapses >= threshold))),
+    ).where(c.deck_id == bindparam("deck"), ~c.retired)
+    names = ("new", "learning", "young", "mature", "suspended", "leech")
+    return {
+        deck_id: dict(zip(names, map(int, conn.execute(query, {"deck": deck_id, "threshold": limit}).one())))
+        for deck_id, limit in leech_thresholds.items()
+    }
 
 
 def due_per_range(conn: Connection, deck_ids: list[int], bounds: list[datetime]) -> list[int]:

@@ -14,7 +14,7 @@ from prompt_toolkit.application import get_app
 from prompt_toolkit.formatted_text import FormattedText
 from prompt_toolkit.output import ColorDepth
 
-from quiz import checking, storage
+from quiz import storage
 from quiz.model import Rating
 from quiz.review import keys, render
 from quiz.scheduling import QueueCard
@@ -46,7 +46,7 @@ class Screen:
             color_depth=ColorDepth.default(),
             refresh_interval=1.0,  # the toolbar's clock
         )
-        self.tools_cache: dict[str, checking.ToolTable | None] = {}
+        self.tools_cache: dict = {}  # deck name -> its parsed command tables, or None
 
     # -- output ---------------------------------------------------------------------
 
@@ -143,6 +143,8 @@ class Screen:
             accepted = expected if isinstance(expected, str) else expected[0]
             self.echo(render.revealed_command(accepted))
             return "", Rating.AGAIN
+        from quiz import checking  # its tables load on first use: not before the first card
+
         verdict = checking.compare(expected, typed, tools=self.tools(card))
         self.echo(render.verdict(verdict, typed))
         return typed, Rating.GOOD if verdict.correct else Rating.AGAIN
@@ -167,7 +169,9 @@ class Screen:
         if card.deck not in self.tools_cache:
             with self.session.engine.connect() as conn:
                 data = storage.deck_tools(conn, self.session.decks[card.deck].id)
-            self.tools_cache[card.deck] = checking.parse_tools(data) if data else None
+            from quiz.checking import parse_tools
+
+            self.tools_cache[card.deck] = parse_tools(data) if data else None
         return self.tools_cache[card.deck]
 
 

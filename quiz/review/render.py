@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta, tzinfo
+from typing import TYPE_CHECKING
 
 from prompt_toolkit.styles import Style
 from prompt_toolkit.utils import get_cwidth
 
-from quiz.checking import Verdict
-from quiz.decks import CLOZE
-from quiz.model import CardKind, Rating, localize
+from quiz.model import CLOZE, CardKind, Rating, localize
 from quiz.scheduling import QueueCard, format_interval
 from quiz.session import Summary
+
+if TYPE_CHECKING:
+    from quiz.checking import Verdict
 
 STYLE = Style.from_dict({
     "rule": "#888888",

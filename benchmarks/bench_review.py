@@ -1,0 +1,79 @@
+"""The review screen's speed: time to the first card, and from a rating to the next card.
+
+`python benchmarks/bench_review.py COLLECTION.db DECK` measures an existing
+collection; benchmarks/run.py calls `run(db, deck)` on its 100k-card one.
+The first card is timed in a real terminal (tmux), from starting the process to
+the card's text on the screen; the rating-to-next-card time is the work between
+the key and the next screen (commit, queue update, interval previews, rendering),
+without the terminal's own drawing.
+"""
+
+from __future__ import annotations
+
+import shlex
+import statistics
+import subprocess
+import sys
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from quiz import app  # noqa: E402
+from quiz.model import Rating  # noqa: E402
+from quiz.review import render  # noqa: E402
+from quiz.session import ReviewSession  # noqa: E402
+
+
+def first_card_ms(db: Path, deck: str, runs: int = 5) -> float:
+    quiz = Path(sys.executable).with_name("quiz")
+    command = shlex.join([str(quiz), "--db", str(db), "review", deck])
+    times = []
+    for run in range(runs):
+        tmux = ["tmux", "-L", f"quiz-bench-{run}"]
+        start = time.perf_counter()
+        subprocess.run(tmux + ["new-session", "-d", "-x", "80", "-y", "24", f"TZ=UTC {command}"], check=True)
+        while "done 0" not in subprocess.run(tmux + ["capture-pane", "-p"], capture_output=True, text=True).stdout:
+            if time.perf_counter() - start > 20:
+                raise SystemExit("the review screen never showed a card")
+        times.append(time.perf_counter() - start)
+        subprocess.run(tmux + ["kill-server"], capture_output=True)
+    return statistics.median(times) * 1000
+
+
+def rating_to_next_card_ms(db: Path, deck: str, answers: int = 200) -> tuple[float, float]:
+    """Median and 95th percentile over `answers` ratings."""
+    clock_now = [datetime(2026, 11, 28, 9, tzinfo=timezone.utc)]
+    engine = app.open_collection(str(db), with_bundled=False)
+    session = ReviewSession.open(engine, [deck], ZoneInfo("Europe/Berlin"), 4, "en", clock=lambda: clock_now[0])
+    times = []
+    card = session.current()
+    for _ in range(answers):
+        start = time.perf_counter()
+        session.answer(card, Rating.GOOD, 3000)
+        card = session.current()
+        if card is None:
+            break
+        render.question(card, "en", "en")
+        render.rating_choices(session.intervals(card), None)
+        times.append(time.perf_counter() - start)
+        clock_now[0] += timedelta(seconds=4)
+    times.sort()
+    return statistics.median(times) * 1000, times[int(len(times) * 0.95)] * 1000
+
+
+def run(db: Path, deck: str) -> list[tuple[str, float, str]]:
+    first = first_card_ms(db, deck)  # before the answers below change the collection
+    median, p95 = rating_to_next_card_ms(db, deck)
+    return [
+        ("review: first card on screen (tmux, median of 5)", first, "ms"),
+        ("review: rating key to next card (median)", median, "ms"),
+        ("review: rating key to next card (95th pct)", p95, "ms"),
+    ]
+
+
+if __name__ == "__main__":
+    for name, value, unit in run(Path(sys.argv[1]), sys.argv[2]):
+        print(f"{name:<52} {value:8.2f} {unit}")

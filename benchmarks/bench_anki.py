@@ -1,0 +1,92 @@
+"""Speed of `quiz export anki` (targets: 10k cards within 0.5 s, 100k within 3 s).
+
+Builds 10k- and 100k-card collections from synthetic decks, gives 60% of the
+cards a schedule and two reviews each, and times the whole export (reading
+the collection, building the package, writing the .apkg) in-process, with and
+without --with-progress. `run()` returns (name, value, unit) rows for
+benchmarks/run.py; run this file alone to print them.
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import insert, select  # noqa: E402
+
+from benchmarks.run import NOW, age_collection, write_deck  # noqa: E402
+from quiz import anki, app, storage  # noqa: E402
+from quiz.decks import import_files  # noqa: E402
+from quiz.model import State  # noqa: E402
+
+SIZES = (10_000, 100_000)
+
+
+def add_reviews(engine, per_card: int = 2) -> int:
+    """A short review history for every studied card (what --with-progress exports)."""
+    rng = random.Random(11)
+    with storage.writing(engine) as conn:
+        studied = conn.execute(select(storage.cards_t.c.id, storage.cards_t.c.last_review)
+                               .where(storage.cards_t.c.state != int(State.NEW))).all()
+        rows = []
+        for card_id, last_review in studied:
+            for back in range(per_card, 0, -1):
+                when = last_review - timedelta(days=3 * (back - 1), minutes=rng.randint(0, 600))
+                rows.append({
+                    "card_id": card_id, "reviewed_at": when, "rating": 3, "duration_ms": rng.randint(2000, 9000),
+                    "state_before": int(State.REVIEW if back < per_card else State.NEW), "reps_before": per_card - back,
+                    "lapses_before": 0, "state_after": int(State.REVIEW), "stability_after": 5.0,
+                    "difficulty_after": 5.0, "due_after": when + timedelta(days=3),
+                    "due_before": when if back < per_card else None,
+                    "last_review_before": when - timedelta(days=3) if back < per_card else None,
+                })
+        conn.execute(insert(storage.reviews_t), rows)
+    return len(rows)
+
+
+def build(folder: Path, size: int):
+    deck = folder / f"deck-{size}.yaml"
+    write_deck(deck, size)
+    engine = app.open_collection(str(folder / f"quiz-{size}.db"), with_bundled=False)
+    import_files(engine, [deck])
+    age_collection(engine)
+    add_reviews(engine)
+    return engine
+
+
+def export_seconds(engine, folder: Path, with_progress: bool, runs: int) -> float:
+    clock = anki.Clock(NOW, ZoneInfo("UTC"), 4)
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        anki.export_decks(engine, [], folder / "out.apkg", lang="en", clock=clock, with_progress=with_progress)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def run(sizes=SIZES, runs: int = 5) -> list[tuple[str, float, str]]:
+    rows = []
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        for size in sizes:
+            engine = build(folder, size)
+            export_seconds(engine, folder, True, 1)  # warm: imports, caches
+            for with_progress in (False, True):
+                label = f"export anki, {size // 1000}k cards" + (", with progress" if with_progress else "")
+                rows.append((label, export_seconds(engine, folder, with_progress, runs), "s"))
+            engine.dispose()
+    return rows
+
+
+if __name__ == "__main__":
+    quick = "--quick" in sys.argv
+    for label, value, unit in run(sizes=(1000,) if quick else SIZES, runs=1 if quick else 5):
+        print(f"{label:<48} {value:>8.3f} {unit}")

@@ -1,0 +1,510 @@
+"""Export decks, and optionally the learner's progress, as an Anki package (.apkg).
+
+genanki lays out the package (schema, collection row, note types, decks); the
+notes, cards and review log are written here straight into its SQLite file,
+against Anki's documented schema (cards.type/queue/due/ivl/left, the card's
+`data` JSON with the FSRS memory state, revlog rows), in bulk.
+
+Identity: a note's GUID comes from the deck name and the card's id, and the
+note types and decks have constant ids, so importing a newer export updates
+the notes in Anki instead of adding copies. Anki never overwrites the
+scheduling of a card it already has, so progress travels once, with the
+first import of each card.
+
+Days: the package's collection starts (`crt`) at the start of the learner's
+day and keeps Anki's plain 86400-second day count, so "due in 3 days" here is
+"due in 3 days" in the collection that imports it.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import html
+import json
+import os
+import re
+import sqlite3
+import tempfile
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, tzinfo
+from pathlib import Path
+
+from quiz import storage
+from quiz.errors import QuizError
+from quiz.model import CardKind, DeckSettings, State, localize
+
+# Constant ids (in genanki's range): re-exports must name the same note types.
+MODEL_IDS = {
+    CardKind.BASIC: 1_607_392_319,
+    CardKind.REVERSED: 1_607_392_320,
+    CardKind.CLOZE: 1_607_392_321,
+    CardKind.COMMAND: 1_607_392_322,
+}
+MODEL_NAMES = {
+    CardKind.BASIC: "quiz: Basic",
+    CardKind.REVERSED: "quiz: Basic (and reversed card)",
+    CardKind.CLOZE: "quiz: Cloze",
+    CardKind.COMMAND: "quiz: Command",
+}
+CSS = """\
+.card { font-family: sans-serif; font-size: 20px; line-height: 1.5; text-align: left; }
+code { font-family: ui-monospace, Menlo, Consolas, monospace; }
+.also { margin-top: .8em; }
+.note { margin-top: 1em; font-size: 16px; color: #666; }
+.nightMode .note { color: #aaa; }
+"""
+NOTE_BLOCK = '\n\n{{#Note}}<div class="note">{{Note}}</div>{{/Note}}'
+MAX_ANSWER_MS = 60_000  # Anki's own cap on a review's time
+REVLOG_KIND = {int(State.NEW): 0, int(State.LEARNING): 0, int(State.REVIEW): 1, int(State.RELEARNING): 2}
+QUEUE_SUSPENDED, QUEUE_BURIED = -1, -3
+KINDS = {kind.value: kind for kind in CardKind}
+
+
+@dataclass
+class ExportReport:
+    path: Path
+    decks: int
+    notes: int
+    cards: int
+    reviews: int
+
+
+@dataclass
+class Clock:
+    """The learner's day, as Anki counts days in the exported package."""
+
+    now: datetime
+    zone: tzinfo
+    rollover_hour: int
+
+    def __post_init__(self) -> None:
+        self._days: dict[int, date] = {}
+
+    def day_of(self, instant: datetime) -> date:
+        # Remembered per quarter hour (every zone offset is a multiple of 15 minutes, and
+        # days roll over on the hour): exports ask for many nearby instants.
+        bucket = int(instant.timestamp()) // 900
+        day = self._days.get(bucket)
+        if day is None:
+            day = (instant.astimezone(self.zone) - timedelta(hours=self.rollover_hour)).date()
+            self._days[bucket] = day
+        return day
+
+    @property
+    def today(self) -> date:
+        return self.day_of(self.now)
+
+    @property
+    def collection_start(self) -> int:
+        """Epoch seconds of the start of today: day 0 of the package."""
+        from quiz import scheduling
+
+        return int(scheduling.day_start(self.now, self.zone, self.rollover_hour).timestamp())
+
+    @functools.cached_property
+    def tomorrow_start(self) -> datetime:
+        from quiz import scheduling
+
+        return scheduling.next_day_start(self.now, self.zone, self.rollover_hour)
+
+
+def export_decks(
+    engine,
+    names: list[str],
+    path: str | Path,
+    *,
+    lang: str,
+    clock: Clock,
+    with_progress: bool = False,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> ExportReport:
+    """Write the decks (all of them if `names` is empty) to an .apkg file at `path`.
+
+    The file appears whole or not at all: it is written beside its target and
+    renamed into place.
+    """
+    target = Path(path)
+    _check_writable(target)
+    with engine.connect() as conn:
+        decks = storage.select_decks(conn, list(names))
+        deck_ids = [deck.id for deck in decks]
+        settings = {deck.id: storage.deck_settings(conn, deck.id) for deck in decks}
+        cards = storage.cards_for_export(conn, deck_ids, with_progress)
+        reviews = storage.reviews_for_export(conn, deck_ids) if with_progress else []
+    builder = _Package(decks, settings, lang, clock, with_progress)
+    data = builder.build(cards, reviews, on_progress)
+    _write_atomically(target, data)
+    return ExportReport(target, len(decks), builder.note_count, len(cards), builder.review_count)
+
+
+# -- the package -----------------------------------------------------------------------
+
+
+class _Package:
+    def __init__(self, decks: list, settings: dict[int, DeckSettings], lang: str, clock: Clock, with_progress: bool):
+        self.decks = decks
+        self.settings = settings
+        self.lang = lang
+        self.clock = clock
+        self.with_progress = with_progress
+        self.anki_deck_ids = {deck.id: anki_deck_id(deck.name) for deck in decks}
+        self.deck_langs = {deck.id: deck.lang for deck in decks}
+        self.deck_names = {deck.id: deck.name for deck in decks}
+        self.note_count = 0
+        self.review_count = 0
+
+    def build(self, cards: list, reviews: list, on_progress) -> bytes:
+        db = sqlite3.connect(":memory:")
+        timestamp = self.clock.now.timestamp()
+        self._write_layout(db, timestamp)
+        notes, anki_cards, card_ids = self._rows(cards, int(timestamp), on_progress)
+        # Bulk rows go in before genanki's indexes exist: building them once is faster.
+        indexes = db.execute("SELECT sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL").fetchall()
+        for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL").fetchall():
+            db.execute(f"DROP INDEX {name}")
+        db.executemany("INSERT INTO notes VALUES (?,?,?,?,?,?,?,?,?,?,?)", notes)
+        db.executemany("INSERT INTO cards VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", anki_cards)
+        if reviews:
+            revlog = _revlog_rows(reviews, card_ids, self.clock)
+            db.executemany("INSERT INTO revlog VALUES (?,?,?,?,?,?,?,?,?)", revlog)
+            self.review_count = len(revlog)
+        for (sql,) in indexes:
+            db.execute(sql)
+        db.commit()
+        data = db.serialize()
+        db.close()
+        self.note_count = len(notes)
+        return data
+
+    def _write_layout(self, db: sqlite3.Connection, timestamp: float) -> None:
+        """genanki's schema, collection row, note types and decks; then our day 0 and presets."""
+        import itertools
+
+        import genanki
+
+        models = [_model(kind) for kind in CardKind]
+        anki_decks = []
+        for deck in self.decks:
+            title = localize(json.loads(deck.title), self.lang, deck.lang)
+            anki_deck = genanki.Deck(self.anki_deck_ids[deck.id], title)
+            for model in models:
+                anki_deck.add_model(model)
+            anki_decks.append(anki_deck)
+        cursor = db.cursor()
+        genanki.Package(anki_decks).write_to_db(cursor, timestamp, itertools.count(int(timestamp * 1000)))
+        conf_json, decks_json, presets_json = cursor.execute("SELECT conf, decks, dconf FROM col").fetchone()
+        conf, anki_deck_json, presets = json.loads(conf_json), json.loads(decks_json), json.loads(presets_json)
+        # The v2 scheduler's numbering of answers (v1 would read a learning step's Good as Easy)
+        # and the learner's rollover hour, so day 0 is the learner's today.
+        conf.update(schedVer=2, rollover=self.clock.rollover_hour)
+        for deck in self.decks:
+            preset = _preset(presets["1"], deck.name, self.settings[deck.id], int(timestamp))
+            presets[str(preset["id"])] = preset
+            anki_deck_json[str(self.anki_deck_ids[deck.id])]["conf"] = preset["id"]
+            anki_deck_json[str(self.anki_deck_ids[deck.id])]["mod"] = int(timestamp)
+        cursor.execute("UPDATE col SET crt = ?, mod = ?, conf = ?, decks = ?, dconf = ?",
+                       (self.clock.collection_start, int(timestamp * 1000), json.dumps(conf),
+                        json.dumps(anki_deck_json), json.dumps(presets)))
+
+    def _rows(self, cards: list, mtime: int, on_progress) -> tuple[list, list, dict[int, int]]:
+        """Notes and cards; siblings (same deck and key) are one note."""
+        notes, anki_cards, card_ids = [], [], {}
+        next_id = mtime * 1000  # Anki's ids are creation times in ms; it renumbers clashes
+        note_id, note_of = None, None
+        step = max(1, len(cards) // 100)
+        for index, card in enumerate(cards):
+            if (card.deck_id, card.note_key) != note_of:
+                note_of = (card.deck_id, card.note_key)
+                next_id += 1
+                note_id = next_id
+                notes.append(self._note(note_id, card, mtime))
+            next_id += 1
+            card_ids[card.id] = next_id
+            anki_cards.append(self._card(next_id, note_id, card, index, mtime))
+            if on_progress and index % step == 0:
+                on_progress(index, len(cards))
+        if on_progress:
+            on_progress(len(cards), len(cards))
+        return notes, anki_cards, card_ids
+
+    def _note(self, note_id: int, card, mtime: int) -> tuple:
+        kind = KINDS[card.kind]
+        fields = note_fields(kind, json.loads(card.content), self.lang, self.deck_langs[card.deck_id])
+        sort_text = _plain(fields[0])
+        checksum = int.from_bytes(hashlib.sha1(sort_text.encode()).digest()[:4], "big")
+        tags = f" {card.tags} " if card.tags else ""
+        guid = note_guid(self.deck_names[card.deck_id], card.note_key)
+        return (note_id, guid, MODEL_IDS[kind], mtime, -1, tags, "\x1f".join(fields), sort_text, checksum, 0, "")
+
+    def _card(self, card_id: int, note_id: int, card, index: int, mtime: int) -> tuple:
+        template = card.ord - 1 if card.kind == CardKind.CLOZE.value else card.ord
+        deck = self.anki_deck_ids[card.deck_id]
+        if not self.with_progress or card.state == State.NEW:
+            queue = QUEUE_SUSPENDED if self.with_progress and card.suspended else 0
+            return (card_id, note_id, deck, template, mtime, -1, 0, queue, index + 1, 0, 0, 0, 0, 0, 0, 0, 0, "")
+        ctype, queue, due, interval, left = self._schedule(card)
+        if card.suspended:
+            queue = QUEUE_SUSPENDED
+        elif card.buried_until is not None and card.buried_until > self.clock.now:
+            queue = QUEUE_BURIED
+        settings = self.settings[card.deck_id]
+        decay = f',"decay":{float(settings.parameters[20])!r}' if settings.parameters else ""
+        memory = (f'{{"s":{float(card.stability)!r},"d":{float(card.difficulty)!r},'
+                  f'"dr":{float(settings.desired_retention)!r},"lrt":{int(card.last_review.timestamp())}{decay}}}')
+        return (card_id, note_id, deck, template, mtime, -1, ctype, queue, due, interval, _ease(card.difficulty),
+                card.reps, card.lapses, left, 0, 0, 0, memory)
+
+    def _schedule(self, card) -> tuple[int, int, int, int, int]:
+        """(type, queue, due, ivl, left) as Anki stores a card that has been studied."""
+        clock = self.clock
+        due_day = (clock.day_of(card.due) - clock.today).days
+        if card.state == State.REVIEW:
+            interval = max(1, (clock.day_of(card.due) - clock.day_of(card.last_review)).days)
+            return 2, 2, due_day, interval, 0
+        settings = self.settings[card.deck_id]
+        steps = settings.learning_steps if card.state == State.LEARNING else settings.relearning_steps
+        left = max(1, len(steps) - (card.step or 0))
+        interval = 0 if card.state == State.LEARNING else max(1, round(card.stability or 1))
+        if card.due < clock.tomorrow_start:
+            return int(card.state), 1, int(card.due.timestamp()), interval, left  # intraday: epoch seconds
+        return int(card.state), 3, due_day, interval, left  # a later day: day number
+
+
+def _revlog_rows(reviews: list, card_ids: dict[int, int], clock: Clock) -> list[tuple]:
+    """Anki revlog rows. Reviews come by card, oldest first: the interval before an answer
+    is the one the card's previous answer gave. Ids are answer times in ms, made unique."""
+    rows, used = [], set()
+    previous_card, interval = None, 0
+    for review in reviews:
+        revlog_id = int(review.reviewed_at.timestamp() * 1000)
+        while revlog_id in used:
+            revlog_id += 1
+        used.add(revlog_id)
+        last_interval = interval if review.card_id == previous_card else 0
+        interval = _revlog_interval(review.state_after, review.reviewed_at, review.due_after, clock)
+        previous_card = review.card_id
+        taken = min(review.duration_ms or 0, MAX_ANSWER_MS)
+        rows.append((revlog_id, card_ids[review.card_id], -1, review.rating, interval, last_interval,
+                     _ease(review.difficulty_after), taken, REVLOG_KIND[review.state_before]))
+    return rows
+
+
+def _revlog_interval(state: int, start: datetime, due: datetime | None, clock: Clock) -> int:
+    """Days for a review interval, negative seconds for a learning step."""
+    if due is None:
+        return 0
+    if state == State.REVIEW:
+        return max(1, (clock.day_of(due) - clock.day_of(start)).days)
+    return -max(1, int((due - start).total_seconds()))
+
+
+def _ease(difficulty: float | None) -> int:
+    # With FSRS, Anki keeps the difficulty in the ease column, shifted to 100..1100.
+    if difficulty is None:
+        return 0
+    return round(((difficulty - 1) / 9 + 0.1) * 1000)
+
+
+# -- note types and fields ---------------------------------------------------------------
+
+
+def _model(kind: CardKind):
+    import genanki
+
+    if kind is CardKind.CLOZE:
+        fields = ["Text", "Note"]
+        templates = [("Cloze", "{{cloze:Text}}", "{{cloze:Text}}" + NOTE_BLOCK)]
+    elif kind is CardKind.COMMAND:
+        fields = ["Front", "Back", "Also", "Note"]
+        answer = '{{Front}}\n\n<hr id="answer">\n\n{{type:Back}}\n\n{{#Also}}<div class="also">{{Also}}</div>{{/Also}}'
+        templates = [("Command", "{{Front}}\n\n{{type:Back}}", answer + NOTE_BLOCK)]
+    else:
+        fields = ["Front", "Back", "Note"]
+        templates = [("Card 1", "{{Front}}", '{{FrontSide}}\n\n<hr id="answer">\n\n{{Back}}' + NOTE_BLOCK)]
+        if kind is CardKind.REVERSED:
+            templates.append(("Card 2", "{{Back}}", '{{FrontSide}}\n\n<hr id="answer">\n\n{{Front}}' + NOTE_BLOCK))
+    return genanki.Model(
+        MODEL_IDS[kind], MODEL_NAMES[kind],
+        fields=[{"name": name} for name in fields],
+        templates=[{"name": name, "qfmt": front, "afmt": back} for name, front, back in templates],
+        css=CSS,
+        model_type=genanki.Model.CLOZE if kind is CardKind.CLOZE else genanki.Model.FRONT_BACK,
+    )
+
+
+def note_fields(kind: CardKind, content: dict, lang: str, deck_lang: str) -> list[str]:
+    """The note's fields as HTML, in the learner's language."""
+
+    def text(name: str) -> str:
+        return text_html(localize(content.get(name), lang, deck_lang))
+
+    if kind is CardKind.CLOZE:
+        return [cloze_html(localize(content.get("text"), lang, deck_lang)), text("note")]
+    if kind is CardKind.COMMAND:
+        back = content.get("back")
+        answers = back if isinstance(back, list) else [localize(back, lang, deck_lang)]
+        also = "<br>".join(code_html(answer) for answer in answers[1:])
+        return [text("front"), code_html(answers[0]), also, text("note")]
+    return [text("front"), text("back"), text("note")]
+
+
+def text_html(text: str) -> str:
+    return html.escape(text, quote=False).replace("\n", "<br>")
+
+
+def code_html(command: str) -> str:
+    return f"<code>{html.escape(command, quote=False)}</code>"
+
+
+CLOZE_OPEN = re.compile(r"\{\{c(\d+)::")
+
+
+def cloze_html(text: str) -> str:
+    """Cloze text as HTML; braces and "::" inside a deletion become character references,
+    because Anki ends a deletion at the first "}}" (think `--format '{{.Names}}'`)."""
+    out, position = [], 0
+    while (match := CLOZE_OPEN.search(text, position)) is not None:
+        end = _cloze_end(text, match.end())
+        if end is None:
+            break  # an unclosed deletion stays plain text
+        out.append(text_html(text[position:match.start()]))
+        answer, _, hint = _split_hint(text[match.end():end])
+        body = _cloze_safe(answer) + (f"::{_cloze_safe(hint)}" if hint else "")
+        out.append(f"{{{{c{match[1]}::{body}}}}}")
+        position = end + 2
+    out.append(text_html(text[position:]))
+    return "".join(out)
+
+
+def _cloze_end(text: str, start: int) -> int | None:
+    """Where the deletion opened before `start` closes, counting nested {{ }} pairs."""
+    depth, index = 0, start
+    while index < len(text) - 1:
+        pair = text[index:index + 2]
+        if pair == "{{":
+            depth += 1
+            index += 2
+        elif pair == "}}":
+            if depth == 0:
+                return index
+            depth -= 1
+            index += 2
+        else:
+            index += 1
+    return None
+
+
+def _split_hint(body: str) -> tuple[str, str, str]:
+    """answer::hint, splitting at the first "::" outside nested braces."""
+    depth = 0
+    for index in range(len(body) - 1):
+        pair = body[index:index + 2]
+        if pair == "{{":
+            depth += 1
+        elif pair == "}}":
+            depth = max(0, depth - 1)
+        elif pair == "::" and depth == 0:
+            return body[:index], "::", body[index + 2:]
+    return body, "", ""
+
+
+def _cloze_safe(text: str) -> str:
+    return text_html(text).replace("{", "&#123;").replace("}", "&#125;").replace(":", "&#58;")
+
+
+def _plain(field_html: str) -> str:
+    if "<" not in field_html and "&" not in field_html:
+        return field_html
+    return html.unescape(re.sub(r"<[^>]*>", " ", field_html)).strip()
+
+
+# -- identities -------------------------------------------------------------------------
+
+
+BASE91 = ("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+          "!#$%&()*+,-./:;<=>?@[]^_`{|}~")
+
+
+BASE91_PAIRS = [a + b for a in BASE91 for b in BASE91]  # two digits per division
+
+
+def note_guid(deck: str, key: str) -> str:
+    """Stable across exports: Anki finds the note again by it.
+
+    genanki's guid_for("quiz", deck, key): a SHA-256 prefix in Anki's base 91
+    (no leading zero digits), two digits at a time.
+    """
+    number = int.from_bytes(hashlib.sha256(f"quiz__{deck}__{key}".encode()).digest()[:8], "big")
+    pairs = []
+    while number:
+        number, pair = divmod(number, 8281)
+        pairs.append(BASE91_PAIRS[pair])
+    return "".join(reversed(pairs)).lstrip(BASE91[0])
+
+
+def _stable_id(*parts: str) -> int:
+    digest = hashlib.sha256("\0".join(parts).encode()).digest()
+    return (1 << 40) + int.from_bytes(digest[:5], "big")  # never Anki's Default (1), fits a JS number
+
+
+def anki_deck_id(deck: str) -> int:
+    return _stable_id("quiz deck", deck)
+
+
+def preset_id(deck: str) -> int:
+    return _stable_id("quiz preset", deck)
+
+
+def _preset(default: dict, deck: str, settings: DeckSettings, mtime: int) -> dict:
+    """An Anki deck options preset with the deck's scheduler settings (FSRS parameters too)."""
+    preset = json.loads(json.dumps(default))
+    preset.update(id=preset_id(deck), name=f"quiz: {deck}", mod=mtime, usn=-1,
+                  desiredRetention=settings.desired_retention)
+    preset["new"].update(perDay=settings.new_per_day, delays=[s / 60 for s in settings.learning_steps])
+    preset["lapse"].update(delays=[s / 60 for s in settings.relearning_steps], leechFails=settings.leech_threshold)
+    preset["rev"].update(perDay=settings.reviews_per_day, maxIvl=settings.maximum_interval)
+    if settings.parameters:
+        preset["fsrsParams6"] = list(settings.parameters)
+    return preset
+
+
+# -- the file ---------------------------------------------------------------------------
+
+
+def _check_writable(target: Path) -> None:
+    if target.is_dir():
+        raise QuizError(f"cannot write {target}: it is a folder")
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise QuizError(f"cannot write {target}: no folder {folder}")
+    if not os.access(folder, os.W_OK | os.X_OK) or target.exists() and not os.access(target, os.W_OK):
+        raise QuizError(f"cannot write {target}: permission denied")
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _write_atomically(target: Path, collection: bytes) -> None:
+    """The zip goes to a temporary file beside the target, then replaces it in one rename."""
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent or ".")
+    except OSError as error:
+        raise QuizError(f"cannot write {target}: {error.strerror or error}") from None
+    try:
+        with os.fdopen(handle, "wb") as raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as package:
+            package.writestr("collection.anki2", collection)
+            package.writestr("media", "{}")
+        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes it private; a new file normally is not
+        os.replace(temporary, target)
+    except OSError as error:
+        os.unlink(temporary)
+        raise QuizError(f"cannot write {target}: {error.strerror or error}") from None
+    except BaseException:
+        os.unlink(temporary)  # Ctrl-C: nothing half-written is left behind
+        raise

@@ -1,0 +1,169 @@
+"""`quiz optimize`: FSRS parameters fitted to the learner's own review log
+(fsrs-rs-python, a Rust extension), and the workload at other desired retentions.
+
+A card's history counts from its first answer as a new card; days are the
+learner's days (time zone and rollover hour), as FSRS counts intervals.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, tzinfo
+
+import fsrs_rs_python as fsrs_rs
+
+from quiz import scheduling, storage
+from quiz.errors import QuizError
+from quiz.model import DeckSettings, State
+
+# Reviews made on a later day than the card's previous answer: what FSRS learns from.
+# Below this the fit follows noise (Anki asks for a few hundred as well).
+MIN_REVIEWS = 400
+RETENTIONS = (0.70, 0.75, 0.80, 0.85, 0.90, 0.95)
+SIMULATED_DAYS = 365
+SIMULATION_SEED = 42
+
+
+@dataclass
+class Fit:
+    """What `quiz optimize` found; `saved` says whether the decks now use `parameters`."""
+
+    reviews: int  # long-term reviews the fit learnt from
+    cards: int
+    before: tuple[float, float]  # (log loss, RMSE) of the parameters in use
+    after: tuple[float, float]
+    parameters: list[float]
+    saved: bool
+
+    def as_json(self) -> dict:
+        return {
+            "reviews": self.reviews, "cards": self.cards, "saved": self.saved, "parameters": self.parameters,
+            "before": {"log_loss": self.before[0], "rmse": self.before[1]},
+            "after": {"log_loss": self.after[0], "rmse": self.after[1]},
+        }
+
+
+def learner_day(moment: datetime, zone: tzinfo, rollover_hour: int) -> date:
+    return (moment.astimezone(zone) - timedelta(hours=rollover_hour)).date()
+
+
+def training_items(history, zone: tzinfo, rollover_hour: int) -> tuple[list, int]:
+    """FSRS items from log rows (card_id, reviewed_at, rating, state_before) sorted by
+    card then time: one item per review on a later day, holding the card's history up
+    to it. Returns (items oldest first, cards used)."""
+    dated_items = []
+    cards = 0
+    for card_history in _per_card(history):
+        start = max((i for i, row in enumerate(card_history) if row[3] == State.NEW), default=None)
+        if start is None:  # progress from before the log began: FSRS cannot replay it
+            continue
+        reviews, previous, used = [], None, False
+        for _, reviewed_at, rating, _ in card_history[start:]:
+            day = learner_day(reviewed_at, zone, rollover_hour)
+            delta = (day - previous).days if previous else 0
+            reviews.append(fsrs_rs.FSRSReview(int(rating), delta))
+            if delta > 0:
+                dated_items.append((day, fsrs_rs.FSRSItem(list(reviews))))
+                used = True
+            previous = day
+        cards += used
+    dated_items.sort(key=lambda pair: pair[0])
+    return [item for _, item in dated_items], cards
+
+
+def _per_card(history):
+    current, rows = None, []
+    for row in history:
+        if row[0] != current and rows:
+            yield rows
+            rows = []
+        current = row[0]
+        rows.append(row)
+    if rows:
+        yield rows
+
+
+def _shared_settings(conn, decks: list) -> DeckSettings:
+    """The settings the fit starts from: the first deck's (decks fitted together share them)."""
+    return storage.deck_settings(conn, decks[0].id)
+
+
+def _evaluate(parameters, items) -> tuple[float, float]:
+    result = fsrs_rs.FSRS(list(parameters)).evaluate(items)
+    return round(result.log_loss, 4), round(result.rmse_bins, 4)
+
+
+def fit(engine, decks: list, zone: tzinfo, rollover_hour: int, every_deck: bool = True) -> Fit:
+    """Fit one set of parameters to these decks' reviews and save it for each of them if
+    it predicts the log better than the parameters in use. Too few reviews: QuizError."""
+    with engine.connect() as conn:
+        history = storage.review_history(conn, None if every_deck else [deck.id for deck in decks])
+        settings = _shared_settings(conn, decks)
+    items, cards = training_items(history, zone, rollover_hour)
+    if len(items) < MIN_REVIEWS:
+        raise QuizError(
+            f"optimize needs at least {MIN_REVIEWS} reviews made a day or more after the card's previous answer;"
+            f" {'these decks have' if len(decks) > 1 else 'this deck has'} {len(items)}: nothing was changed")
+    current = list(settings.parameters or fsrs_rs.DEFAULT_PARAMETERS)
+    try:
+        fitted = fsrs_rs.FSRS(current).compute_parameters(
+            items, num_relearning_steps=len(settings.relearning_steps))
+    except (ValueError, RuntimeError) as error:
+        raise QuizError(f"FSRS could not fit these reviews ({error}); nothing was changed") from None
+    # fsrs-rs computes in float32: round, so a value at a bound is not just outside it.
+    parameters = [round(float(value), 4) for value in fitted]
+    problem = scheduling.check_parameters(parameters)
+    if problem:
+        raise QuizError(f"the fitted parameters are not usable ({problem.splitlines()[-1]}); nothing was changed")
+    before, after = _evaluate(current, items), _evaluate(parameters, items)
+    better = after[0] < before[0]
+    if better:
+        with storage.writing(engine) as conn:
+            storage.save_parameters(conn, [deck.id for deck in decks], parameters)
+    return Fit(len(items), cards, before, after, parameters, better)
+
+
+# -- desired retention ------------------------------------------------------------------
+
+
+@dataclass
+class Workload:
+    retention: float
+    minutes_per_day: float
+    reviews_per_day: float
+    memorized: float  # cards known at the end of the simulated year
+    seconds_per_memorized: float
+
+
+def workloads(engine, decks: list) -> tuple[list[Workload], float, float]:
+    """The simulated year at each of RETENTIONS for these decks with their parameters:
+    (workloads, the retention with the least time per memorized card, the one in use)."""
+    with engine.connect() as conn:
+        settings = _shared_settings(conn, decks)
+        counts = storage.card_state_counts(conn, {deck.id: 0 for deck in decks})
+        cards = sum(count[state] for count in counts.values() for state in ("new", "learning", "young", "mature"))
+    parameters = list(settings.parameters or fsrs_rs.DEFAULT_PARAMETERS)
+    config = _simulator_config(settings, max(cards, 1))
+    results = []
+    for retention in RETENTIONS:
+        run = fsrs_rs.simulate(parameters, retention, config, SIMULATION_SEED)
+        seconds = sum(run.cost_per_day)
+        memorized = run.memorized_cnt_per_day[-1]
+        results.append(Workload(retention, round(seconds / 60 / SIMULATED_DAYS, 1),
+                                round(sum(run.review_cnt_per_day) / SIMULATED_DAYS, 1), round(memorized, 1),
+                                round(seconds / memorized, 1) if memorized else float("inf")))
+    best = round(fsrs_rs.optimal_retention(config, parameters), 2)
+    return results, best, settings.desired_retention
+
+
+def _simulator_config(settings: DeckSettings, cards: int):
+    config = fsrs_rs.default_simulator_config()
+    config.deck_size = cards
+    config.learn_span = SIMULATED_DAYS
+    config.max_cost_perday = 86400.0  # no time cap: the cost of a retention must show in full
+    config.learn_limit = settings.new_per_day
+    config.review_limit = settings.reviews_per_day
+    config.max_ivl = float(settings.maximum_interval)
+    config.learning_step_count = len(settings.learning_steps)
+    config.relearning_step_count = len(settings.relearning_steps)
+    return config

@@ -1,0 +1,136 @@
+"""`quiz optimize` on a review log simulated from known FSRS parameters."""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import insert, select, text
+
+from quiz import optimize, scheduling, storage
+from quiz.cli import cli
+from quiz.errors import QuizError
+from quiz.model import DeckSettings, Rating, Schedule, State
+from tests.conftest import utc
+
+UTC = ZoneInfo("UTC")
+START = utc(2025, 1, 1, 9)
+# FSRS 6's default initial stabilities (days) after a first Again, Hard, Good, Easy,
+# and a learner whose memories start far stronger than that.
+DEFAULT_START = (0.212, 1.2931, 2.3065, 8.2956)
+KNOWN = (2.5, 5.0, 12.0, 40.0, 6.4133, 0.8334, 3.0194, 0.001, 1.8722, 0.1666, 0.796, 1.4835,
+         0.0614, 0.2629, 1.6483, 0.6014, 1.8729, 0.5425, 0.0912, 0.0658, 0.1542)
+FIRST_RATINGS = (Rating.AGAIN, Rating.GOOD, Rating.GOOD, Rating.GOOD, Rating.EASY)
+
+
+def simulate(engine, cards: int, days: int, seed: int = 1) -> int:
+    """Answer `cards` cards (a few new ones a day) whenever due for `days` days; a review
+    is recalled with the known model's retrievability, drawn from a seeded generator.
+    Writes the cards and the log with Core inserts; returns the number of answers."""
+    rng = random.Random(seed)
+    learner = DeckSettings(parameters=KNOWN)
+    with storage.writing(engine) as conn:
+        conn.execute(insert(storage.decks_t).values(name="d", title='"Deck"', lang="en"))
+        ids = [conn.execute(insert(storage.cards_t).values(
+            deck_id=1, note_key=f"c{n}", ord=0, kind="basic", content="{}", tags="", position=n)
+        ).inserted_primary_key[0] for n in range(cards)]
+        log = []
+        for n, card_id in enumerate(ids):
+            schedule = Schedule()
+            now = START + timedelta(days=n * days // (2 * cards))  # new cards over the first half
+            end = START + timedelta(days=days)
+            while now < end:
+                rating = _rating(rng, schedule, now, learner)
+                after = scheduling.review(card_id, schedule, rating, now, learner)
+                log.append({"card_id": card_id, "reviewed_at": now, "rating": int(rating), "duration_ms": 5000,
+                            "state_before": int(schedule.state), "due_before": schedule.due,
+                            "last_review_before": schedule.last_review, "reps_before": schedule.reps,
+                            "lapses_before": schedule.lapses, "state_after": int(after.state),
+                            "due_after": after.due})
+                schedule, now = after, max(after.due, now + timedelta(seconds=30))
+        conn.execute(insert(storage.reviews_t), log)
+    return len(log)
+
+
+def _rating(rng: random.Random, schedule: Schedule, now, learner: DeckSettings) -> Rating:
+    if schedule.state == State.NEW:
+        return rng.choice(FIRST_RATINGS)
+    if rng.random() >= scheduling.retrievability(schedule, now, learner):
+        return Rating.AGAIN
+    return Rating.GOOD if rng.random() < 0.85 else rng.choice((Rating.HARD, Rating.EASY))
+
+
+def settings_rows(engine) -> list:
+    with engine.connect() as conn:
+        return conn.execute(text("SELECT * FROM deck_settings ORDER BY deck_id")).all()
+
+
+def test_the_fit_moves_toward_the_learners_parameters(engine):
+    simulate(engine, cards=400, days=300)
+    with engine.connect() as conn:
+        decks = storage.select_decks(conn, None)
+    fit = optimize.fit(engine, decks, UTC, 4)
+    assert fit.reviews >= optimize.MIN_REVIEWS and fit.cards == 400
+    assert fit.after[0] < fit.before[0]  # log loss improves
+    assert fit.saved
+
+    def distance(parameters) -> float:  # initial stabilities after Again, Good, Easy, on a log scale
+        return sum(abs(math.log(parameters[i] / KNOWN[i])) for i in (0, 2, 3))
+
+    assert distance(fit.parameters) < distance(DEFAULT_START) / 4
+    assert scheduling.check_parameters(fit.parameters) is None
+    with engine.connect() as conn:
+        used = storage.deck_settings(conn, decks[0].id)
+    assert list(used.parameters) == fit.parameters
+    # and the scheduler now gives a new card the learner's longer first interval
+    first = scheduling.review(1, Schedule(), Rating.GOOD, START, used)
+    assert first.stability == pytest.approx(fit.parameters[2], rel=0.01)
+
+
+def test_too_few_reviews_changes_nothing(engine):
+    simulate(engine, cards=20, days=60)
+    before = settings_rows(engine)
+    with engine.connect() as conn:
+        decks = storage.select_decks(conn, None)
+    with pytest.raises(QuizError, match=f"at least {optimize.MIN_REVIEWS} reviews"):
+        optimize.fit(engine, decks, UTC, 4)
+    assert all(row.parameters is None for row in settings_rows(engine))
+
+
+def test_cli_refusal_is_one_line_and_exit_1(db_path, engine):
+    simulate(engine, cards=10, days=30)
+    result = CliRunner().invoke(cli, ["--db", str(db_path), "optimize"])
+    assert result.exit_code == 1
+    assert "nothing was changed" in result.output and "Traceback" not in result.output
+    assert all(row.parameters is None for row in settings_rows(engine))  # (the CLI adds the bundled decks)
+
+
+def test_cli_fit_reports_before_and_after_and_saves(db_path, engine):
+    simulate(engine, cards=300, days=250, seed=5)
+    result = CliRunner().invoke(cli, ["--db", str(db_path), "optimize", "d", "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["after"]["log_loss"] < report["before"]["log_loss"] and report["saved"]
+    with engine.connect() as conn:
+        stored = conn.execute(select(storage.deck_settings_t.c.parameters)).scalar()
+    assert json.loads(stored) == report["parameters"]
+    text_result = CliRunner().invoke(cli, ["--db", str(db_path), "optimize", "d"])
+    assert "log loss" in text_result.output and "before" in text_result.output
+
+
+def test_retention_shows_workloads_and_changes_nothing(db_path, engine):
+    simulate(engine, cards=30, days=30)
+    result = CliRunner().invoke(cli, ["--db", str(db_path), "optimize", "--retention", "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    workloads = {w["retention"]: w for w in report["workloads"]}
+    assert sorted(workloads) == list(optimize.RETENTIONS)
+    # asking to remember more costs more reviews
+    assert workloads[0.95]["reviews_per_day"] > workloads[0.70]["reviews_per_day"]
+    assert 0.7 <= report["optimal_retention"] <= 0.95 and report["desired_retention"] == 0.9
+    assert all(row.parameters is None for row in settings_rows(engine))

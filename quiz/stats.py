@@ -97,7 +97,7 @@ STATE_COLUMNS = ("new", "learning", "young", "mature", "suspended", "leech")
 def _cards_by_state(conn, decks: list, settings: dict) -> list[dict]:
     """Per deck: new, learning, young, mature, suspended (these add up to the deck's
     cards) and leeches, counted again among them (see storage.card_state_counts)."""
-    counts = storage.card_state_counts(conn, {deck.id: settings[deck.id].leech_threshold for deck in decks})
+    counts = storage.card_state_counts(conn, [deck.id for deck in decks])
     return [{"deck": deck.name, **counts[deck.id]} for deck in decks]
 
 

@@ -793,15 +793,14 @@ def cards_answered_since(conn: Connection, deck_ids: list[int] | None, since: da
     return conn.execute(_reviews_in_decks(query, deck_ids)).scalar()
 
 
-def card_state_counts(conn: Connection, leech_thresholds: dict[int, int]) -> dict[int, dict]:
+def card_state_counts(conn: Connection, deck_ids: list[int]) -> dict[int, dict]:
     """Per deck id, its current cards (not retired) by state: new, learning (relearning
     too), young, mature (a review interval of at least 21 days) and suspended, which add
-    up to the deck's cards; and leeches (tagged `leech`, or suspended with at least the
-    deck's threshold of lapses), counted again among those. One pass per deck, summing
+    up to the deck's cards; and leeches (marked by the review when they lapsed too often,
+    or tagged `leech` in the deck file), counted again among those. One pass per deck, summing
     conditions: grouping by every column would sort the whole table."""
     c = cards_t.c
     active = ~c.suspended
-    threshold = bindparam("threshold")
     tagged = literal(" ").concat(c.tags).concat(" ").like("% leech %")
     query = select(
         _count_if(active, c.state == int(State.NEW)),
@@ -809,12 +808,12 @@ def card_state_counts(conn: Connection, leech_thresholds: dict[int, int]) -> dic
         _count_if(active, c.state == int(State.REVIEW), days_between(c.due, c.last_review) < MATURE_DAYS),
         _count_if(active, c.state == int(State.REVIEW), days_between(c.due, c.last_review) >= MATURE_DAYS),
         _count_if(c.suspended),
-        _count_if(or_(tagged, and_(c.suspended, c.lapses >= threshold))),
+        _count_if(or_(c.leech, tagged)),
     ).where(c.deck_id == bindparam("deck"), ~c.retired)
     names = ("new", "learning", "young", "mature", "suspended", "leech")
     return {
-        deck_id: dict(zip(names, map(int, conn.execute(query, {"deck": deck_id, "threshold": limit}).one())))
-        for deck_id, limit in leech_thresholds.items()
+        deck_id: dict(zip(names, map(int, conn.execute(query, {"deck": deck_id}).one())))
+        for deck_id in deck_ids
     }
 
 

@@ -23,10 +23,10 @@ NEW, LEARNING, REVIEW = int(State.NEW), int(State.LEARNING), int(State.REVIEW)
 
 
 def add_card(conn, key: str, state: int = NEW, *, last=None, interval=None, due=None, stability=None,
-             lapses=0, suspended=False, retired=False, tags="", front=None) -> int:
+             lapses=0, suspended=False, leech=False, retired=False, tags="", front=None) -> int:
     row = {"deck_id": 1, "note_key": key, "ord": 0, "kind": "basic", "tags": tags, "position": 0,
            "content": json.dumps({"front": front or f"front of {key}", "back": "b"}),
-           "state": state, "lapses": lapses, "suspended": suspended, "retired": retired}
+           "state": state, "lapses": lapses, "suspended": suspended, "leech": leech, "retired": retired}
     if state != NEW:
         due = due or last + timedelta(days=interval)
         row.update(last_review=last, due=due, stability=stability or float(interval or 1), difficulty=5.0, reps=3,
@@ -56,7 +56,7 @@ def history(engine):
             "mature": add_card(conn, "mature", REVIEW, last=utc(2026, 4, 20, 10), interval=30),  # due day +10
             "overdue": add_card(conn, "overdue", REVIEW, last=utc(2026, 5, 1, 10), interval=4),  # due May 5
             "suspended": add_card(conn, "suspended", REVIEW, last=utc(2026, 5, 2), due=utc(2026, 5, 12),
-                                  stability=10.0, lapses=8, suspended=True),
+                                  stability=10.0, lapses=8, suspended=True, leech=True),  # as the review leaves a leech
             # due at 03:00 tomorrow: before the 04:00 rollover, so still today's
             "tagged": add_card(conn, "tagged", REVIEW, last=utc(2026, 4, 1, 3), interval=40, lapses=3,
                                tags="hard leech"),

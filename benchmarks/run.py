@@ -183,6 +183,16 @@ def bench_review(db: Path) -> None:
         report(name, f"{value:.1f} {unit}", next((t for k, t in targets.items() if k in name), "-"))
 
 
+def bench_features(quick: bool) -> None:
+    """Anki export, stats and optimize build their own collections."""
+    from benchmarks import bench_anki, bench_stats
+
+    for name, value, unit in bench_anki.run(sizes=(1000,) if quick else bench_anki.SIZES, runs=1 if quick else 5):
+        report(name, f"{value:.2f} {unit}", "0.5 s (10k), 3 s (100k)")
+    for name, value, unit in bench_stats.run(quick=quick):
+        report(name.split(" (target")[0], f"{value:.2f} {unit}", "1 s" if "stats" in name else "10 s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller runs, for a smoke test of this script")
@@ -202,6 +212,7 @@ def main() -> None:
         bench_queue_and_answer(db, answers=50 if options.quick else 500)
         bench_review(db)
         bench_checking()
+        bench_features(options.quick)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     if options.json:

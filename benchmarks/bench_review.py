@@ -35,9 +35,11 @@ def first_card_ms(db: Path, deck: str, runs: int = 5) -> float:
         tmux = ["tmux", "-L", f"quiz-bench-{run}"]
         start = time.perf_counter()
         subprocess.run(tmux + ["new-session", "-d", "-x", "80", "-y", "24", f"TZ=UTC {command}"], check=True)
-        while "done 0" not in subprocess.run(tmux + ["capture-pane", "-p"], capture_output=True, text=True).stdout:
+        while "done 0" not in (screen := subprocess.run(tmux + ["capture-pane", "-p"], capture_output=True,
+                                                         text=True).stdout):
             if time.perf_counter() - start > 20:
-                raise SystemExit("the review screen never showed a card")
+                subprocess.run(tmux + ["kill-server"], capture_output=True)
+                raise SystemExit(f"the review screen never showed a card; the screen:\n{screen}")
         times.append(time.perf_counter() - start)
         subprocess.run(tmux + ["kill-server"], capture_output=True)
     return statistics.median(times) * 1000

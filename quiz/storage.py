@@ -83,6 +83,15 @@ class UTCDateTime(TypeDecorator):
             return value.replace(tzinfo=timezone.utc)
         return value.astimezone(timezone.utc)
 
+    def result_processor(self, dialect, coltype):
+        if dialect.name != "sqlite":
+            return super().result_processor(dialect, coltype)
+        # SQLite hands back the stored text: parse it in C, once, for the queue's hot path.
+        def parse(value):
+            return None if value is None else datetime.fromisoformat(value).replace(tzinfo=timezone.utc)
+
+        return parse
+
 
 class Base(DeclarativeBase):
     # Named constraints, so migrations can refer to them on every database.
@@ -497,7 +506,7 @@ def load_queue(conn: Connection, decks: list, day: Day) -> DailyQueue:
         .order_by(cards_t.c.due)
     )
     names = {deck.id: deck.name for deck in decks}
-    queue.learning = [_queue_card(row, names[row.deck_id]) for row in learning]
+    queue.learning = [_queue_card(row, names[row.deck_id]) for row in learning.all()]
     for deck in decks:
         settings = deck_settings(conn, deck.id)
         left = scheduling.limits_left(settings, today.new.get(deck.id, 0), today.reviews.get(deck.id, 0))
@@ -519,13 +528,12 @@ def _gather(conn: Connection, deck, state: State, order, day: Day, limit: int, t
         query = query.where(cards_t.c.due < day.end)
     cards = []
     result = conn.execute(query.order_by(order, cards_t.c.ord))
-    for row in result:  # streamed: stops reading once the limit is reached
-        if row.note_key in taken:
-            continue
-        taken.add(row.note_key)
-        cards.append(_queue_card(row, deck.name))
-        if len(cards) == limit:
-            break
+    # Read in batches, stopping once the limit is reached: a deck may hold 100k such cards.
+    while len(cards) < limit and (rows := result.fetchmany(limit - len(cards) + 16)):
+        for row in rows:
+            if row.note_key not in taken and len(cards) < limit:
+                taken.add(row.note_key)
+                cards.append(_queue_card(row, deck.name))
     result.close()
     return cards
 

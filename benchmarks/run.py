@@ -154,6 +154,8 @@ def bench_queue_and_answer(db: Path, answers: int, before_answers=lambda: None) 
     report("due queue on 100k cards (median of 30)", f"{statistics.median(times) * 1000:.2f} ms", "5 ms")
     report("  queue size", f"{len(queue)} cards", "-")
     before_answers()  # while today's cards are still due
+    with engine.connect() as conn:
+        queue = storage.load_queue(conn, decks, day)  # before_answers answered some of them
 
     times = []
     now = NOW

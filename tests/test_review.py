@@ -252,3 +252,21 @@ def test_a_typed_answer_may_start_with_a_rating_key(engine, write_deck):
     """))])
     drive(session_for(engine), "docker ps" + ENTER + ENTER + "usermod -aG docker me" + ENTER + "3" + "1 head" + ENTER + ENTER)
     assert [r.answer for r in reviews(engine)] == ["docker ps", "usermod -aG docker me", "1 head"]
+
+
+def test_two_sessions_never_count_a_card_twice(deck):
+    only(deck, "lxc")
+    first, second = session_for(deck), session_for(deck)
+    drive(first, ENTER + "3")
+    summary, shown = drive(second, ENTER + "3")
+    assert "answered elsewhere" in shown and summary.reviewed == 0
+    assert [r.rating for r in reviews(deck)] == [3]
+
+
+def test_the_card_rule_fits_the_width_with_chinese_text():
+    from prompt_toolkit.utils import get_cwidth
+
+    from quiz.review import render
+
+    line = render.plain(render.rule("Docker 命令与概念", "容器 basics", 80)).rstrip("\n")
+    assert get_cwidth(line) == 80

@@ -11,7 +11,9 @@ from __future__ import annotations
 import json
 import math
 import unicodedata
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from itertools import accumulate
 
 from quiz import scheduling, storage
 from quiz.model import Schedule, State, localize
@@ -41,37 +43,84 @@ def learner_date(now: datetime, zone: tzinfo, rollover_hour: int) -> date:
 
 def collect(conn, decks: list, now: datetime, zone: tzinfo, rollover_hour: int, lang: str = "en",
             every_deck: bool = True) -> dict:
-    """Every number `quiz stats` shows, for these deck rows, as plain JSON-ready data."""
-    deck_ids = [deck.id for deck in decks]
-    log_decks = None if every_deck else deck_ids  # the whole log needs no per-answer lookup
+    """Every number `quiz stats` shows, for these deck rows, as plain JSON-ready data.
+
+    The scans of the review log, the bulk of the work, run on their own connections in
+    two threads while this one reads the cards: SQLite lets go of the GIL while it steps,
+    so they share the cores. True retention and time are summed over stretches between
+    the periods' starts, the year's cut in two halves so that the threads share it."""
+    log_decks = None if every_deck else [deck.id for deck in decks]  # the whole log needs no lookup per answer
     today = learner_date(now, zone, rollover_hour)
     starts = {name: day_starts(today - timedelta(days=days - 1), 1, zone, rollover_hour)[0] for name, days in PERIODS}
-    longest_first = list(reversed(starts))
-    totals = storage.review_totals(conn, log_decks, [starts[name] for name in longest_first])
-    found = dict(zip(longest_first, totals["periods"]))
-    periods = {name: found[name] for name in starts}
-    day = storage.Day.of(now, zone, rollover_hour)
-    settings = {deck.id: storage.deck_settings(conn, deck.id) for deck in decks}
+    year, month, week, day = (starts[name] for name, _ in reversed(PERIODS))
+    halfway = year + (month - year) / 2
+    stretches = [(year, halfway), (halfway, month), (month, week), (week, day), (day, None)]  # longest first
+    pool = ThreadPoolExecutor(max_workers=2)
+    try:
+        scans = [pool.submit(_on_own_connection, conn.engine, storage.review_sums, log_decks, *stretch)
+                 for stretch in stretches]
+        heatmap = pool.submit(_on_own_connection, conn.engine, _heatmap, log_decks, today, zone, rollover_hour)
+        earlier = pool.submit(_on_own_connection, conn.engine, storage.answer_time_sums, log_decks, year)
+        cards = _card_numbers(conn, decks, now, zone, rollover_hour, lang)
+        cards_today = storage.cards_answered_since(conn, log_decks, day)
+        sums = [scan.result() for scan in scans]
+        answers, timed, total_ms = _add(earlier.result(), *sums)[:3]
+    finally:
+        pool.shutdown(cancel_futures=True)  # on Ctrl-C, start no more scans
+    # A period is its own stretch and every later one: add up from today backwards.
+    day_sums, week_sums, month_sums, _, year_sums = accumulate(reversed(sums), _add)
+    periods = {"day": _period(day_sums), "week": _period(week_sums), "month": _period(month_sums),
+               "year": _period(year_sums)}
     return {
         "date": today.isoformat(),
         "today": {
             "answers": periods["day"]["answers"],
-            "cards": storage.cards_answered_since(conn, log_decks, starts["day"]),
-            "due_left": len(storage.load_queue(conn, decks, day)) if decks else 0,
+            "cards": cards_today,
+            "due_left": cards["due_left"],
             "retention": _rate(_sum_outcomes(periods["day"])),
             "time_ms": periods["day"]["ms"],
         },
-        "decks": _cards_by_state(conn, decks, settings),
+        "decks": cards["decks"],
         "retention": {name: _retention_row(period) for name, period in periods.items()},
-        "heatmap": _heatmap(conn, log_decks, today, zone, rollover_hour),
-        "forecast": _forecast(conn, deck_ids, today, zone, rollover_hour),
-        "hardest": _hardest(conn, decks, settings, now, lang),
+        "heatmap": heatmap.result(),
+        "forecast": cards["forecast"],
+        "hardest": cards["hardest"],
         "time": {
-            "answers": totals["answers"],
-            "timed_answers": totals["timed"],
-            "total_ms": totals["ms"],
-            "average_ms": round(totals["ms"] / totals["timed"]) if totals["timed"] else None,
+            "answers": answers,
+            "timed_answers": timed,
+            "total_ms": total_ms,
+            "average_ms": round(total_ms / timed) if timed else None,
         },
+    }
+
+
+def _on_own_connection(engine, query, *args):
+    with engine.connect() as conn:
+        return query(conn, *args)
+
+
+def _add(*sums: tuple) -> tuple:
+    return tuple(map(sum, zip(*sums)))
+
+
+def _period(sums: tuple) -> dict:
+    answers, _, ms, passed, failed, mature_passed, mature_failed = sums
+    return {"answers": answers, "ms": ms,
+            "young": {"passed": passed - mature_passed, "failed": failed - mature_failed},
+            "mature": {"passed": mature_passed, "failed": mature_failed}}
+
+
+def _card_numbers(conn, decks: list, now: datetime, zone: tzinfo, rollover_hour: int, lang: str) -> dict:
+    """What the cards say: today's queue, counts by state, forecast, hardest cards."""
+    if not decks:
+        return {"due_left": 0, "decks": [], "forecast": [0] * FORECAST_DAYS, "hardest": []}
+    settings = {deck.id: storage.deck_settings(conn, deck.id) for deck in decks}
+    today = learner_date(now, zone, rollover_hour)
+    return {
+        "due_left": len(storage.load_queue(conn, decks, storage.Day.of(now, zone, rollover_hour))),
+        "decks": _cards_by_state(conn, decks, settings),
+        "forecast": _forecast(conn, [deck.id for deck in decks], today, zone, rollover_hour),
+        "hardest": _hardest(conn, decks, settings, now, lang),
     }
 
 
@@ -125,8 +174,6 @@ def _streak(conn, log_decks, counts: list[int], first: date, zone: tzinfo, rollo
 
 def _forecast(conn, deck_ids: list[int], today: date, zone: tzinfo, rollover_hour: int) -> list[int]:
     """Cards due on each of the next 30 days; today's count includes overdue cards."""
-    if not deck_ids:
-        return [0] * FORECAST_DAYS
     long_ago = datetime(1970, 1, 1, tzinfo=timezone.utc)
     bounds = [long_ago, *day_starts(today + timedelta(days=1), FORECAST_DAYS, zone, rollover_hour)]
     return storage.due_per_range(conn, deck_ids, bounds)
@@ -134,8 +181,6 @@ def _forecast(conn, deck_ids: list[int], today: date, zone: tzinfo, rollover_hou
 
 def _hardest(conn, decks: list, settings: dict, now: datetime, lang: str) -> list[dict]:
     """The most lapsed cards, the least likely to be recalled now first among equals."""
-    if not decks:
-        return []
     names = {deck.id: deck.name for deck in decks}
     languages = {deck.id: deck.lang for deck in decks}
     ranked = []

@@ -326,6 +326,34 @@ def test_ankis_fsrs_on_the_review_log_agrees_with_quiz(engine, tmp_path, anki_co
         assert theirs.difficulty == pytest.approx(ours.difficulty, rel=0.01)
 
 
+def test_a_leech_tags_its_note_leech_as_anki_does(engine, write_deck, tmp_path, anki_col):
+    # One lapse makes a leech here; the leech is the reversed note's second card, so the
+    # note (written with its first card) must learn it from a sibling.
+    import_files(engine, [write_deck(DECK.replace("lang: en\n", "lang: en\nsettings: {leech_threshold: 1}\n"))])
+    ids = card_ids(engine)
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    today = learner_day(now)
+    start = datetime(today.year, today.month, today.day, 12, tzinfo=timezone.utc) - timedelta(days=60)
+    study_history(engine, ids["alpine/1"], [Rating.GOOD, Rating.GOOD, Rating.GOOD, Rating.AGAIN], start)
+    study_history(engine, ids["amp/0"], [Rating.GOOD, Rating.GOOD, Rating.GOOD], start)
+    assert quiz_card(engine, ids["alpine/1"]).leech and not quiz_card(engine, ids["amp/0"]).leech
+
+    import_apkg(anki_col, export(engine, tmp_path, now, with_progress=True))
+
+    alpine = note_of(anki_col, anki.note_guid("shell", "alpine"))
+    assert alpine.tags == ["leech"]
+    assert anki_card(anki_col, anki.note_guid("shell", "alpine"), 1).queue == -1  # a leech is suspended
+    assert anki_card(anki_col, anki.note_guid("shell", "alpine"), 0).queue == 0
+    assert note_of(anki_col, anki.note_guid("shell", "amp")).tags == ["shell"]
+    assert sorted(note_of(anki_col, anki.note_guid("shell", "ps-format")).tags) == ["docker", "format"]
+    plain = Collection(str(tmp_path / "plain.anki2"))  # without progress, no review history: no leech
+    try:
+        import_apkg(plain, export(engine, tmp_path, now, "plain.apkg"))
+        assert note_of(plain, anki.note_guid("shell", "alpine")).tags == []
+    finally:
+        plain.close()
+
+
 def test_fitted_parameters_and_settings_travel_as_the_deck_preset(engine, write_deck, tmp_path, anki_col):
     parameters = [0.3, 1.1, 2.9, 14.0, 7.1, 0.6, 1.9, 0.01, 1.4, 0.15, 0.95, 1.9, 0.1, 0.3, 2.3, 0.2, 3.0, 0.5,
                   0.3, 0.1, 0.2]

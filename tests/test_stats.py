@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import insert
+from sqlalchemy import event, insert
 
 from quiz import stats, storage
 from quiz.cli import cli
@@ -190,6 +190,39 @@ def test_one_deck_counts_only_its_own_answers(engine, history):
     only_d = collect(engine, names=["d"])
     assert only_d["today"]["answers"] == 3 and only_d["time"]["total_ms"] == 37000
     assert [deck["deck"] for deck in only_d["decks"]] == ["d"]
+
+
+def test_one_deck_heatmap_streak_and_retention_leave_other_decks_out(engine, history):
+    with storage.writing(engine) as conn:
+        conn.execute(insert(storage.decks_t).values(name="e", title='"Other"', lang="en"))
+        other = conn.execute(insert(storage.cards_t).values(
+            deck_id=2, note_key="x", ord=0, kind="basic", content="{}", tags="", position=0)).inserted_primary_key[0]
+        add_review(conn, other, utc(2026, 5, 7, 12), 1, interval_days=30)  # May 7: a mature fail in deck e
+    every = collect(engine)
+    assert every["heatmap"]["streak"] == 4 and every["heatmap"]["counts"][361] == 1
+    assert every["retention"]["week"]["mature"] == {"passed": 2, "failed": 2, "retention": 0.5}
+    assert every["decks"] == [  # counted per deck: d as before, e's one new card
+        {"deck": "d", "new": 1, "learning": 1, "young": 3, "mature": 2, "suspended": 1, "leech": 2},
+        {"deck": "e", "new": 1, "learning": 0, "young": 0, "mature": 0, "suspended": 0, "leech": 0}]
+    only_d = collect(engine, names=["d"])
+    assert only_d["heatmap"]["streak"] == 3 and only_d["heatmap"]["counts"][361] == 0
+    assert only_d["retention"]["week"]["mature"] == {"passed": 2, "failed": 1, "retention": round(2 / 3, 4)}
+    assert only_d["time"]["answers"] == 10
+
+
+def test_review_log_scans_read_only_the_covering_index(engine, history):
+    """The speed of `quiz stats` on a long log rests on these plans (SQLite)."""
+    compiled = []  # (statement, parameters) as sent
+    with engine.connect() as conn:
+        def keep(conn_, cursor, statement, parameters, context, executemany):
+            compiled.append((statement, parameters))
+        event.listen(conn, "before_cursor_execute", keep)
+        storage.review_sums(conn, [1], utc(2025, 5, 11, 4), None)
+        storage.review_sums(conn, None, utc(2025, 5, 11, 4), utc(2026, 5, 10, 4))
+        event.remove(conn, "before_cursor_execute", keep)
+        for statement, parameters in [(s, p) for s, p in compiled if s.startswith("SELECT")]:
+            plan = " | ".join(row[-1] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters))
+            assert "SEARCH reviews USING COVERING INDEX ix_reviews_stats" in plan, plan
 
 
 def test_rendering_fits_80_columns_and_colour_is_optional(engine, history):

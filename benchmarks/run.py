@@ -160,12 +160,15 @@ def bench_queue_and_answer(db: Path, answers: int, before_answers=lambda: None) 
     times = []
     now = NOW
     for _ in range(answers):
-        card = queue.next_card(now) or queue.learning[0]
+        card = queue.next_card(now) or (queue.learning[0] if queue.learning else None)
+        if card is None:
+            break
         start = time.perf_counter()
         after = storage.answer(engine, card, Rating.GOOD, now, settings, duration_ms=4000).schedule
         times.append(time.perf_counter() - start)
         queue.answered(card, after, day.end)
         now += timedelta(seconds=5)
+    answers = len(times)
     report(f"one answer, schedule + commit (median of {answers})", f"{statistics.median(times) * 1000:.2f} ms", "2 ms")
     report("  (95th percentile)", f"{sorted(times)[int(answers * 0.95)] * 1000:.2f} ms", "-")
     engine.dispose()

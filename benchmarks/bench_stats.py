@@ -143,7 +143,7 @@ def run(quick: bool = False) -> list[tuple[str, float, str]]:
     return [
         (f"quiz stats, {cards // 1000}k cards, {reviews // 1000}k reviews (target 1 s)",
          timed_command(["--db", str(stats_db), "stats"], runs), "s"),
-        (f"quiz stats --json, same collection", timed_command(["--db", str(stats_db), "stats", "--json"], runs), "s"),
+        ("quiz stats --json, same collection", timed_command(["--db", str(stats_db), "stats", "--json"], runs), "s"),
         (f"quiz stats deck-0 (one deck of {DECKS}), same collection",
          timed_command(["--db", str(stats_db), "stats", "deck-0"], runs), "s"),
         (f"quiz optimize, {fit_reviews // 1000}k reviews (target 10 s)",

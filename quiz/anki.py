@@ -36,6 +36,7 @@ from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 
 from quiz import storage
+from quiz.storage import reports
 from quiz.errors import QuizError
 from quiz.model import CardKind, DeckSettings, State, localize
 
@@ -66,9 +67,9 @@ QUEUE_SUSPENDED, QUEUE_BURIED = -1, -3
 KINDS = {kind.value: kind for kind in CardKind}
 CLOZE = CardKind.CLOZE.value
 NEW, LEARNING, REVIEW = int(State.NEW), int(State.LEARNING), int(State.REVIEW)
-LEECH = 9  # in a card row with its schedule (storage.cards_for_export)
+LEECH = 9  # in a card row with its schedule (reports.cards_for_export)
 QUARTER_HOUR_MS = 900_000
-ANSWER_TIME = operator.itemgetter(1)  # in a review row (storage.reviews_for_export)
+ANSWER_TIME = operator.itemgetter(1)  # in a review row (reports.reviews_for_export)
 
 
 @dataclass
@@ -142,8 +143,8 @@ def export_decks(
         decks = storage.select_decks(conn, list(names))
         deck_ids = [deck.id for deck in decks]
         settings = {deck.id: storage.deck_settings(conn, deck.id) for deck in decks}
-        cards = storage.cards_for_export(conn, deck_ids, with_progress)
-        reviews = storage.reviews_for_export(conn, deck_ids if names else None) if with_progress else []
+        cards = reports.cards_for_export(conn, deck_ids, with_progress)
+        reviews = reports.reviews_for_export(conn, deck_ids if names else None) if with_progress else []
         builder = _Package(decks, settings, lang, clock, with_progress)
         data = builder.build(cards, reviews, on_progress)
     _write_atomically(target, data)

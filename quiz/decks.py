@@ -72,7 +72,7 @@ def fingerprint(raw: bytes) -> str:
     return hashlib.sha256(__version__.encode() + b"\0" + raw).hexdigest()
 
 
-def import_files(engine, paths: Iterable[str | Path]) -> list[SyncReport]:
+def import_files(engine, paths: Iterable[str | Path]) -> list[storage.SyncReport]:
     """Sync deck files into the collection, all or nothing.
 
     A file whose exact content was imported before is not parsed again: its

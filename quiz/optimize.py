@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta, tzinfo
 import fsrs_rs_python as fsrs_rs
 
 from quiz import scheduling, storage
+from quiz.storage import reports
 from quiz.errors import QuizError
 from quiz.model import DeckSettings, State
 
@@ -97,7 +98,7 @@ def fit(engine, decks: list, zone: tzinfo, rollover_hour: int, every_deck: bool 
     """Fit one set of parameters to these decks' reviews and save it for each of them if
     it predicts the log better than the parameters in use. Too few reviews: QuizError."""
     with engine.connect() as conn:
-        history = storage.review_history(conn, None if every_deck else [deck.id for deck in decks])
+        history = reports.review_history(conn, None if every_deck else [deck.id for deck in decks])
         settings = _shared_settings(conn, decks)
     items, cards = training_items(history, zone, rollover_hour)
     if len(items) < MIN_REVIEWS:
@@ -119,7 +120,7 @@ def fit(engine, decks: list, zone: tzinfo, rollover_hour: int, every_deck: bool 
     better = after[0] < before[0]
     if better:
         with storage.writing(engine) as conn:
-            storage.save_parameters(conn, [deck.id for deck in decks], parameters)
+            reports.save_parameters(conn, [deck.id for deck in decks], parameters)
     return Fit(len(items), cards, before, after, parameters, better)
 
 
@@ -140,7 +141,7 @@ def workloads(engine, decks: list) -> tuple[list[Workload], float, float]:
     (workloads, the retention with the least time per memorized card, the one in use)."""
     with engine.connect() as conn:
         settings = _shared_settings(conn, decks)
-        counts = storage.card_state_counts(conn, {deck.id: 0 for deck in decks})
+        counts = reports.card_state_counts(conn, {deck.id: 0 for deck in decks})
         cards = sum(count[state] for count in counts.values() for state in ("new", "learning", "young", "mature"))
     parameters = list(settings.parameters or fsrs_rs.DEFAULT_PARAMETERS)
     config = _simulator_config(settings, max(cards, 1))

@@ -16,6 +16,7 @@ from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from itertools import accumulate
 
 from quiz import scheduling, storage
+from quiz.storage import reports
 from quiz.model import Schedule, State, localize
 
 PERIODS = (("day", 1), ("week", 7), ("month", 30), ("year", 365))
@@ -57,12 +58,12 @@ def collect(conn, decks: list, now: datetime, zone: tzinfo, rollover_hour: int, 
     stretches = [(year, halfway), (halfway, month), (month, week), (week, day), (day, None)]  # longest first
     pool = ThreadPoolExecutor(max_workers=2)
     try:
-        scans = [pool.submit(_on_own_connection, conn.engine, storage.review_sums, log_decks, *stretch)
+        scans = [pool.submit(_on_own_connection, conn.engine, reports.review_sums, log_decks, *stretch)
                  for stretch in stretches]
         heatmap = pool.submit(_on_own_connection, conn.engine, _heatmap, log_decks, today, zone, rollover_hour)
-        earlier = pool.submit(_on_own_connection, conn.engine, storage.answer_time_sums, log_decks, year)
+        earlier = pool.submit(_on_own_connection, conn.engine, reports.answer_time_sums, log_decks, year)
         cards = _card_numbers(conn, decks, now, zone, rollover_hour, lang)
-        cards_today = storage.cards_answered_since(conn, log_decks, day)
+        cards_today = reports.cards_answered_since(conn, log_decks, day)
         sums = [scan.result() for scan in scans]
         answers, timed, total_ms = _add(earlier.result(), *sums)[:3]
     finally:
@@ -145,14 +146,14 @@ STATE_COLUMNS = ("new", "learning", "young", "mature", "suspended", "leech")
 
 def _cards_by_state(conn, decks: list, settings: dict) -> list[dict]:
     """Per deck: new, learning, young, mature, suspended (these add up to the deck's
-    cards) and leeches, counted again among them (see storage.card_state_counts)."""
-    counts = storage.card_state_counts(conn, [deck.id for deck in decks])
+    cards) and leeches, counted again among them (see reports.card_state_counts)."""
+    counts = reports.card_state_counts(conn, [deck.id for deck in decks])
     return [{"deck": deck.name, **counts[deck.id]} for deck in decks]
 
 
 def _heatmap(conn, log_decks, today: date, zone: tzinfo, rollover_hour: int) -> dict:
     first = today - timedelta(days=HEATMAP_DAYS - 1)
-    counts = storage.answers_per_range(conn, log_decks, day_starts(first, HEATMAP_DAYS + 1, zone, rollover_hour))
+    counts = reports.answers_per_range(conn, log_decks, day_starts(first, HEATMAP_DAYS + 1, zone, rollover_hour))
     return {"first": first.isoformat(), "counts": counts,
             "streak": _streak(conn, log_decks, counts, first, zone, rollover_hour)}
 
@@ -168,7 +169,7 @@ def _streak(conn, log_decks, counts: list[int], first: date, zone: tzinfo, rollo
                 return streak
             streak += 1
         first -= timedelta(days=HEATMAP_DAYS)
-        days = list(reversed(storage.answers_per_range(
+        days = list(reversed(reports.answers_per_range(
             conn, log_decks, day_starts(first, HEATMAP_DAYS + 1, zone, rollover_hour))))
 
 
@@ -176,7 +177,7 @@ def _forecast(conn, deck_ids: list[int], today: date, zone: tzinfo, rollover_hou
     """Cards due on each of the next 30 days; today's count includes overdue cards."""
     long_ago = datetime(1970, 1, 1, tzinfo=timezone.utc)
     bounds = [long_ago, *day_starts(today + timedelta(days=1), FORECAST_DAYS, zone, rollover_hour)]
-    return storage.due_per_range(conn, deck_ids, bounds)
+    return reports.due_per_range(conn, deck_ids, bounds)
 
 
 def _hardest(conn, decks: list, settings: dict, now: datetime, lang: str) -> list[dict]:
@@ -184,7 +185,7 @@ def _hardest(conn, decks: list, settings: dict, now: datetime, lang: str) -> lis
     names = {deck.id: deck.name for deck in decks}
     languages = {deck.id: deck.lang for deck in decks}
     ranked = []
-    for row in storage.most_lapsed_cards(conn, list(names), CANDIDATES):
+    for row in reports.most_lapsed_cards(conn, list(names), CANDIDATES):
         schedule = Schedule(State(row.state), row.step, row.stability, row.difficulty, row.due,
                             row.last_review, row.reps, row.lapses)
         recall = None

@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from sqlalchemy import event, insert
 
 from quiz import stats, storage
+from quiz.storage import reports
 from quiz.cli import cli
 from quiz.model import State
 from tests.conftest import utc
@@ -217,8 +218,8 @@ def test_review_log_scans_read_only_the_covering_index(engine, history):
         def keep(conn_, cursor, statement, parameters, context, executemany):
             compiled.append((statement, parameters))
         event.listen(conn, "before_cursor_execute", keep)
-        storage.review_sums(conn, [1], utc(2025, 5, 11, 4), None)
-        storage.review_sums(conn, None, utc(2025, 5, 11, 4), utc(2026, 5, 10, 4))
+        reports.review_sums(conn, [1], utc(2025, 5, 11, 4), None)
+        reports.review_sums(conn, None, utc(2025, 5, 11, 4), utc(2026, 5, 10, 4))
         event.remove(conn, "before_cursor_execute", keep)
         for statement, parameters in [(s, p) for s, p in compiled if s.startswith("SELECT")]:
             plan = " | ".join(row[-1] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters))

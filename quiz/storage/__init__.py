@@ -1,4 +1,4 @@
-"""Tables, engine setup and every query: the only SQLAlchemy importer (besides migrations/).
+"""Tables, engine setup, and the queries of import, the day's queue and answers (reports.py: the scans).
 
 Writes go through Core statements in short transactions; SQLite runs in WAL
 mode and a writer takes its lock up front (BEGIN IMMEDIATE), so two processes

@@ -387,13 +387,26 @@ def sync_deck(conn: Connection, spec: DeckSpec) -> SyncReport:
             changed_rows.append({"card_id": old.id, **values})
     gone = [row.id for row in stored.values() if not row.retired]
     if new_rows:
-        conn.execute(insert(cards_t), new_rows)
+        _insert_plain(conn, cards_t, new_rows)
     if changed_rows:
         conn.execute(update(cards_t).where(cards_t.c.id == bindparam("card_id")), changed_rows)
     for chunk in _chunks(gone, 500):
         conn.execute(update(cards_t).where(cards_t.c.id.in_(chunk)).values(retired=True))
     report.added, report.retired = len(new_rows), len(gone)
     return report
+
+
+def _insert_plain(conn: Connection, table, rows: list[dict]) -> None:
+    """Bulk insert straight through the driver's executemany.
+
+    Only for values that need no type processing (ints, strings): SQLAlchemy's
+    per-row parameter handling would otherwise double the time of a 100k-card
+    import. The statement is still compiled for the connection's database.
+    """
+    compiled = insert(table).compile(dialect=conn.dialect, column_keys=list(rows[0]))
+    if compiled.positional:
+        rows = [tuple(row[key] for key in compiled.positiontup) for row in rows]
+    conn.exec_driver_sql(str(compiled), rows)
 
 
 def _upsert_deck(conn: Connection, spec: DeckSpec, report: SyncReport) -> int:

@@ -99,7 +99,8 @@ def test_too_few_reviews_changes_nothing(engine):
         decks = storage.select_decks(conn, None)
     with pytest.raises(QuizError, match=f"at least {optimize.MIN_REVIEWS} reviews"):
         optimize.fit(engine, decks, UTC, 4)
-    assert all(row.parameters is None for row in settings_rows(engine))
+    assert settings_rows(engine) == before
+    assert all(row.parameters is None for row in before)
 
 
 def test_cli_refusal_is_one_line_and_exit_1(db_path, engine):

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone, tzinfo
 
 from quiz import scheduling, storage
-from quiz.model import CardKind, DeckSettings, Rating, State, localize
+from quiz.model import CardKind, DeckSettings, Rating, localize
 from quiz.scheduling import QueueCard
 
 # As Anki: with nothing else left, learning cards due this soon are shown early.
@@ -186,7 +186,3 @@ class ReviewSession:
 def is_typed(card: QueueCard) -> bool:
     """Command cards are answered by typing; the others by revealing."""
     return card.kind is CardKind.COMMAND
-
-
-def was_new(card: QueueCard) -> bool:
-    return card.schedule.state == State.NEW

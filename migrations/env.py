@@ -11,7 +11,7 @@ connection = config.attributes.get("connection")
 def run(conn) -> None:
     context.configure(
         connection=conn,
-        target_metadata=storage.Base.metadata,
+        target_metadata=storage.metadata,
         render_as_batch=True,  # SQLite can only ALTER through table copies
         compare_type=True,
     )

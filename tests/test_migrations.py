@@ -22,7 +22,7 @@ def test_head_revision_constant_matches_the_scripts():
 
 def test_models_and_migrations_agree(engine):
     with engine.connect() as conn:
-        assert compare_metadata(MigrationContext.configure(conn), storage.Base.metadata) == []
+        assert compare_metadata(MigrationContext.configure(conn), storage.metadata) == []
 
 
 def upgrade_to(engine, revision: str) -> None:
@@ -113,4 +113,4 @@ def test_migrations_agree_with_the_models(tmp_path):
     migrated = storage.create(storage.database_url(str(tmp_path / "migrated.db")))
     upgrade_to(migrated, "head")
     with migrated.connect() as conn:
-        assert compare_metadata(MigrationContext.configure(conn), storage.Base.metadata) == []
+        assert compare_metadata(MigrationContext.configure(conn), storage.metadata) == []

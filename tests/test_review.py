@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -13,7 +16,7 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 from sqlalchemy import select, update
 
-from quiz import review, storage
+from quiz import app, review, storage
 from quiz.decks import load_deck
 from quiz.model import State
 from quiz.session import ReviewSession
@@ -270,3 +273,18 @@ def test_the_card_rule_fits_the_width_with_chinese_text():
 
     line = render.plain(render.rule("Docker 命令与概念", "容器 basics", 80)).rstrip("\n")
     assert get_cwidth(line) == 80
+
+
+def test_the_way_to_the_first_card_leaves_slow_modules_unimported(db_path):
+    # The first card is due within 350 ms of start: the ORM alone would take ~45 ms of it.
+    app.open_collection(str(db_path)).dispose()  # new: creates it and imports the bundled decks
+    probe = (
+        "import sys; from zoneinfo import ZoneInfo; import quiz.review; from quiz import app\n"
+        "from quiz.session import ReviewSession\n"
+        f"session = ReviewSession.open(app.open_collection({str(db_path)!r}), None, ZoneInfo('UTC'), 4, 'en')\n"
+        "assert session.current() is not None\n"
+        "slow = ('sqlalchemy.orm', 'alembic', 'genanki', 'yaml')\n"
+        "print(sorted({m for m in sys.modules if m.startswith(slow)}))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

@@ -143,3 +143,15 @@ def test_quiz_db_environment_variable_picks_the_collection(tmp_path, monkeypatch
     monkeypatch.setenv("QUIZ_DB", str(location))
     assert CliRunner().invoke(cli, ["decks"]).exit_code == 0
     assert location.exists()
+
+
+def test_the_collector_is_back_on_once_the_collection_is_open(db_path):
+    # quiz starts with it off (start-up makes only long-lived objects); a long review must not leak cycles.
+    probe = (
+        "import gc, sys; from quiz.cli import main\n"
+        f"sys.argv = ['quiz', '--db', {str(db_path)!r}, 'decks']\n"
+        "try: main()\nexcept SystemExit: pass\n"
+        "print('COLLECTING', gc.isenabled(), gc.get_freeze_count() > 0)"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert out.strip().endswith("COLLECTING True True")

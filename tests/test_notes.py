@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -200,7 +201,36 @@ def test_update_into_the_hand_curated_bundled_deck_keeps_every_card(tmp_path):
     result = run("generate", str(DOCKER_NOTE), "--update", str(deck_path))
     assert result.exit_code == 0, result.output
     after = by_id(yaml.safe_load(deck_path.read_text(encoding="utf-8")))
-    assert all(after[key] == card for key, card in before.items())
+    assert after == before  # its cards carry the marks of the note's cards they correct
+    assert "added:" not in result.output
+
+
+def test_update_follows_marks_to_cards_rewritten_or_merged_by_hand(tmp_path):
+    note = tmp_path / "note.md"
+    note.write_text("# Images\n\n```\n# Rename an image\ndocker rename old new\n"
+                    "# Tag an image\ndocker tag a b\n# List images\ndocker images\n```\n", encoding="utf-8")
+    deck_path = tmp_path / "deck.yaml"
+    assert run("generate", str(note), "-o", str(deck_path)).exit_code == 0
+    text = deck_path.read_text(encoding="utf-8")
+    marks = re.findall(r"\[[0-9a-f]{8}\]", text)
+    assert len(marks) == 3
+    # By hand: the two naming cards become one correct card that keeps both marks; the last is
+    # rewritten entirely but keeps its mark. No text of theirs matches the note any more.
+    header = text[:text.index("  - id:")]
+    deck_path.write_text(header + f"""  - id: tag-image  # from the note {marks[0]} {marks[1]}
+    type: command
+    front: Give an image a second name
+    back: docker image tag <image> <name>
+  - id: list-images  # rewritten {marks[2]}
+    type: command
+    front: Show the local images
+    back: docker image ls
+""", encoding="utf-8")
+    result = run("generate", str(note), "--update", str(deck_path))
+    assert result.exit_code == 0, result.output
+    assert "added:" not in result.output
+    assert set(by_id(yaml.safe_load(deck_path.read_text(encoding="utf-8")))) == {"tag-image", "list-images"}
+    assert result.output.count("kept your edits: tag-image") == 2
 
 
 # ---- quiz new -------------------------------------------------------------------------------

@@ -82,7 +82,7 @@ def report_lines(note: Note, note_name: str) -> list[str]:
 
 # ---- --update ------------------------------------------------------------------
 
-MARK = re.compile(r"#.*\[([0-9a-f]{8})\]\s*$")
+MARK = re.compile(r"\[([0-9a-f]{8})\]")  # in the comment after `- id: ...`: the generated card(s) it stands for
 
 
 @dataclass
@@ -92,13 +92,13 @@ class _Entry:
     data: dict
     first: int  # 0-based first line of the item
     end: int    # 0-based line after it
-    mark: str | None
+    marks: list[str]  # fingerprints of the generated cards it stands for: one, or several merged
     claimed: bool = False
 
     @property
     def edited(self) -> bool:
         content = {k: v for k, v in self.data.items() if k != "id"}
-        return self.mark is None or fingerprint(content) != self.mark
+        return self.marks != [fingerprint(content)]
 
 
 def _texts(value) -> set[str]:
@@ -122,8 +122,8 @@ def _entries(deck_text: str) -> tuple[list[_Entry], int]:
         end_mark = _last_end(item)
         end = end_mark.line if end_mark.column == 0 else end_mark.line + 1
         data = yaml.safe_load("\n".join(lines[first:end]))[0]
-        mark = MARK.search(lines[first])
-        entries.append(_Entry(data, first, end, mark[1] if mark else None))
+        comment = lines[first].partition("#")[2]
+        entries.append(_Entry(data, first, end, MARK.findall(comment)))
     return entries, indent
 
 
@@ -136,8 +136,13 @@ def _last_end(node):
 
 
 def _match(card: Card, entries: list[_Entry]) -> _Entry | None:
-    """The deck card this generated card is: same front and back, else same front, else same back,
-    else a command answer that accepts the note's command, else the same id."""
+    """The deck card this generated card is: one that carries its mark (a card rewritten, or
+    several merged into one, by hand), else same front and back, else same front, else same
+    back, else a command answer that accepts the note's command, else the same id."""
+    mark = fingerprint(card.content())
+    marked = next((e for e in entries if mark in e.marks), None)
+    if marked:
+        return marked
     front, back = _texts(card.front), _texts(card.back)
     free = [e for e in entries if not e.claimed and e.data.get("type", "basic") == card.type]
     for test in (lambda e: front & _texts(e.data.get("front")) and back & _texts(e.data.get("back")),
@@ -185,7 +190,8 @@ def update(deck_text: str, note: Note, note_name: str) -> tuple[str, list[str]]:
         if content == card.content():
             continue
         if entry.edited:
-            report.append(f"kept your edits: {card.id} (the note's version, line {card.line}: {first_answer(card.back)[:60]})")
+            version = " ".join(first_answer(card.back).split())[:60]  # on one line
+            report.append(f"kept your edits: {card.id} (the note's version, line {card.line}: {version})")
         else:
             replace[entry.first] = (entry.end, card_yaml(card.id, card.content(), marker(note_name, card), indent))
             report.append(f"updated from the note: {card.id}")
@@ -194,9 +200,9 @@ def update(deck_text: str, note: Note, note_name: str) -> tuple[str, list[str]]:
     assign_ids(new, {str(e.data.get("id")) for e in entries})
     report += [f"added: {card.id} ({note_name}:{card.line})" for card in new]
     for entry in entries:
-        if not entry.claimed and entry.mark:
+        if not entry.claimed and entry.marks:
             report.append(f"no longer in the note, kept (delete it by hand to retire it): {entry.data['id']}")
-    hand = sum(1 for e in entries if not e.claimed and not e.mark)
+    hand = sum(1 for e in entries if not e.claimed and not e.marks)
     if hand:
         report.append(f"kept {hand} card{'s' * (hand != 1)} written by hand")
     out, index = [], 0

@@ -3,7 +3,8 @@
 Builds 10k- and 100k-card collections from synthetic decks, gives 60% of the
 cards a schedule and two reviews each, and times the whole export (reading
 the collection, building the package, writing the .apkg) in-process, with and
-without --with-progress. `run()` returns (name, value, unit) rows for
+without --with-progress; then the whole `quiz export anki --with-progress` command
+once more, start-up included, for reference. `run()` returns (name, value, unit) rows for
 benchmarks/run.py; run this file alone to print them.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -63,10 +65,10 @@ def build(folder: Path, size: int):
 
 
 def export_seconds(engine, folder: Path, with_progress: bool, runs: int) -> float:
-    clock = anki.Clock(NOW, ZoneInfo("UTC"), 4)
     times = []
     for _ in range(runs):
         start = time.perf_counter()
+        clock = anki.Clock(NOW, ZoneInfo("Europe/Berlin"), 4)  # fresh: its cache of days starts empty, as in `quiz`
         anki.export_decks(engine, [], folder / "out.apkg", lang="en", clock=clock, with_progress=with_progress)
         times.append(time.perf_counter() - start)
     return statistics.median(times)
@@ -83,7 +85,22 @@ def run(sizes=SIZES, runs: int = 5) -> list[tuple[str, float, str]]:
                 label = f"export anki, {size // 1000}k cards" + (", with progress" if with_progress else "")
                 rows.append((label, export_seconds(engine, folder, with_progress, runs), "s"))
             engine.dispose()
+            rows.append((f"  the whole `quiz export anki --with-progress`, {size // 1000}k",
+                         command_seconds(folder / f"quiz-{size}.db", folder, runs), "s"))
     return rows
+
+
+def command_seconds(db: Path, folder: Path, runs: int) -> float:
+    """As a learner runs it: start-up, imports and opening the collection included."""
+    script = Path(sys.executable).with_name("quiz")
+    quiz = [str(script)] if script.exists() else [sys.executable, "-m", "quiz"]
+    args = quiz + ["--db", str(db), "export", "anki", "-o", str(folder / "cli.apkg"), "--with-progress"]
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(args, check=True, capture_output=True)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,274 @@
+"""The schema (Core tables) and the engine: SQLite tuned for one learner and a few
+processes, write transactions that take the lock up front, and a new collection
+created and stamped without Alembic."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    create_engine,
+    event,
+    false,
+    insert,
+    inspect,
+)
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import OperationalError, ProgrammingError
+
+from quiz.errors import QuizError
+
+# The newest revision in migrations/versions; a test keeps the two in step.
+HEAD_REVISION = "0004"
+BUSY_TIMEOUT_MS = 5000
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware UTC datetimes in, aware UTC datetimes out (SQLite forgets the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: pass an aware UTC datetime")
+        return value.astimezone(timezone.utc)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+    def result_processor(self, dialect, coltype):
+        if dialect.name != "sqlite":
+            return super().result_processor(dialect, coltype)
+        # SQLite hands back the stored text: parse it in C, once, for the queue's hot path.
+        def parse(value):  # the offset in the text: 6x faster than .replace(tzinfo=...)
+            return None if value is None else datetime.fromisoformat(value + "+00:00")
+
+        return parse
+
+
+# Core tables, not ORM classes: every query here is Core, and importing
+# sqlalchemy.orm would add ~45 ms to the review's start for nothing.
+# Named constraints, so migrations can refer to them on every database.
+metadata = MetaData(naming_convention={
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+})
+
+
+def required(name: str, type_, *args, **kwargs) -> Column:
+    return Column(name, type_, *args, nullable=False, **kwargs)
+
+
+decks_t = Table(
+    "decks", metadata,
+    Column("id", Integer, primary_key=True),
+    required("name", String(100), unique=True),
+    required("title", Text),  # JSON text: a string or {lang: string}
+    required("lang", String(35)),
+    Column("description", Text),  # JSON text
+    Column("source", Text),  # the file it was last imported from
+    Column("source_sha256", String(64)),  # of that file and the loader
+    Column("tools", Text),  # JSON: the deck's own command tables
+)
+
+# One reviewable card; siblings share (deck_id, note_key) and differ by ord.
+# Server-side defaults: bulk inserts of new cards carry only their content.
+cards_t = Table(
+    "cards", metadata,
+    Column("id", Integer, primary_key=True),
+    required("deck_id", Integer, ForeignKey("decks.id")),
+    required("note_key", String(200)),  # the card's `id` in its deck file
+    required("ord", Integer),
+    required("kind", String(16)),
+    required("content", Text),  # JSON text: front/back/text/note/source
+    required("tags", Text),  # space-separated
+    required("position", Integer),
+    required("retired", Boolean, server_default=false()),
+    required("suspended", Boolean, server_default=false()),
+    required("leech", Boolean, server_default=false()),  # lapsed too often: suspended
+    Column("buried_until", UTCDateTime),
+    required("state", SmallInteger, server_default="0"),
+    Column("step", Integer),
+    Column("stability", Float),
+    Column("difficulty", Float),
+    Column("due", UTCDateTime),
+    Column("last_review", UTCDateTime),
+    required("reps", Integer, server_default="0"),
+    required("lapses", Integer, server_default="0"),
+    UniqueConstraint("deck_id", "note_key", "ord", name="uq_cards_identity"),
+    Index("ix_cards_deck_state_due", "deck_id", "state", "due"),
+    Index("ix_cards_deck_state_position", "deck_id", "state", "position"),
+)
+
+# The append-only review log; the `*_before` columns let undo restore a card exactly.
+reviews_t = Table(
+    "reviews", metadata,
+    Column("id", Integer, primary_key=True),
+    required("card_id", Integer, ForeignKey("cards.id")),
+    required("reviewed_at", UTCDateTime, index=True),
+    required("rating", SmallInteger),
+    Column("duration_ms", Integer),
+    Column("answer", Text),  # what the learner typed
+    required("state_before", SmallInteger),
+    Column("step_before", Integer),
+    Column("stability_before", Float),
+    Column("difficulty_before", Float),
+    Column("due_before", UTCDateTime),
+    Column("last_review_before", UTCDateTime),
+    required("reps_before", Integer),
+    required("lapses_before", Integer),
+    required("state_after", SmallInteger),
+    Column("step_after", Integer),
+    Column("stability_after", Float),
+    Column("difficulty_after", Float),
+    Column("due_after", UTCDateTime),
+    required("leech", Boolean, server_default=false()),  # this answer made it a leech
+    Index("ix_reviews_card", "card_id", "reviewed_at"),
+    # Covering index for `quiz stats`: its scans of the log never touch the table.
+    Index("ix_reviews_stats", "reviewed_at", "card_id", "state_before", "rating", "duration_ms",
+          "due_before", "last_review_before"),
+)
+
+# A deck's scheduler settings; NULL means the default.
+deck_settings_t = Table(
+    "deck_settings", metadata,
+    Column("deck_id", Integer, ForeignKey("decks.id"), primary_key=True),
+    Column("desired_retention", Float),
+    Column("learning_steps", Text),  # JSON list of seconds
+    Column("relearning_steps", Text),
+    Column("new_per_day", Integer),
+    Column("reviews_per_day", Integer),
+    Column("maximum_interval", Integer),
+    Column("leech_threshold", Integer),
+    Column("parameters", Text),  # JSON list of 21 numbers
+)
+
+# The learner's own settings (language, rollover hour, bundled decks' version).
+settings_t = Table(
+    "settings", metadata,
+    Column("key", String(64), primary_key=True),
+    required("value", Text),
+)
+
+
+# -- engine --------------------------------------------------------------------
+
+
+def database_url(location: str) -> str:
+    """A file path or an SQLAlchemy URL -> an SQLAlchemy URL."""
+    if "://" in location:
+        return location
+    path = Path(location).expanduser()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{path}"
+
+
+def sqlite_path(engine: Engine) -> Path | None:
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+        return None
+    return Path(database)
+
+
+def create(url: str) -> Engine:
+    """An engine with SQLite tuned for one learner and a few concurrent processes."""
+    engine = create_engine(url)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_on_connect)
+        event.listen(engine, "begin", _sqlite_on_begin)
+    return engine
+
+
+def _sqlite_on_connect(dbapi_connection, _record) -> None:
+    dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.close()
+
+
+def _sqlite_on_begin(connection: Connection) -> None:
+    immediate = connection.get_execution_options().get("quiz_write", False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+@contextmanager
+def writing(engine: Engine) -> Iterator[Connection]:
+    """A write transaction that holds the write lock from its start."""
+    try:
+        with engine.connect() as conn:
+            conn = conn.execution_options(quiz_write=True)
+            with conn.begin():
+                yield conn
+    except OperationalError as error:
+        if "locked" in str(error).lower() or "busy" in str(error).lower():
+            raise QuizError("the database is locked by another quiz process; try again in a moment") from None
+        raise
+
+
+# Alembic's own bookkeeping table, written here so that a new collection can be
+# created and stamped without importing Alembic.
+alembic_version_t = Table(
+    "alembic_version", MetaData(),
+    Column("version_num", String(32), nullable=False),
+    PrimaryKeyConstraint("version_num", name="alembic_version_pkc"),
+)
+
+
+def create_schema(engine: Engine) -> bool:
+    """Create the current schema in an empty database; False if it has tables already."""
+    with writing(engine) as conn:
+        if inspect(conn).get_table_names():
+            return False
+        metadata.create_all(conn)
+        alembic_version_t.create(conn)
+        conn.execute(insert(alembic_version_t).values(version_num=HEAD_REVISION))
+    return True
+
+
+def schema_revision(engine: Engine) -> str | None:
+    """The database's Alembic revision, read without importing Alembic."""
+    with engine.connect() as conn:
+        try:
+            return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+        except (OperationalError, ProgrammingError):
+            return None
+
+
+def default_location() -> str:
+    """QUIZ_DB, or quiz.db in the user's data directory."""
+    if os.environ.get("QUIZ_DB"):
+        return os.environ["QUIZ_DB"]
+    import platformdirs
+
+    return str(Path(platformdirs.user_data_dir("quiz", appauthor=False)) / "quiz.db")

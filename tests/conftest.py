@@ -1,7 +1,18 @@
-"""Every test gets its own collection file; the learner's real directories are never touched."""
+"""Every test gets its own collection; the learner's real directories are never touched.
+
+Tests that take `engine` run twice: on an SQLite file and on a real PostgreSQL
+server (started once per run, in a temporary folder, one new database per test),
+so the SQL stays portable.
+"""
 
 from __future__ import annotations
 
+import glob
+import itertools
+import os
+import shutil
+import subprocess
+import tempfile
 import textwrap
 from datetime import datetime, timezone
 from pathlib import Path
@@ -25,12 +36,68 @@ def db_path(tmp_path) -> Path:
     return tmp_path / "quiz.db"
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def location(request, db_path) -> str:
+    """Where the test's collection is (as `--db` takes it): an SQLite file, or a new
+    database on the test PostgreSQL server."""
+    return str(db_path) if request.param == "sqlite" else request.getfixturevalue("postgres_database")
+
+
 @pytest.fixture
-def engine(db_path):
+def engine(location):
     """A fresh collection at the current schema, without the bundled decks."""
-    engine = app.open_collection(str(db_path), with_bundled=False)
+    engine = app.open_collection(location, with_bundled=False)
     yield engine
     engine.dispose()
+
+
+class PostgresServer:
+    """A throwaway PostgreSQL server on a Unix socket; no network, no password."""
+
+    def __init__(self) -> None:
+        binaries = shutil.which("initdb", path=":".join(glob.glob("/usr/lib/postgresql/*/bin") + [os.environ["PATH"]]))
+        if binaries is None:
+            pytest.fail("the tests need a PostgreSQL server's programs (initdb, pg_ctl): "
+                        "apt-get install postgresql (.ci/run does)")
+        self.bin = Path(binaries).parent
+        self.folder = Path(tempfile.mkdtemp(prefix="quiz-pg-"))
+        # The server refuses to run as root: it runs as the postgres user there.
+        self.user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        if self.user:
+            shutil.chown(self.folder, "postgres")
+        self.run("initdb", "-D", str(self.folder / "data"), "-A", "trust", "-U", "quiz", "--no-sync")
+        self.run("pg_ctl", "-D", str(self.folder / "data"), "-w", "-l", str(self.folder / "log"), "start", "-o",
+                 f"-k {self.folder} -c listen_addresses='' -c fsync=off -c full_page_writes=off")
+        self.names = (f"quiz_test_{n}" for n in itertools.count())
+
+    def run(self, program: str, *args: str) -> None:
+        subprocess.run([*self.user, str(self.bin / program), *args], check=True, capture_output=True)
+
+    def admin(self, sql: str) -> None:
+        import psycopg
+
+        with psycopg.connect(f"host={self.folder} user=quiz dbname=postgres", autocommit=True) as conn:
+            conn.execute(sql)
+
+    def stop(self) -> None:
+        self.run("pg_ctl", "-D", str(self.folder / "data"), "-m", "immediate", "stop")
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    server = PostgresServer()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def postgres_database(postgres_server) -> str:
+    """The URL of a new, empty database on the test server."""
+    name = next(postgres_server.names)
+    postgres_server.admin(f"CREATE DATABASE {name}")
+    yield f"postgresql+psycopg://quiz@/{name}?host={postgres_server.folder}"
+    postgres_server.admin(f"DROP DATABASE {name} WITH (FORCE)")
 
 
 @pytest.fixture
@@ -43,6 +110,10 @@ def write_deck(tmp_path):
         return path
 
     return write
+
+
+# For a test of SQLite itself (its pragmas, its query plans): the `engine` there is an SQLite file only.
+sqlite_only = pytest.mark.parametrize("location", ["sqlite"], indirect=True)
 
 
 def utc(*args) -> datetime:

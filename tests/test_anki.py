@@ -156,14 +156,14 @@ def test_braces_inside_a_cloze_do_not_end_it(engine, write_deck, tmp_path, anki_
     assert "-q prints ids" in visible_text(second.answer())
 
 
-def test_language_is_the_learners_by_default_and_can_be_chosen(engine, write_deck, tmp_path, anki_col, db_path,
+def test_language_is_the_learners_by_default_and_can_be_chosen(engine, write_deck, tmp_path, anki_col, location,
                                                                monkeypatch):
     import_files(engine, [write_deck(DECK)])
     runner = CliRunner()
     monkeypatch.setenv("LANG", "zh_CN.UTF-8")
-    by_default = runner.invoke(cli, ["--db", str(db_path), "export", "anki", "shell", "-o", str(tmp_path / "zh.apkg")])
+    by_default = runner.invoke(cli, ["--db", location, "export", "anki", "shell", "-o", str(tmp_path / "zh.apkg")])
     assert by_default.exit_code == 0, by_default.output
-    chosen = runner.invoke(cli, ["--db", str(db_path), "export", "anki", "shell", "-o", str(tmp_path / "en.apkg"),
+    chosen = runner.invoke(cli, ["--db", location, "export", "anki", "shell", "-o", str(tmp_path / "en.apkg"),
                                  "--lang", "en"])
     assert chosen.exit_code == 0, chosen.output
 
@@ -371,22 +371,22 @@ def test_fitted_parameters_and_settings_travel_as_the_deck_preset(engine, write_
 # -- errors ------------------------------------------------------------------------------------
 
 
-def test_unknown_deck_is_one_clear_line(engine, write_deck, tmp_path, db_path):
+def test_unknown_deck_is_one_clear_line(engine, write_deck, tmp_path, location):
     import_files(engine, [write_deck(DECK)])
-    result = CliRunner().invoke(cli, ["--db", str(db_path), "export", "anki", "nope", "-o", str(tmp_path / "x.apkg")])
+    result = CliRunner().invoke(cli, ["--db", location, "export", "anki", "nope", "-o", str(tmp_path / "x.apkg")])
     assert result.exit_code == 1
     assert "unknown deck nope" in result.output and "Traceback" not in result.output
     assert list(tmp_path.glob("*.apkg*")) == []
 
 
 @pytest.mark.parametrize("where", ["missing/x.apkg", "a-file/x.apkg", "folder", "/proc/x.apkg"])
-def test_unwritable_path_is_one_clear_line_and_leaves_nothing(engine, write_deck, tmp_path, db_path, where):
+def test_unwritable_path_is_one_clear_line_and_leaves_nothing(engine, write_deck, tmp_path, location, where):
     # /proc: a folder where not even root may create a file.
     import_files(engine, [write_deck(DECK)])
     (tmp_path / "a-file").write_text("not a folder")
     (tmp_path / "folder").mkdir()
     target = tmp_path / where
-    result = CliRunner().invoke(cli, ["--db", str(db_path), "export", "anki", "-o", str(target)])
+    result = CliRunner().invoke(cli, ["--db", location, "export", "anki", "-o", str(target)])
     assert result.exit_code == 1, result.output
     assert f"cannot write {target}" in result.output and "Traceback" not in result.output
     assert [p for p in tmp_path.rglob("*") if p.is_file() and "apkg" in p.name] == []
@@ -411,7 +411,7 @@ class Terminal(io.StringIO):
         return True
 
 
-def test_large_exports_show_a_progress_bar(engine, tmp_path, db_path):
+def test_large_exports_show_a_progress_bar(engine, tmp_path, location):
     lines = ["deck: big", "title: Big", "cards:"]
     lines += [f"  - {{id: c{i}, front: 'q {i}', back: 'a {i}'}}" for i in range(6000)]
     deck = tmp_path / "big.yaml"
@@ -422,7 +422,7 @@ def test_large_exports_show_a_progress_bar(engine, tmp_path, db_path):
         export(engine, tmp_path, datetime.now(timezone.utc), "big.apkg", on_progress=progress.update)
     assert "exporting" in terminal.getvalue() and "100%" in terminal.getvalue()
 
-    result = CliRunner().invoke(cli, ["--db", str(db_path), "export", "anki", "big", "-o", str(tmp_path / "cli.apkg")])
+    result = CliRunner().invoke(cli, ["--db", location, "export", "anki", "big", "-o", str(tmp_path / "cli.apkg")])
     assert result.exit_code == 0, result.stderr
     assert "exporting" in result.stderr  # not a terminal: the label alone
     assert "6000 cards" in result.stdout

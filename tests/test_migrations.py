@@ -9,9 +9,10 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect, text
+from sqlalchemy import insert, inspect, text
 
 from quiz import app, migrate, storage
+from tests.conftest import utc
 
 FIRST = "0001"
 
@@ -32,36 +33,49 @@ def upgrade_to(engine, revision: str) -> None:
         command.upgrade(config, revision)
 
 
-def test_upgrade_from_the_first_revision_keeps_every_row(db_path):
-    engine = storage.create(storage.database_url(str(db_path)))
+def fill_first_revision(engine) -> dict:
+    """A deck, a studied card and its review, written at revision 0001; the rows as they read back."""
     upgrade_to(engine, FIRST)
+    c = storage.cards_t.c
     with storage.writing(engine) as conn:
-        conn.execute(text("INSERT INTO decks (id, name, title, lang) VALUES (1, 'old', '\"Old\"', 'en')"))
-        conn.execute(text(
-            "INSERT INTO cards (id, deck_id, note_key, ord, kind, content, tags, position, retired, suspended,"
-            " state, step, stability, difficulty, due, last_review, reps, lapses) VALUES"
-            " (7, 1, 'k', 0, 'basic', '{\"front\":\"f\",\"back\":\"b\"}', 'x y', 0, 0, 0,"
-            " 2, NULL, 12.5, 4.2, '2026-02-01 09:00:00.000000', '2026-01-20 09:00:00.000000', 3, 1)"))
-        conn.execute(text(
-            "INSERT INTO reviews (card_id, reviewed_at, rating, duration_ms, answer, state_before, reps_before,"
-            " lapses_before, state_after, stability_after, difficulty_after, due_after)"
-            " VALUES (7, '2026-01-20 09:00:00.000000', 3, 2100, 'docker ps', 2, 2, 1, 2, 12.5, 4.2,"
-            " '2026-02-01 09:00:00.000000')"))
+        # Only the columns revision 0001 has, typed as the models type them (instants stay UTC everywhere).
+        conn.execute(insert(storage.decks_t).values(id=1, name="old", title='"Old"', lang="en"))
+        conn.execute(insert(storage.cards_t).values({
+            c.id: 7, c.deck_id: 1, c.note_key: "k", c.ord: 0, c.kind: "basic",
+            c.content: '{"front":"f","back":"b"}', c.tags: "x y", c.position: 0, c.retired: False,
+            c.suspended: False, c.state: 2, c.step: None, c.stability: 12.5, c.difficulty: 4.2,
+            c.due: utc(2026, 2, 1, 9), c.last_review: utc(2026, 1, 20, 9), c.reps: 3, c.lapses: 1}))
+        r = storage.reviews_t.c
+        conn.execute(insert(storage.reviews_t).values({
+            r.card_id: 7, r.reviewed_at: utc(2026, 1, 20, 9), r.rating: 3, r.duration_ms: 2100, r.answer: "docker ps",
+            r.state_before: 2, r.reps_before: 2, r.lapses_before: 1, r.state_after: 2, r.stability_after: 12.5,
+            r.difficulty_after: 4.2, r.due_after: utc(2026, 2, 1, 9)}))
         before = {}
         for table in ("decks", "cards", "reviews"):
             result = conn.execute(text(f"SELECT * FROM {table}"))
             before[table] = (", ".join(result.keys()), result.all())
     engine.dispose()
+    return before
 
-    upgraded = app.open_collection(str(db_path), with_bundled=False)
+
+def test_upgrade_from_the_first_revision_keeps_every_row(location):
+    before = fill_first_revision(storage.create(storage.database_url(location)))
+
+    upgraded = app.open_collection(location, with_bundled=False)
 
     assert storage.schema_revision(upgraded) == storage.HEAD_REVISION
     with upgraded.connect() as conn:
         for table, (columns, rows) in before.items():
             assert conn.execute(text(f"SELECT {columns} FROM {table}")).all() == rows
         assert storage.deck_settings(conn, 1) == storage.DeckSettings()
-        assert conn.execute(text("SELECT leech, suspended FROM cards")).all() == [(0, 0)]  # later columns: defaults
-        assert conn.execute(text("SELECT leech FROM reviews")).all() == [(0,)]
+        assert conn.execute(text("SELECT leech, suspended FROM cards")).all() == [(False, False)]  # later columns
+        assert conn.execute(text("SELECT leech FROM reviews")).all() == [(False,)]
+    upgraded.dispose()
+
+
+def test_an_upgrade_first_copies_the_collection_file(db_path):
+    before = fill_first_revision(storage.create(storage.database_url(str(db_path))))
+    app.open_collection(str(db_path), with_bundled=False).dispose()
     backups = list(db_path.parent.glob("quiz.db.0001-*.bak"))
     assert len(backups) == 1
     copy = storage.create(storage.database_url(str(backups[0])))
@@ -109,8 +123,8 @@ def test_a_new_collection_matches_one_built_by_the_migrations(tmp_path):
     assert schema_of(created) == schema_of(migrated)
 
 
-def test_migrations_agree_with_the_models(tmp_path):
-    migrated = storage.create(storage.database_url(str(tmp_path / "migrated.db")))
+def test_migrations_agree_with_the_models(location):
+    migrated = storage.create(storage.database_url(location))
     upgrade_to(migrated, "head")
     with migrated.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), storage.metadata) == []

@@ -103,30 +103,31 @@ def test_too_few_reviews_changes_nothing(engine):
     assert all(row.parameters is None for row in before)
 
 
-def test_cli_refusal_is_one_line_and_exit_1(db_path, engine):
+def test_cli_refusal_is_one_line_and_exit_1(location, engine):
     simulate(engine, cards=10, days=30)
-    result = CliRunner().invoke(cli, ["--db", str(db_path), "optimize"])
+    result = CliRunner().invoke(cli, ["--db", location, "optimize"])
     assert result.exit_code == 1
     assert "nothing was changed" in result.output and "Traceback" not in result.output
     assert all(row.parameters is None for row in settings_rows(engine))  # (the CLI adds the bundled decks)
 
 
-def test_cli_fit_reports_before_and_after_and_saves(db_path, engine):
+def test_cli_fit_reports_before_and_after_and_saves(location, engine):
     simulate(engine, cards=300, days=250, seed=5)
-    result = CliRunner().invoke(cli, ["--db", str(db_path), "optimize", "d", "--json"])
+    result = CliRunner().invoke(cli, ["--db", location, "optimize", "d", "--json"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     assert report["after"]["log_loss"] < report["before"]["log_loss"] and report["saved"]
     with engine.connect() as conn:
-        stored = conn.execute(select(storage.deck_settings_t.c.parameters)).scalar()
+        stored = conn.execute(select(storage.deck_settings_t.c.parameters)
+                              .join(storage.decks_t).where(storage.decks_t.c.name == "d")).scalar_one()
     assert json.loads(stored) == report["parameters"]
-    text_result = CliRunner().invoke(cli, ["--db", str(db_path), "optimize", "d"])
+    text_result = CliRunner().invoke(cli, ["--db", location, "optimize", "d"])
     assert "log loss" in text_result.output and "before" in text_result.output
 
 
-def test_retention_shows_workloads_and_changes_nothing(db_path, engine):
+def test_retention_shows_workloads_and_changes_nothing(location, engine):
     simulate(engine, cards=30, days=30)
-    result = CliRunner().invoke(cli, ["--db", str(db_path), "optimize", "--retention", "--json"])
+    result = CliRunner().invoke(cli, ["--db", location, "optimize", "--retention", "--json"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     workloads = {w["retention"]: w for w in report["workloads"]}

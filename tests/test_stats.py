@@ -15,7 +15,7 @@ from quiz import stats, storage
 from quiz.storage import reports
 from quiz.cli import cli
 from quiz.model import State
-from tests.conftest import utc
+from tests.conftest import sqlite_only, utc
 
 UTC = ZoneInfo("UTC")
 ROLLOVER = 4
@@ -211,6 +211,7 @@ def test_one_deck_heatmap_streak_and_retention_leave_other_decks_out(engine, his
     assert only_d["time"]["answers"] == 10
 
 
+@sqlite_only
 def test_review_log_scans_read_only_the_covering_index(engine, history):
     """The speed of `quiz stats` on a long log rests on these plans (SQLite)."""
     compiled = []  # (statement, parameters) as sent
@@ -245,17 +246,17 @@ def test_empty_collection(engine):
     assert "no lapses yet" in stats.render(numbers)
 
 
-def test_cli_json_and_no_color(db_path, history, monkeypatch):
+def test_cli_json_and_no_color(location, history, monkeypatch):
     runner = CliRunner()
-    result = runner.invoke(cli, ["--db", str(db_path), "stats", "--json"])
+    result = runner.invoke(cli, ["--db", location, "stats", "--json"])
     assert result.exit_code == 0, result.output
     numbers = json.loads(result.output)
     assert numbers["time"]["answers"] == 10 and numbers["decks"][0]["mature"] == 2
     monkeypatch.setenv("NO_COLOR", "1")
-    result = runner.invoke(cli, ["--db", str(db_path), "stats", "d"])
+    result = runner.invoke(cli, ["--db", location, "stats", "d"])
     assert result.exit_code == 0 and "\033[" not in result.output and "True retention" in result.output
 
 
-def test_cli_unknown_deck_is_one_line(db_path, history):
-    result = CliRunner().invoke(cli, ["--db", str(db_path), "stats", "nope"])
+def test_cli_unknown_deck_is_one_line(location, history):
+    result = CliRunner().invoke(cli, ["--db", location, "stats", "nope"])
     assert result.exit_code == 1 and "nope" in result.output and "Traceback" not in result.output

@@ -13,7 +13,7 @@ from quiz import storage
 from quiz.decks import load_deck
 from quiz.model import DeckSettings, Rating, State
 from quiz.storage import Day, cards_t, reviews_t
-from tests.conftest import utc
+from tests.conftest import sqlite_only, utc
 
 UTC = ZoneInfo("UTC")
 MORNING = utc(2026, 5, 4, 8, 0)
@@ -51,6 +51,7 @@ def card_rows(engine) -> dict:
         return {(r.note_key, r.ord): r for r in conn.execute(select(cards_t))}
 
 
+@sqlite_only
 def test_pragmas_make_sqlite_safe_and_fast(engine):
     with engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
@@ -214,10 +215,10 @@ def test_in_memory_queue_buries_siblings_and_requeues_learning(engine, write_dec
 # -- answers ---------------------------------------------------------------------------------
 
 
-def test_answer_is_committed_with_its_log_row(engine, write_deck, db_path):
+def test_answer_is_committed_with_its_log_row(engine, write_deck, location):
     sync(engine, write_deck, deck_yaml([basic("a")]))
     card, after = answer_next(engine, Rating.HARD)
-    other = storage.create(storage.database_url(str(db_path)))  # another process's view
+    other = storage.create(storage.database_url(location))  # another process's view
     with other.connect() as conn:
         log = conn.execute(select(reviews_t)).mappings().one()
         assert storage.schedule_of(conn, card.id) == after

@@ -2,7 +2,7 @@
 
 from alembic import context
 
-from quiz import storage
+from quiz.storage import schema
 
 config = context.config
 connection = config.attributes.get("connection")
@@ -11,7 +11,7 @@ connection = config.attributes.get("connection")
 def run(conn) -> None:
     context.configure(
         connection=conn,
-        target_metadata=storage.metadata,
+        target_metadata=schema.metadata,
         render_as_batch=True,  # SQLite can only ALTER through table copies
         compare_type=True,
     )
@@ -22,7 +22,7 @@ def run(conn) -> None:
 if connection is not None:
     run(connection)
 else:
-    engine = storage.create(storage.database_url(storage.default_location()))
+    engine = schema.create(schema.database_url(schema.default_location()))
     with engine.connect() as conn:
         run(conn)
         conn.commit()

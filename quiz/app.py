@@ -8,6 +8,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DatabaseError
 
 from quiz import resources, storage
+from quiz.storage import schema
 from quiz.errors import QuizError
 
 BUNDLED_KEY = "bundled_decks_sha256"
@@ -15,12 +16,12 @@ BUNDLED_KEY = "bundled_decks_sha256"
 
 def open_collection(location: str, with_bundled: bool = True) -> Engine:
     """The database at `location`, at the current schema, with the bundled decks imported."""
-    engine = storage.create(storage.database_url(location))
+    engine = schema.create(schema.database_url(location))
     try:
-        revision = storage.schema_revision(engine)
-        if revision is None and storage.create_schema(engine):
+        revision = schema.schema_revision(engine)
+        if revision is None and schema.create_schema(engine):
             pass  # a new collection, created at the current revision
-        elif revision != storage.HEAD_REVISION:
+        elif revision != schema.HEAD_REVISION:
             from quiz import migrate  # Alembic is slow to import: only when there is work
 
             migrate.upgrade(engine)

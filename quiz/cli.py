@@ -67,9 +67,10 @@ class Env:
     @property
     def engine(self):
         if self._engine is None:
-            from quiz import app, storage
+            from quiz import app
+            from quiz.storage import schema
 
-            self._engine = app.open_collection(self.location or storage.default_location())
+            self._engine = app.open_collection(self.location or schema.default_location())
             collect_again()
         return self._engine
 

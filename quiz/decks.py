@@ -9,17 +9,16 @@ instead of stopping at the first. Cards are checked as they are read.
 from __future__ import annotations
 
 import difflib
-import gc
 import hashlib
 import re
 from collections.abc import Iterable
-from contextlib import contextmanager
 from pathlib import Path
 
 import yaml
 
 from quiz import __version__, storage
 from quiz.errors import DeckError, Problem
+from quiz.gcpause import collector_paused
 from quiz.model import CLOZE, SETTING_NAMES, CardKind, CardSpec, DeckSpec, Text
 from quiz.yamlread import Loader, Map, Node, Refused, Reported, Scalar, Seq, read
 
@@ -107,18 +106,6 @@ def cloze_numbers(text: str) -> list[int]:
     return sorted({int(m[1]) for m in CLOZE.finditer(text)})
 
 
-@contextmanager
-def _gc_paused():
-    # Parsing allocates many small objects the collector would scan in vain.
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 class _Reader:
     """Validates one file's nodes, collecting problems instead of stopping at the first."""
 
@@ -144,7 +131,7 @@ class _Reader:
         if text is None:
             return None
         try:
-            with _gc_paused():
+            with collector_paused():
                 root = read(text, self.report, "cards", self.card)
         except Reported:
             return None

@@ -10,7 +10,8 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy.engine import Engine
 
-from quiz import resources, storage
+from quiz import resources
+from quiz.storage import schema
 
 
 def alembic_config() -> Config:
@@ -43,8 +44,8 @@ def upgrade(engine: Engine, revision: str = "head") -> Path | None:
 
 
 def _backup(engine: Engine) -> Path | None:
-    path = storage.sqlite_path(engine)
-    current = storage.schema_revision(engine)
+    path = schema.sqlite_path(engine)
+    current = schema.schema_revision(engine)
     if path is None or current is None or not path.exists():
         return None  # a new database, or a server whose backups are its operator's
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")

@@ -10,7 +10,8 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import text
 
-from quiz import resources, storage
+from quiz import resources
+from quiz.storage import schema
 from quiz.cli import cli
 
 DECK = """
@@ -34,7 +35,7 @@ def run(db_path):
 
 
 def dump(db_path) -> dict:
-    engine = storage.create(storage.database_url(str(db_path)))
+    engine = schema.create(schema.database_url(str(db_path)))
     with engine.connect() as conn:
         return {t: conn.execute(text(f"SELECT * FROM {t} ORDER BY 1")).all() for t in ("decks", "cards", "reviews", "deck_settings")}
 

@@ -12,18 +12,19 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import insert, inspect, text
 
 from quiz import app, migrate, storage
+from quiz.storage import schema
 from tests.conftest import utc
 
 FIRST = "0001"
 
 
 def test_head_revision_constant_matches_the_scripts():
-    assert ScriptDirectory.from_config(migrate.alembic_config()).get_current_head() == storage.HEAD_REVISION
+    assert ScriptDirectory.from_config(migrate.alembic_config()).get_current_head() == schema.HEAD_REVISION
 
 
 def test_models_and_migrations_agree(engine):
     with engine.connect() as conn:
-        assert compare_metadata(MigrationContext.configure(conn), storage.metadata) == []
+        assert compare_metadata(MigrationContext.configure(conn), schema.metadata) == []
 
 
 def upgrade_to(engine, revision: str) -> None:
@@ -59,11 +60,11 @@ def fill_first_revision(engine) -> dict:
 
 
 def test_upgrade_from_the_first_revision_keeps_every_row(location):
-    before = fill_first_revision(storage.create(storage.database_url(location)))
+    before = fill_first_revision(schema.create(schema.database_url(location)))
 
     upgraded = app.open_collection(location, with_bundled=False)
 
-    assert storage.schema_revision(upgraded) == storage.HEAD_REVISION
+    assert schema.schema_revision(upgraded) == schema.HEAD_REVISION
     with upgraded.connect() as conn:
         for table, (columns, rows) in before.items():
             assert conn.execute(text(f"SELECT {columns} FROM {table}")).all() == rows
@@ -74,12 +75,12 @@ def test_upgrade_from_the_first_revision_keeps_every_row(location):
 
 
 def test_an_upgrade_first_copies_the_collection_file(db_path):
-    before = fill_first_revision(storage.create(storage.database_url(str(db_path))))
+    before = fill_first_revision(schema.create(schema.database_url(str(db_path))))
     app.open_collection(str(db_path), with_bundled=False).dispose()
     backups = list(db_path.parent.glob("quiz.db.0001-*.bak"))
     assert len(backups) == 1
-    copy = storage.create(storage.database_url(str(backups[0])))
-    assert storage.schema_revision(copy) == FIRST
+    copy = schema.create(schema.database_url(str(backups[0])))
+    assert schema.schema_revision(copy) == FIRST
     with copy.connect() as conn:
         assert conn.execute(text("SELECT * FROM cards")).all() == before["cards"][1]
 
@@ -117,14 +118,14 @@ def schema_of(engine) -> dict:
 
 def test_a_new_collection_matches_one_built_by_the_migrations(tmp_path):
     created = app.open_collection(str(tmp_path / "created.db"), with_bundled=False)
-    migrated = storage.create(storage.database_url(str(tmp_path / "migrated.db")))
+    migrated = schema.create(schema.database_url(str(tmp_path / "migrated.db")))
     upgrade_to(migrated, "head")
-    assert storage.schema_revision(created) == storage.schema_revision(migrated) == storage.HEAD_REVISION
+    assert schema.schema_revision(created) == schema.schema_revision(migrated) == schema.HEAD_REVISION
     assert schema_of(created) == schema_of(migrated)
 
 
 def test_migrations_agree_with_the_models(location):
-    migrated = storage.create(storage.database_url(location))
+    migrated = schema.create(schema.database_url(location))
     upgrade_to(migrated, "head")
     with migrated.connect() as conn:
-        assert compare_metadata(MigrationContext.configure(conn), storage.metadata) == []
+        assert compare_metadata(MigrationContext.configure(conn), schema.metadata) == []

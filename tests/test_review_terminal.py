@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from quiz import storage
+from quiz.storage import schema
 
 DECK = """
 deck: smoke
@@ -82,7 +83,7 @@ def terminal(tmp_path, db_path):
 
 
 def stored_answers(db_path) -> list:
-    engine = storage.create(storage.database_url(str(db_path)))
+    engine = schema.create(schema.database_url(str(db_path)))
     with engine.connect() as conn:
         rows = conn.execute(select(storage.cards_t.c.note_key, storage.reviews_t.c.rating)
                             .join(storage.reviews_t).order_by(storage.reviews_t.c.id)).all()

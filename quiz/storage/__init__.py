@@ -20,22 +20,12 @@ from quiz import scheduling
 from quiz.errors import QuizError
 from quiz.model import CardKind, DeckSettings, DeckSpec, Rating, Schedule, State
 from quiz.scheduling import DailyQueue, QueueCard
-from quiz.storage.schema import (  # noqa: F401  (the schema and engine are storage's API too)
-    BUSY_TIMEOUT_MS,
-    HEAD_REVISION,
-    UTCDateTime,
+from quiz.storage.schema import (
     cards_t,
-    create,
-    create_schema,
-    database_url,
     deck_settings_t,
     decks_t,
-    default_location,
-    metadata,
     reviews_t,
-    schema_revision,
     settings_t,
-    sqlite_path,
     writing,
 )
 

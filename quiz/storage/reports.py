@@ -19,7 +19,8 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 from quiz.model import Rating, State
-from quiz.storage import SCHEDULE_COLUMNS, UTCDateTime, cards_t, deck_settings_t, reviews_t
+from quiz.storage import SCHEDULE_COLUMNS
+from quiz.storage.schema import UTCDateTime, cards_t, deck_settings_t, reviews_t
 
 
 # Portable SQL: instants are compared with bound datetimes (the learner's days are

@@ -7,7 +7,6 @@ here is bundled, read once on first use.
 
 from __future__ import annotations
 
-import gc
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -15,6 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import yaml
+
+from quiz.gcpause import collector_paused
 
 
 @dataclass(frozen=True)
@@ -159,13 +160,8 @@ def bundled_tables() -> tuple[ToolTable, ...]:
     tables = []
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: 4x faster
     for path in sorted(Path(__file__).parent.glob("*.yaml")):
-        collecting = gc.isenabled()
-        gc.disable()  # parsing makes many objects that never die young: 2-3x faster
-        try:
+        with collector_paused():  # 2-3x faster
             data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
-        finally:
-            if collecting:
-                gc.enable()
         try:
             tables.append(parse_tools(data))
         except ValueError as error:

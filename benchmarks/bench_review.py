@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from quiz import app  # noqa: E402
 from quiz.model import Rating  # noqa: E402
 from quiz.review import render  # noqa: E402
+from quiz.review.words import ENGLISH  # noqa: E402
 from quiz.session import ReviewSession  # noqa: E402
 
 
@@ -59,7 +60,7 @@ def rating_to_next_card_ms(db: Path, deck: str, answers: int = 200) -> tuple[flo
         if card is None:
             break
         render.question(card, "en", "en")
-        render.rating_choices(session.intervals(card), None)
+        render.rating_choices(session.intervals(card), None, ENGLISH)
         times.append(time.perf_counter() - start)
         clock_now[0] += timedelta(seconds=4)
     times.sort()

@@ -14,11 +14,13 @@ from hypothesis import strategies as st
 from prompt_toolkit.application import create_app_session
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
+from prompt_toolkit.utils import get_cwidth
 from sqlalchemy import select, update
 
 from quiz import app, review, storage
 from quiz.decks import load_deck
 from quiz.model import State
+from quiz.review.words import CHINESE, ENGLISH
 from quiz.session import ReviewSession
 from quiz.storage import cards_t, reviews_t
 from tests.conftest import utc
@@ -52,8 +54,8 @@ def deck(engine, write_deck):
     return engine
 
 
-def session_for(engine, clock=None, names=None) -> ReviewSession:
-    return ReviewSession.open(engine, names, UTC, 4, "en", clock=clock or Clock(MORNING))
+def session_for(engine, clock=None, names=None, lang="en") -> ReviewSession:
+    return ReviewSession.open(engine, names, UTC, 4, lang, clock=clock or Clock(MORNING))
 
 
 def drive(session: ReviewSession, keys: str):
@@ -288,3 +290,19 @@ def test_the_way_to_the_first_card_leaves_slow_modules_unimported(db_path):
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_a_chinese_learner_sees_the_screen_in_chinese(deck):
+    only(deck, "ps-l")
+    summary, shown = drive(session_for(deck, lang="zh-CN"), "docker ps -a" + ENTER + ENTER + ":undo" + ENTER)
+    assert "✗ 不太对" in shown
+    assert "你输入的  docker ps -a" in shown and "标准答案  docker ps -l" in shown
+    assert "[1 重来 1m]" in shown and "→ 重来 · 1m后再见" in shown
+    assert "已撤销上一张卡片的评分" in shown
+    for english in ("not quite", "expected", "Again", "undone", "Reviewed", "card"):
+        assert english not in shown, english
+
+
+@pytest.mark.parametrize("words", [ENGLISH, CHINESE], ids=["en", "zh"])
+def test_labels_before_a_command_line_up_in_both_languages(words):
+    assert get_cwidth(words.you_typed) == get_cwidth(words.expected) == get_cwidth(words.answer)

@@ -17,6 +17,7 @@ from prompt_toolkit.output import ColorDepth
 from quiz import storage
 from quiz.model import Rating
 from quiz.review import keys, render
+from quiz.review.words import words_for
 from quiz.scheduling import QueueCard
 from quiz.session import ReviewSession, Summary, is_typed
 
@@ -36,9 +37,10 @@ class Screen:
 
     def __post_init__(self) -> None:
         self.guard = keys.QuitGuard()
+        self.words = words_for(self.session.lang)
         self.prompts = PromptSession(
             bottom_toolbar=keys.toolbar(self.session.counts, lambda: len(self.session.ratings),
-                                        self.elapsed, self.guard),
+                                        self.elapsed, self.guard, self.words),
             style=render.STYLE,
             completer=keys.CommandCompleter(),
             complete_while_typing=False,
@@ -82,22 +84,22 @@ class Screen:
         name = {"?": ":help"}.get(text, text)
         matches = [c for c in keys.COMMANDS if c.startswith(name)] if name.startswith(":") and len(name) > 1 else []
         if len(matches) != 1:
-            self.echo([("class:bad", f"unknown command {text}"), ("", " (:help lists them)\n")])
+            self.echo([("class:bad", self.words.unknown_command.format(text)), ("", self.words.help_hint)])
             raise Restart
         name = matches[0]
         card = self.current
         if name == ":quit":
             raise Quit
         if name == ":help":
-            self.echo(render.HELP)
+            self.echo(render.help_text(self.words))
         elif name == ":undo":
             self.undo()
         elif name == ":suspend":
             self.session.suspend(card)
-            self.echo([("class:dim", "suspended: it will not be shown until unsuspended\n")])
+            self.echo([("class:dim", self.words.suspended)])
         elif name == ":bury":
             self.session.bury(card)
-            self.echo([("class:dim", "buried until tomorrow\n")])
+            self.echo([("class:dim", self.words.buried)])
         elif name == ":skip":
             self.session.skip(card)
         raise Restart
@@ -105,9 +107,9 @@ class Screen:
     def undo(self) -> None:
         action = self.session.undo()
         if action is None:
-            self.echo([("class:dim", "nothing to undo\n")])
+            self.echo([("class:dim", self.words.nothing_to_undo)])
         else:
-            self.echo([("class:dim", f"undone: {action.kind} of the previous card\n")])
+            self.echo([("class:dim", self.words.undone.format(self.words.actions[action.kind]))])
 
     # -- one card ---------------------------------------------------------------------
 
@@ -131,30 +133,29 @@ class Screen:
         except storage.CardChanged as changed:
             self.echo([("class:bad", f"{changed}\n")])
             return
-        self.echo(render.rated(rating, interval) + render.note(card, lang, deck_lang))
+        self.echo(render.rated(rating, interval, self.words) + render.note(card, lang, deck_lang))
         if answered.leech:
-            self.echo([("class:bad", f"Leech: this card lapsed {answered.schedule.lapses} times and is now "
-                                     "suspended. Rewrite it, then unsuspend it.\n")])
+            self.echo([("class:bad", self.words.leech.format(answered.schedule.lapses))])
 
     def typed_answer(self, card: QueueCard) -> tuple[str, Rating]:
         typed = self.ask("$ ", lexer=keys.ShellLexer())
         expected = card.content["back"]
         if not typed.strip():  # "I don't know"
             accepted = expected if isinstance(expected, str) else expected[0]
-            self.echo(render.revealed_command(accepted))
+            self.echo(render.revealed_command(accepted, self.words))
             return "", Rating.AGAIN
         from quiz import checking  # its tables load on first use: not before the first card
 
         verdict = checking.compare(expected, typed, tools=self.tools(card))
-        self.echo(render.verdict(verdict, typed))
+        self.echo(render.verdict(verdict, self.words))
         return typed, Rating.GOOD if verdict.correct else Rating.AGAIN
 
     def rating(self, card: QueueCard, selected: Rating | None) -> tuple[Rating, str]:
         intervals = self.session.intervals(card)
-        self.echo(render.rating_choices(intervals, selected) + [("", "\n")])
+        self.echo(render.rating_choices(intervals, selected, self.words) + [("", "\n")])
         bindings = keys.rating_bindings(self.guard, get_app, selected)
         while True:
-            result = self.ask("rate> ", key_bindings=bindings)
+            result = self.ask(self.words.rate_prompt, key_bindings=bindings)
             if result == keys.UNDO:
                 self.undo()
                 raise Restart
@@ -189,7 +190,7 @@ def run(session: ReviewSession) -> tuple[Summary, list[str]]:
         except (Quit, EOFError):  # EOFError: the input closed
             break
     summary = session.summary()
-    screen.echo(render.summary(summary, session.clock(), session.zone))
+    screen.echo(render.summary(summary, session.clock(), session.zone, screen.words))
     return summary, screen.transcript
 
 

@@ -11,6 +11,7 @@ from prompt_toolkit.key_binding import KeyBindings
 from prompt_toolkit.lexers import Lexer
 
 from quiz.model import Rating
+from quiz.review.words import Words
 
 COMMANDS = (":undo", ":suspend", ":bury", ":skip", ":help", ":quit")
 QUIT = "quit"
@@ -121,12 +122,11 @@ class ShellLexer(Lexer):
 
 
 def toolbar(counts: Callable[[], tuple[int, int, int]], done: Callable[[], int],
-            elapsed: Callable[[], str], guard: QuitGuard) -> Callable[[], list]:
+            elapsed: Callable[[], str], guard: QuitGuard, words: Words) -> Callable[[], list]:
     def render() -> list:
-        new, learning, review = counts()
-        parts = [("", f" new {new} · learning {learning} · review {review}  │  done {done()}  │  {elapsed()} ")]
+        parts = [("", words.toolbar.format(*counts(), done(), elapsed()))]
         if guard.armed:
-            parts.append(("class:toolbar.warning", " Ctrl-C again to quit "))
+            parts.append(("class:toolbar.warning", words.quit_warning))
         return parts
 
     return render

@@ -15,6 +15,7 @@ from prompt_toolkit.utils import get_cwidth
 
 from quiz.model import CLOZE, CardKind, Rating, localize
 from quiz.scheduling import QueueCard, format_interval
+from quiz.review.words import Words
 from quiz.session import Summary
 
 if TYPE_CHECKING:
@@ -45,7 +46,6 @@ STYLE = Style.from_dict({
     "toolbar.warning": "#dd8800 bold",
 })
 
-RATING_NAMES = {Rating.AGAIN: "Again", Rating.HARD: "Hard", Rating.GOOD: "Good", Rating.EASY: "Easy"}
 
 Formatted = list[tuple[str, str]]
 
@@ -108,13 +108,13 @@ def note(card: QueueCard, lang: str, deck_lang: str) -> Formatted:
     return [("class:note", localize(card.content["note"], lang, deck_lang)), ("", "\n")]
 
 
-def verdict(result: Verdict, typed: str) -> Formatted:
+def verdict(result: Verdict, words: Words) -> Formatted:
     """The typed command and the expected one, differences marked word by word."""
-    mark = [("class:good", "✓ right") if result.correct else ("class:bad", "✗ not quite"), ("", "\n")]
+    mark = [("class:good", words.right) if result.correct else ("class:bad", words.not_quite), ("", "\n")]
     if result.correct:
-        return mark + [("class:dim", "  expected  "), ("class:answer", result.expected), ("", "\n")]
-    typed_line: Formatted = [("class:dim", "  you typed ")]
-    expected_line: Formatted = [("class:dim", "  expected  ")]
+        return mark + [("class:dim", words.expected), ("class:answer", result.expected), ("", "\n")]
+    typed_line: Formatted = [("class:dim", words.you_typed)]
+    expected_line: Formatted = [("class:dim", words.expected)]
     for part in result.diff:
         if part.typed:
             style = {"same": "", "extra": "class:extra", "wrong": "class:wrong"}.get(part.kind, "")
@@ -125,53 +125,48 @@ def verdict(result: Verdict, typed: str) -> Formatted:
     return mark + typed_line + [("", "\n")] + expected_line + [("", "\n")]
 
 
-def revealed_command(expected: str) -> Formatted:
-    return [("class:dim", "  answer    "), ("class:answer", expected), ("", "\n")]
+def revealed_command(expected: str, words: Words) -> Formatted:
+    return [("class:dim", words.answer), ("class:answer", expected), ("", "\n")]
 
 
-def rating_choices(intervals: dict[Rating, str], selected: Rating | None) -> Formatted:
+def rating_choices(intervals: dict[Rating, str], selected: Rating | None, words: Words) -> Formatted:
     """`1 Again 1m  2 Hard 6m  [3 Good 10m]  4 Easy 3d` with the pre-selected one marked."""
     parts: Formatted = []
     for rating in Rating:
-        label = f"{int(rating)} {RATING_NAMES[rating]} {intervals[rating]}"
+        label = f"{int(rating)} {words.ratings[rating]} {intervals[rating]}"
         parts.append(("class:selected", f"[{label}]") if rating == selected else ("", f" {label} "))
         parts.append(("", "  "))
     return parts
 
 
-def rated(rating: Rating, interval: str) -> Formatted:
+def rated(rating: Rating, interval: str, words: Words) -> Formatted:
     style = "class:bad" if rating == Rating.AGAIN else "class:good"
-    return [("class:dim", "  → "), (style, RATING_NAMES[rating]), ("class:dim", f" · back in {interval}\n")]
+    return [("class:dim", "  → "), (style, words.ratings[rating]), ("class:dim", words.back_in.format(interval))]
 
 
-HELP = [
-    ("class:key", "Answering\n"),
-    ("", "  command cards: type the command, Enter submits; an empty answer reveals it\n"
-         "  other cards: Enter or Space reveals the answer\n"),
-    ("class:key", "Rating (one key, no Enter)\n"),
-    ("", "  1 Again  2 Hard  3 Good  4 Easy   Enter: the marked choice   u: undo the last answer\n"),
-    ("class:key", "Commands (Tab completes)\n"),
-    ("", "  :undo  :suspend  :bury  :skip  :help (or ?)  :quit (or Ctrl-D)\n"
-         "  Ctrl-C clears the input; twice quits. Every answer is saved at once.\n"),
-]
+def help_text(words: Words) -> Formatted:
+    parts: Formatted = []
+    for section, lines in zip(words.help_sections, words.help_lines):
+        parts += [("class:key", section), ("", lines)]
+    return parts
 
 
-def summary(result: Summary, now: datetime, zone: tzinfo) -> Formatted:
+def summary(result: Summary, now: datetime, zone: tzinfo, words: Words) -> Formatted:
     parts: Formatted = [("", "\n")]
     if result.reviewed:
         retention = f"{result.retention:.0%}" if result.retention is not None else "-"
-        parts += [("class:title", f"Reviewed {result.reviewed} card{'s' * (result.reviewed != 1)}"),
-                  ("", f" · {result.again} Again · retention {retention} · {duration(result.seconds)}\n")]
+        parts += [("class:title", words.reviewed.format(result.reviewed, words.count_suffix(result.reviewed))),
+                  ("", words.again_retention.format(result.again, retention, duration(result.seconds)))]
     elif not result.left:
-        parts += [("class:title", "Nothing due right now.\n")]
+        parts += [("class:title", words.nothing_due)]
     if result.left:
-        parts += [("", f"{result.left} card{'s' * (result.left != 1)} left for today: quiz review to go on.\n")]
+        parts += [("", words.left_for_today.format(result.left, words.count_suffix(result.left)))]
     elif result.next_due is not None:
-        parts += [("", f"Next card due {when(result.next_due, now, zone)}.\n")]
+        parts += [("", words.next_due.format(when(result.next_due, now, zone, words)))]
     elif result.new_left_for_later:
-        parts += [("", "New cards wait for tomorrow (daily limit reached).\n")]
+        parts += [("", words.new_tomorrow)]
     else:
-        parts += [("", "No cards scheduled.\n")]
+        parts += [("", words.nothing_scheduled)]
     return parts
 
 
@@ -181,17 +176,17 @@ def duration(seconds: float) -> str:
     return f"{hours}h{minutes:02d}m" if hours else f"{minutes}m{seconds:02d}s"
 
 
-def when(moment: datetime, now: datetime, zone: tzinfo) -> str:
+def when(moment: datetime, now: datetime, zone: tzinfo, words: Words) -> str:
     """`in 10m (09:32)`, `in 21h (tomorrow 08:00)`, `in 5d (Mon 2 Dec)`."""
     delta = max(moment - now, timedelta(0))
     local, today = moment.astimezone(zone), now.astimezone(zone).date()
     if local.date() == today:
         at = local.strftime("%H:%M")
     elif local.date() == today + timedelta(days=1):
-        at = "tomorrow " + local.strftime("%H:%M")
+        at = words.tomorrow.format(local.strftime("%H:%M"))
     else:
-        at = re.sub(r" 0(\d)", r" \1", local.strftime("%a %d %b"))
-    return f"in {format_interval(delta)} ({at})"
+        at = re.sub(r"(?<!\d)0(\d)", r"\1", local.strftime(words.date_format))  # 2 Dec, 12月2日
+    return words.in_.format(format_interval(delta), at)
 
 
 def plain(parts: Formatted) -> str:

@@ -254,6 +254,78 @@ def pad(text: str, width: int, right: bool) -> str:
     return space + text if right else text + space
 
 
+@cli.command("suspended")
+@click.argument("names", nargs=-1)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array, one object per card.")
+@click.pass_obj
+def suspended_command(env: Env, names: tuple[str, ...] = (), as_json: bool = False) -> None:
+    """List the suspended cards: suspended in a review, or as leeches.
+
+    \b
+    Examples:
+      quiz suspended
+      quiz suspended docker --json
+    """
+    import json
+
+    from quiz import storage
+    from quiz.model import localize
+
+    lang = env.lang()
+    with env.engine.connect() as conn:
+        decks = storage.select_decks(conn, list(names))
+        cards = storage.suspended_cards(conn, decks)
+    deck_langs = {deck.name: deck.lang for deck in decks}
+    rows = []
+    for card in cards:
+        content = json.loads(card.content)
+        front = localize(content.get("front", content.get("text")), lang, deck_langs[card.deck])
+        rows.append({"deck": card.deck, "id": card.key, "card": card.ord + 1, "leech": card.leech,
+                     "front": " ".join(front.split())})
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif not rows:
+        click.echo("No suspended cards.")
+    else:
+        for row in rows:
+            row["leech"] = "leech" if row["leech"] else ""
+            row["front"] = clip(row["front"], 44)
+        click.echo(format_table(rows, ("deck", "id", "card", "leech", "front")))
+        click.echo("Bring them back with: quiz unsuspend DECK ID...")
+
+
+@cli.command("unsuspend")
+@click.argument("deck")
+@click.argument("card_ids", nargs=-1, required=True)
+@click.pass_obj
+def unsuspend_command(env: Env, deck: str, card_ids: tuple[str, ...]) -> None:
+    """Bring suspended cards back into reviews (a leech: once you have rewritten it).
+
+    CARD_IDS are the ids in the deck file, as `quiz suspended` lists them; every
+    card of a reversed or cloze note comes back.
+
+    \b
+    Examples:
+      quiz unsuspend docker ps-l
+      quiz unsuspend docker ps-l logs-f-t
+    """
+    from quiz import storage
+
+    with env.engine.connect() as conn:
+        (found,) = storage.select_decks(conn, [deck])
+    count = storage.unsuspend(env.engine, found, list(dict.fromkeys(card_ids)))
+    click.echo(f"{deck}: {count} card{'s' * (count != 1)} back in reviews")
+
+
+def clip(text: str, width: int) -> str:
+    """At most `width` display cells, with an ellipsis where it was cut."""
+    if display_width(text) <= width:
+        return text
+    while display_width(text) > width - 1:
+        text = text[:-1]
+    return text + "…"
+
+
 @cli.command("generate")
 @click.argument("note_path", metavar="NOTE.md", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the deck to this file (default: print it).")

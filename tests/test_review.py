@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -9,6 +10,7 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from prompt_toolkit.application import create_app_session
@@ -18,6 +20,7 @@ from prompt_toolkit.utils import get_cwidth
 from sqlalchemy import select, update
 
 from quiz import app, review, storage
+from quiz.cli import cli
 from quiz.decks import load_deck
 from quiz.model import State
 from quiz.review.words import CHINESE, ENGLISH
@@ -210,16 +213,33 @@ def test_ctrl_c_clears_the_input_and_a_second_one_quits(deck):
     assert len(reviews(deck)) == 1  # quit before answering anything
 
 
-def test_a_leech_is_suspended_and_the_learner_told(deck):
+def leech_state(engine, key: str) -> tuple:
+    with engine.connect() as conn:
+        return tuple(conn.execute(select(cards_t.c.leech, cards_t.c.suspended).join(storage.decks_t)
+                                  .where(storage.decks_t.c.name == "t", cards_t.c.note_key == key)).one())
+
+
+def test_a_leech_is_suspended_the_learner_told_and_it_can_come_back(deck, location):
     only(deck, "lxc")
     with storage.writing(deck) as conn:
         conn.execute(update(cards_t).where(cards_t.c.note_key == "lxc").values(
             state=State.REVIEW, due=MORNING - timedelta(days=1), stability=3.0, difficulty=8.0,
             last_review=MORNING - timedelta(days=4), reps=20, lapses=7))
     _, shown = drive(session_for(deck), ENTER + "1")
-    assert "Leech: this card lapsed 8 times" in shown
-    with deck.connect() as conn:
-        assert conn.execute(select(cards_t.c.leech, cards_t.c.suspended).where(cards_t.c.note_key == "lxc")).one() == (True, True)
+    assert "Leech: this card lapsed 8 times" in shown and "quiz unsuspend t lxc" in shown
+    assert leech_state(deck, "lxc") == (True, True)
+
+    listed = CliRunner().invoke(cli, ["--db", location, "suspended", "t", "--json"])
+    assert listed.exit_code == 0, listed.output
+    assert [(c["id"], c["leech"]) for c in json.loads(listed.output)] == [
+        ("ps-l", False), ("lxc", True), ("alpine", False), ("alpine", False), ("rm-v", False)]  # deck order
+    refused = CliRunner().invoke(cli, ["--db", location, "unsuspend", "t", "lxc", "no-such-card"])
+    assert refused.exit_code == 1 and "no card no-such-card" in refused.output
+    assert leech_state(deck, "lxc") == (True, True)  # all or nothing
+    back = CliRunner().invoke(cli, ["--db", location, "unsuspend", "t", "lxc"])
+    assert back.exit_code == 0 and "1 card back in reviews" in back.output
+    assert leech_state(deck, "lxc") == (False, False)
+    assert session_for(deck, Clock(MORNING + timedelta(days=1))).current().key == "lxc"
 
 
 def test_nothing_due_says_when_to_come_back(deck):

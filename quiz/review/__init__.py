@@ -96,7 +96,7 @@ class Screen:
             self.undo()
         elif name == ":suspend":
             self.session.suspend(card)
-            self.echo([("class:dim", self.words.suspended)])
+            self.echo([("class:dim", self.words.suspended.format(card.deck, card.key))])
         elif name == ":bury":
             self.session.bury(card)
             self.echo([("class:dim", self.words.buried)])
@@ -135,7 +135,7 @@ class Screen:
             return
         self.echo(render.rated(rating, interval, self.words) + render.note(card, lang, deck_lang))
         if answered.leech:
-            self.echo([("class:bad", self.words.leech.format(answered.schedule.lapses))])
+            self.echo([("class:bad", self.words.leech.format(answered.schedule.lapses, card.deck, card.key))])
 
     def typed_answer(self, card: QueueCard) -> tuple[str, Rating]:
         typed = self.ask("$ ", lexer=keys.ShellLexer())

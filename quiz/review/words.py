@@ -26,12 +26,12 @@ class Words:
     quit_warning: str
     unknown_command: str  # the command typed
     help_hint: str
-    suspended: str
+    suspended: str  # deck, card id
     buried: str
     nothing_to_undo: str
     undone: str  # what was undone
     actions: dict[str, str]  # session.Action kinds
-    leech: str  # lapses
+    leech: str  # lapses, deck, card id
     help_sections: tuple[str, str, str]  # answering, rating, commands
     help_lines: tuple[str, str, str]
     reviewed: str  # count (the plural is English's alone)
@@ -63,12 +63,12 @@ ENGLISH = Words(
     quit_warning=" Ctrl-C again to quit ",
     unknown_command="unknown command {}",
     help_hint=" (:help lists them)\n",
-    suspended="suspended: it will not be shown until unsuspended\n",
+    suspended="suspended: it stays out of reviews until quiz unsuspend {} {}\n",
     buried="buried until tomorrow\n",
     nothing_to_undo="nothing to undo\n",
     undone="undone: {} of the previous card\n",
     actions={"answer": "answer", "suspend": "suspension", "bury": "burying"},
-    leech="Leech: this card lapsed {} times and is now suspended. Rewrite it, then unsuspend it.\n",
+    leech="Leech: this card lapsed {} times and is now suspended. Rewrite it, then: quiz unsuspend {} {}\n",
     help_sections=("Answering\n", "Rating (one key, no Enter)\n", "Commands (Tab completes)\n"),
     help_lines=(
         "  command cards: type the command, Enter submits; an empty answer reveals it\n"
@@ -103,12 +103,12 @@ CHINESE = Words(
     quit_warning=" 再按一次 Ctrl-C 退出 ",
     unknown_command="没有这个命令：{}",
     help_hint="（:help 列出全部命令）\n",
-    suspended="已暂停：取消暂停之前不会再出现\n",
+    suspended="已暂停：运行 quiz unsuspend {} {} 之前不会再出现\n",
     buried="已搁置到明天\n",
     nothing_to_undo="没有可以撤销的操作\n",
     undone="已撤销上一张卡片的{}\n",
     actions={"answer": "评分", "suspend": "暂停", "bury": "搁置"},
-    leech="难记卡片：这张卡片已遗忘 {} 次，现已暂停。请改写它，再取消暂停。\n",
+    leech="难记卡片：这张卡片已遗忘 {} 次，现已暂停。请改写它，然后运行 quiz unsuspend {} {}\n",
     help_sections=("作答\n", "评分（按一个键，不用回车）\n", "命令（Tab 补全）\n"),
     help_lines=(
         "  命令卡片：输入命令，回车提交；直接回车显示答案\n"

@@ -432,6 +432,35 @@ def set_suspended(engine: Engine, card_id: int, suspended: bool) -> None:
         conn.execute(update(cards_t).where(cards_t.c.id == card_id).values(suspended=suspended))
 
 
+class SuspendedCard(NamedTuple):
+    deck: str
+    key: str  # the card's id in its deck file
+    ord: int
+    leech: bool  # suspended by the review for lapsing too often
+    content: str  # JSON text
+
+
+def suspended_cards(conn: Connection, decks: list) -> list[SuspendedCard]:
+    c = cards_t.c
+    query = (select(decks_t.c.name, c.note_key, c.ord, c.leech, c.content).join(decks_t)
+             .where(c.deck_id.in_([deck.id for deck in decks]), c.suspended, ~c.retired)
+             .order_by(decks_t.c.name, c.position, c.ord))
+    return [SuspendedCard(*row) for row in conn.execute(query)]
+
+
+def unsuspend(engine: Engine, deck, keys: list[str]) -> int:
+    """Bring these cards (by their id in the deck file, every sibling) back into reviews and
+    clear their leech mark; how many were suspended. All or nothing: an unknown id changes nothing."""
+    c = cards_t.c
+    of_these = (c.deck_id == deck.id, c.note_key.in_(keys), ~c.retired)
+    with writing(engine) as conn:
+        missing = sorted(set(keys) - set(conn.execute(select(c.note_key).where(*of_these)).scalars()))
+        if missing:
+            raise QuizError(f"deck {deck.name} has no card {', '.join(missing)}; nothing was changed")
+        return conn.execute(update(cards_t).where(*of_these, c.suspended)
+                            .values(suspended=False, leech=False)).rowcount
+
+
 def set_buried(engine: Engine, card_id: int, until: datetime | None) -> None:
     """Hide a card until `until` (the next day, usually); None shows it again."""
     with writing(engine) as conn:

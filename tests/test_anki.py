@@ -15,7 +15,8 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from quiz import anki, storage
-from quiz.cli import ExportProgress, cli
+from quiz.cli import cli
+from quiz.cli.reports import ExportProgress
 from quiz.decks import import_files
 from quiz.model import Rating, State
 from quiz.scheduling import QueueCard

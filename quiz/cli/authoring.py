@@ -1,0 +1,110 @@
+"""Commands that write deck files: generate (from a Markdown note) and new (a starter deck)."""
+
+from __future__ import annotations
+
+import click
+
+from quiz.errors import QuizError
+
+
+@click.command("generate")
+@click.argument("note_path", metavar="NOTE.md", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the deck to this file (default: print it).")
+@click.option("--deck", "deck_name", help="The deck's name (default: from the note's file name).")
+@click.option("--update", "update_path", metavar="DECK.yaml", type=click.Path(dir_okay=False),
+              help="Merge into this deck: keeps card ids and your edits, adds new cards, removes nothing.")
+@click.option("--force", is_flag=True, help="Overwrite an existing -o file (without --update).")
+def generate_command(note_path: str, output: str | None, deck_name: str | None, update_path: str | None,
+                     force: bool) -> None:
+    """Make a deck from a Markdown note.
+
+    Commands in code blocks with a `# comment` above them become command
+    cards; headings with prose become concept cards; blockquote warnings
+    become cards. Whatever is skipped is listed on stderr with its line.
+    The result always passes `quiz lint`.
+
+    \b
+    Examples:
+      quiz generate git-note.md -o decks/git.yaml
+      quiz generate docker-note.md --deck docker
+      quiz generate docker-note.md --update decks/docker.yaml
+    """
+    import tempfile
+    from pathlib import Path
+
+    from quiz import notes
+    from quiz.decks import DECK_NAME
+
+    note_file = Path(note_path)
+    text = read_text(note_file)
+    note = notes.generate(text, fallback_title=note_file.stem)
+    for line in notes.report_lines(note, note_file.name):
+        click.echo(line, err=True)
+    if update_path:
+        deck_text = read_text(Path(update_path))
+        try:
+            merged, report = notes.update(deck_text, note, note_file.name)
+        except (ValueError, KeyError, TypeError, IndexError, yaml_error()) as error:
+            raise QuizError(f"{update_path}: cannot update this deck: {error}") from None
+        notes.check_and_write(merged, output or update_path)
+        for line in report:
+            click.echo(f"{update_path}: {line}", err=True)
+        return
+    name = deck_name or notes.deck_name_for(note_file.stem)
+    if not DECK_NAME.match(name):
+        raise QuizError(f'--deck "{name}": use lowercase letters and digits joined by hyphens (like git-basics)')
+    deck = notes.deck_yaml(note, name, note_file.name)
+    if output and Path(output).exists() and not force:
+        raise QuizError(f"{output} exists: use --update {output} to keep its ids and edits, or --force")
+    if output:
+        notes.check_and_write(deck, output)
+        click.echo(f"wrote {output}", err=True)
+    else:
+        notes.check_and_write(deck, None, tempfile.gettempdir())
+        click.echo(deck, nl=False)
+
+
+def read_text(path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise QuizError(f"{path}: cannot read: {error.strerror or error}") from None
+    except UnicodeDecodeError:
+        raise QuizError(f"{path}: not UTF-8 text") from None
+
+
+def yaml_error():
+    import yaml
+
+    return yaml.YAMLError
+
+
+@click.command("new")
+@click.argument("name")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Where to write it (default: NAME.yaml).")
+def new_command(name: str, output: str | None) -> None:
+    """Write a commented starter deck that shows every card type.
+
+    \b
+    Examples:
+      quiz new git-basics
+      quiz new kubectl -o decks/kubectl.yaml
+    """
+    import tempfile
+    from pathlib import Path
+
+    from quiz import notes
+    from quiz.decks import DECK_NAME
+
+    if not DECK_NAME.match(name):
+        raise QuizError(f'"{name}": a deck name is lowercase letters and digits joined by hyphens (like git-basics)')
+    path = Path(output or f"{name}.yaml")
+    if path.exists():
+        raise QuizError(f"{path} exists: not overwriting it")
+    text = notes.starter_deck(name, str(path))
+    notes.check_and_write(text, None, tempfile.gettempdir())
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise QuizError(f"{path}: cannot write: {error.strerror or error}") from None
+    click.echo(f"wrote {path}: edit it, then quiz lint {path} and quiz import {path}")

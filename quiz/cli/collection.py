@@ -1,0 +1,214 @@
+"""Commands on the collection: lint, import, review, decks, suspended, unsuspend."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import click
+
+from quiz.cli import Env, learner_zone
+from quiz.errors import QuizError
+
+
+@click.command("lint")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False))
+def lint_command(paths: tuple[str, ...]) -> None:
+    """Check deck files and report every problem as PATH:LINE:COL: MESSAGE.
+
+    \b
+    Examples:
+      quiz lint decks/docker.yaml
+      quiz lint decks/*.yaml
+    """
+    from quiz.decks import load_decks
+
+    specs = load_decks(paths)
+    cards = sum(len(spec.cards) for spec in specs)
+    click.echo(f"ok: {len(specs)} deck{'s' * (len(specs) != 1)}, {cards} cards")
+
+
+@click.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.pass_obj
+def import_command(env: Env, paths: tuple[str, ...]) -> None:
+    """Add or update decks from YAML files, keeping progress.
+
+    A card's progress follows its id: edit its text freely. A card removed
+    from the file is retired (its history kept) and returns if re-added. If
+    any file has a problem, nothing is imported.
+
+    \b
+    Examples:
+      quiz import decks/docker.yaml
+      quiz import decks/*.yaml
+    """
+    from quiz.decks import import_files
+
+    for report in import_files(env.engine, paths):
+        click.echo(describe_sync(report))
+
+
+def describe_sync(report) -> str:
+    if report.unchanged:
+        return f"{report.deck}: unchanged"
+    parts = [f"{count} {what}" for count, what in (
+        (report.added, "added"), (report.updated, "updated"),
+        (report.retired, "retired"), (report.restored, "restored")) if count]
+    prefix = "new deck, " if report.created else ""
+    return f"{report.deck}: {prefix}{', '.join(parts) or 'details updated'}"
+
+
+@click.command("review")
+@click.argument("names", nargs=-1)
+@click.pass_obj
+def review_command(env: Env, names: tuple[str, ...] = ()) -> None:
+    """Review today's cards: type commands, reveal the rest, rate with one key.
+
+    Every answer is saved at once; quit any time (Ctrl-D or :quit) and the
+    summary shows what you did and when the next card is due.
+
+    \b
+    Examples:
+      quiz review                  all decks
+      quiz review docker git       only these decks
+    """
+    import sys
+
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise QuizError("quiz review needs a terminal (for scripts: quiz decks --json)")
+    from quiz import review
+    from quiz.session import ReviewSession
+
+    session = ReviewSession.open(env.engine, list(names), learner_zone(), env.rollover_hour(), env.lang())
+    review.run(session)
+
+
+COUNT_COLUMNS = ("cards", "new", "learning", "review", "due", "suspended")
+
+
+@click.command("decks")
+@click.argument("names", nargs=-1)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array, one object per deck.")
+@click.pass_obj
+def decks_command(env: Env, names: tuple[str, ...] = (), as_json: bool = False) -> None:
+    """List decks with their card counts and what is due today.
+
+    \b
+    Examples:
+      quiz decks
+      quiz decks docker --json
+    """
+    import json
+
+    from quiz import storage
+    from quiz.model import localize
+
+    lang = env.lang()
+    day = env.day()
+    with env.engine.connect() as conn:
+        decks = storage.select_decks(conn, list(names))
+        counts = storage.deck_counts(conn, decks, day)
+    rows = [
+        {"deck": deck.name, "title": localize(json.loads(deck.title), lang, deck.lang), **count}
+        for deck, count in zip(decks, counts)
+    ]
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif not rows:
+        click.echo("No decks yet: quiz import DECK.yaml")
+    else:
+        click.echo(format_table(rows, ("deck", "title", *COUNT_COLUMNS)))
+
+
+def format_table(rows: list[dict], columns: tuple[str, ...]) -> str:
+    """Columns aligned by display width (CJK characters take two cells)."""
+    cells = [[str(row[c]) for c in columns] for row in rows]
+    widths = [max(display_width(text) for text in column) for column in zip(columns, *cells)]
+    numeric = [all(isinstance(row[c], int) for row in rows) for c in columns]
+
+    def line(texts) -> str:
+        padded = [pad(text, width, right) for text, width, right in zip(texts, widths, numeric)]
+        return "  ".join(padded).rstrip()
+
+    return "\n".join([line(columns), *(line(texts) for texts in cells)])
+
+
+def display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def pad(text: str, width: int, right: bool) -> str:
+    space = " " * (width - display_width(text))
+    return space + text if right else text + space
+
+
+@click.command("suspended")
+@click.argument("names", nargs=-1)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array, one object per card.")
+@click.pass_obj
+def suspended_command(env: Env, names: tuple[str, ...] = (), as_json: bool = False) -> None:
+    """List the suspended cards: suspended in a review, or as leeches.
+
+    \b
+    Examples:
+      quiz suspended
+      quiz suspended docker --json
+    """
+    import json
+
+    from quiz import storage
+    from quiz.model import localize
+
+    lang = env.lang()
+    with env.engine.connect() as conn:
+        decks = storage.select_decks(conn, list(names))
+        cards = storage.suspended_cards(conn, decks)
+    deck_langs = {deck.name: deck.lang for deck in decks}
+    rows = []
+    for card in cards:
+        content = json.loads(card.content)
+        front = localize(content.get("front", content.get("text")), lang, deck_langs[card.deck])
+        rows.append({"deck": card.deck, "id": card.key, "card": card.ord + 1, "leech": card.leech,
+                     "front": " ".join(front.split())})
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif not rows:
+        click.echo("No suspended cards.")
+    else:
+        for row in rows:
+            row["leech"] = "leech" if row["leech"] else ""
+            row["front"] = clip(row["front"], 44)
+        click.echo(format_table(rows, ("deck", "id", "card", "leech", "front")))
+        click.echo("Bring them back with: quiz unsuspend DECK ID...")
+
+
+@click.command("unsuspend")
+@click.argument("deck")
+@click.argument("card_ids", nargs=-1, required=True)
+@click.pass_obj
+def unsuspend_command(env: Env, deck: str, card_ids: tuple[str, ...]) -> None:
+    """Bring suspended cards back into reviews (a leech: once you have rewritten it).
+
+    CARD_IDS are the ids in the deck file, as `quiz suspended` lists them; every
+    card of a reversed or cloze note comes back.
+
+    \b
+    Examples:
+      quiz unsuspend docker ps-l
+      quiz unsuspend docker ps-l logs-f-t
+    """
+    from quiz import storage
+
+    with env.engine.connect() as conn:
+        (found,) = storage.select_decks(conn, [deck])
+    count = storage.unsuspend(env.engine, found, list(dict.fromkeys(card_ids)))
+    click.echo(f"{deck}: {count} card{'s' * (count != 1)} back in reviews")
+
+
+def clip(text: str, width: int) -> str:
+    """At most `width` display cells, with an ellipsis where it was cut."""
+    if display_width(text) <= width:
+        return text
+    while display_width(text) > width - 1:
+        text = text[:-1]
+    return text + "…"

@@ -1,4 +1,4 @@
-"""Exceptions for mistakes a user can make; cli.py turns them into one-line errors."""
+"""Exceptions for mistakes a user can make; quiz.cli turns them into one-line errors."""
 
 from __future__ import annotations
 

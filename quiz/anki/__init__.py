@@ -5,8 +5,9 @@ notes, cards and review log are written here straight into its SQLite file,
 against Anki's documented schema (cards.type/queue/due/ivl/left, the card's
 `data` JSON with the FSRS memory state, revlog rows), in bulk.
 
-Identity: a note's GUID comes from the deck name and the card's id, and the
-note types and decks have constant ids, so importing a newer export updates
+Identity (fields.py, with the note types and the fields' HTML): a note's GUID
+comes from the deck name and the card's id, and the note types and decks have
+constant ids, so importing a newer export updates
 the notes in Anki instead of adding copies. Anki never overwrites the
 scheduling of a card it already has, so progress travels once, with the
 first import of each card.
@@ -20,11 +21,9 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import html
 import json
 import operator
 import os
-import re
 import sqlite3
 import tempfile
 import zipfile
@@ -34,32 +33,12 @@ from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 
 from quiz import storage
-from quiz.storage import reports
+from quiz.anki.fields import MODEL_IDS, anki_deck_id, note_fields, note_guid, note_type, plain_text, preset_id
 from quiz.errors import QuizError
 from quiz.gcpause import collector_paused
 from quiz.model import CardKind, DeckSettings, State, localize
+from quiz.storage import reports
 
-# Constant ids (in genanki's range): re-exports must name the same note types.
-MODEL_IDS = {
-    CardKind.BASIC: 1_607_392_319,
-    CardKind.REVERSED: 1_607_392_320,
-    CardKind.CLOZE: 1_607_392_321,
-    CardKind.COMMAND: 1_607_392_322,
-}
-MODEL_NAMES = {
-    CardKind.BASIC: "quiz: Basic",
-    CardKind.REVERSED: "quiz: Basic (and reversed card)",
-    CardKind.CLOZE: "quiz: Cloze",
-    CardKind.COMMAND: "quiz: Command",
-}
-CSS = """\
-.card { font-family: sans-serif; font-size: 20px; line-height: 1.5; text-align: left; }
-code { font-family: ui-monospace, Menlo, Consolas, monospace; }
-.also { margin-top: .8em; }
-.note { margin-top: 1em; font-size: 16px; color: #666; }
-.nightMode .note { color: #aaa; }
-"""
-NOTE_BLOCK = '\n\n{{#Note}}<div class="note">{{Note}}</div>{{/Note}}'
 MAX_ANSWER_MS = 60_000  # Anki's own cap on a review's time
 REVLOG_KIND = {int(State.NEW): 0, int(State.LEARNING): 0, int(State.REVIEW): 1, int(State.RELEARNING): 2}
 QUEUE_SUSPENDED, QUEUE_BURIED = -1, -3
@@ -198,7 +177,7 @@ class _Package:
 
         import genanki
 
-        models = [_model(kind) for kind in CardKind]
+        models = [note_type(kind) for kind in CardKind]
         anki_decks = []
         for deck in self.decks:
             title = localize(json.loads(deck.title), self.lang, deck.lang)
@@ -249,7 +228,7 @@ class _Package:
         _, deck_id, note_key, _, kind_name, content, tags = card[:7]
         kind = KINDS[kind_name]
         fields = note_fields(kind, json.loads(content), self.lang, self.deck_langs[deck_id])
-        sort_text = _plain(fields[0])
+        sort_text = plain_text(fields[0])
         checksum = int.from_bytes(hashlib.sha1(sort_text.encode()).digest()[:4], "big")
         if leech and "leech" not in tags.split():
             tags = f"{tags} leech" if tags else "leech"  # Anki's own mark for a card that lapses too often
@@ -330,158 +309,6 @@ def _ease(difficulty: float | None) -> int:
     if difficulty is None:
         return 0
     return round(((difficulty - 1) / 9 + 0.1) * 1000)
-
-
-# -- note types and fields ---------------------------------------------------------------
-
-
-def _model(kind: CardKind):
-    import genanki
-
-    if kind is CardKind.CLOZE:
-        fields = ["Text", "Note"]
-        templates = [("Cloze", "{{cloze:Text}}", "{{cloze:Text}}" + NOTE_BLOCK)]
-    elif kind is CardKind.COMMAND:
-        fields = ["Front", "Back", "Also", "Note"]
-        answer = '{{Front}}\n\n<hr id="answer">\n\n{{type:Back}}\n\n{{#Also}}<div class="also">{{Also}}</div>{{/Also}}'
-        templates = [("Command", "{{Front}}\n\n{{type:Back}}", answer + NOTE_BLOCK)]
-    else:
-        fields = ["Front", "Back", "Note"]
-        templates = [("Card 1", "{{Front}}", '{{FrontSide}}\n\n<hr id="answer">\n\n{{Back}}' + NOTE_BLOCK)]
-        if kind is CardKind.REVERSED:
-            templates.append(("Card 2", "{{Back}}", '{{FrontSide}}\n\n<hr id="answer">\n\n{{Front}}' + NOTE_BLOCK))
-    return genanki.Model(
-        MODEL_IDS[kind], MODEL_NAMES[kind],
-        fields=[{"name": name} for name in fields],
-        templates=[{"name": name, "qfmt": front, "afmt": back} for name, front, back in templates],
-        css=CSS,
-        model_type=genanki.Model.CLOZE if kind is CardKind.CLOZE else genanki.Model.FRONT_BACK,
-    )
-
-
-def note_fields(kind: CardKind, content: dict, lang: str, deck_lang: str) -> list[str]:
-    """The note's fields as HTML, in the learner's language."""
-
-    def text(name: str) -> str:
-        return text_html(localize(content.get(name), lang, deck_lang))
-
-    if kind is CardKind.CLOZE:
-        return [cloze_html(localize(content.get("text"), lang, deck_lang)), text("note")]
-    if kind is CardKind.COMMAND:
-        back = content.get("back")
-        answers = back if isinstance(back, list) else [localize(back, lang, deck_lang)]
-        also = "<br>".join(code_html(answer) for answer in answers[1:])
-        return [text("front"), code_html(answers[0]), also, text("note")]
-    return [text("front"), text("back"), text("note")]
-
-
-def text_html(text: str) -> str:
-    if "&" in text or "<" in text or ">" in text or "\n" in text:
-        return html.escape(text, quote=False).replace("\n", "<br>")
-    return text  # most text: nothing to escape, and four scans are cheaper than the escaping
-
-
-def code_html(command: str) -> str:
-    return f"<code>{html.escape(command, quote=False)}</code>"
-
-
-CLOZE_OPEN = re.compile(r"\{\{c(\d+)::")
-
-
-def cloze_html(text: str) -> str:
-    """Cloze text as HTML; braces and "::" inside a deletion become character references,
-    because Anki ends a deletion at the first "}}" (think `--format '{{.Names}}'`)."""
-    out, position = [], 0
-    while (match := CLOZE_OPEN.search(text, position)) is not None:
-        end = _cloze_end(text, match.end())
-        if end is None:
-            break  # an unclosed deletion stays plain text
-        out.append(text_html(text[position:match.start()]))
-        answer, _, hint = _split_hint(text[match.end():end])
-        body = _cloze_safe(answer) + (f"::{_cloze_safe(hint)}" if hint else "")
-        out.append(f"{{{{c{match[1]}::{body}}}}}")
-        position = end + 2
-    out.append(text_html(text[position:]))
-    return "".join(out)
-
-
-def _cloze_end(text: str, start: int) -> int | None:
-    """Where the deletion opened before `start` closes, counting nested {{ }} pairs."""
-    depth, index = 0, start
-    while index < len(text) - 1:
-        pair = text[index:index + 2]
-        if pair == "{{":
-            depth += 1
-            index += 2
-        elif pair == "}}":
-            if depth == 0:
-                return index
-            depth -= 1
-            index += 2
-        else:
-            index += 1
-    return None
-
-
-def _split_hint(body: str) -> tuple[str, str, str]:
-    """answer::hint, splitting at the first "::" outside nested braces."""
-    depth = 0
-    for index in range(len(body) - 1):
-        pair = body[index:index + 2]
-        if pair == "{{":
-            depth += 1
-        elif pair == "}}":
-            depth = max(0, depth - 1)
-        elif pair == "::" and depth == 0:
-            return body[:index], "::", body[index + 2:]
-    return body, "", ""
-
-
-def _cloze_safe(text: str) -> str:
-    return text_html(text).replace("{", "&#123;").replace("}", "&#125;").replace(":", "&#58;")
-
-
-def _plain(field_html: str) -> str:
-    if "<" not in field_html and "&" not in field_html:
-        return field_html
-    return html.unescape(re.sub(r"<[^>]*>", " ", field_html)).strip()
-
-
-# -- identities -------------------------------------------------------------------------
-
-
-BASE91 = ("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-          "!#$%&()*+,-./:;<=>?@[]^_`{|}~")
-
-
-BASE91_PAIRS = [a + b for a in BASE91 for b in BASE91]  # two digits per division
-
-
-def note_guid(deck: str, key: str) -> str:
-    """Stable across exports: Anki finds the note again by it.
-
-    genanki's guid_for("quiz", deck, key): a SHA-256 prefix in Anki's base 91
-    (no leading zero digits), two digits at a time.
-    """
-    number = int.from_bytes(hashlib.sha256(f"quiz__{deck}__{key}".encode()).digest()[:8], "big")
-    pairs = []
-    while number:
-        number, pair = divmod(number, 8281)
-        pairs.append(BASE91_PAIRS[pair])
-    return "".join(reversed(pairs)).lstrip(BASE91[0])
-
-
-def _stable_id(*parts: str) -> int:
-    digest = hashlib.sha256("\0".join(parts).encode()).digest()
-    return (1 << 40) + int.from_bytes(digest[:5], "big")  # never Anki's Default (1), fits a JS number
-
-
-def anki_deck_id(deck: str) -> int:
-    return _stable_id("quiz deck", deck)
-
-
-def preset_id(deck: str) -> int:
-    return _stable_id("quiz preset", deck)
 
 
 def _preset(default: dict, deck: str, settings: DeckSettings, mtime: int) -> dict:

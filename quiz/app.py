@@ -8,8 +8,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DatabaseError
 
 from quiz import resources, storage
-from quiz.storage import schema
 from quiz.errors import QuizError
+from quiz.storage import schema
 
 BUNDLED_KEY = "bundled_decks_sha256"
 
@@ -22,7 +22,9 @@ def open_collection(location: str, with_bundled: bool = True) -> Engine:
         if revision is None and schema.create_schema(engine):
             pass  # a new collection, created at the current revision
         elif revision != schema.HEAD_REVISION:
-            from quiz import migrate  # Alembic is slow to import: only when there is work
+            from quiz import (
+                migrate,  # Alembic is slow to import: only when there is work
+            )
 
             migrate.upgrade(engine)
         if with_bundled:

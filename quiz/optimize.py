@@ -13,9 +13,9 @@ from datetime import date, datetime, timedelta, tzinfo
 import fsrs_rs_python as fsrs_rs
 
 from quiz import scheduling, storage
-from quiz.storage import reports
 from quiz.errors import QuizError
 from quiz.model import DeckSettings, State
+from quiz.storage import reports
 
 # Reviews made on a later day than the card's previous answer: what FSRS learns from.
 # Below this the fit follows noise (Anki asks for a few hundred as well).

@@ -16,8 +16,8 @@ from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from itertools import accumulate
 
 from quiz import scheduling, storage
-from quiz.storage import reports
 from quiz.model import Schedule, State, localize
+from quiz.storage import reports
 
 PERIODS = (("day", 1), ("week", 7), ("month", 30), ("year", 365))
 HEATMAP_DAYS = 365

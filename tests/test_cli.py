@@ -11,8 +11,8 @@ from click.testing import CliRunner
 from sqlalchemy import text
 
 from quiz import resources
-from quiz.storage import schema
 from quiz.cli import cli
+from quiz.storage import schema
 
 DECK = """
 deck: git

@@ -12,9 +12,9 @@ from click.testing import CliRunner
 from sqlalchemy import event, insert
 
 from quiz import stats, storage
-from quiz.storage import reports
 from quiz.cli import cli
 from quiz.model import State
+from quiz.storage import reports
 from tests.conftest import sqlite_only, utc
 
 UTC = ZoneInfo("UTC")

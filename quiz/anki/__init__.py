@@ -33,7 +33,15 @@ from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 
 from quiz import storage
-from quiz.anki.fields import MODEL_IDS, anki_deck_id, note_fields, note_guid, note_type, plain_text, preset_id
+from quiz.anki.fields import (
+    MODEL_IDS,
+    anki_deck_id,
+    note_fields,
+    note_guid,
+    note_type,
+    plain_text,
+    preset_id,
+)
 from quiz.errors import QuizError
 from quiz.gcpause import collector_paused
 from quiz.model import CardKind, DeckSettings, State, localize

@@ -139,8 +139,14 @@ def collect_again() -> None:
 
 # The commands live by theme in modules of their own, which take Env from here.
 from quiz.cli.authoring import generate_command, new_command  # noqa: E402
-from quiz.cli.collection import (decks_command, import_command, lint_command, review_command,  # noqa: E402
-                                 suspended_command, unsuspend_command)
+from quiz.cli.collection import (  # noqa: E402
+    decks_command,
+    import_command,
+    lint_command,
+    review_command,
+    suspended_command,
+    unsuspend_command,
+)
 from quiz.cli.reports import export_group, optimize_command, stats_command  # noqa: E402
 
 for command in (lint_command, import_command, review_command, decks_command, suspended_command, unsuspend_command,

@@ -17,6 +17,13 @@ YAML, --update, files) is quiz.notes.write.
 """
 
 from quiz.notes.parse import generate
-from quiz.notes.write import check_and_write, deck_name_for, deck_yaml, report_lines, starter_deck, update
+from quiz.notes.write import (
+    check_and_write,
+    deck_name_for,
+    deck_yaml,
+    report_lines,
+    starter_deck,
+    update,
+)
 
 __all__ = ["check_and_write", "deck_name_for", "deck_yaml", "generate", "report_lines", "starter_deck", "update"]

@@ -8,7 +8,15 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from quiz.notes.blocks import BARE_URL, INLINE_LINK, REF_LINK, Block, plain, read_blocks, split_front_matter
+from quiz.notes.blocks import (
+    BARE_URL,
+    INLINE_LINK,
+    REF_LINK,
+    Block,
+    plain,
+    read_blocks,
+    split_front_matter,
+)
 
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 END_PUNCT = tuple(".。:：;；!！?？,，")

@@ -144,7 +144,9 @@ class Screen:
             accepted = expected if isinstance(expected, str) else expected[0]
             self.echo(render.revealed_command(accepted, self.words))
             return "", Rating.AGAIN
-        from quiz import checking  # its tables load on first use: not before the first card
+        from quiz import (
+            checking,  # its tables load on first use: not before the first card
+        )
 
         verdict = checking.compare(expected, typed, tools=self.tools(card))
         self.echo(render.verdict(verdict, self.words))

@@ -14,8 +14,8 @@ from prompt_toolkit.styles import Style
 from prompt_toolkit.utils import get_cwidth
 
 from quiz.model import CLOZE, CardKind, Rating, localize
-from quiz.scheduling import QueueCard, format_interval
 from quiz.review.words import Words
+from quiz.scheduling import QueueCard, format_interval
 from quiz.session import Summary
 
 if TYPE_CHECKING:

@@ -12,8 +12,22 @@ import json
 import operator
 from datetime import datetime
 
-from sqlalchemy import (Float, Integer, and_, bindparam, case, column, func, insert, literal, literal_column, or_,
-                        select, update, values)
+from sqlalchemy import (
+    Float,
+    Integer,
+    and_,
+    bindparam,
+    case,
+    column,
+    func,
+    insert,
+    literal,
+    literal_column,
+    or_,
+    select,
+    update,
+    values,
+)
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
@@ -21,7 +35,6 @@ from sqlalchemy.sql.functions import FunctionElement
 from quiz.model import Rating, State
 from quiz.storage import SCHEDULE_COLUMNS
 from quiz.storage.schema import UTCDateTime, cards_t, deck_settings_t, reviews_t
-
 
 # Portable SQL: instants are compared with bound datetimes (the learner's days are
 # made in Python, where the zone is known); the one difference of two datetimes is

@@ -64,7 +64,11 @@ class PostgresServer:
         # The server refuses to run as root: it runs as the postgres user there.
         self.user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
         if self.user:
-            shutil.chown(self.folder, "postgres")
+            try:
+                shutil.chown(self.folder, "postgres")
+            except LookupError:
+                pytest.fail("as root, the tests run PostgreSQL as the user postgres, and there is none "
+                            "(apt-get install postgresql makes it)")
         self.run("initdb", "-D", str(self.folder / "data"), "-A", "trust", "-U", "quiz", "--no-sync")
         self.run("pg_ctl", "-D", str(self.folder / "data"), "-w", "-l", str(self.folder / "log"), "start", "-o",
                  f"-k {self.folder} -c listen_addresses='' -c fsync=off -c full_page_writes=off")

@@ -246,7 +246,7 @@ def _duration(ms: int) -> str:
 
 def _today_lines(today: dict) -> list[str]:
     return [
-        f"  {today['answers']} answers on {today['cards']} cards in {_duration(today['time_ms'])};"
+        f"  {_count(today['answers'], 'answer')} on {_count(today['cards'], 'card')} in {_duration(today['time_ms'])};"
         f" {today['due_left']} still due",
         f"  retention today: {_percent(today['retention'])}",
     ]
@@ -300,8 +300,8 @@ def _heatmap_lines(heatmap: dict, today_text: str, colour: bool) -> list[str]:
         rows.append(f"  {WEEKDAYS[weekday]:<4}" + "".join(cells).rstrip())
     total = sum(counts)
     active = sum(1 for count in counts if count)
-    rows.append(f"  {first.isoformat()} to {today_text}: {total} answers on {active} days, at most {max(counts)} a day")
-    rows.append(f"  current streak: {heatmap['streak']} day{'s' * (heatmap['streak'] != 1)}")
+    rows.append(f"  {first.isoformat()} to {today_text}: {_count(total, 'answer')} on {_count(active, 'day')}, at most {max(counts)} a day")
+    rows.append(f"  current streak: {_count(heatmap['streak'], 'day')}")
     return rows
 
 
@@ -360,3 +360,7 @@ def _fit(text: str, width: int) -> str:
             used += cells
         text = "".join(kept) + "…"
     return text + " " * (width - _width(text))
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'s' * (number != 1)}"

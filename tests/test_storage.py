@@ -7,7 +7,7 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from quiz import storage
 from quiz.decks import load_deck
@@ -226,6 +226,13 @@ def test_answer_is_committed_with_its_log_row(engine, write_deck, location):
     assert (log["stability_after"], log["due_after"]) == (after.stability, after.due)
 
 
+def undo_newest(engine) -> int | None:
+    """Undo the newest review, as the review screen's undo does; its card id."""
+    with engine.connect() as conn:
+        newest = conn.execute(select(func.max(reviews_t.c.id))).scalar()
+    return storage.undo_review(engine, newest) if newest is not None else None
+
+
 def test_undo_restores_the_card_and_log_exactly(engine, write_deck):
     sync(engine, write_deck, deck_yaml([basic("a")]))
     first_card, first = answer_next(engine)
@@ -234,12 +241,12 @@ def test_undo_restores_the_card_and_log_exactly(engine, write_deck):
         log_before = conn.execute(select(reviews_t)).all()
     later = MORNING + timedelta(minutes=15)
     answer_next(engine, Rating.AGAIN, later)
-    assert storage.undo_last(engine) == first_card.id
+    assert undo_newest(engine) == first_card.id
     with engine.connect() as conn:
         assert conn.execute(select(cards_t)).one() == row_before
         assert conn.execute(select(reviews_t)).all() == log_before
-    assert storage.undo_last(engine) == first_card.id
-    assert storage.undo_last(engine) is None
+    assert undo_newest(engine) == first_card.id
+    assert undo_newest(engine) is None
     with engine.connect() as conn:
         fresh = conn.execute(select(cards_t)).one()
     assert (fresh.state, fresh.due, fresh.reps, fresh.stability) == (0, None, 0, None)

@@ -401,13 +401,6 @@ def _schedule_values(schedule: Schedule) -> dict:
     return values
 
 
-def undo_last(engine: Engine) -> int | None:
-    """Remove the newest review and put its card back exactly as it was; its card id."""
-    with engine.connect() as conn:
-        newest = conn.execute(select(func.max(reviews_t.c.id))).scalar()
-    return undo_review(engine, newest) if newest is not None else None
-
-
 def undo_review(engine: Engine, review_id: int) -> int:
     """Remove one review and restore its card exactly as it was before it; its card id.
 

@@ -7,7 +7,7 @@ import hashlib
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DatabaseError
 
-from quiz import resources, storage
+from quiz import __version__, resources, storage
 from quiz.errors import QuizError
 from quiz.storage import schema
 
@@ -21,6 +21,9 @@ def open_collection(location: str, with_bundled: bool = True) -> Engine:
         revision = schema.schema_revision(engine)
         if revision is None and schema.create_schema(engine):
             pass  # a new collection, created at the current revision
+        elif revision is not None and revision > schema.HEAD_REVISION:  # revisions are zero-padded numbers
+            raise QuizError(f"{location} was written by a newer quiz (schema {revision}; this one knows up to "
+                            f"{schema.HEAD_REVISION}): upgrade quiz to use it")
         elif revision != schema.HEAD_REVISION:
             from quiz import (
                 migrate,  # Alembic is slow to import: only when there is work
@@ -37,7 +40,7 @@ def open_collection(location: str, with_bundled: bool = True) -> Engine:
 def sync_bundled_decks(engine: Engine) -> bool:
     """Import the decks that ship with quiz when they changed since the last sync."""
     paths = resources.bundled_decks()
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(__version__.encode())  # a new quiz may read the same files differently
     for path in paths:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     version = digest.hexdigest()

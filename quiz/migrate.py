@@ -11,6 +11,7 @@ from alembic.config import Config
 from sqlalchemy.engine import Engine
 
 from quiz import resources
+from quiz.errors import QuizError
 from quiz.storage import schema
 
 
@@ -36,7 +37,7 @@ def upgrade(engine: Engine, revision: str = "head") -> Path | None:
                 config.attributes["connection"] = conn
                 command.upgrade(config, revision)
                 if sqlite and conn.exec_driver_sql("PRAGMA foreign_key_check").first():
-                    raise RuntimeError("the upgrade broke a foreign key; nothing was changed")
+                    raise QuizError("the schema upgrade broke a foreign key; nothing was changed")
         finally:
             if sqlite:
                 conn.connection.dbapi_connection.execute("PRAGMA foreign_keys = ON")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -12,6 +13,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import insert, inspect, text
 
 from quiz import app, migrate, storage
+from quiz.errors import QuizError
 from quiz.storage import schema
 from tests.conftest import utc
 
@@ -129,3 +131,14 @@ def test_migrations_agree_with_the_models(location):
     upgrade_to(migrated, "head")
     with migrated.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), schema.metadata) == []
+
+
+def test_a_collection_from_a_newer_quiz_is_refused_and_left_alone(db_path):
+    app.open_collection(str(db_path), with_bundled=False).dispose()
+    engine = schema.create(schema.database_url(str(db_path)))
+    with schema.writing(engine) as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '0099'"))
+    engine.dispose()
+    with pytest.raises(QuizError, match="written by a newer quiz"):
+        app.open_collection(str(db_path), with_bundled=False)
+    assert list(db_path.parent.glob("*.bak")) == []

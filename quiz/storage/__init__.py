@@ -408,14 +408,14 @@ def undo_review(engine: Engine, review_id: int) -> int:
     """
     with writing(engine) as conn:
         review = conn.execute(select(reviews_t).where(reviews_t.c.id == review_id)).mappings().one()
-        newer = conn.execute(select(func.count()).where(
-            reviews_t.c.card_id == review["card_id"], reviews_t.c.id > review_id)).scalar()
-        if newer:
-            raise CardChanged()
         restored = {name: review[f"{name}_before"] for name in SCHEDULE_COLUMNS}
         if review["leech"]:
             restored.update(leech=False, suspended=False)
-        conn.execute(update(cards_t).where(cards_t.c.id == review["card_id"]).values(**restored))
+        # Only if the card is still as this review left it (one rep on): checked in the UPDATE
+        # itself, so a concurrent answer on another machine cannot slip in between.
+        still_latest = (cards_t.c.id == review["card_id"], cards_t.c.reps == review["reps_before"] + 1)
+        if conn.execute(update(cards_t).where(*still_latest).values(**restored)).rowcount != 1:
+            raise CardChanged()
         conn.execute(delete(reviews_t).where(reviews_t.c.id == review_id))
         return review["card_id"]
 

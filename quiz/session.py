@@ -153,14 +153,15 @@ class ReviewSession:
         """Take back the last answer, suspend or bury; its card comes first again."""
         if not self.history:
             return None
-        action = self.history.pop()
+        action = self.history[-1]
         if action.kind == "answer":
-            storage.undo_review(self.engine, action.review_id)
+            storage.undo_review(self.engine, action.review_id)  # CardChanged: nothing was undone
             self.ratings.pop()
         elif action.kind == "suspend":
             storage.set_suspended(self.engine, action.card.id, False)
         else:
             storage.set_buried(self.engine, action.card.id, None)
+        self.history.pop()
         self.queue.put_back(action.card)
         return action
 

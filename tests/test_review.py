@@ -287,6 +287,17 @@ def test_two_sessions_never_count_a_card_twice(deck):
     assert [r.rating for r in reviews(deck)] == [3]
 
 
+def test_undo_of_a_card_answered_since_elsewhere_is_refused_and_the_review_goes_on(deck):
+    only(deck, "lxc")
+    session = session_for(deck)
+    drive(session, ENTER + "3")
+    with storage.writing(deck) as conn:  # another process answers it meanwhile
+        conn.execute(update(cards_t).where(cards_t.c.note_key == "lxc").values(reps=cards_t.c.reps + 1))
+    summary, shown = drive(session, ":undo" + ENTER)
+    assert "answered elsewhere" in shown and "Reviewed 1 card" in shown  # the summary: the session went on
+    assert [r.rating for r in reviews(deck)] == [3] and summary.reviewed == 1
+
+
 def test_the_card_rule_fits_the_width_with_chinese_text():
     from prompt_toolkit.utils import get_cwidth
 

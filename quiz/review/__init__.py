@@ -105,7 +105,11 @@ class Screen:
         raise Restart
 
     def undo(self) -> None:
-        action = self.session.undo()
+        try:
+            action = self.session.undo()
+        except storage.CardChanged:
+            self.echo([("class:bad", self.words.card_changed)])
+            return
         if action is None:
             self.echo([("class:dim", self.words.nothing_to_undo)])
         else:
@@ -130,8 +134,8 @@ class Screen:
         duration_ms = round((time.monotonic() - started) * 1000)
         try:
             answered = self.session.answer(card, rating, duration_ms, typed)
-        except storage.CardChanged as changed:
-            self.echo([("class:bad", f"{changed}\n")])
+        except storage.CardChanged:
+            self.echo([("class:bad", self.words.card_changed)])
             return
         self.echo(render.rated(rating, interval, self.words) + render.note(card, lang, deck_lang))
         if answered.leech:

@@ -109,3 +109,8 @@ def localize(text: Text | None, lang: str, fallback: str = "en") -> str:
         if code in text:
             return text[code]
     return next(iter(text.values()))
+
+
+def accepted_answers(back: Text | list[str], lang: str, fallback: str = "en") -> list[str]:
+    """A command card's accepted lines: a list as it is, else its one text in the learner's language."""
+    return list(back) if isinstance(back, list) else [localize(back, lang, fallback)]

@@ -266,6 +266,18 @@ def test_no_keystrokes_crash_the_screen(deck, keys):
     assert len(reviews(deck)) - stored_before == summary.reviewed
 
 
+def test_a_command_given_per_language_is_checked_in_the_learners(engine, write_deck):
+    storage.import_decks(engine, [load_deck(write_deck("""
+        deck: l
+        cards:
+          - {id: a, type: command, front: List files, back: {en: ls -l, zh: ls -la}}
+          - {id: b, type: command, front: Show the date, back: {en: date -u, zh: date -R}}
+    """))])
+    _, shown = drive(session_for(engine, lang="zh"), "ls -la" + ENTER + ENTER + ENTER + ENTER)
+    assert "✓ 正确" in shown and "答案      date -R" in shown
+    assert [(r.note_key, r.rating) for r in reviews(engine)] == [("a", 3), ("b", 1)]
+
+
 def test_a_typed_answer_may_start_with_a_rating_key(engine, write_deck):
     storage.import_decks(engine, [load_deck(write_deck("""
         deck: u

@@ -8,7 +8,7 @@ import hashlib
 import html
 import re
 
-from quiz.model import CardKind, localize
+from quiz.model import CardKind, accepted_answers, localize
 
 # Constant ids (in genanki's range): re-exports must name the same note types.
 MODEL_IDS = {
@@ -70,7 +70,7 @@ def note_fields(kind: CardKind, content: dict, lang: str, deck_lang: str) -> lis
         return [cloze_html(localize(content.get("text"), lang, deck_lang)), text("note")]
     if kind is CardKind.COMMAND:
         back = content.get("back")
-        answers = back if isinstance(back, list) else [localize(back, lang, deck_lang)]
+        answers = accepted_answers(back, lang, deck_lang)
         also = "<br>".join(code_html(answer) for answer in answers[1:])
         return [text("front"), code_html(answers[0]), also, text("note")]
     return [text("front"), text("back"), text("note")]

@@ -15,7 +15,7 @@ from prompt_toolkit.formatted_text import FormattedText
 from prompt_toolkit.output import ColorDepth
 
 from quiz import storage
-from quiz.model import Rating
+from quiz.model import Rating, accepted_answers
 from quiz.review import keys, render
 from quiz.review.words import words_for
 from quiz.scheduling import QueueCard
@@ -143,10 +143,9 @@ class Screen:
 
     def typed_answer(self, card: QueueCard) -> tuple[str, Rating]:
         typed = self.ask("$ ", lexer=keys.ShellLexer())
-        expected = card.content["back"]
+        expected = accepted_answers(card.content["back"], self.session.lang, self.deck_lang(card))
         if not typed.strip():  # "I don't know"
-            accepted = expected if isinstance(expected, str) else expected[0]
-            self.echo(render.revealed_command(accepted, self.words))
+            self.echo(render.revealed_command(expected[0], self.words))
             return "", Rating.AGAIN
         from quiz import (
             checking,  # its tables load on first use: not before the first card

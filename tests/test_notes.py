@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from pathlib import Path
@@ -144,6 +145,24 @@ def test_bad_input_is_one_line_and_writes_nothing(tmp_path):
     result = run("generate", str(DOCKER_NOTE), "-o", str(existing))
     assert result.exit_code == 1 and "--update" in result.output
     assert existing.read_text(encoding="utf-8") == "keep me"
+
+
+def test_a_deck_goes_only_where_it_can_be_written_and_keeps_the_files_mode(tmp_path):
+    result = run("generate", str(DOCKER_NOTE), "-o", str(tmp_path / "no" / "such" / "x.yaml"))
+    assert result.exit_code == 1 and "cannot write" in result.output and "no folder" in result.output
+    deck_path = tmp_path / "deck.yaml"
+    assert run("generate", str(DOCKER_NOTE), "-o", str(deck_path)).exit_code == 0
+    assert deck_path.stat().st_mode & 0o777 == 0o666 & ~current_umask()  # as any new file, not private
+    deck_path.chmod(0o640)
+    assert run("generate", str(DOCKER_NOTE), "--update", str(deck_path)).exit_code == 0
+    assert deck_path.stat().st_mode & 0o777 == 0o640
+    assert [p.name for p in tmp_path.iterdir()] == ["deck.yaml"]  # no temporary file left
+
+
+def current_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 # ---- --update -------------------------------------------------------------------------

@@ -23,16 +23,14 @@ import functools
 import hashlib
 import json
 import operator
-import os
 import sqlite3
-import tempfile
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 
-from quiz import storage
+from quiz import files, storage
 from quiz.anki.fields import (
     MODEL_IDS,
     anki_deck_id,
@@ -42,7 +40,6 @@ from quiz.anki.fields import (
     plain_text,
     preset_id,
 )
-from quiz.errors import QuizError
 from quiz.gcpause import collector_paused
 from quiz.model import CardKind, DeckSettings, State, localize
 from quiz.storage import reports
@@ -124,7 +121,7 @@ def export_decks(
     renamed into place.
     """
     target = Path(path)
-    _check_writable(target)
+    files.check_writable(target)
     # Some 10^5 objects that all live to the end: collecting them as they pile up wastes 10-20%.
     with collector_paused(), engine.connect() as conn:
         decks = storage.select_decks(conn, list(names))
@@ -134,7 +131,7 @@ def export_decks(
         reviews = reports.reviews_for_export(conn, deck_ids if names else None) if with_progress else []
         builder = _Package(decks, settings, lang, clock, with_progress)
         data = builder.build(cards, reviews, on_progress)
-    _write_atomically(target, data)
+    _write_package(target, data)
     return ExportReport(target, len(decks), builder.note_count, len(cards), builder.review_count)
 
 
@@ -335,37 +332,8 @@ def _preset(default: dict, deck: str, settings: DeckSettings, mtime: int) -> dic
 # -- the file ---------------------------------------------------------------------------
 
 
-def _check_writable(target: Path) -> None:
-    if target.is_dir():
-        raise QuizError(f"cannot write {target}: it is a folder")
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise QuizError(f"cannot write {target}: no folder {folder}")
-    if not os.access(folder, os.W_OK | os.X_OK) or target.exists() and not os.access(target, os.W_OK):
-        raise QuizError(f"cannot write {target}: permission denied")
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-def _write_atomically(target: Path, collection: bytes) -> None:
-    """The zip goes to a temporary file beside the target, then replaces it in one rename."""
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent or ".")
-    except OSError as error:
-        raise QuizError(f"cannot write {target}: {error.strerror or error}") from None
-    try:
-        with os.fdopen(handle, "wb") as raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as package:
-            package.writestr("collection.anki2", collection)
-            package.writestr("media", "{}")
-        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes it private; a new file normally is not
-        os.replace(temporary, target)
-    except OSError as error:
-        os.unlink(temporary)
-        raise QuizError(f"cannot write {target}: {error.strerror or error}") from None
-    except BaseException:
-        os.unlink(temporary)  # Ctrl-C: nothing half-written is left behind
-        raise
+def _write_package(target: Path, collection: bytes) -> None:
+    """The .apkg appears whole or not at all (quiz.files)."""
+    with files.replacing(target) as (raw, _), zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as package:
+        package.writestr("collection.anki2", collection)
+        package.writestr("media", "{}")

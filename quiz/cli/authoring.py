@@ -29,7 +29,6 @@ def generate_command(note_path: str, output: str | None, deck_name: str | None, 
       quiz generate docker-note.md --deck docker
       quiz generate docker-note.md --update decks/docker.yaml
     """
-    import tempfile
     from pathlib import Path
 
     from quiz import notes
@@ -60,7 +59,7 @@ def generate_command(note_path: str, output: str | None, deck_name: str | None, 
         notes.check_and_write(deck, output)
         click.echo(f"wrote {output}", err=True)
     else:
-        notes.check_and_write(deck, None, tempfile.gettempdir())
+        notes.check_and_write(deck, None)
         click.echo(deck, nl=False)
 
 
@@ -90,7 +89,6 @@ def new_command(name: str, output: str | None) -> None:
       quiz new git-basics
       quiz new kubectl -o decks/kubectl.yaml
     """
-    import tempfile
     from pathlib import Path
 
     from quiz import notes
@@ -101,10 +99,5 @@ def new_command(name: str, output: str | None) -> None:
     path = Path(output or f"{name}.yaml")
     if path.exists():
         raise QuizError(f"{path} exists: not overwriting it")
-    text = notes.starter_deck(name, str(path))
-    notes.check_and_write(text, None, tempfile.gettempdir())
-    try:
-        path.write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise QuizError(f"{path}: cannot write: {error.strerror or error}") from None
+    notes.check_and_write(notes.starter_deck(name, str(path)), str(path))
     click.echo(f"wrote {path}: edit it, then quiz lint {path} and quiz import {path}")

@@ -224,34 +224,40 @@ def update(deck_text: str, note: Note, note_name: str) -> tuple[str, list[str]]:
 # ---- files ------------------------------------------------------------------------
 
 
-def check_and_write(text: str, path, temp_dir=None) -> None:
+def check_and_write(text: str, path: str | None) -> None:
     """Write a deck only if it passes the deck checks (as `quiz lint`); path None checks only.
 
-    The text goes to a temporary file next to the target first, so a reader
-    never sees half a deck, and a deck that fails the checks is never written.
+    The deck is checked in its temporary file beside the target, which then replaces
+    the target whole (quiz.files): a reader never sees half a deck, and a deck that
+    fails the checks is never written.
     """
-    import os
     import tempfile
     from pathlib import Path
 
+    from quiz import files
+
+    if path is None:
+        with tempfile.TemporaryDirectory() as folder:
+            checked = Path(folder) / "deck.yaml"
+            checked.write_text(text, encoding="utf-8")
+            _check(checked, "generated deck")
+        return
+    files.check_writable(Path(path))
+    with files.replacing(Path(path)) as (file, temporary):
+        file.write(text.encode("utf-8"))
+        file.flush()
+        _check(temporary, path)
+
+
+def _check(deck_file, where: str) -> None:
+    """The deck checks on `deck_file`, its problems reported as in `where`."""
     from quiz.decks import load_deck
     from quiz.errors import DeckError, Problem
 
-    folder = Path(path).resolve().parent if path else temp_dir
-    handle, temp = tempfile.mkstemp(suffix=".yaml", dir=folder)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(text)
-        try:
-            load_deck(temp)
-        except DeckError as error:
-            where = str(path or "generated deck")
-            raise DeckError([Problem(where, p.line, p.column, p.message) for p in error.problems]) from None
-        if path:
-            os.replace(temp, path)
-    finally:
-        if os.path.exists(temp):
-            os.unlink(temp)
+        load_deck(deck_file)
+    except DeckError as error:
+        raise DeckError([Problem(str(where), p.line, p.column, p.message) for p in error.problems]) from None
 
 
 def deck_name_for(stem: str) -> str:

@@ -126,6 +126,16 @@ def test_a_chinese_kubectl_note(tmp_path):
     assert "kubectl-note.md:20: note: several commands under one comment" in report
 
 
+def test_commands_and_dockerfile_lines_in_one_block_stay_apart(tmp_path):
+    note = tmp_path / "mixed.md"
+    note.write_text("# Mixed\n\n```\n# Build the base\nRUN apt-get update\napt-get install -y curl\n"
+                    "# List containers\ndocker ps\nRUN echo hi\n```\n", encoding="utf-8")
+    deck, report = generated(tmp_path, note)  # passes the deck checks
+    backs = {card["tags"][0]: card["back"] for card in deck["cards"]}
+    assert backs == {"snippet": "RUN apt-get update\napt-get install -y curl", "command": "docker ps"}
+    assert "mixed.md:9: skipped: command without a `# comment` above it: RUN echo hi" in report
+
+
 def test_a_note_without_front_matter_or_headings_is_titled_by_its_file(tmp_path):
     note = tmp_path / "my-Notes.md"
     note.write_text("```\n# list files\nls -la\n```\n", encoding="utf-8")

@@ -359,13 +359,13 @@ def code_cards(block: Block, intro: str | None, note: Note) -> list[Card]:
             continue
         command = re.sub(r"^\$\s+", "", stripped)
         snippet = command.split(" ", 1)[0] in DOCKERFILE_WORDS or block.lang == "dockerfile"
+        if current is not None and current.kind == "snippet":
+            current.back += "\n" + text  # a Dockerfile snippet runs on to the next comment
+            continue
         if current is not None and not snippet:
             current.back = [*current.back, command] if isinstance(current.back, list) else [current.back, command]
             note.remarks.append(Skipped(line_no, f"several commands under one comment: accepted as "
                                                  f"alternatives of \"{current.front}\" (split them if not)"))
-            continue
-        if current is not None:
-            current.back += "\n" + text
             continue
         front = " ".join(c for c in comments if c) or (intro if len(statements) == 1 else None)
         comments = []

@@ -74,7 +74,8 @@ def report_lines(note: Note, note_name: str) -> list[str]:
     for card in note.cards:
         counts[card.kind] = counts.get(card.kind, 0) + 1
     summary = ", ".join(f"{n} {kind}" for kind, n in counts.items()) or "no cards"
-    lines = [f"{note_name}: {len(note.cards)} cards ({summary}); {len(note.skipped)} parts skipped"]
+    cards, skipped = len(note.cards), len(note.skipped)
+    lines = [f"{note_name}: {cards} card{'s' * (cards != 1)} ({summary}); {skipped} part{'s' * (skipped != 1)} skipped"]
     lines += [f"{note_name}:{s.line}: skipped: {s.reason}" for s in sorted(note.skipped, key=lambda s: s.line)]
     lines += [f"{note_name}:{s.line}: note: {s.reason}" for s in sorted(note.remarks, key=lambda s: s.line)]
     return lines

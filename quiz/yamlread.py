@@ -102,8 +102,9 @@ def read(text: str, report: Report, stream_key: str, on_item: Callable[[Node, in
         else:
             root = events.node(root_event)
         events.expect(DocumentEndEvent)
-        if isinstance(events.next(), DocumentStartEvent):
-            report(first.start_mark.line + 1, 1, "one deck per file: remove the second document (---)")
+        second = events.next()
+        if isinstance(second, DocumentStartEvent):
+            report(second.start_mark.line + 1, 1, "one deck per file: remove the second document (---)")
         return root
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark

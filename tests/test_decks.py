@@ -176,6 +176,11 @@ def test_alias_bomb_is_refused_quickly(write_deck):
     assert any("YAML aliases (*name) are not allowed in decks" in m for m in messages)
 
 
+def test_a_second_document_is_pointed_at_where_it_starts(write_deck):
+    path = write_deck("deck: x\ncards:\n  - {id: a, front: f, back: b}\n---\ndeck: y\n")
+    assert problems_of(path) == [f"{path}:4:1: one deck per file: remove the second document (---)"]
+
+
 def test_a_missing_file_is_a_problem_not_a_traceback(tmp_path):
     assert problems_of(tmp_path / "nope.yaml") == [f"{tmp_path / 'nope.yaml'}:1:1: cannot read: No such file or directory"]
 

@@ -42,20 +42,26 @@ REQUIRED = {
 def load_decks(paths: Iterable[str | Path]) -> list[DeckSpec]:
     """Parse every file; raise one DeckError listing every problem in all of them."""
     decks, problems = [], []
-    first_file = {}
     for path in paths:
         try:
-            deck = load_deck(path)
+            decks.append(load_deck(path))
         except DeckError as error:
             problems.extend(error.problems)
-            continue
-        if deck.name in first_file:
-            problems.append(Problem(str(path), 1, 1, f'deck "{deck.name}" is also defined in {first_file[deck.name]}'))
-        first_file.setdefault(deck.name, str(path))
-        decks.append(deck)
+    problems += name_clashes((deck.path, deck.name) for deck in decks)
     if problems:
         raise DeckError(problems)
     return decks
+
+
+def name_clashes(named: Iterable[tuple[str, str]]) -> list[Problem]:
+    """A problem for each (file, deck name) whose name an earlier file already took."""
+    first_file: dict[str, str] = {}
+    problems = []
+    for path, name in named:
+        if name in first_file:
+            problems.append(Problem(path, 1, 1, f'deck "{name}" is also defined in {first_file[name]}'))
+        first_file.setdefault(name, path)
+    return problems
 
 
 def load_deck(path: str | Path) -> DeckSpec:
@@ -88,10 +94,10 @@ def import_files(engine, paths: Iterable[str | Path]) -> list[storage.SyncReport
         known = storage.decks_by_fingerprint(conn, set(prints.values()))
     unchanged = {path: known[prints[path]] for path in paths if prints.get(path) in known}
     specs = load_decks(path for path in paths if path not in unchanged)
-    clash = [spec for spec in specs if spec.name in unchanged.values()]
-    if clash:
-        first = next(path for path, name in unchanged.items() if name == clash[0].name)
-        raise DeckError([Problem(clash[0].path, 1, 1, f'deck "{clash[0].name}" is also defined in {first}')])
+    parsed = {spec.path: spec.name for spec in specs}
+    clashes = name_clashes((str(path), unchanged.get(path) or parsed[str(path)]) for path in paths)
+    if clashes:  # one with a file skipped as unchanged (load_decks saw the others)
+        raise DeckError(clashes)
     reports = storage.import_decks(engine, specs)
     return reports + [storage.SyncReport(name) for name in unchanged.values()]
 

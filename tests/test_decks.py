@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from quiz import resources
-from quiz.decks import cloze_numbers, load_deck, load_decks, parse_duration
+from quiz.decks import cloze_numbers, import_files, load_deck, load_decks, parse_duration
 from quiz.errors import DeckError
 from quiz.model import CardKind
 
@@ -190,6 +190,15 @@ def test_two_files_with_one_deck_name_are_refused(write_deck):
     second = write_deck("deck: x\ncards: [{id: a, front: f, back: b}]\n", "two.yaml")
     with pytest.raises(DeckError) as caught:
         load_decks([first, second])
+    assert str(caught.value) == f'{second}:1:1: deck "x" is also defined in {first}'
+
+
+def test_two_copies_of_an_imported_deck_are_refused_too(engine, write_deck):
+    first = write_deck("deck: x\ncards: [{id: a, front: f, back: b}]\n", "one.yaml")
+    import_files(engine, [first])
+    second = write_deck(first.read_text(encoding="utf-8"), "two.yaml")  # both now skipped as unchanged
+    with pytest.raises(DeckError) as caught:
+        import_files(engine, [first, second])
     assert str(caught.value) == f'{second}:1:1: deck "x" is also defined in {first}'
 
 

@@ -8,7 +8,7 @@ learner's days (time zone and rollover hour), as FSRS counts intervals.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import tzinfo
 
 import fsrs_rs_python as fsrs_rs
 
@@ -44,10 +44,6 @@ class Fit:
         }
 
 
-def learner_day(moment: datetime, zone: tzinfo, rollover_hour: int) -> date:
-    return (moment.astimezone(zone) - timedelta(hours=rollover_hour)).date()
-
-
 def training_items(history, zone: tzinfo, rollover_hour: int) -> tuple[list, int]:
     """FSRS items from log rows (card_id, reviewed_at, rating, state_before) sorted by
     card then time: one item per review on a later day, holding the card's history up
@@ -60,7 +56,7 @@ def training_items(history, zone: tzinfo, rollover_hour: int) -> tuple[list, int
             continue
         reviews, previous, used = [], None, False
         for _, reviewed_at, rating, _ in card_history[start:]:
-            day = learner_day(reviewed_at, zone, rollover_hour)
+            day = scheduling.learner_date(reviewed_at, zone, rollover_hour)
             delta = (day - previous).days if previous else 0
             reviews.append(fsrs_rs.FSRSReview(int(rating), delta))
             if delta > 0:

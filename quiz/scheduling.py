@@ -12,7 +12,7 @@ import functools
 import json
 import random
 from dataclasses import dataclass, field, replace
-from datetime import datetime, time, timedelta, timezone, tzinfo
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 
 import fsrs
 from fsrs.scheduler import FUZZ_RANGES
@@ -27,20 +27,22 @@ DEFAULT_ROLLOVER_HOUR = 4
 
 def day_start(now: datetime, zone: tzinfo, rollover_hour: int = DEFAULT_ROLLOVER_HOUR) -> datetime:
     """When the learner's current day began, in UTC."""
-    return _rollover(_local_day(now, zone, rollover_hour), zone, rollover_hour)
+    return day_begins(learner_date(now, zone, rollover_hour), zone, rollover_hour)
 
 
 def next_day_start(now: datetime, zone: tzinfo, rollover_hour: int = DEFAULT_ROLLOVER_HOUR) -> datetime:
     """When the learner's next day begins, in UTC (23 or 25 hours away across DST)."""
-    tomorrow = _local_day(now, zone, rollover_hour) + timedelta(days=1)
-    return _rollover(tomorrow, zone, rollover_hour)
+    tomorrow = learner_date(now, zone, rollover_hour) + timedelta(days=1)
+    return day_begins(tomorrow, zone, rollover_hour)
 
 
-def _local_day(now: datetime, zone: tzinfo, rollover_hour: int):
-    return (now.astimezone(zone) - timedelta(hours=rollover_hour)).date()
+def learner_date(moment: datetime, zone: tzinfo, rollover_hour: int) -> date:
+    """The learner's day that `moment` falls in (before the rollover hour: the day before)."""
+    return (moment.astimezone(zone) - timedelta(hours=rollover_hour)).date()
 
 
-def _rollover(day, zone: tzinfo, rollover_hour: int) -> datetime:
+def day_begins(day: date, zone: tzinfo, rollover_hour: int) -> datetime:
+    """When the learner's `day` begins, in UTC."""
     # Wall-clock time in the zone, so a DST change moves the UTC instant, not the hour.
     return datetime.combine(day, time(rollover_hour), tzinfo=zone).astimezone(timezone.utc)
 

@@ -12,7 +12,7 @@ import json
 import math
 import unicodedata
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from datetime import date, datetime, timedelta, timezone, tzinfo
 from itertools import accumulate
 
 from quiz import scheduling, storage
@@ -32,14 +32,7 @@ WIDTH = 80
 
 def day_starts(first: date, count: int, zone: tzinfo, rollover_hour: int) -> list[datetime]:
     """The UTC instants at which `count` learner days from `first` begin (DST-aware)."""
-    return [
-        datetime.combine(first + timedelta(days=n), time(rollover_hour), tzinfo=zone).astimezone(timezone.utc)
-        for n in range(count)
-    ]
-
-
-def learner_date(now: datetime, zone: tzinfo, rollover_hour: int) -> date:
-    return (now.astimezone(zone) - timedelta(hours=rollover_hour)).date()
+    return [scheduling.day_begins(first + timedelta(days=n), zone, rollover_hour) for n in range(count)]
 
 
 def collect(conn, decks: list, now: datetime, zone: tzinfo, rollover_hour: int, lang: str = "en",
@@ -51,7 +44,7 @@ def collect(conn, decks: list, now: datetime, zone: tzinfo, rollover_hour: int, 
     so they share the cores. True retention and time are summed over stretches between
     the periods' starts, the year's cut in two halves so that the threads share it."""
     log_decks = None if every_deck else [deck.id for deck in decks]  # the whole log needs no lookup per answer
-    today = learner_date(now, zone, rollover_hour)
+    today = scheduling.learner_date(now, zone, rollover_hour)
     starts = {name: day_starts(today - timedelta(days=days - 1), 1, zone, rollover_hour)[0] for name, days in PERIODS}
     year, month, week, day = (starts[name] for name, _ in reversed(PERIODS))
     halfway = year + (month - year) / 2
@@ -116,7 +109,7 @@ def _card_numbers(conn, decks: list, now: datetime, zone: tzinfo, rollover_hour:
     if not decks:
         return {"due_left": 0, "decks": [], "forecast": [0] * FORECAST_DAYS, "hardest": []}
     settings = {deck.id: storage.deck_settings(conn, deck.id) for deck in decks}
-    today = learner_date(now, zone, rollover_hour)
+    today = scheduling.learner_date(now, zone, rollover_hour)
     return {
         "due_left": len(storage.load_queue(conn, decks, storage.Day.of(now, zone, rollover_hour))),
         "decks": _cards_by_state(conn, decks, settings),

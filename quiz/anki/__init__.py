@@ -27,10 +27,10 @@ import sqlite3
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime, timezone, tzinfo
 from pathlib import Path
 
-from quiz import files, storage
+from quiz import files, scheduling, storage
 from quiz.anki.fields import (
     MODEL_IDS,
     anki_deck_id,
@@ -87,21 +87,17 @@ class Clock:
         bucket = epoch_ms // QUARTER_HOUR_MS
         day = self._days.get(bucket)
         if day is None:
-            local = datetime.fromtimestamp(bucket * QUARTER_HOUR_MS // 1000, self.zone)
-            day = self._days[bucket] = (local - timedelta(hours=self.rollover_hour)).toordinal()
+            moment = datetime.fromtimestamp(bucket * QUARTER_HOUR_MS // 1000, timezone.utc)
+            day = self._days[bucket] = scheduling.learner_date(moment, self.zone, self.rollover_hour).toordinal()
         return day
 
     @property
     def collection_start(self) -> int:
         """Epoch seconds of the start of today: day 0 of the package."""
-        from quiz import scheduling
-
         return int(scheduling.day_start(self.now, self.zone, self.rollover_hour).timestamp())
 
     @functools.cached_property
     def tomorrow_start_ms(self) -> int:
-        from quiz import scheduling
-
         return round(scheduling.next_day_start(self.now, self.zone, self.rollover_hour).timestamp() * 1000)
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import math
-import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from itertools import accumulate
@@ -18,6 +17,7 @@ from itertools import accumulate
 from quiz import scheduling, storage
 from quiz.model import Schedule, State, localize
 from quiz.storage import reports
+from quiz.textwidth import clip, display_width, pad
 
 PERIODS = (("day", 1), ("week", 7), ("month", 30), ("year", 365))
 HEATMAP_DAYS = 365
@@ -252,10 +252,10 @@ def _state_lines(decks: list[dict]) -> list[str]:
     if len(decks) > 1:
         rows.append({"deck": "total", **{c: sum(d[c] for d in decks) for c in STATE_COLUMNS}})
     number_width = max(len(column) for column in STATE_COLUMNS)
-    name_width = max(4, min(max(_width(row["deck"]) for row in rows), WIDTH - 2 - 6 * (number_width + 1)))
+    name_width = max(4, min(max(display_width(row["deck"]) for row in rows), WIDTH - 2 - 6 * (number_width + 1)))
 
     def line(name: str, cells) -> str:
-        return "  " + _fit(name, name_width) + "".join(f" {cell:>{number_width}}" for cell in cells)
+        return "  " + pad(clip(name, name_width), name_width) + "".join(f" {cell:>{number_width}}" for cell in cells)
 
     return [line("deck", STATE_COLUMNS), *(line(row["deck"], (row[c] for c in STATE_COLUMNS)) for row in rows)]
 
@@ -325,34 +325,16 @@ def _hardest_lines(hardest: list[dict]) -> list[str]:
     lines = [f"  {'id':>7} {'lapses':>6} {'recall':>6}  card"]
     for card in hardest:
         where = f"{card['deck']}/{card['key']}: "
-        text = _fit(where + card["front"], WIDTH - 25)
+        text = pad(clip(where + card["front"], WIDTH - 25), WIDTH - 25)
         lines.append(f"  {card['id']:>7} {card['lapses']:>6} {_percent(card['retrievability']):>6}  {text}".rstrip())
     return lines
 
 
 def _time_lines(time_stats: dict) -> list[str]:
     if not time_stats["timed_answers"]:
-        return [f"  {time_stats['answers']} answers, none timed"]
-    return [f"  {time_stats['answers']} answers; {_duration(time_stats['average_ms'])} per answer on average,"
+        return [f"  {_count(time_stats['answers'], 'answer')}, none timed"]
+    return [f"  {_count(time_stats['answers'], 'answer')}; {_duration(time_stats['average_ms'])} per answer on average,"
             f" {_duration(time_stats['total_ms'])} in all"]
-
-
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _fit(text: str, width: int) -> str:
-    """Cut to `width` display cells (CJK takes two), with an ellipsis; pad to it."""
-    if _width(text) > width:
-        kept, used = [], 0
-        for ch in text:
-            cells = _width(ch)
-            if used + cells > width - 1:
-                break
-            kept.append(ch)
-            used += cells
-        text = "".join(kept) + "…"
-    return text + " " * (width - _width(text))
 
 
 def _count(number: int, noun: str) -> str:

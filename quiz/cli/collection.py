@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 import click
 
 from quiz.cli import Env, learner_zone
 from quiz.errors import QuizError
+from quiz.textwidth import clip, display_width, pad
 
 
 @click.command("lint")
@@ -133,15 +132,6 @@ def format_table(rows: list[dict], columns: tuple[str, ...]) -> str:
     return "\n".join([line(columns), *(line(texts) for texts in cells)])
 
 
-def display_width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def pad(text: str, width: int, right: bool) -> str:
-    space = " " * (width - display_width(text))
-    return space + text if right else text + space
-
-
 @click.command("suspended")
 @click.argument("names", nargs=-1)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array, one object per card.")
@@ -203,12 +193,3 @@ def unsuspend_command(env: Env, deck: str, card_ids: tuple[str, ...]) -> None:
         (found,) = storage.select_decks(conn, [deck])
     count = storage.unsuspend(env.engine, found, list(dict.fromkeys(card_ids)))
     click.echo(f"{deck}: {count} card{'s' * (count != 1)} back in reviews")
-
-
-def clip(text: str, width: int) -> str:
-    """At most `width` display cells, with an ellipsis where it was cut."""
-    if display_width(text) <= width:
-        return text
-    while display_width(text) > width - 1:
-        text = text[:-1]
-    return text + "…"

@@ -137,7 +137,7 @@ def workloads(engine, decks: list) -> tuple[list[Workload], float, float]:
     (workloads, the retention with the least time per memorized card, the one in use)."""
     with engine.connect() as conn:
         settings = _shared_settings(conn, decks)
-        counts = reports.card_state_counts(conn, {deck.id: 0 for deck in decks})
+        counts = reports.card_state_counts(conn, [deck.id for deck in decks])
         cards = sum(count[state] for count in counts.values() for state in ("new", "learning", "young", "mature"))
     parameters = list(settings.parameters or fsrs_rs.DEFAULT_PARAMETERS)
     config = _simulator_config(settings, max(cards, 1))

@@ -204,9 +204,6 @@ class DailyQueue:
     new: list[QueueCard] = field(default_factory=list)
     undone: list[QueueCard] = field(default_factory=list)  # the last one comes first
 
-    def __post_init__(self) -> None:
-        self.learning.sort(key=_due)
-
     def __len__(self) -> int:
         return len(self.undone) + len(self.learning) + len(self.reviews) + len(self.new)
 

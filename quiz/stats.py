@@ -112,7 +112,7 @@ def _card_numbers(conn, decks: list, now: datetime, zone: tzinfo, rollover_hour:
     today = scheduling.learner_date(now, zone, rollover_hour)
     return {
         "due_left": len(storage.load_queue(conn, decks, storage.Day.of(now, zone, rollover_hour))),
-        "decks": _cards_by_state(conn, decks, settings),
+        "decks": _cards_by_state(conn, decks),
         "forecast": _forecast(conn, [deck.id for deck in decks], today, zone, rollover_hour),
         "hardest": _hardest(conn, decks, settings, now, lang),
     }
@@ -137,7 +137,7 @@ def _retention_row(period: dict) -> dict:
 STATE_COLUMNS = ("new", "learning", "young", "mature", "suspended", "leech")
 
 
-def _cards_by_state(conn, decks: list, settings: dict) -> list[dict]:
+def _cards_by_state(conn, decks: list) -> list[dict]:
     """Per deck: new, learning, young, mature, suspended (these add up to the deck's
     cards) and leeches, counted again among them (see reports.card_state_counts)."""
     counts = reports.card_state_counts(conn, [deck.id for deck in decks])

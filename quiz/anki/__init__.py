@@ -155,8 +155,8 @@ class _Package:
         self._write_layout(db, timestamp)
         notes, anki_cards, card_ids = self._rows(cards, int(timestamp), on_progress)
         # Bulk rows go in before genanki's indexes exist: building them once is faster.
-        indexes = db.execute("SELECT sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL").fetchall()
-        for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL").fetchall():
+        indexes = db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL").fetchall()
+        for name, _ in indexes:
             db.execute(f"DROP INDEX {name}")
         db.executemany("INSERT INTO notes VALUES (?,?,?,?,?,?,?,?,?,?,?)", notes)
         db.executemany("INSERT INTO cards VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", anki_cards)
@@ -164,7 +164,7 @@ class _Package:
             revlog = _revlog_rows(reviews, card_ids, self.clock)
             db.executemany("INSERT INTO revlog VALUES (?,?,?,?,?,?,?,?,?)", revlog)
             self.review_count = len(revlog)
-        for (sql,) in indexes:
+        for _, sql in indexes:
             db.execute(sql)
         db.commit()
         data = db.serialize()

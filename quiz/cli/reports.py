@@ -148,13 +148,13 @@ def optimize_command(env: Env, names: tuple[str, ...] = (), retention: bool = Fa
         decks = storage.select_decks(conn, list(names))
     if not decks:
         raise QuizError("no decks yet: quiz import DECK.yaml")
+    what = decks[0].name if len(decks) == 1 else f"{len(decks)} decks"
     if retention:
         results, best, current = optimize.workloads(env.engine, decks)
         if as_json:
             click.echo(json.dumps({"workloads": [asdict(w) for w in results], "optimal_retention": best,
                                    "desired_retention": current}, indent=2))
             return
-        what = decks[0].name if len(decks) == 1 else f"{len(decks)} decks"
         click.echo(f"A simulated year of {what} (your limits and parameters) at each desired retention:")
         click.echo(f"{'retention':>9} {'min/day':>8} {'reviews/day':>11} {'memorized':>9} {'s per memorized':>15}")
         for w in results:
@@ -173,7 +173,6 @@ def optimize_command(env: Env, names: tuple[str, ...] = (), retention: bool = Fa
     if result.saved:
         import textwrap
 
-        what = decks[0].name if len(decks) == 1 else f"{len(decks)} decks"
         click.echo(f"saved for {what}; the parameters:")
         click.echo(textwrap.fill(", ".join(f"{p:g}" for p in result.parameters), 78,
                                  initial_indent="  ", subsequent_indent="  "))

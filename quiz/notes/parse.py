@@ -118,12 +118,10 @@ class _Walker:
         self.section: _Section | None = None
         self.heading: _Section | None = None  # the last real heading, whose links sub-headings share
         self.last_command: Card | None = None
-        self.used: set[int] = set()  # indexes of paragraphs consumed as a code block's intro
 
     def walk(self) -> None:
         for index, block in enumerate(self.blocks):
-            if index not in self.used:
-                getattr(self, f"on_{block.kind}")(index, block)
+            getattr(self, f"on_{block.kind}")(index, block)
         self.close_section()
         self.close_heading()
 

@@ -10,7 +10,6 @@ import time
 from dataclasses import dataclass, field
 
 from prompt_toolkit import PromptSession, print_formatted_text
-from prompt_toolkit.application import get_app
 from prompt_toolkit.formatted_text import FormattedText
 from prompt_toolkit.output import ColorDepth
 
@@ -127,7 +126,7 @@ class Screen:
         if is_typed(card):
             typed, selected = self.typed_answer(card)
         else:
-            self.ask("", key_bindings=keys.reveal_bindings(self.guard, get_app))
+            self.ask("", key_bindings=keys.reveal_bindings(self.guard))
             self.echo(render.answer(card, lang, deck_lang))
             typed, selected = None, None
         rating, interval = self.rating(card, selected)
@@ -158,7 +157,7 @@ class Screen:
     def rating(self, card: QueueCard, selected: Rating | None) -> tuple[Rating, str]:
         intervals = self.session.intervals(card)
         self.echo(render.rating_choices(intervals, selected, self.words) + [("", "\n")])
-        bindings = keys.rating_bindings(self.guard, get_app, selected)
+        bindings = keys.rating_bindings(self.guard, selected)
         while True:
             result = self.ask(self.words.rate_prompt, key_bindings=bindings)
             if result == keys.UNDO:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from prompt_toolkit.application import get_app
 from prompt_toolkit.completion import Completer, Completion
 from prompt_toolkit.filters import Condition
 from prompt_toolkit.key_binding import KeyBindings
@@ -47,14 +48,14 @@ def common_bindings(guard: QuitGuard) -> KeyBindings:
     return bindings
 
 
-def _empty(event_app_getter: Callable) -> Condition:
-    return Condition(lambda: event_app_getter().current_buffer.text == "")
+def _empty() -> Condition:
+    return Condition(lambda: get_app().current_buffer.text == "")
 
 
-def reveal_bindings(guard: QuitGuard, app_getter: Callable) -> KeyBindings:
+def reveal_bindings(guard: QuitGuard) -> KeyBindings:
     """Enter (with nothing typed) or Space reveals the answer; `?` asks for help."""
     bindings = common_bindings(guard)
-    empty = _empty(app_getter)
+    empty = _empty()
 
     @bindings.add(" ", filter=empty)
     @bindings.add("enter", filter=empty)
@@ -64,13 +65,13 @@ def reveal_bindings(guard: QuitGuard, app_getter: Callable) -> KeyBindings:
     return bindings
 
 
-def rating_bindings(guard: QuitGuard, app_getter: Callable, selected: Rating | None) -> KeyBindings:
+def rating_bindings(guard: QuitGuard, selected: Rating | None) -> KeyBindings:
     """Digits rate at once; Enter takes the marked choice; `u` undoes the last answer.
 
     Typing `:` starts a command instead, as at the other prompts.
     """
     bindings = common_bindings(guard)
-    empty = _empty(app_getter)
+    empty = _empty()
     for rating in Rating:
         bindings.add(str(int(rating)), filter=empty)(lambda event, r=rating: event.app.exit(result=r))
 

@@ -75,14 +75,7 @@ def answer(card: QueueCard, lang: str, deck_lang: str) -> Formatted:
         extra = [("", "\n"), ("class:answer", localize(text["back"], lang, deck_lang))] if "back" in text else []
         return shown + extra + [("", "\n")]
     side = "front" if card.kind is CardKind.REVERSED and card.ord == 1 else "back"
-    return [("class:answer", answer_text(text[side], lang, deck_lang)), ("", "\n")]
-
-
-def answer_text(value, lang: str, deck_lang: str) -> str:
-    """A back: one text, or the accepted command lines, one per line."""
-    if isinstance(value, list):
-        return "\n".join(value)
-    return localize(value, lang, deck_lang)
+    return [("class:answer", localize(text[side], lang, deck_lang)), ("", "\n")]
 
 
 def cloze(text: str, number: int, reveal: bool) -> Formatted:

@@ -89,7 +89,7 @@ class ReviewSession:
         self.day = storage.Day.of(now, self.zone, self.rollover_hour)
         with self.engine.connect() as conn:
             rows = [storage.DeckRow(d.id, d.name) for d in self.decks.values()]
-            self.queue = storage.load_queue(conn, rows, self.day)
+            self.queue = storage.load_queue(conn, rows, self.day, {d.id: d.settings for d in self.decks.values()})
 
     # -- what to show ---------------------------------------------------------------
 

@@ -111,7 +111,7 @@ def _card_numbers(conn, decks: list, now: datetime, zone: tzinfo, rollover_hour:
     settings = {deck.id: storage.deck_settings(conn, deck.id) for deck in decks}
     today = scheduling.learner_date(now, zone, rollover_hour)
     return {
-        "due_left": len(storage.load_queue(conn, decks, storage.Day.of(now, zone, rollover_hour))),
+        "due_left": len(storage.load_queue(conn, decks, storage.Day.of(now, zone, rollover_hour), settings)),
         "decks": _cards_by_state(conn, decks),
         "forecast": _forecast(conn, [deck.id for deck in decks], today, zone, rollover_hour),
         "hardest": _hardest(conn, decks, settings, now, lang),

@@ -8,6 +8,7 @@ wait for each other instead of failing halfway.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from datetime import datetime, tzinfo
@@ -241,8 +242,9 @@ def select_decks(conn: Connection, names: list[str] | None) -> list:
     return rows
 
 
-def load_queue(conn: Connection, decks: list, day: Day) -> DailyQueue:
-    """Today's queue for the given deck rows: a few indexed queries, once a session."""
+def load_queue(conn: Connection, decks: list, day: Day, settings: dict[int, DeckSettings] | None = None) -> DailyQueue:
+    """Today's queue for the given deck rows: a few indexed queries, once a session.
+    `settings` (deck id -> DeckSettings): the decks' settings, when the caller has read them."""
     queue = DailyQueue()
     if not decks:
         return queue
@@ -257,8 +259,8 @@ def load_queue(conn: Connection, decks: list, day: Day) -> DailyQueue:
     names = {deck.id: deck.name for deck in decks}
     queue.learning = [_queue_card(row, names[row.deck_id]) for row in learning.all()]
     for deck in decks:
-        settings = deck_settings(conn, deck.id)
-        left = scheduling.limits_left(settings, today.new.get(deck.id, 0), today.reviews.get(deck.id, 0))
+        limits = settings[deck.id] if settings else deck_settings(conn, deck.id)
+        left = scheduling.limits_left(limits, today.new.get(deck.id, 0), today.reviews.get(deck.id, 0))
         taken = today.notes.get(deck.id, set()) | {c.key for c in queue.learning if c.deck == deck.name}
         reviews = _gather(conn, deck, State.REVIEW, cards_t.c.due, day, left.reviews, taken)
         new_limit = min(left.new, left.reviews - len(reviews))
@@ -345,9 +347,9 @@ def deck_counts(conn: Connection, decks: list, day: Day) -> list[dict]:
             deck["suspended"] += count
         else:
             deck[{State.NEW: "new", State.REVIEW: "review"}.get(State(state), "learning")] += count
-    for deck in decks:
-        counts[deck.id]["due"] = len(load_queue(conn, [deck], day))
-    return [counts[d.id] for d in decks]
+    queue = load_queue(conn, decks, day)  # limits are per deck: one queue counts for each
+    due = Counter(card.deck for part in (queue.learning, queue.reviews, queue.new) for card in part)
+    return [{**counts[d.id], "due": due[d.name]} for d in decks]
 
 
 # -- answers -------------------------------------------------------------------------

@@ -116,7 +116,7 @@ def fit(engine, decks: list, zone: tzinfo, rollover_hour: int, every_deck: bool 
     better = after[0] < before[0]
     if better:
         with storage.writing(engine) as conn:
-            reports.save_parameters(conn, [deck.id for deck in decks], parameters)
+            storage.save_parameters(conn, [deck.id for deck in decks], parameters)
     return Fit(len(items), cards, before, after, parameters, better)
 
 

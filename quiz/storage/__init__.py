@@ -42,8 +42,14 @@ def get_setting(conn: Connection, key: str) -> str | None:
 
 
 def set_setting(conn: Connection, key: str, value: str) -> None:
-    if conn.execute(update(settings_t).where(settings_t.c.key == key).values(value=value)).rowcount == 0:
-        conn.execute(insert(settings_t).values(key=key, value=value))
+    _upsert(conn, settings_t, {"key": key}, {"value": value})
+
+
+def _upsert(conn: Connection, table, key: dict, values: dict) -> None:
+    """Update the row with this primary key, or insert it (portable: no ON CONFLICT dialects)."""
+    where = [table.c[name] == value for name, value in key.items()]
+    if conn.execute(update(table).where(*where).values(**values)).rowcount == 0:
+        conn.execute(insert(table).values(**key, **values))
 
 
 def deck_settings(conn: Connection, deck_id: int) -> DeckSettings:
@@ -68,9 +74,14 @@ def _write_deck_settings(conn: Connection, deck_id: int, from_file: dict) -> Non
     values = {name: None for name in DeckSettings.__dataclass_fields__ if name != "parameters"}
     for name, value in from_file.items():
         values[name] = json.dumps(list(value)) if name in LIST_SETTINGS else value
-    where = deck_settings_t.c.deck_id == deck_id
-    if conn.execute(update(deck_settings_t).where(where).values(**values)).rowcount == 0:
-        conn.execute(insert(deck_settings_t).values(deck_id=deck_id, **values))
+    _upsert(conn, deck_settings_t, {"deck_id": deck_id}, values)
+
+
+def save_parameters(conn: Connection, deck_ids: list[int], parameters: list[float]) -> None:
+    """Store fitted FSRS parameters for these decks (the other settings stay as they are)."""
+    value = json.dumps([float(p) for p in parameters])
+    for deck_id in deck_ids:
+        _upsert(conn, deck_settings_t, {"deck_id": deck_id}, {"parameters": value})
 
 
 # -- decks -------------------------------------------------------------------------

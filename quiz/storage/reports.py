@@ -1,4 +1,4 @@
-"""Queries for the reports: statistics, FSRS fitting and the Anki export.
+"""Queries for the reports: statistics, FSRS fitting and the Anki export (reads only).
 
 Full scans over the review log and the cards, kept apart from the queries of the
 review path in quiz.storage. Core rows only, portable SQL: the few expressions that
@@ -8,7 +8,6 @@ differ between databases are compiled per dialect here.
 from __future__ import annotations
 
 import bisect
-import json
 import operator
 from datetime import datetime
 
@@ -20,12 +19,10 @@ from sqlalchemy import (
     case,
     column,
     func,
-    insert,
     literal,
     literal_column,
     or_,
     select,
-    update,
     values,
 )
 from sqlalchemy.engine import Connection
@@ -34,7 +31,7 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from quiz.model import Rating, State
 from quiz.storage import SCHEDULE_COLUMNS
-from quiz.storage.schema import UTCDateTime, cards_t, deck_settings_t, reviews_t
+from quiz.storage.schema import UTCDateTime, cards_t, reviews_t
 
 # Portable SQL: instants are compared with bound datetimes (the learner's days are
 # made in Python, where the zone is known); the one difference of two datetimes is
@@ -204,14 +201,6 @@ def review_history(conn: Connection, deck_ids: list[int] | None) -> list:
     query = select(r.card_id, r.reviewed_at, r.rating, r.state_before).order_by(r.card_id, r.reviewed_at, r.id)
     return conn.execute(_reviews_in_decks(query, deck_ids)).all()
 
-
-def save_parameters(conn: Connection, deck_ids: list[int], parameters: list[float]) -> None:
-    """Store fitted FSRS parameters for these decks (the other settings stay as they are)."""
-    value = json.dumps([float(p) for p in parameters])
-    for deck_id in deck_ids:
-        where = deck_settings_t.c.deck_id == deck_id
-        if conn.execute(update(deck_settings_t).where(where).values(parameters=value)).rowcount == 0:
-            conn.execute(insert(deck_settings_t).values(deck_id=deck_id, parameters=value))
 
 # -- Anki export (quiz export anki) -------------------------------------------------
 # The export reads every card and review: instants come as integer milliseconds since

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 import yaml
 
+from quiz.yamlread import Loader  # libyaml when present
+
 FENCE = re.compile(r"^\s{0,3}(```+|~~~+)\s*([\w+-]*)")
 HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 LINK_DEF = re.compile(r"^\s{0,3}\[([^\]]+)\]:\s*(\S+)")
@@ -38,7 +40,7 @@ def split_front_matter(lines: list[str]) -> tuple[dict, int]:
     for index in range(1, len(lines)):
         if lines[index].strip() in ("---", "..."):
             try:
-                data = yaml.safe_load("\n".join(lines[1:index]))
+                data = yaml.load("\n".join(lines[1:index]), Loader=Loader)
             except yaml.YAMLError:
                 data = None
             return (data if isinstance(data, dict) else {}), index + 1

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import yaml
 
 from quiz.notes.parse import Card, Note, assign_ids, fingerprint, first_answer
+from quiz.yamlread import Loader  # libyaml when present
 
 # ---- YAML out -------------------------------------------------------------------
 
@@ -24,7 +25,7 @@ def scalar(value: str, indent: int) -> str:
         return f"|{chomp}\n{body}"
     if value == value.strip() and value and "\n" not in value:
         try:
-            if yaml.safe_load(f"k: {value}") == {"k": value}:
+            if yaml.load(f"k: {value}", Loader=Loader) == {"k": value}:
                 return value
         except yaml.YAMLError:
             pass
@@ -109,7 +110,7 @@ def _texts(value) -> set[str]:
 
 def _entries(deck_text: str) -> tuple[list[_Entry], int]:
     """The deck's cards with their line spans, and the indent of its `- ` items."""
-    root = yaml.compose(deck_text, Loader=yaml.SafeLoader)
+    root = yaml.compose(deck_text, Loader=Loader)
     cards = next((value for key, value in getattr(root, "value", []) if key.value == "cards"), None)
     if not isinstance(cards, yaml.SequenceNode) or cards.flow_style or not cards.value:
         raise ValueError("its `cards:` must be a non-empty block list (one `- id: ...` per card)")
@@ -122,7 +123,7 @@ def _entries(deck_text: str) -> tuple[list[_Entry], int]:
         indent = lines[first].index("-") if "-" in lines[first][:item.start_mark.column] else item.start_mark.column
         end_mark = _last_end(item)
         end = end_mark.line if end_mark.column == 0 else end_mark.line + 1
-        data = yaml.safe_load("\n".join(lines[first:end]))[0]
+        data = yaml.load("\n".join(lines[first:end]), Loader=Loader)[0]
         comment = lines[first].partition("#")[2]
         entries.append(_Entry(data, first, end, MARK.findall(comment)))
     return entries, indent

@@ -39,12 +39,13 @@ REQUIRED = {
 }
 
 
-def load_decks(paths: Iterable[str | Path]) -> list[DeckSpec]:
-    """Parse every file; raise one DeckError listing every problem in all of them."""
+def load_decks(paths: Iterable[str | Path], contents: dict[Path, bytes] | None = None) -> list[DeckSpec]:
+    """Parse every file; raise one DeckError listing every problem in all of them.
+    `contents`: files' bytes the caller has read already."""
     decks, problems = [], []
     for path in paths:
         try:
-            decks.append(load_deck(path))
+            decks.append(load_deck(path, (contents or {}).get(Path(path))))
         except DeckError as error:
             problems.extend(error.problems)
     problems += name_clashes((deck.path, deck.name) for deck in decks)
@@ -64,9 +65,10 @@ def name_clashes(named: Iterable[tuple[str, str]]) -> list[Problem]:
     return problems
 
 
-def load_deck(path: str | Path) -> DeckSpec:
+def load_deck(path: str | Path, raw: bytes | None = None) -> DeckSpec:
+    """The deck in the file at `path` (its bytes `raw`, if read already)."""
     reader = _Reader(str(path))
-    deck = reader.read(Path(path))
+    deck = reader.read(Path(path), raw)
     if reader.problems or deck is None:
         raise DeckError(sorted(reader.problems, key=lambda p: (p.line, p.column)))
     return deck
@@ -84,16 +86,17 @@ def import_files(engine, paths: Iterable[str | Path]) -> list[storage.SyncReport
     deck is reported unchanged, which keeps re-importing large decks fast.
     """
     paths = [Path(p) for p in paths]
-    prints = {}
+    contents = {}
     for path in paths:
         try:
-            prints[path] = fingerprint(path.read_bytes())
+            contents[path] = path.read_bytes()
         except OSError:
             pass  # load_decks reports it
+    prints = {path: fingerprint(raw) for path, raw in contents.items()}
     with engine.connect() as conn:
         known = storage.decks_by_fingerprint(conn, set(prints.values()))
     unchanged = {path: known[prints[path]] for path in paths if prints.get(path) in known}
-    specs = load_decks(path for path in paths if path not in unchanged)
+    specs = load_decks((path for path in paths if path not in unchanged), contents)
     parsed = {spec.path: spec.name for spec in specs}
     clashes = name_clashes((str(path), unchanged.get(path) or parsed[str(path)]) for path in paths)
     if clashes:  # one with a file skipped as unchanged (load_decks saw the others)
@@ -132,8 +135,8 @@ class _Reader:
 
     # -- file and YAML ------------------------------------------------------
 
-    def read(self, path: Path) -> DeckSpec | None:
-        text = self.text_of(path)
+    def read(self, path: Path, raw: bytes | None = None) -> DeckSpec | None:
+        text = self.text_of(path, raw)
         if text is None:
             return None
         try:
@@ -146,12 +149,13 @@ class _Reader:
             return None
         return self.deck(root)
 
-    def text_of(self, path: Path) -> str | None:
-        try:
-            raw = path.read_bytes()
-        except OSError as error:
-            self.report(1, 1, f"cannot read: {error.strerror or error}")
-            return None
+    def text_of(self, path: Path, raw: bytes | None) -> str | None:
+        if raw is None:
+            try:
+                raw = path.read_bytes()
+            except OSError as error:
+                self.report(1, 1, f"cannot read: {error.strerror or error}")
+                return None
         self.sha256 = fingerprint(raw)
         try:
             return raw.decode("utf-8").removeprefix("\ufeff")

@@ -16,6 +16,8 @@ from anki.collection import (
     ImportAnkiPackageRequest,
 )
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from quiz import anki, storage
@@ -23,7 +25,7 @@ from quiz.cli import cli
 from quiz.cli.reports import ExportProgress
 from quiz.decks import import_files
 from quiz.model import Rating, State
-from quiz.scheduling import QueueCard
+from quiz.scheduling import QueueCard, learner_date
 from quiz.storage import cards_t, reviews_t
 
 UTC = ZoneInfo("UTC")
@@ -445,3 +447,28 @@ def test_small_exports_show_no_progress_bar(engine, write_deck, tmp_path):
     with ExportProgress(terminal) as progress:
         export(engine, tmp_path, datetime.now(timezone.utc), on_progress=progress.update)
     assert terminal.getvalue() == ""
+
+
+ZONES = ["Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "Asia/Kathmandu", "Pacific/Chatham", "UTC"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(zone=st.sampled_from(ZONES), rollover=st.integers(0, 23),
+       instant=st.datetimes(datetime(1990, 1, 1), datetime(2060, 1, 1), timezones=st.just(timezone.utc)))
+def test_the_packages_days_are_the_learners_days(zone, rollover, instant):
+    clock = anki.Clock(datetime(2026, 11, 28, tzinfo=timezone.utc), ZoneInfo(zone), rollover)
+    epoch_ms = round(instant.timestamp() * 1000)
+    moment = datetime.fromtimestamp(epoch_ms / 1000, timezone.utc)
+    assert clock.day(epoch_ms) == learner_date(moment, ZoneInfo(zone), rollover).toordinal()
+
+
+@pytest.mark.parametrize("zone, change", [("Europe/Berlin", datetime(2026, 3, 29, 1)),
+                                          ("Europe/Berlin", datetime(2026, 10, 25, 1)),
+                                          ("Australia/Lord_Howe", datetime(2026, 4, 4, 15))])
+def test_days_stay_the_learners_across_a_change_of_clocks(zone, change):
+    clock = anki.Clock(datetime(2026, 11, 28, tzinfo=timezone.utc), ZoneInfo(zone), 2)
+    start = change.replace(tzinfo=timezone.utc) - timedelta(days=1)
+    for minutes in range(0, 3 * 24 * 60, 5):
+        moment = start + timedelta(minutes=minutes)
+        epoch_ms = round(moment.timestamp() * 1000)
+        assert clock.day(epoch_ms) == learner_date(moment, ZoneInfo(zone), 2).toordinal(), moment

@@ -27,7 +27,7 @@ import sqlite3
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone, tzinfo
+from datetime import date, datetime, tzinfo
 from pathlib import Path
 
 from quiz import files, scheduling, storage
@@ -51,7 +51,9 @@ KINDS = {kind.value: kind for kind in CardKind}
 CLOZE = CardKind.CLOZE.value
 NEW, LEARNING, REVIEW = int(State.NEW), int(State.LEARNING), int(State.REVIEW)
 LEECH = 9  # in a card row with its schedule (reports.cards_for_export)
-QUARTER_HOUR_MS = 900_000
+HOUR_MS, DAY_MS = 3_600_000, 86_400_000
+UNIX_EPOCH_DAY = date(1970, 1, 1).toordinal()
+UNKNOWN = object()
 ANSWER_TIME = operator.itemgetter(1)  # in a review row (reports.reviews_for_export)
 
 
@@ -77,19 +79,30 @@ class Clock:
     rollover_hour: int
 
     def __post_init__(self) -> None:
-        self._days: dict[int, int] = {}
+        self._offsets: dict[int, int | None] = {}
+        self._rollover_ms = self.rollover_hour * HOUR_MS
         self.now_ms = round(self.now.timestamp() * 1000)
         self.today = self.day(self.now_ms)
 
     def day(self, epoch_ms: int) -> int:
-        # Remembered per quarter hour (every zone offset is a multiple of 15 minutes, and
-        # days roll over on the hour): exports ask for many nearby instants.
-        bucket = epoch_ms // QUARTER_HOUR_MS
-        day = self._days.get(bucket)
-        if day is None:
-            moment = datetime.fromtimestamp(bucket * QUARTER_HOUR_MS // 1000, timezone.utc)
-            day = self._days[bucket] = scheduling.learner_date(moment, self.zone, self.rollover_hour).toordinal()
-        return day
+        """scheduling.learner_date as a day number, without a datetime per call: the wall
+        clock is UTC plus the zone's offset, and the offset is remembered per UTC day (the
+        few days on which it changes look it up per instant)."""
+        utc_day = epoch_ms // DAY_MS
+        offset = self._offsets.get(utc_day, UNKNOWN)
+        if offset is UNKNOWN:
+            offset = self._offsets[utc_day] = self._steady_offset(utc_day)
+        if offset is None:
+            offset = self._offset(epoch_ms)
+        return (epoch_ms + offset - self._rollover_ms) // DAY_MS + UNIX_EPOCH_DAY
+
+    def _steady_offset(self, utc_day: int) -> int | None:
+        first, last = self._offset(utc_day * DAY_MS), self._offset((utc_day + 1) * DAY_MS - 1)
+        return first if first == last else None  # no zone changes its offset twice in a day
+
+    def _offset(self, epoch_ms: int) -> int:
+        moment = datetime.fromtimestamp(epoch_ms // 1000, self.zone)
+        return int(moment.utcoffset().total_seconds() * 1000)
 
     @property
     def collection_start(self) -> int:

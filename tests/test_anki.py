@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import html
 import io
+import os
 import re
+import zipfile
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -331,6 +333,19 @@ def test_ankis_fsrs_on_the_review_log_agrees_with_quiz(engine, tmp_path, anki_co
         theirs = anki_col.compute_memory_state(anki_card(anki_col, anki.note_guid("shell", guid), 0).id)
         assert theirs.stability == pytest.approx(ours.stability, rel=0.01)
         assert theirs.difficulty == pytest.approx(ours.difficulty, rel=0.01)
+
+
+def test_without_a_second_process_the_package_is_the_same(engine, tmp_path, studied, monkeypatch):
+    _, now = studied
+    forked = export(engine, tmp_path, now, name="forked.apkg", with_progress=True)
+    monkeypatch.delattr(os, "fork")  # as on Windows: the cards and the review log are built here
+    here = export(engine, tmp_path, now, name="here.apkg", with_progress=True)
+    assert collection_bytes(here) == collection_bytes(forked)
+
+
+def collection_bytes(package: Path) -> bytes:
+    with zipfile.ZipFile(package) as archive:
+        return archive.read("collection.anki2")
 
 
 def test_a_leech_tags_its_note_leech_as_anki_does(engine, write_deck, tmp_path, anki_col):

@@ -31,6 +31,7 @@ from datetime import date, datetime, tzinfo
 from pathlib import Path
 
 from quiz import files, scheduling, storage
+from quiz.aside import Aside
 from quiz.anki.fields import (
     MODEL_IDS,
     anki_deck_id,
@@ -55,6 +56,10 @@ HOUR_MS, DAY_MS = 3_600_000, 86_400_000
 UNIX_EPOCH_DAY = date(1970, 1, 1).toordinal()
 UNKNOWN = object()
 ANSWER_TIME = operator.itemgetter(1)  # in a review row (reports.reviews_for_export)
+# Anki's tables, as genanki creates them
+NOTE_COLUMNS = "id, guid, mid, mod, usn, tags, flds, sfld, csum, flags, data"
+CARD_COLUMNS = "id, nid, did, ord, mod, usn, type, queue, due, ivl, factor, reps, lapses, left, odue, odid, flags, data"
+REVLOG_COLUMNS = "id, cid, usn, ease, ivl, lastIvl, factor, time, type"
 
 
 @dataclass
@@ -162,28 +167,49 @@ class _Package:
         self.review_count = 0
 
     def build(self, cards: list, reviews: list, on_progress) -> bytes:
-        db = sqlite3.connect(":memory:")
-        db.execute("PRAGMA journal_mode = OFF")  # nothing to roll back: a failed build is thrown away whole
         timestamp = self.clock.now.timestamp()
-        self._write_layout(db, timestamp)
-        notes, anki_cards, card_ids = self._rows(cards, int(timestamp), on_progress)
-        # Bulk rows go in before genanki's indexes exist: building them once is faster.
-        indexes = db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL").fetchall()
-        for name, _ in indexes:
-            db.execute(f"DROP INDEX {name}")
-        db.executemany("INSERT INTO notes VALUES (?,?,?,?,?,?,?,?,?,?,?)", notes)
-        db.executemany("INSERT INTO cards VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", anki_cards)
-        if reviews:
-            revlog = _revlog_rows(reviews, card_ids, self.clock)
-            db.executemany("INSERT INTO revlog VALUES (?,?,?,?,?,?,?,?,?)", revlog)
-            self.review_count = len(revlog)
-        for _, sql in indexes:
-            db.execute(sql)
+        mtime = int(timestamp)
+        ids = _identities(cards, mtime * 1000)
+        # The cards and the review log are built in a second process meanwhile (quiz.aside).
+        with Aside(lambda: self._cards_and_revlog(cards, ids, reviews, mtime)) as scheduling_part:
+            db = sqlite3.connect(":memory:")
+            db.execute("PRAGMA journal_mode = OFF")  # nothing to roll back: a failed build is thrown away whole
+            self._write_layout(db, timestamp)
+            # Bulk rows go in before genanki's indexes exist: building them once is faster.
+            indexes = db.execute("SELECT name, tbl_name, sql FROM sqlite_master "
+                                 "WHERE type = 'index' AND sql IS NOT NULL").fetchall()
+            for name, _, _ in indexes:
+                db.execute(f"DROP INDEX {name}")
+            notes = self._notes(cards, ids, mtime, on_progress)
+            db.executemany(f"INSERT INTO notes ({NOTE_COLUMNS}) VALUES ({_marks(NOTE_COLUMNS)})", notes)
+            _create_indexes(db, indexes, "notes")  # while the second process is still at work
+            db.execute("ATTACH ':memory:' AS part")
+            db.deserialize(scheduling_part.result(), name="part")
+        db.execute(f"INSERT INTO cards ({CARD_COLUMNS}) SELECT {CARD_COLUMNS} FROM part.cards")
+        self.review_count = db.execute(f"INSERT INTO revlog ({REVLOG_COLUMNS}) SELECT {REVLOG_COLUMNS} FROM part.revlog").rowcount
+        _create_indexes(db, indexes, "cards", "revlog")
         db.commit()
         data = db.serialize()
         db.close()
         self.note_count = len(notes)
         return data
+
+    def _cards_and_revlog(self, cards: list, ids: list[tuple[int, int]], reviews: list, mtime: int) -> bytes:
+        """Anki's cards and revlog tables, alone in a database of their own (serialized)."""
+        db = sqlite3.connect(":memory:")
+        db.execute("PRAGMA journal_mode = OFF")
+        db.execute(f"CREATE TABLE cards ({CARD_COLUMNS})")
+        db.execute(f"CREATE TABLE revlog ({REVLOG_COLUMNS})")
+        make_card = self._studied_card if self.with_progress else self._new_card
+        db.executemany(f"INSERT INTO cards VALUES ({_marks(CARD_COLUMNS)})",
+                       (make_card(card_id, note_id, card, index, mtime)
+                        for index, (card, (note_id, card_id)) in enumerate(zip(cards, ids))))
+        if reviews:
+            card_ids = {card[0]: card_id for card, (_, card_id) in zip(cards, ids)}
+            db.executemany(f"INSERT INTO revlog VALUES ({_marks(REVLOG_COLUMNS)})",
+                           _revlog_rows(reviews, card_ids, self.clock))
+        db.commit()
+        return db.serialize()
 
     def _write_layout(self, db: sqlite3.Connection, timestamp: float) -> None:
         """genanki's schema, collection row, note types and decks; then our day 0 and presets."""
@@ -215,28 +241,20 @@ class _Package:
                        (self.clock.collection_start, int(timestamp * 1000), json.dumps(conf),
                         json.dumps(anki_deck_json), json.dumps(presets)))
 
-    def _rows(self, cards: list, mtime: int, on_progress) -> tuple[list, list, dict[int, int]]:
-        """Notes and cards; siblings (same deck and key) are one note."""
-        notes, anki_cards, card_ids = [], [], {}
-        next_id = mtime * 1000  # Anki's ids are creation times in ms; it renumbers clashes
-        note_id, note_of = None, None
+    def _notes(self, cards: list, ids: list[tuple[int, int]], mtime: int, on_progress) -> list[tuple]:
+        """A note row for the first card of each note (siblings share it)."""
+        notes, last_note_id = [], None
         leeches = {(card[1], card[2]) for card in cards if card[LEECH]} if self.with_progress else set()
-        make_card = self._studied_card if self.with_progress else self._new_card
         step = max(1, len(cards) // 100)
-        for index, card in enumerate(cards):
-            if (card[1], card[2]) != note_of:
-                note_of = (card[1], card[2])
-                next_id += 1
-                note_id = next_id
-                notes.append(self._note(note_id, card, mtime, note_of in leeches))
-            next_id += 1
-            card_ids[card[0]] = next_id
-            anki_cards.append(make_card(next_id, note_id, card, index, mtime))
+        for index, (card, (note_id, _)) in enumerate(zip(cards, ids)):
+            if note_id != last_note_id:
+                last_note_id = note_id
+                notes.append(self._note(note_id, card, mtime, (card[1], card[2]) in leeches))
             if on_progress and index % step == 0:
                 on_progress(index, len(cards))
         if on_progress:
             on_progress(len(cards), len(cards))
-        return notes, anki_cards, card_ids
+        return notes
 
     def _note(self, note_id: int, card: tuple, mtime: int, leech: bool) -> tuple:
         _, deck_id, note_key, _, kind_name, content, tags = card[:7]
@@ -285,6 +303,31 @@ class _Package:
         if due < clock.tomorrow_start_ms:
             return state, 1, due // 1000, interval, left  # intraday: epoch seconds
         return state, 3, due_day - clock.today, interval, left  # a later day: day number
+
+
+def _identities(cards: list, first_id: int) -> list[tuple[int, int]]:
+    """Anki's (note id, card id) for each card. Anki's ids are creation times in ms (it
+    renumbers clashes): count up from the export's, a note's id just before its first
+    card's. Siblings (same deck and key, next to each other) share the note."""
+    ids, next_id, note_id, note_of = [], first_id, 0, None
+    for card in cards:
+        if (card[1], card[2]) != note_of:
+            note_of = (card[1], card[2])
+            next_id += 1
+            note_id = next_id
+        next_id += 1
+        ids.append((note_id, next_id))
+    return ids
+
+
+def _create_indexes(db: sqlite3.Connection, indexes: list[tuple[str, str, str]], *tables: str) -> None:
+    for _, table, sql in indexes:
+        if table in tables:
+            db.execute(sql)
+
+
+def _marks(columns: str) -> str:
+    return ",".join("?" * (columns.count(",") + 1))
 
 
 def _revlog_rows(reviews: list, card_ids: dict[int, int], clock: Clock) -> list[tuple]:

@@ -22,7 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from quiz import anki, storage
+from quiz import anki, storage, zipwrite
 from quiz.cli import cli
 from quiz.cli.reports import ExportProgress
 from quiz.decks import import_files
@@ -418,10 +418,14 @@ def test_an_interrupted_export_leaves_no_file(engine, write_deck, tmp_path, monk
     import_files(engine, [write_deck(DECK)])
     (tmp_path / "out.apkg").write_bytes(b"the previous export")
 
-    def interrupt(*_args):
-        raise KeyboardInterrupt
+    deflate = zipwrite.deflate
 
-    monkeypatch.setattr(anki.zipfile.ZipFile, "writestr", interrupt)
+    def interrupt_after_the_collection(data, parts):
+        if data == b"{}":  # the media list, written after the collection
+            raise KeyboardInterrupt
+        return deflate(data, parts)
+
+    monkeypatch.setattr(zipwrite, "deflate", interrupt_after_the_collection)
     with pytest.raises(KeyboardInterrupt):
         export(engine, tmp_path, datetime.now(timezone.utc))
     assert sorted(p.name for p in tmp_path.iterdir() if "apkg" in p.name) == ["out.apkg"]

@@ -24,13 +24,12 @@ import hashlib
 import json
 import operator
 import sqlite3
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from pathlib import Path
 
-from quiz import files, scheduling, storage
+from quiz import files, scheduling, storage, zipwrite
 from quiz.aside import Aside
 from quiz.anki.fields import (
     MODEL_IDS,
@@ -386,6 +385,5 @@ def _preset(default: dict, deck: str, settings: DeckSettings, mtime: int) -> dic
 
 def _write_package(target: Path, collection: bytes) -> None:
     """The .apkg appears whole or not at all (quiz.files)."""
-    with files.replacing(target) as (raw, _), zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as package:
-        package.writestr("collection.anki2", collection)
-        package.writestr("media", "{}")
+    with files.replacing(target) as (raw, _):
+        zipwrite.write_zip(raw, [("collection.anki2", collection), ("media", b"{}")])

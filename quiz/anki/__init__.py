@@ -135,16 +135,23 @@ def export_decks(
     """
     target = Path(path)
     files.check_writable(target)
-    # Some 10^5 objects that all live to the end: collecting them as they pile up wastes 10-20%.
-    with collector_paused(), engine.connect() as conn:
+    # Some 10^5 objects that all live to the end: collecting them as they pile up wastes 10-20%,
+    # and one pass over them all when the collector is back on costs as much as writing the
+    # file, so it comes back only once they are gone (with _export's locals).
+    with collector_paused():
+        return _export(engine, names, target, lang, clock, with_progress, on_progress)
+
+
+def _export(engine, names: list[str], target: Path, lang: str, clock: Clock, with_progress: bool,
+            on_progress) -> ExportReport:
+    with engine.connect() as conn:
         decks = storage.select_decks(conn, list(names))
         deck_ids = [deck.id for deck in decks]
         settings = {deck.id: storage.deck_settings(conn, deck.id) for deck in decks}
         cards = reports.cards_for_export(conn, deck_ids, with_progress)
         reviews = reports.reviews_for_export(conn, deck_ids if names else None) if with_progress else []
-        builder = _Package(decks, settings, lang, clock, with_progress)
-        data = builder.build(cards, reviews, on_progress)
-    _write_package(target, data)
+    builder = _Package(decks, settings, lang, clock, with_progress)
+    _write_package(target, builder.build(cards, reviews, on_progress))
     return ExportReport(target, len(decks), builder.note_count, len(cards), builder.review_count)
 
 

@@ -30,7 +30,6 @@ from datetime import date, datetime, tzinfo
 from pathlib import Path
 
 from quiz import files, scheduling, storage, zipwrite
-from quiz.aside import Aside
 from quiz.anki.fields import (
     MODEL_IDS,
     anki_deck_id,
@@ -40,6 +39,7 @@ from quiz.anki.fields import (
     plain_text,
     preset_id,
 )
+from quiz.aside import Aside
 from quiz.gcpause import collector_paused
 from quiz.model import CardKind, DeckSettings, State, localize
 from quiz.storage import reports

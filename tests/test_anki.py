@@ -491,3 +491,11 @@ def test_days_stay_the_learners_across_a_change_of_clocks(zone, change):
         moment = start + timedelta(minutes=minutes)
         epoch_ms = round(moment.timestamp() * 1000)
         assert clock.day(epoch_ms) == learner_date(moment, ZoneInfo(zone), 2).toordinal(), moment
+
+
+@settings(max_examples=300, deadline=None)
+@given(deck=st.text(min_size=1), key=st.text(min_size=1))
+def test_note_guids_are_genankis(deck, key):
+    import genanki
+
+    assert anki.note_guid(deck, key) == genanki.guid_for("quiz", deck, key)

@@ -192,7 +192,8 @@ class _Package:
             db.execute("ATTACH ':memory:' AS part")
             db.deserialize(scheduling_part.result(), name="part")
         db.execute(f"INSERT INTO cards ({CARD_COLUMNS}) SELECT {CARD_COLUMNS} FROM part.cards")
-        self.review_count = db.execute(f"INSERT INTO revlog ({REVLOG_COLUMNS}) SELECT {REVLOG_COLUMNS} FROM part.revlog").rowcount
+        copied = db.execute(f"INSERT INTO revlog ({REVLOG_COLUMNS}) SELECT {REVLOG_COLUMNS} FROM part.revlog")
+        self.review_count = copied.rowcount
         _create_indexes(db, indexes, "cards", "revlog")
         db.commit()
         data = db.serialize()
@@ -249,23 +250,26 @@ class _Package:
 
     def _notes(self, cards: list, ids: list[tuple[int, int]], mtime: int, on_progress) -> list[tuple]:
         """A note row for the first card of each note (siblings share it)."""
-        notes, last_note_id = [], None
+        firsts = [(index, note_id) for index, (note_id, _) in enumerate(ids)
+                  if index == 0 or note_id != ids[index - 1][0]]
+        # One parse for all the notes' contents: a json.loads per note costs 2-3 times more.
+        contents = json.loads("[" + ",".join([cards[index][5] for index, _ in firsts]) + "]")
         leeches = {(card[1], card[2]) for card in cards if card[LEECH]} if self.with_progress else set()
-        step = max(1, len(cards) // 100)
-        for index, (card, (note_id, _)) in enumerate(zip(cards, ids)):
-            if note_id != last_note_id:
-                last_note_id = note_id
-                notes.append(self._note(note_id, card, mtime, (card[1], card[2]) in leeches))
-            if on_progress and index % step == 0:
+        notes = []
+        step = max(1, len(firsts) // 100)
+        for number, ((index, note_id), content) in enumerate(zip(firsts, contents)):
+            card = cards[index]
+            notes.append(self._note(note_id, card, content, mtime, (card[1], card[2]) in leeches))
+            if on_progress and number % step == 0:
                 on_progress(index, len(cards))
         if on_progress:
             on_progress(len(cards), len(cards))
         return notes
 
-    def _note(self, note_id: int, card: tuple, mtime: int, leech: bool) -> tuple:
-        _, deck_id, note_key, _, kind_name, content, tags = card[:7]
+    def _note(self, note_id: int, card: tuple, content: dict, mtime: int, leech: bool) -> tuple:
+        _, deck_id, note_key, _, kind_name, _, tags = card[:7]
         kind = KINDS[kind_name]
-        fields = note_fields(kind, json.loads(content), self.lang, self.deck_langs[deck_id])
+        fields = note_fields(kind, content, self.lang, self.deck_langs[deck_id])
         sort_text = plain_text(fields[0])
         checksum = int.from_bytes(hashlib.sha1(sort_text.encode()).digest()[:4], "big")
         if leech and "leech" not in tags.split():

@@ -155,21 +155,24 @@ BASE91 = ("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
           "!#$%&()*+,-./:;<=>?@[]^_`{|}~")
 
 
-BASE91_PAIRS = [a + b for a in BASE91 for b in BASE91]  # two digits per division
+BASE91_PAIRS = [a + b for a in BASE91 for b in BASE91]  # two digits at a time
+PAIR = len(BASE91_PAIRS)
+PAIR_2, PAIR_3, PAIR_4 = PAIR ** 2, PAIR ** 3, PAIR ** 4
 
 
 def note_guid(deck: str, key: str) -> str:
     """Stable across exports: Anki finds the note again by it.
 
-    genanki's guid_for("quiz", deck, key): a SHA-256 prefix in Anki's base 91
-    (no leading zero digits), two digits at a time.
+    genanki's guid_for("quiz", deck, key): a 64-bit SHA-256 prefix in Anki's base 91,
+    without leading zero digits. 91^10 > 2^64, so five pairs of digits hold any prefix.
     """
     number = int.from_bytes(hashlib.sha256(f"quiz__{deck}__{key}".encode()).digest()[:8], "big")
-    pairs = []
-    while number:
-        number, pair = divmod(number, 8281)
-        pairs.append(BASE91_PAIRS[pair])
-    return "".join(reversed(pairs)).lstrip(BASE91[0])
+    first, number = divmod(number, PAIR_4)
+    second, number = divmod(number, PAIR_3)
+    third, number = divmod(number, PAIR_2)
+    fourth, fifth = divmod(number, PAIR)
+    pairs = BASE91_PAIRS
+    return (pairs[first] + pairs[second] + pairs[third] + pairs[fourth] + pairs[fifth]).lstrip(BASE91[0])
 
 
 def _stable_id(*parts: str) -> int:

@@ -199,6 +199,15 @@ def bench_features(quick: bool) -> None:
         report(name.split(" (target")[0], f"{value:.2f} {unit}", "1 s" if "stats" in name else "10 s")
 
 
+def bench_machine(when: str) -> None:
+    """How fast this machine runs Python right now: a shared machine's speed drifts by 2x
+    within an hour (seen here), and every number above scales with it."""
+    script = "import time\nt = time.perf_counter()\ns = 0\nfor i in range(10_000_000): s += i\nprint(time.perf_counter() - t)"
+    seconds = min(float(subprocess.run([sys.executable, "-c", script], capture_output=True, text=True).stdout)
+                  for _ in range(3))
+    report(f"machine: 10M additions in a Python loop ({when})", f"{seconds:.2f} s", "- (0.48 s when quiet)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller runs, for a smoke test of this script")
@@ -210,6 +219,7 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="quiz-bench-"))
     env = {**os.environ, "QUIZ_DB": str(folder / "default.db"), "XDG_DATA_HOME": str(folder / "data")}
     try:
+        bench_machine("first")
         bench_help(env, runs=3 if options.quick else 15)
         big = 10_000 if options.quick else 100_000
         bench_import(folder, env, 10_000, "1 s")
@@ -218,6 +228,7 @@ def main() -> None:
         bench_queue_and_answer(db, answers=50 if options.quick else 500, before_answers=lambda: bench_review(db))
         bench_checking()
         bench_features(options.quick)
+        bench_machine("last")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     if options.json:

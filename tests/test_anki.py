@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from quiz import anki, storage, zipwrite
+from quiz.aside import Aside
 from quiz.cli import cli
 from quiz.cli.reports import ExportProgress
 from quiz.decks import import_files
@@ -337,7 +338,11 @@ def test_ankis_fsrs_on_the_review_log_agrees_with_quiz(engine, tmp_path, anki_co
 
 def test_without_a_second_process_the_package_is_the_same(engine, tmp_path, studied, monkeypatch):
     _, now = studied
+    exit_codes = []
+    reap = Aside._reap
+    monkeypatch.setattr(Aside, "_reap", lambda aside: exit_codes.append(reap(aside)) or exit_codes[-1])
     forked = export(engine, tmp_path, now, name="forked.apkg", with_progress=True)
+    assert exit_codes == [0]  # the second process did the work, and did not fail over to this one
     monkeypatch.delattr(os, "fork")  # as on Windows: the cards and the review log are built here
     here = export(engine, tmp_path, now, name="here.apkg", with_progress=True)
     assert collection_bytes(here) == collection_bytes(forked)

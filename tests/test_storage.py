@@ -114,6 +114,16 @@ def test_deck_settings_follow_the_file_but_keep_fitted_parameters(engine, write_
     assert settings == DeckSettings(reviews_per_day=50, parameters=(0.5,) * 21)
 
 
+def test_a_snapshot_sees_one_state_while_others_write(engine):
+    with schema.snapshot(engine) as reader:
+        assert storage.get_setting(reader, "probe") is None
+        with storage.writing(engine) as writer:
+            storage.set_setting(writer, "probe", "written meanwhile")
+        assert storage.get_setting(reader, "probe") is None
+    with schema.snapshot(engine) as reader:
+        assert storage.get_setting(reader, "probe") == "written meanwhile"
+
+
 def test_datetimes_read_back_utc_aware(engine, write_deck):
     sync(engine, write_deck, deck_yaml([basic("a")]))
     answer_next(engine)

@@ -43,6 +43,7 @@ from quiz.aside import Aside
 from quiz.gcpause import collector_paused
 from quiz.model import CardKind, DeckSettings, State, localize
 from quiz.storage import reports
+from quiz.storage.schema import snapshot
 
 MAX_ANSWER_MS = 60_000  # Anki's own cap on a review's time
 REVLOG_KIND = {int(State.NEW): 0, int(State.LEARNING): 0, int(State.REVIEW): 1, int(State.RELEARNING): 2}
@@ -144,7 +145,7 @@ def export_decks(
 
 def _export(engine, names: list[str], target: Path, lang: str, clock: Clock, with_progress: bool,
             on_progress) -> ExportReport:
-    with engine.connect() as conn:
+    with snapshot(engine) as conn:  # the cards' schedules agree with their review log
         decks = storage.select_decks(conn, list(names))
         deck_ids = [deck.id for deck in decks]
         settings = {deck.id: storage.deck_settings(conn, deck.id) for deck in decks}
@@ -257,7 +258,7 @@ class _Package:
         leeches = {(card[1], card[2]) for card in cards if card[LEECH]} if self.with_progress else set()
         notes = []
         step = max(1, len(firsts) // 100)
-        for number, ((index, note_id), content) in enumerate(zip(firsts, contents)):
+        for number, ((index, note_id), content) in enumerate(zip(firsts, contents, strict=True)):
             card = cards[index]
             notes.append(self._note(note_id, card, content, mtime, (card[1], card[2]) in leeches))
             if on_progress and number % step == 0:

@@ -236,6 +236,19 @@ def writing(engine: Engine) -> Iterator[Connection]:
         raise
 
 
+@contextmanager
+def snapshot(engine: Engine) -> Iterator[Connection]:
+    """A read transaction whose queries all see the database as it was at its first.
+
+    SQLite's read transactions do so already; PostgreSQL's default level (READ COMMITTED)
+    gives every statement a snapshot of its own, so there the level is raised."""
+    with engine.connect() as conn:
+        if engine.dialect.name == "postgresql":
+            conn = conn.execution_options(isolation_level="REPEATABLE READ")
+        with conn.begin():
+            yield conn
+
+
 # Alembic's own bookkeeping table, written here so that a new collection can be
 # created and stamped without importing Alembic.
 alembic_version_t = Table(

@@ -319,10 +319,19 @@ def test_progress_brings_the_review_log(engine, tmp_path, anki_col, studied):
     last = history[-1]
     assert revlog[-1][4] == (learner_day(last.due_after) - learner_day(last.reviewed_at)).days
     assert anki_col.db.scalar("SELECT count() FROM revlog") == 8 + 3 + 1
+    # With FSRS, Anki keeps the difficulty after each answer in the factor, shifted to 100..1100.
+    factors = anki_col.db.list("SELECT factor FROM revlog WHERE cid = ? ORDER BY id", card.id)
+    assert [shifted_difficulty(factor) for factor in factors] == [
+        pytest.approx(r.difficulty_after, abs=0.005) for r in history]
+    assert shifted_difficulty(card.factor) == pytest.approx(quiz_card(engine, ids["amp/0"]).difficulty, abs=0.005)
 
     again = import_apkg(anki_col, path)  # the same file twice: nothing doubles
     assert len(again.new) == 0
     assert anki_col.db.scalar("SELECT count() FROM revlog") == 8 + 3 + 1
+
+
+def shifted_difficulty(factor: int) -> float:
+    return (factor / 1000 - 0.1) * 9 + 1
 
 
 def test_ankis_fsrs_on_the_review_log_agrees_with_quiz(engine, tmp_path, anki_col, studied):

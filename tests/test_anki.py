@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import io
+import json
 import os
 import re
 import zipfile
@@ -328,6 +329,20 @@ def test_progress_brings_the_review_log(engine, tmp_path, anki_col, studied):
     again = import_apkg(anki_col, path)  # the same file twice: nothing doubles
     assert len(again.new) == 0
     assert anki_col.db.scalar("SELECT count() FROM revlog") == 8 + 3 + 1
+
+
+def test_json_says_what_anki_finds_in_the_file(engine, tmp_path, anki_col, studied, location):
+    result = CliRunner().invoke(cli, ["--db", location, "export", "anki", "-o", str(tmp_path / "p.apkg"),
+                                      "--with-progress", "--json"])
+    assert result.exit_code == 0, result.output
+    written = json.loads(result.stdout)
+    import_apkg(anki_col, Path(written["path"]))
+    decks = [deck for deck in anki_col.decks.all_names_and_ids() if deck.id != 1]  # 1: Anki's Default
+    assert (written["decks"], written["notes"], written["cards"], written["reviews"]) == (
+        len(decks), anki_col.note_count(), anki_col.card_count(), anki_col.db.scalar("SELECT count() FROM revlog"))
+
+    without = CliRunner().invoke(cli, ["--db", location, "export", "anki", "-o", str(tmp_path / "q.apkg"), "--json"])
+    assert json.loads(without.stdout)["reviews"] is None  # not exported, so not counted as 0
 
 
 def shifted_difficulty(factor: int) -> float:

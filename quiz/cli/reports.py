@@ -30,8 +30,10 @@ PROGRESS_BAR_MIN_CARDS = 5000
 @click.option("--with-progress", is_flag=True,
               help="Include each card's schedule, FSRS memory state and review history (Anki with FSRS continues from it).")
 @click.option("--lang", help="The language of the cards (default: yours).")
+@click.option("--json", "as_json", is_flag=True, help="Print what was written as one JSON object.")
 @click.pass_obj
-def export_anki_command(env: Env, names: tuple[str, ...], output: str, with_progress: bool, lang: str | None) -> None:
+def export_anki_command(env: Env, names: tuple[str, ...], output: str, with_progress: bool, lang: str | None,
+                        as_json: bool = False) -> None:
     """Write decks (all of them by default) as an Anki package (.apkg).
 
     Importing a newer export into Anki updates the notes it already has
@@ -43,6 +45,7 @@ def export_anki_command(env: Env, names: tuple[str, ...], output: str, with_prog
       quiz export anki -o quiz.apkg
       quiz export anki docker -o docker.apkg --with-progress
       quiz export anki docker -o docker-zh.apkg --lang zh
+      quiz export anki -o quiz.apkg --with-progress --json | jq .reviews
     """
     import sys
     from datetime import datetime, timezone
@@ -53,6 +56,12 @@ def export_anki_command(env: Env, names: tuple[str, ...], output: str, with_prog
     with ExportProgress(sys.stderr) as progress:
         report = anki.export_decks(env.engine, list(names), output, lang=lang or env.lang(), clock=clock,
                                    with_progress=with_progress, on_progress=progress.update)
+    if as_json:
+        import json
+
+        click.echo(json.dumps({"path": str(report.path), "decks": report.decks, "notes": report.notes,
+                               "cards": report.cards, "reviews": report.reviews if with_progress else None}))
+        return
     reviews = f", {report.reviews} reviews" if with_progress else ""
     decks = f"{report.decks} deck{'s' * (report.decks != 1)}"
     click.echo(f"wrote {report.path}: {decks}, {report.notes} notes, {report.cards} cards{reviews}")

@@ -489,6 +489,17 @@ def test_large_exports_show_a_progress_bar(engine, tmp_path, location):
         col.close()
 
 
+def test_the_progress_is_full_only_when_the_file_is_written(engine, write_deck, tmp_path):
+    import_files(engine, [write_deck(DECK)])
+    target = tmp_path / "out.apkg"
+    seen = []
+    export(engine, tmp_path, datetime.now(timezone.utc), with_progress=True,
+           on_progress=lambda done, total: seen.append((done, total, target.exists())))
+    done = [step[0] for step in seen]
+    assert done == sorted(done) and {step[1] for step in seen} == {DECK_CARDS}
+    assert [written for step, _, written in seen if step == DECK_CARDS] == [True]
+
+
 def test_small_exports_show_no_progress_bar(engine, write_deck, tmp_path):
     import_files(engine, [write_deck(DECK)])
     terminal = Terminal()

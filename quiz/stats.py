@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta, timezone, tzinfo
 from itertools import accumulate
 
 from quiz import scheduling, storage
-from quiz.model import Schedule, State, localize
+from quiz.model import Schedule, State, counted, localize
 from quiz.storage import reports
 from quiz.textwidth import clip, display_width, pad
 
@@ -239,7 +239,7 @@ def _duration(ms: int) -> str:
 
 def _today_lines(today: dict) -> list[str]:
     return [
-        f"  {_count(today['answers'], 'answer')} on {_count(today['cards'], 'card')} in {_duration(today['time_ms'])};"
+        f"  {counted(today['answers'], 'answer')} on {counted(today['cards'], 'card')} in {_duration(today['time_ms'])};"
         f" {today['due_left']} still due",
         f"  retention today: {_percent(today['retention'])}",
     ]
@@ -293,8 +293,8 @@ def _heatmap_lines(heatmap: dict, today_text: str, colour: bool) -> list[str]:
         rows.append(f"  {WEEKDAYS[weekday]:<4}" + "".join(cells).rstrip())
     total = sum(counts)
     active = sum(1 for count in counts if count)
-    rows.append(f"  {first.isoformat()} to {today_text}: {_count(total, 'answer')} on {_count(active, 'day')}, at most {max(counts)} a day")
-    rows.append(f"  current streak: {_count(heatmap['streak'], 'day')}")
+    rows.append(f"  {first.isoformat()} to {today_text}: {counted(total, 'answer')} on {counted(active, 'day')}, at most {max(counts)} a day")
+    rows.append(f"  current streak: {counted(heatmap['streak'], 'day')}")
     return rows
 
 
@@ -332,10 +332,6 @@ def _hardest_lines(hardest: list[dict]) -> list[str]:
 
 def _time_lines(time_stats: dict) -> list[str]:
     if not time_stats["timed_answers"]:
-        return [f"  {_count(time_stats['answers'], 'answer')}, none timed"]
-    return [f"  {_count(time_stats['answers'], 'answer')}; {_duration(time_stats['average_ms'])} per answer on average,"
+        return [f"  {counted(time_stats['answers'], 'answer')}, none timed"]
+    return [f"  {counted(time_stats['answers'], 'answer')}; {_duration(time_stats['average_ms'])} per answer on average,"
             f" {_duration(time_stats['total_ms'])} in all"]
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'s' * (number != 1)}"

@@ -345,6 +345,15 @@ def test_json_says_what_anki_finds_in_the_file(engine, tmp_path, anki_col, studi
     assert json.loads(without.stdout)["reviews"] is None  # not exported, so not counted as 0
 
 
+def test_the_summary_counts_in_words(engine, write_deck, tmp_path, location):
+    import_files(engine, [write_deck(DECK)])
+    answer(engine, card_ids(engine)["amp/0"], Rating.GOOD, datetime.now(timezone.utc) - timedelta(minutes=5))
+    result = CliRunner().invoke(cli, ["--db", location, "export", "anki", "shell", "-o", str(tmp_path / "one.apkg"),
+                                      "--with-progress"])
+    assert result.exit_code == 0, result.output
+    assert f"1 deck, {DECK_NOTES} notes, {DECK_CARDS} cards, 1 review\n" in result.stdout
+
+
 def shifted_difficulty(factor: int) -> float:
     return (factor / 1000 - 0.1) * 9 + 1
 

@@ -27,10 +27,12 @@ class QuizGroup(click.Group):
         try:
             return super().invoke(ctx)
         except DeckError as error:
+            from quiz.model import counted
+
             for problem in error.problems:
                 click.echo(str(problem), err=True)
             count = len(error.problems)
-            click.echo(f"{count} problem{'s' * (count != 1)}; nothing was changed", err=True)
+            click.echo(f"{counted(count, 'problem')}; nothing was changed", err=True)
             raise click.exceptions.Exit(1) from None
         except QuizError as error:
             raise click.ClickException(str(error)) from None

@@ -20,10 +20,11 @@ def lint_command(paths: tuple[str, ...]) -> None:
       quiz lint decks/*.yaml
     """
     from quiz.decks import load_decks
+    from quiz.model import counted
 
     specs = load_decks(paths)
     cards = sum(len(spec.cards) for spec in specs)
-    click.echo(f"ok: {len(specs)} deck{'s' * (len(specs) != 1)}, {cards} cards")
+    click.echo(f"ok: {counted(len(specs), 'deck')}, {counted(cards, 'card')}")
 
 
 @click.command("import")
@@ -188,8 +189,9 @@ def unsuspend_command(env: Env, deck: str, card_ids: tuple[str, ...]) -> None:
       quiz unsuspend docker ps-l logs-f-t
     """
     from quiz import storage
+    from quiz.model import counted
 
     with env.engine.connect() as conn:
         (found,) = storage.select_decks(conn, [deck])
     count = storage.unsuspend(env.engine, found, list(dict.fromkeys(card_ids)))
-    click.echo(f"{deck}: {count} card{'s' * (count != 1)} back in reviews")
+    click.echo(f"{deck}: {counted(count, 'card')} back in reviews")

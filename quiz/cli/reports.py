@@ -51,6 +51,7 @@ def export_anki_command(env: Env, names: tuple[str, ...], output: str, with_prog
     from datetime import datetime, timezone
 
     from quiz import anki
+    from quiz.model import counted
 
     clock = anki.Clock(datetime.now(timezone.utc), learner_zone(), env.rollover_hour())
     with ExportProgress(sys.stderr) as progress:
@@ -62,9 +63,9 @@ def export_anki_command(env: Env, names: tuple[str, ...], output: str, with_prog
         click.echo(json.dumps({"path": str(report.path), "decks": report.decks, "notes": report.notes,
                                "cards": report.cards, "reviews": report.reviews if with_progress else None}))
         return
-    reviews = f", {report.reviews} reviews" if with_progress else ""
-    decks = f"{report.decks} deck{'s' * (report.decks != 1)}"
-    click.echo(f"wrote {report.path}: {decks}, {report.notes} notes, {report.cards} cards{reviews}")
+    counts = [counted(report.decks, "deck"), counted(report.notes, "note"), counted(report.cards, "card")]
+    counts += [counted(report.reviews, "review")] if with_progress else []
+    click.echo(f"wrote {report.path}: {', '.join(counts)}")
 
 
 class ExportProgress:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import yaml
 
+from quiz.model import counted
 from quiz.notes.parse import Card, Note, assign_ids, fingerprint, first_answer
 from quiz.yamlread import Loader  # libyaml when present
 
@@ -76,7 +77,7 @@ def report_lines(note: Note, note_name: str) -> list[str]:
         counts[card.kind] = counts.get(card.kind, 0) + 1
     summary = ", ".join(f"{n} {kind}" for kind, n in counts.items()) or "no cards"
     cards, skipped = len(note.cards), len(note.skipped)
-    lines = [f"{note_name}: {cards} card{'s' * (cards != 1)} ({summary}); {skipped} part{'s' * (skipped != 1)} skipped"]
+    lines = [f"{note_name}: {counted(cards, 'card')} ({summary}); {counted(skipped, 'part')} skipped"]
     lines += [f"{note_name}:{s.line}: skipped: {s.reason}" for s in sorted(note.skipped, key=lambda s: s.line)]
     lines += [f"{note_name}:{s.line}: note: {s.reason}" for s in sorted(note.remarks, key=lambda s: s.line)]
     return lines
@@ -206,7 +207,7 @@ def update(deck_text: str, note: Note, note_name: str) -> tuple[str, list[str]]:
             report.append(f"no longer in the note, kept (delete it by hand to retire it): {entry.data['id']}")
     hand = sum(1 for e in entries if not e.claimed and not e.marks)
     if hand:
-        report.append(f"kept {hand} card{'s' * (hand != 1)} written by hand")
+        report.append(f"kept {counted(hand, 'card')} written by hand")
     out, index = [], 0
     last_end = entries[-1].end
     while index < len(lines):

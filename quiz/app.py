@@ -7,7 +7,8 @@ import hashlib
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DatabaseError
 
-from quiz import __version__, resources, storage
+from quiz import __version__, storage
+from quiz.plumbing import resources
 from quiz.errors import QuizError
 from quiz.storage import schema
 

@@ -18,9 +18,9 @@ import yaml
 
 from quiz import __version__, storage
 from quiz.errors import DeckError, Problem
-from quiz.gcpause import collector_paused
+from quiz.plumbing.gcpause import collector_paused
 from quiz.model import CLOZE, SETTING_NAMES, CardKind, CardSpec, DeckSpec, Text
-from quiz.yamlread import Loader, Map, Node, Refused, Reported, Scalar, Seq, read
+from quiz.plumbing.yamlread import Loader, Map, Node, Refused, Reported, Scalar, Seq, read
 
 DECK_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 CARD_ID = re.compile(r"[a-z0-9]+(?:[-_.][a-z0-9]+)*\Z")

@@ -10,7 +10,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy.engine import Engine
 
-from quiz import resources
+from quiz.plumbing import resources
 from quiz.errors import QuizError
 from quiz.storage import schema
 

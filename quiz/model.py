@@ -6,6 +6,7 @@ import enum
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 # A cloze deletion: {{c1::answer}} or {{c1::answer::hint}}.
 CLOZE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.S)
@@ -83,6 +84,15 @@ class DeckSpec:
     tools: dict | None = None
     cards: list[CardSpec] = field(default_factory=list)
     sha256: str = ""  # fingerprint of the file's bytes
+
+
+class DeckRow(NamedTuple):
+    """A deck in the collection, as every command, the queue and the reports see it."""
+
+    id: int
+    name: str
+    title: Text  # a string, or one string per language code
+    lang: str  # the language of its plain strings
 
 
 @dataclass(frozen=True)

@@ -7,13 +7,12 @@ card is chosen.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone, tzinfo
 
 from quiz import scheduling, storage
-from quiz.model import CardKind, DeckSettings, Rating, localize
+from quiz.model import CardKind, DeckRow, DeckSettings, Rating, localize
 from quiz.scheduling import QueueCard
 
 # As Anki: with nothing else left, learning cards due this soon are shown early.
@@ -76,7 +75,7 @@ class ReviewSession:
              clock: Callable[[], datetime] | None = None) -> ReviewSession:
         with engine.connect() as conn:
             decks = {
-                row.name: Deck(row.id, row.name, localize(json.loads(row.title), lang, row.lang), row.lang,
+                row.name: Deck(row.id, row.name, localize(row.title, lang, row.lang), row.lang,
                                storage.deck_settings(conn, row.id))
                 for row in storage.select_decks(conn, names)
             }
@@ -88,7 +87,7 @@ class ReviewSession:
         now = self.clock()
         self.day = storage.Day.of(now, self.zone, self.rollover_hour)
         with self.engine.connect() as conn:
-            rows = [storage.DeckRow(d.id, d.name) for d in self.decks.values()]
+            rows = [DeckRow(d.id, d.name, d.title, d.lang) for d in self.decks.values()]
             self.queue = storage.load_queue(conn, rows, self.day, {d.id: d.settings for d in self.decks.values()})
 
     # -- what to show ---------------------------------------------------------------

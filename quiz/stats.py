@@ -17,7 +17,7 @@ from itertools import accumulate
 from quiz import scheduling, storage
 from quiz.model import Schedule, State, counted, localize
 from quiz.storage import reports
-from quiz.textwidth import clip, display_width, pad
+from quiz.plumbing.textwidth import clip, display_width, pad
 
 PERIODS = (("day", 1), ("week", 7), ("month", 30), ("year", 365))
 HEATMAP_DAYS = 365

@@ -352,7 +352,7 @@ def test_every_bad_entry_is_named():
 
 # ------------------------------------------------------- the bundled tables
 
-TOOLS_DIR = Path(__file__).resolve().parents[1] / "quiz" / "tools"
+TOOLS_DIR = Path(__file__).resolve().parents[1] / "quiz" / "checking" / "command_tables"
 
 # every command of the docker note the bundled decks come from (seeds/docker-note.md)
 NOTE_COMMANDS = """\
@@ -452,7 +452,7 @@ def test_the_bundled_tables_know_every_command_the_decks_use(command):
 
 def deck_commands():
     """The answers of every command card in the bundled decks."""
-    for path in sorted((TOOLS_DIR.parents[1] / "decks").glob("*.yaml")):
+    for path in sorted((TOOLS_DIR.parents[2] / "decks").glob("*.yaml")):
         for card in yaml.safe_load(path.read_text(encoding="utf-8")).get("cards", []):
             if card.get("type") == "command":
                 back = card["back"]

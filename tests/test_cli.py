@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import text
 
-from quiz import resources
+from quiz.plumbing import resources
 from quiz.cli import cli
 from quiz.storage import schema
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quiz import resources
+from quiz.plumbing import resources
 from quiz.decks import cloze_numbers, import_files, load_deck, load_decks, parse_duration
 from quiz.errors import DeckError
 from quiz.model import CardKind

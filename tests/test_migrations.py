@@ -14,6 +14,7 @@ from sqlalchemy import insert, inspect, text
 
 from quiz import app, migrate, storage
 from quiz.errors import QuizError
+from quiz.model import DeckSettings
 from quiz.storage import schema
 from tests.conftest import utc
 
@@ -70,7 +71,7 @@ def test_upgrade_from_the_first_revision_keeps_every_row(location):
     with upgraded.connect() as conn:
         for table, (columns, rows) in before.items():
             assert conn.execute(text(f"SELECT {columns} FROM {table}")).all() == rows
-        assert storage.deck_settings(conn, 1) == storage.DeckSettings()
+        assert storage.deck_settings(conn, 1) == DeckSettings()
         assert conn.execute(text("SELECT leech, suspended FROM cards")).all() == [(False, False)]  # later columns
         assert conn.execute(text("SELECT leech FROM reviews")).all() == [(False,)]
     upgraded.dispose()

@@ -15,7 +15,7 @@ from quiz import stats, storage
 from quiz.cli import cli
 from quiz.model import State
 from quiz.storage import reports
-from quiz.textwidth import display_width
+from quiz.plumbing.textwidth import display_width
 from tests.conftest import sqlite_only, utc
 
 UTC = ZoneInfo("UTC")

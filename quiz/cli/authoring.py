@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import click
 
+from quiz.cli.env import command
 from quiz.errors import QuizError
 
 
-@click.command("generate")
+@command("generate")
 @click.argument("note_path", metavar="NOTE.md", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the deck to this file (default: print it).")
 @click.option("--deck", "deck_name", help="The deck's name (default: from the note's file name).")
@@ -78,7 +79,7 @@ def yaml_error():
     return yaml.YAMLError
 
 
-@click.command("new")
+@command("new")
 @click.argument("name")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Where to write it (default: NAME.yaml).")
 def new_command(name: str, output: str | None) -> None:

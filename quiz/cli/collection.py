@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import click
 
-from quiz.cli import Env, learner_zone
+from quiz.cli.env import Env, command, learner_zone
 from quiz.errors import QuizError
-from quiz.textwidth import clip, display_width, pad
+from quiz.plumbing.textwidth import clip, display_width, pad
 
 
-@click.command("lint")
+@command("lint")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False))
 def lint_command(paths: tuple[str, ...]) -> None:
     """Check deck files and report every problem as PATH:LINE:COL: MESSAGE.
@@ -27,7 +27,7 @@ def lint_command(paths: tuple[str, ...]) -> None:
     click.echo(f"ok: {counted(len(specs), 'deck')}, {counted(cards, 'card')}")
 
 
-@click.command("import")
+@command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.pass_obj
 def import_command(env: Env, paths: tuple[str, ...]) -> None:
@@ -58,7 +58,7 @@ def describe_sync(report) -> str:
     return f"{report.deck}: {prefix}{', '.join(parts) or 'details updated'}"
 
 
-@click.command("review")
+@command("review", needs=("quiz.app", "quiz.session", "quiz.review.screen"))
 @click.argument("names", nargs=-1)
 @click.pass_obj
 def review_command(env: Env, names: tuple[str, ...] = ()) -> None:
@@ -86,7 +86,7 @@ def review_command(env: Env, names: tuple[str, ...] = ()) -> None:
 COUNT_COLUMNS = ("cards", "new", "learning", "review", "due", "suspended")
 
 
-@click.command("decks")
+@command("decks")
 @click.argument("names", nargs=-1)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array, one object per deck.")
 @click.pass_obj
@@ -109,7 +109,7 @@ def decks_command(env: Env, names: tuple[str, ...] = (), as_json: bool = False) 
         decks = storage.select_decks(conn, list(names))
         counts = storage.deck_counts(conn, decks, day)
     rows = [
-        {"deck": deck.name, "title": localize(json.loads(deck.title), lang, deck.lang), **count}
+        {"deck": deck.name, "title": localize(deck.title, lang, deck.lang), **count}
         for deck, count in zip(decks, counts)
     ]
     if as_json:
@@ -133,7 +133,7 @@ def format_table(rows: list[dict], columns: tuple[str, ...]) -> str:
     return "\n".join([line(columns), *(line(texts) for texts in cells)])
 
 
-@click.command("suspended")
+@command("suspended")
 @click.argument("names", nargs=-1)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array, one object per card.")
 @click.pass_obj
@@ -173,7 +173,7 @@ def suspended_command(env: Env, names: tuple[str, ...] = (), as_json: bool = Fal
         click.echo("Bring them back with: quiz unsuspend DECK ID...")
 
 
-@click.command("unsuspend")
+@command("unsuspend")
 @click.argument("deck")
 @click.argument("card_ids", nargs=-1, required=True)
 @click.pass_obj

@@ -6,7 +6,7 @@ import os
 
 import click
 
-from quiz.cli import Env, learner_zone
+from quiz.cli.env import Env, QuizCommand, command, learner_zone
 from quiz.errors import QuizError
 
 
@@ -21,10 +21,10 @@ def export_group() -> None:
     """
 
 
-PROGRESS_BAR_MIN_CARDS = 5000
+PROGRESS_BAR_MIN_STEPS = 10_000  # about 5000 cards: a note and a card each
 
 
-@export_group.command("anki")
+@export_group.command("anki", cls=QuizCommand)
 @click.argument("names", nargs=-1)
 @click.option("-o", "--output", required=True, type=click.Path(), help="The .apkg file to write.")
 @click.option("--with-progress", is_flag=True,
@@ -77,7 +77,7 @@ class ExportProgress:
         self.shown = 0
 
     def update(self, done: int, total: int) -> None:
-        if self.bar is None and total >= PROGRESS_BAR_MIN_CARDS:
+        if self.bar is None and total >= PROGRESS_BAR_MIN_STEPS:
             self.bar = click.progressbar(length=total, label="exporting", file=self.stream).__enter__()
         if self.bar is not None:
             self.bar.update(done - self.shown)
@@ -91,7 +91,7 @@ class ExportProgress:
             self.bar.__exit__(*exc)
 
 
-@click.command("stats")
+@command("stats")
 @click.argument("names", nargs=-1)
 @click.option("--json", "as_json", is_flag=True, help="Print the numbers as one JSON object.")
 @click.pass_obj
@@ -126,7 +126,7 @@ def stats_command(env: Env, names: tuple[str, ...] = (), as_json: bool = False) 
         click.echo(stats.render(numbers, colour=colour))
 
 
-@click.command("optimize")
+@command("optimize")
 @click.argument("names", nargs=-1)
 @click.option("--retention", is_flag=True,
               help="Instead of fitting: simulate a year at several desired retentions and show the workload.")

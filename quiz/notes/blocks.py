@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import yaml
 
-from quiz.yamlread import Loader  # libyaml when present
+from quiz.plumbing.yamlread import Loader  # libyaml when present
 
 FENCE = re.compile(r"^\s{0,3}(```+|~~~+)\s*([\w+-]*)")
 HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")

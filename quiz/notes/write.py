@@ -11,7 +11,7 @@ import yaml
 
 from quiz.model import counted
 from quiz.notes.parse import Card, Note, assign_ids, fingerprint, first_answer
-from quiz.yamlread import Loader  # libyaml when present
+from quiz.plumbing.yamlread import Loader  # libyaml when present
 
 # ---- YAML out -------------------------------------------------------------------
 
@@ -237,7 +237,7 @@ def check_and_write(text: str, path: str | None) -> None:
     import tempfile
     from pathlib import Path
 
-    from quiz import files
+    from quiz.plumbing import files
 
     if path is None:
         with tempfile.TemporaryDirectory() as folder:

@@ -5,8 +5,9 @@ created and stamped without Alembic."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import fields
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -36,6 +37,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from quiz.errors import QuizError
+from quiz.model import Schedule
 
 # The newest revision in migrations/versions; a test keeps the two in step.
 HEAD_REVISION = "0004"
@@ -127,6 +129,9 @@ cards_t = Table(
     Index("ix_cards_deck_state_due", "deck_id", "state", "due"),
     Index("ix_cards_deck_state_position", "deck_id", "state", "position"),
 )
+
+# The columns of a card's schedule, named as quiz.model.Schedule's fields.
+SCHEDULE_COLUMNS = tuple(f.name for f in fields(Schedule))
 
 # The append-only review log; the `*_before` columns let undo restore a card exactly.
 reviews_t = Table(
@@ -234,6 +239,12 @@ def writing(engine: Engine) -> Iterator[Connection]:
         if "locked" in str(error).lower() or "busy" in str(error).lower():
             raise QuizError("the database is locked by another quiz process; try again in a moment") from None
         raise
+
+
+def chunks(items: list, size: int) -> Iterable[list]:
+    """`items` in lists of at most `size`: for IN (...) lists that stay under the drivers' limits."""
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
 
 
 @contextmanager

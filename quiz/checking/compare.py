@@ -3,7 +3,7 @@
 Two kinds of answers:
 
 - commands (``docker logs -f web``) are split into words as a shell does. A tool
-  described by a table (``quiz/tools/*.yaml``, or a deck's own ``tools:``) is
+  described by a table (``quiz/checking/command_tables/*.yaml``, or a deck's own ``tools:``) is
   compared as an invocation: the same command (aliases allowed), the same options
   in any order and spelling, the same arguments in the same order. Any other
   tool is compared word by word.
@@ -20,9 +20,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal, NamedTuple, Union
 
-from .tools import Command, Option, Tool, ToolTable, as_tables, parse_tools, tool_index
+from quiz.checking.tables import Command, Option, Tool, ToolTable, as_tables, tool_index
 
-__all__ = ["DiffPart", "Verdict", "ToolTable", "compare", "lint_command", "parse_tools"]
+__all__ = ["DiffPart", "Verdict", "compare", "lint_command"]
 
 PartKind = Literal["same", "missing", "extra", "wrong"]
 

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import yaml
 
-from quiz.gcpause import collector_paused
-from quiz.yamlread import Loader  # libyaml when present: 4x faster
+from quiz.plumbing.gcpause import collector_paused
+from quiz.plumbing.yamlread import Loader  # libyaml when present: 4x faster
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ _SPELLING = re.compile(r"-[^\s-]|--[^\s=-][^\s=]*")
 
 
 def parse_tools(data: object) -> ToolTable:
-    """Build a tool table from parsed YAML (the format of ``quiz/tools/docker.yaml``).
+    """Build a tool table from parsed YAML (the format of ``quiz/checking/command_tables/docker.yaml``).
 
     Raises ``ValueError`` naming every bad entry, e.g.
     ``docker ps: options[2] "-f, --filter a b": more than one value name``.
@@ -159,7 +159,7 @@ def _kind(value: object) -> str:
 @lru_cache(maxsize=None)
 def bundled_tables() -> tuple[ToolTable, ...]:
     tables = []
-    for path in sorted(Path(__file__).parent.glob("*.yaml")):
+    for path in sorted((Path(__file__).parent / "command_tables").glob("*.yaml")):
         with collector_paused():  # 2-3x faster
             data = yaml.load(path.read_text(encoding="utf-8"), Loader=Loader)
         try:

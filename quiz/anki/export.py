@@ -1,0 +1,401 @@
+"""Export decks, and optionally the learner's progress, as an Anki package (.apkg).
+
+genanki lays out the package (schema, collection row, note types, decks); the
+notes, cards and review log are written here straight into its SQLite file,
+against Anki's documented schema (cards.type/queue/due/ivl/left, the card's
+`data` JSON with the FSRS memory state, revlog rows), in bulk.
+
+Identity (fields.py, with the note types and the fields' HTML): a note's GUID
+comes from the deck name and the card's id, and the note types and decks have
+constant ids, so importing a newer export updates
+the notes in Anki instead of adding copies. Anki never overwrites the
+scheduling of a card it already has, so progress travels once, with the
+first import of each card.
+
+Days: the package's collection starts (`crt`) at the start of the learner's
+day and keeps Anki's plain 86400-second day count, so "due in 3 days" here is
+"due in 3 days" in the collection that imports it.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import sqlite3
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, tzinfo
+from pathlib import Path
+from typing import TypeVar
+
+from sqlalchemy.engine import Engine
+
+from quiz import scheduling, storage
+from quiz.anki.fields import (
+    MODEL_IDS,
+    anki_deck_id,
+    note_fields,
+    note_guid,
+    note_type,
+    plain_text,
+    preset_id,
+)
+from quiz.model import CardKind, DeckRow, DeckSettings, State, localize
+from quiz.plumbing import files
+from quiz.storage import reports
+from quiz.storage.reports import ExportCard, ExportReview
+from quiz.storage.schema import snapshot
+
+MAX_ANSWER_MS = 60_000  # Anki's own cap on a review's time
+REVLOG_KIND = {int(State.NEW): 0, int(State.LEARNING): 0, int(State.REVIEW): 1, int(State.RELEARNING): 2}
+QUEUE_SUSPENDED, QUEUE_BURIED = -1, -3
+KINDS = {kind.value: kind for kind in CardKind}
+CLOZE = CardKind.CLOZE.value
+NEW, LEARNING, REVIEW = int(State.NEW), int(State.LEARNING), int(State.REVIEW)
+HOUR_MS, DAY_MS = 3_600_000, 86_400_000
+UNIX_EPOCH_DAY = date(1970, 1, 1).toordinal()
+UNKNOWN = object()
+ZIP_LEVEL = 1  # deflate's fastest level: most of the size gain, a fraction of the time
+# Anki's tables, as genanki creates them
+NOTE_COLUMNS = "id, guid, mid, mod, usn, tags, flds, sfld, csum, flags, data"
+CARD_COLUMNS = "id, nid, did, ord, mod, usn, type, queue, due, ivl, factor, reps, lapses, left, odue, odid, flags, data"
+REVLOG_COLUMNS = "id, cid, usn, ease, ivl, lastIvl, factor, time, type"
+
+
+@dataclass
+class ExportReport:
+    path: Path
+    decks: int
+    notes: int
+    cards: int
+    reviews: int
+
+
+@dataclass
+class Clock:
+    """The learner's day, as Anki counts days in the exported package.
+
+    Instants are epoch milliseconds (as storage reads them for the export); days
+    are day numbers (date ordinals), so their difference is a count of days.
+    """
+
+    now: datetime
+    zone: tzinfo
+    rollover_hour: int
+
+    def __post_init__(self) -> None:
+        self._offsets: dict[int, int | None] = {}
+        self._rollover_ms = self.rollover_hour * HOUR_MS
+        self.now_ms = round(self.now.timestamp() * 1000)
+        self.today = self.day(self.now_ms)
+
+    def day(self, epoch_ms: int) -> int:
+        """scheduling.learner_date as a day number, without a datetime per call: the wall
+        clock is UTC plus the zone's offset, and the offset is remembered per UTC day (the
+        few days on which it changes look it up per instant)."""
+        utc_day = epoch_ms // DAY_MS
+        offset = self._offsets.get(utc_day, UNKNOWN)
+        if offset is UNKNOWN:
+            offset = self._offsets[utc_day] = self._steady_offset(utc_day)
+        if offset is None:
+            offset = self._offset(epoch_ms)
+        return (epoch_ms + offset - self._rollover_ms) // DAY_MS + UNIX_EPOCH_DAY
+
+    def _steady_offset(self, utc_day: int) -> int | None:
+        first, last = self._offset(utc_day * DAY_MS), self._offset((utc_day + 1) * DAY_MS - 1)
+        return first if first == last else None  # no zone changes its offset twice in a day
+
+    def _offset(self, epoch_ms: int) -> int:
+        moment = datetime.fromtimestamp(epoch_ms // 1000, self.zone)
+        return int(moment.utcoffset().total_seconds() * 1000)
+
+    @property
+    def collection_start(self) -> int:
+        """Epoch seconds of the start of today: day 0 of the package."""
+        return int(scheduling.day_start(self.now, self.zone, self.rollover_hour).timestamp())
+
+    @functools.cached_property
+    def tomorrow_start_ms(self) -> int:
+        return round(scheduling.next_day_start(self.now, self.zone, self.rollover_hour).timestamp() * 1000)
+
+
+def export_decks(
+    engine: Engine,
+    names: list[str],
+    path: str | Path,
+    *,
+    lang: str,
+    clock: Clock,
+    with_progress: bool = False,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> ExportReport:
+    """Write the decks (all of them if `names` is empty) to an .apkg file at `path`.
+
+    The file appears whole or not at all: it is written beside its target and
+    renamed into place. `on_progress(done, total)` is called as the steps are done:
+    one for each note, card and review written, one for Anki's indexes, one for the file.
+    """
+    target = Path(path)
+    files.check_writable(target)
+    with snapshot(engine) as conn:  # the cards' schedules agree with their review log
+        decks = storage.select_decks(conn, list(names))
+        deck_ids = [deck.id for deck in decks]
+        settings = {deck.id: storage.deck_settings(conn, deck.id) for deck in decks}
+        cards = reports.cards_for_export(conn, deck_ids)
+        reviews = reports.reviews_for_export(conn, deck_ids if names else None) if with_progress else []
+    package = _Package(decks, settings, lang, clock, with_progress)
+    collection = package.build(cards, reviews, on_progress)
+    _write_package(target, collection)
+    package.progress.advance()
+    return ExportReport(target, len(decks), package.note_count, len(cards), package.review_count)
+
+
+# -- the package -----------------------------------------------------------------------
+
+T = TypeVar("T")
+
+
+class _Progress:
+    """Steps done of `total`, reported to the caller about a hundred times in all."""
+
+    def __init__(self, on_progress: Callable[[int, int], None] | None, total: int):
+        self.on_progress = on_progress
+        self.total = total
+        self.done = 0
+        self.every = max(1, total // 100)
+
+    def advance(self, steps: int = 1) -> None:
+        self.done += steps
+        if self.on_progress:
+            self.on_progress(self.done, self.total)
+
+    def counted(self, rows: Iterable[T]) -> Iterator[T]:
+        """The rows, each one a step done as it is taken."""
+        pending = 0
+        for row in rows:
+            yield row
+            pending += 1
+            if pending == self.every:
+                self.advance(pending)
+                pending = 0
+        if pending:
+            self.advance(pending)
+
+
+class _Package:
+    def __init__(self, decks: list[DeckRow], settings: dict[int, DeckSettings], lang: str, clock: Clock,
+                 with_progress: bool):
+        self.decks = decks
+        self.settings = settings
+        self.lang = lang
+        self.clock = clock
+        self.with_progress = with_progress
+        self.anki_deck_ids = {deck.id: anki_deck_id(deck.name) for deck in decks}
+        self.deck_langs = {deck.id: deck.lang for deck in decks}
+        self.deck_names = {deck.id: deck.name for deck in decks}
+        self.memory_settings = {deck.id: _memory_settings(settings[deck.id]) for deck in decks}
+        self.note_count = 0
+        self.review_count = 0
+        self.progress = _Progress(None, 0)
+
+    def build(self, cards: list[ExportCard], reviews: list[ExportReview],
+              on_progress: Callable[[int, int], None] | None) -> bytes:
+        """Anki's collection database, serialized."""
+        timestamp = self.clock.now.timestamp()
+        mtime = int(timestamp)
+        ids = _identities(cards, mtime * 1000)
+        firsts = [index for index, (note_id, _) in enumerate(ids) if index == 0 or note_id != ids[index - 1][0]]
+        self.note_count, self.review_count = len(firsts), len(reviews)
+        self.progress = progress = _Progress(on_progress, len(firsts) + len(cards) + len(reviews) + 2)
+        db = sqlite3.connect(":memory:")
+        db.execute("PRAGMA journal_mode = OFF")  # nothing to roll back: a failed build is thrown away whole
+        self._write_layout(db, timestamp)
+        # Bulk rows go in before genanki's indexes exist: building them once is faster.
+        indexes = db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL").fetchall()
+        for name, _ in indexes:
+            db.execute(f"DROP INDEX {name}")
+        notes = self._notes(cards, ids, firsts, mtime)
+        db.executemany(f"INSERT INTO notes ({NOTE_COLUMNS}) VALUES ({_marks(NOTE_COLUMNS)})", progress.counted(notes))
+        make_card = self._studied_card if self.with_progress else self._new_card
+        db.executemany(f"INSERT INTO cards ({CARD_COLUMNS}) VALUES ({_marks(CARD_COLUMNS)})",
+                       progress.counted(make_card(card_id, note_id, card, index, mtime)
+                                        for index, (card, (note_id, card_id)) in enumerate(zip(cards, ids))))
+        if reviews:
+            card_ids = {card.id: card_id for card, (_, card_id) in zip(cards, ids)}
+            db.executemany(f"INSERT INTO revlog ({REVLOG_COLUMNS}) VALUES ({_marks(REVLOG_COLUMNS)})",
+                           progress.counted(_revlog_rows(reviews, card_ids, self.clock)))
+        for _, sql in indexes:
+            db.execute(sql)
+        progress.advance()
+        db.commit()
+        data = db.serialize()
+        db.close()
+        return data
+
+    def _write_layout(self, db: sqlite3.Connection, timestamp: float) -> None:
+        """genanki's schema, collection row, note types and decks; then our day 0 and presets."""
+        import itertools
+
+        import genanki
+
+        models = [note_type(kind) for kind in CardKind]
+        anki_decks = []
+        for deck in self.decks:
+            title = localize(deck.title, self.lang, deck.lang)
+            anki_deck = genanki.Deck(self.anki_deck_ids[deck.id], title)
+            for model in models:
+                anki_deck.add_model(model)
+            anki_decks.append(anki_deck)
+        cursor = db.cursor()
+        genanki.Package(anki_decks).write_to_db(cursor, timestamp, itertools.count(int(timestamp * 1000)))
+        conf_json, decks_json, presets_json = cursor.execute("SELECT conf, decks, dconf FROM col").fetchone()
+        conf, anki_deck_json, presets = json.loads(conf_json), json.loads(decks_json), json.loads(presets_json)
+        # The v2 scheduler's numbering of answers (v1 would read a learning step's Good as Easy)
+        # and the learner's rollover hour, so day 0 is the learner's today.
+        conf.update(schedVer=2, rollover=self.clock.rollover_hour)
+        for deck in self.decks:
+            preset = _preset(presets["1"], deck.name, self.settings[deck.id], int(timestamp))
+            presets[str(preset["id"])] = preset
+            anki_deck_json[str(self.anki_deck_ids[deck.id])]["conf"] = preset["id"]
+            anki_deck_json[str(self.anki_deck_ids[deck.id])]["mod"] = int(timestamp)
+        cursor.execute("UPDATE col SET crt = ?, mod = ?, conf = ?, decks = ?, dconf = ?",
+                       (self.clock.collection_start, int(timestamp * 1000), json.dumps(conf),
+                        json.dumps(anki_deck_json), json.dumps(presets)))
+
+    def _notes(self, cards: list[ExportCard], ids: list[tuple[int, int]], firsts: list[int],
+               mtime: int) -> Iterator[tuple]:
+        """A note row for the first card of each note (siblings share it)."""
+        # One parse for all the notes' contents: a json.loads per note costs 2-3 times more.
+        contents = json.loads("[" + ",".join([cards[index].content for index in firsts]) + "]")
+        leeches = {(card.deck_id, card.note_key) for card in cards if card.leech} if self.with_progress else set()
+        for index, content in zip(firsts, contents, strict=True):
+            card = cards[index]
+            yield self._note(ids[index][0], card, content, mtime, (card.deck_id, card.note_key) in leeches)
+
+    def _note(self, note_id: int, card: ExportCard, content: dict, mtime: int, leech: bool) -> tuple:
+        kind = KINDS[card.kind]
+        fields = note_fields(kind, content, self.lang, self.deck_langs[card.deck_id])
+        sort_text = plain_text(fields[0])
+        checksum = int.from_bytes(hashlib.sha1(sort_text.encode()).digest()[:4], "big")
+        tags = card.tags
+        if leech and "leech" not in tags.split():
+            tags = f"{tags} leech" if tags else "leech"  # Anki's own mark for a card that lapses too often
+        guid = note_guid(self.deck_names[card.deck_id], card.note_key)
+        return (note_id, guid, MODEL_IDS[kind], mtime, -1, f" {tags} " if tags else "", "\x1f".join(fields),
+                sort_text, checksum, 0, "")
+
+    def _new_card(self, card_id: int, note_id: int, card: ExportCard, index: int, mtime: int,
+                  queue: int = 0) -> tuple:
+        template = card.ord - 1 if card.kind == CLOZE else card.ord
+        return (card_id, note_id, self.anki_deck_ids[card.deck_id], template, mtime, -1, 0, queue, index + 1,
+                0, 0, 0, 0, 0, 0, 0, 0, "")
+
+    def _studied_card(self, card_id: int, note_id: int, card: ExportCard, index: int, mtime: int) -> tuple:
+        if card.state == NEW or card.due is None or card.last_review is None:
+            return self._new_card(card_id, note_id, card, index, mtime, QUEUE_SUSPENDED if card.suspended else 0)
+        ctype, queue, due_number, interval, left = self._schedule(card, card.due, card.last_review)
+        if card.suspended:
+            queue = QUEUE_SUSPENDED
+        elif card.buried_until is not None and card.buried_until > self.clock.now_ms:
+            queue = QUEUE_BURIED
+        retention, decay = self.memory_settings[card.deck_id]
+        memory = (f'{{"s":{float(card.stability or 0)!r},"d":{float(card.difficulty or 0)!r},{retention},'
+                  f'"lrt":{card.last_review // 1000}{decay}}}')
+        template = card.ord - 1 if card.kind == CLOZE else card.ord
+        return (card_id, note_id, self.anki_deck_ids[card.deck_id], template, mtime, -1, ctype, queue, due_number,
+                interval, _ease(card.difficulty), card.reps, card.lapses, left, 0, 0, 0, memory)
+
+    def _schedule(self, card: ExportCard, due: int, last_review: int) -> tuple[int, int, int, int, int]:
+        """(type, queue, due, ivl, left) as Anki stores a card that has been studied."""
+        clock = self.clock
+        due_day = clock.day(due)
+        if card.state == REVIEW:
+            return 2, 2, due_day - clock.today, max(1, due_day - clock.day(last_review)), 0
+        settings = self.settings[card.deck_id]
+        steps = settings.learning_steps if card.state == LEARNING else settings.relearning_steps
+        left = max(1, len(steps) - (card.step or 0))
+        interval = 0 if card.state == LEARNING else max(1, round(card.stability or 1))
+        if due < clock.tomorrow_start_ms:
+            return card.state, 1, due // 1000, interval, left  # intraday: epoch seconds
+        return card.state, 3, due_day - clock.today, interval, left  # a later day: day number
+
+
+def _identities(cards: list[ExportCard], first_id: int) -> list[tuple[int, int]]:
+    """Anki's (note id, card id) for each card. Anki's ids are creation times in ms (it
+    renumbers clashes): count up from the export's, a note's id just before its first
+    card's. Siblings (same deck and key, next to each other) share the note."""
+    ids, next_id, note_id, note_of = [], first_id, 0, None
+    for card in cards:
+        if (card.deck_id, card.note_key) != note_of:
+            note_of = (card.deck_id, card.note_key)
+            next_id += 1
+            note_id = next_id
+        next_id += 1
+        ids.append((note_id, next_id))
+    return ids
+
+
+def _marks(columns: str) -> str:
+    return ",".join("?" * (columns.count(",") + 1))
+
+
+def _revlog_rows(reviews: list[ExportReview], card_ids: dict[int, int], clock: Clock) -> Iterator[tuple]:
+    """Anki revlog rows, oldest first. The interval before an answer is the one the card's
+    previous answer gave: days for a review, negative seconds for a learning step. Ids are
+    answer times in ms, a clash moved on by 1 ms."""
+    intervals: dict[int, int] = {}
+    last_id = 0
+    # Stable: answers in the same ms stay in the order they were written. Rows in id order
+    # also go into the revlog table's B-tree as plain appends.
+    for review in sorted(reviews, key=lambda review: review.reviewed_at):
+        reviewed_at, due = review.reviewed_at, review.due_after
+        last_id = revlog_id = reviewed_at if reviewed_at > last_id else last_id + 1
+        if due is None:
+            interval = 0
+        elif review.state_after == REVIEW:
+            interval = max(1, clock.day(due) - clock.day(reviewed_at))
+        else:
+            interval = -max(1, (due - reviewed_at) // 1000)
+        yield (revlog_id, card_ids[review.card_id], -1, review.rating, interval, intervals.get(review.card_id, 0),
+               _ease(review.difficulty_after), min(review.duration_ms or 0, MAX_ANSWER_MS),
+               REVLOG_KIND[review.state_before])
+        intervals[review.card_id] = interval
+
+
+def _memory_settings(settings: DeckSettings) -> tuple[str, str]:
+    """The desired retention and the decay of the card's memory state, as JSON members."""
+    decay = f',"decay":{float(settings.parameters[20])!r}' if settings.parameters else ""
+    return f'"dr":{float(settings.desired_retention)!r}', decay
+
+
+def _ease(difficulty: float | None) -> int:
+    # With FSRS, Anki keeps the difficulty in the ease column, shifted to 100..1100.
+    if difficulty is None:
+        return 0
+    return round(((difficulty - 1) / 9 + 0.1) * 1000)
+
+
+def _preset(default: dict, deck: str, settings: DeckSettings, mtime: int) -> dict:
+    """An Anki deck options preset with the deck's scheduler settings (FSRS parameters too)."""
+    preset = json.loads(json.dumps(default))
+    preset.update(id=preset_id(deck), name=f"quiz: {deck}", mod=mtime, usn=-1,
+                  desiredRetention=settings.desired_retention)
+    preset["new"].update(perDay=settings.new_per_day, delays=[s / 60 for s in settings.learning_steps])
+    preset["lapse"].update(delays=[s / 60 for s in settings.relearning_steps], leechFails=settings.leech_threshold)
+    preset["rev"].update(perDay=settings.reviews_per_day, maxIvl=settings.maximum_interval)
+    if settings.parameters:
+        preset["fsrsParams6"] = list(settings.parameters)
+    return preset
+
+
+# -- the file ---------------------------------------------------------------------------
+
+
+def _write_package(target: Path, collection: bytes) -> None:
+    """The .apkg appears whole or not at all (quiz.plumbing.files)."""
+    with files.replacing(target) as (raw, _), \
+            zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, compresslevel=ZIP_LEVEL) as archive:
+        archive.writestr("collection.anki2", collection)
+        archive.writestr("media", b"{}")

@@ -1,0 +1,82 @@
+"""The `quiz` command: the group, the entry point, and the only place that turns errors
+into exit codes.
+
+What the commands share is in env.py; the commands are in collection.py (lint, import,
+review, decks, suspended, unsuspend), authoring.py (generate, new) and reports.py
+(export, stats, optimize). Heavy libraries (SQLAlchemy, prompt_toolkit, Alembic) are
+imported inside the commands, so `quiz --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import gc
+
+import click
+
+from quiz import __version__
+from quiz.cli.authoring import generate_command, new_command
+from quiz.cli.collection import (
+    decks_command,
+    import_command,
+    lint_command,
+    review_command,
+    suspended_command,
+    unsuspend_command,
+)
+from quiz.cli.env import Env
+from quiz.cli.reports import export_group, optimize_command, stats_command
+from quiz.errors import DeckError, QuizError
+
+EXIT_INTERRUPTED = 130
+
+
+class QuizGroup(click.Group):
+    """Runs a command; a QuizError becomes one line on stderr and exit 1."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except DeckError as error:
+            from quiz.model import counted
+
+            for problem in error.problems:
+                click.echo(str(problem), err=True)
+            count = len(error.problems)
+            click.echo(f"{counted(count, 'problem')}; nothing was changed", err=True)
+            raise click.exceptions.Exit(1) from None
+        except QuizError as error:
+            raise click.ClickException(str(error)) from None
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
+
+
+@click.group(cls=QuizGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", "location", envvar="QUIZ_DB", metavar="PATH|URL",
+              help="The collection: a file path or an SQLAlchemy URL. [env: QUIZ_DB; default: quiz.db in your data directory]")
+@click.version_option(__version__, prog_name="quiz")
+@click.pass_context
+def cli(ctx: click.Context, location: str | None) -> None:
+    """Spaced repetition in the terminal, for the tools you use every day.
+
+    \b
+    Examples:
+      quiz                         review today's cards (same as quiz review)
+      quiz decks                   what is due today, per deck
+      quiz lint decks/*.yaml       check deck files
+      quiz import decks/*.yaml     add or update decks (progress is kept)
+    """
+    ctx.obj = Env(location)
+    if ctx.invoked_subcommand is None:  # through review's own invoke, as `quiz review` goes
+        with review_command.make_context("review", [], parent=ctx) as review_ctx:
+            review_command.invoke(review_ctx)
+
+
+def main() -> None:
+    gc.disable()  # until the command starts: see quiz.cli.env.QuizCommand
+    cli.main(prog_name="quiz")
+
+
+for command in (lint_command, import_command, review_command, decks_command, suspended_command, unsuspend_command,
+                generate_command, new_command, export_group, stats_command, optimize_command):
+    cli.add_command(command)

@@ -1,0 +1,2 @@
+"""Plumbing every layer may use: files written whole, shipped resources, YAML reading,
+text width in terminal cells, the garbage-collector pause."""

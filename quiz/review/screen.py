@@ -1,0 +1,200 @@
+"""The review loop: one PromptSession, `.prompt()` in a loop.
+
+The session (quiz.session) decides and stores; this module asks and shows.
+A card goes: question -> typed answer or reveal -> rating (one key) -> note.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from prompt_toolkit import PromptSession, print_formatted_text
+from prompt_toolkit.formatted_text import FormattedText
+from prompt_toolkit.output import ColorDepth
+
+from quiz import storage
+from quiz.model import Rating, accepted_answers
+from quiz.review import keys, render
+from quiz.review.words import words_for
+from quiz.scheduling import QueueCard
+from quiz.session import ReviewSession, Summary, is_typed
+
+
+class Quit(Exception):
+    """The learner asked to stop."""
+
+
+class Restart(Exception):
+    """Show whatever card is now first (after undo, suspend, bury, skip)."""
+
+
+@dataclass
+class Screen:
+    session: ReviewSession
+    transcript: list[str] = field(default_factory=list)  # what was printed, as plain text
+
+    def __post_init__(self) -> None:
+        self.guard = keys.QuitGuard()
+        self.words = words_for(self.session.lang)
+        self.prompts = PromptSession(
+            bottom_toolbar=keys.toolbar(self.session.counts, lambda: len(self.session.ratings),
+                                        self.elapsed, self.guard, self.words),
+            style=render.STYLE,
+            completer=keys.CommandCompleter(),
+            complete_while_typing=False,
+            enable_history_search=False,
+            color_depth=ColorDepth.default(),
+            refresh_interval=1.0,  # the toolbar's clock
+        )
+        self.tools_cache: dict = {}  # deck name -> its parsed command tables, or None
+
+    # -- output ---------------------------------------------------------------------
+
+    def echo(self, parts: list[tuple[str, str]]) -> None:
+        if parts:
+            self.transcript.append(render.plain(parts))
+            print_formatted_text(FormattedText(parts), style=render.STYLE, end="")
+
+    def elapsed(self) -> str:
+        return render.duration((self.session.clock() - self.session.started).total_seconds())
+
+    def width(self) -> int:
+        return self.prompts.output.get_size().columns
+
+    # -- input ----------------------------------------------------------------------
+
+    def ask(self, message: str, **options):
+        """One prompt; commands typed at it run here, and Quit/Restart leave the card."""
+        self.guard.armed = False
+        options.setdefault("key_bindings", keys.common_bindings(self.guard))
+        options.setdefault("lexer", None)
+        try:
+            result = self.prompts.prompt(message, **options)
+        except KeyboardInterrupt:  # a real SIGINT, not the Ctrl-C key (bound above)
+            raise Quit from None
+        if result == keys.QUIT:
+            raise Quit
+        if isinstance(result, str) and (result.strip().startswith(":") or result.strip() == "?"):
+            self.command(result.strip())
+        return result
+
+    def command(self, text: str) -> None:
+        name = {"?": ":help"}.get(text, text)
+        matches = [c for c in keys.COMMANDS if c.startswith(name)] if name.startswith(":") and len(name) > 1 else []
+        if len(matches) != 1:
+            self.echo([("class:bad", self.words.unknown_command.format(text)), ("", self.words.help_hint)])
+            raise Restart
+        name = matches[0]
+        card = self.current
+        if name == ":quit":
+            raise Quit
+        if name == ":help":
+            self.echo(render.help_text(self.words))
+        elif name == ":undo":
+            self.undo()
+        elif name == ":suspend":
+            self.session.suspend(card)
+            self.echo([("class:dim", self.words.suspended.format(card.deck, card.key))])
+        elif name == ":bury":
+            self.session.bury(card)
+            self.echo([("class:dim", self.words.buried)])
+        elif name == ":skip":
+            self.session.skip(card)
+        raise Restart
+
+    def undo(self) -> None:
+        try:
+            action = self.session.undo()
+        except storage.CardChanged:
+            self.echo([("class:bad", self.words.card_changed)])
+            return
+        if action is None:
+            self.echo([("class:dim", self.words.nothing_to_undo)])
+        else:
+            self.echo([("class:dim", self.words.undone.format(self.words.actions[action.kind]))])
+
+    # -- one card ---------------------------------------------------------------------
+
+    def show(self, card: QueueCard) -> None:
+        self.current = card
+        deck = self.session.decks[card.deck]
+        lang, deck_lang = self.session.lang, self.deck_lang(card)
+        started = time.monotonic()
+        self.echo([("", "\n")] + render.rule(deck.title, card.tags, self.width()))
+        self.echo(render.question(card, lang, deck_lang))
+        if is_typed(card):
+            typed, selected = self.typed_answer(card)
+        else:
+            self.ask("", key_bindings=keys.reveal_bindings(self.guard))
+            self.echo(render.answer(card, lang, deck_lang))
+            typed, selected = None, None
+        rating, interval = self.rating(card, selected)
+        duration_ms = round((time.monotonic() - started) * 1000)
+        try:
+            answered = self.session.answer(card, rating, duration_ms, typed)
+        except storage.CardChanged:
+            self.echo([("class:bad", self.words.card_changed)])
+            return
+        self.echo(render.rated(rating, interval, self.words) + render.note(card, lang, deck_lang))
+        if answered.leech:
+            self.echo([("class:bad", self.words.leech.format(answered.schedule.lapses, card.deck, card.key))])
+
+    def typed_answer(self, card: QueueCard) -> tuple[str, Rating]:
+        typed = self.ask("$ ", lexer=keys.ShellLexer())
+        expected = accepted_answers(card.content["back"], self.session.lang, self.deck_lang(card))
+        if not typed.strip():  # "I don't know"
+            self.echo(render.revealed_command(expected[0], self.words))
+            return "", Rating.AGAIN
+        from quiz import (
+            checking,  # its tables load on first use: not before the first card
+        )
+
+        verdict = checking.compare(expected, typed, tools=self.tools(card))
+        self.echo(render.verdict(verdict, self.words))
+        return typed, Rating.GOOD if verdict.correct else Rating.AGAIN
+
+    def rating(self, card: QueueCard, selected: Rating | None) -> tuple[Rating, str]:
+        intervals = self.session.intervals(card)
+        self.echo(render.rating_choices(intervals, selected, self.words) + [("", "\n")])
+        bindings = keys.rating_bindings(self.guard, selected)
+        while True:
+            result = self.ask(self.words.rate_prompt, key_bindings=bindings)
+            if result == keys.UNDO:
+                self.undo()
+                raise Restart
+            if isinstance(result, Rating):
+                return result, intervals[result]
+
+    def deck_lang(self, card: QueueCard) -> str:
+        return self.session.decks[card.deck].lang
+
+    def tools(self, card: QueueCard):
+        """The deck's own command tables, parsed once per session."""
+        if card.deck not in self.tools_cache:
+            with self.session.engine.connect() as conn:
+                data = storage.deck_tools(conn, self.session.decks[card.deck].id)
+            from quiz.checking import parse_tools
+
+            self.tools_cache[card.deck] = parse_tools(data) if data else None
+        return self.tools_cache[card.deck]
+
+
+def run(session: ReviewSession) -> tuple[Summary, list[str]]:
+    """Review until the queue is empty or the learner quits; the summary and the transcript."""
+    screen = Screen(session)
+    while True:
+        card = session.current()
+        if card is None:
+            break
+        try:
+            screen.show(card)
+        except Restart:
+            continue
+        except (Quit, EOFError):  # EOFError: the input closed
+            break
+    summary = session.summary()
+    screen.echo(render.summary(summary, session.clock(), session.zone, screen.words))
+    return summary, screen.transcript
+
+

@@ -1,0 +1,143 @@
+"""Answers and card actions: an answer committed with its review-log row, undo, suspend,
+bury, unsuspend, and the small reads the review's summary needs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import NamedTuple
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.engine import Connection, Engine
+
+from quiz import scheduling
+from quiz.errors import QuizError
+from quiz.model import DeckSettings, Rating, Schedule, State
+from quiz.scheduling import QueueCard
+from quiz.storage.schema import SCHEDULE_COLUMNS, cards_t, decks_t, reviews_t, writing
+
+
+class CardChanged(QuizError):
+    def __init__(self):
+        super().__init__("this card was answered elsewhere (another quiz process?); reload the queue")
+
+
+@dataclass(frozen=True)
+class Answered:
+    schedule: Schedule
+    review_id: int
+    leech: bool  # this lapse made the card a leech: it is now suspended
+
+
+def answer(
+    engine: Engine,
+    card: QueueCard,
+    rating: Rating,
+    now: datetime,
+    settings: DeckSettings,
+    duration_ms: int | None = None,
+    typed: str | None = None,
+) -> Answered:
+    """Schedule the answer and commit it with its log row, in one transaction."""
+    before = card.schedule
+    after = scheduling.review(card.id, before, rating, now, settings)
+    leech = scheduling.becomes_leech(before, after, settings)
+    with writing(engine) as conn:
+        # Matching reps makes a card answered by another process fail instead of counting twice.
+        changed = conn.execute(
+            update(cards_t)
+            .where(cards_t.c.id == card.id, cards_t.c.reps == before.reps)
+            .values(**_schedule_values(after), **({"leech": True, "suspended": True} if leech else {}))
+        ).rowcount
+        if changed != 1:
+            raise CardChanged()
+        review_id = conn.execute(insert(reviews_t).values(
+            card_id=card.id, reviewed_at=now, rating=int(rating), duration_ms=duration_ms, answer=typed, leech=leech,
+            **{f"{name}_before": value for name, value in _schedule_values(before).items()},
+            **{f"{name}_after": getattr(after, name) for name in ("state", "step", "stability", "difficulty", "due")},
+        )).inserted_primary_key[0]
+    return Answered(after, review_id, leech)
+
+
+def _schedule_values(schedule: Schedule) -> dict:
+    values = {name: getattr(schedule, name) for name in SCHEDULE_COLUMNS}
+    values["state"] = int(schedule.state)
+    return values
+
+
+def undo_review(engine: Engine, review_id: int) -> int:
+    """Remove one review and restore its card exactly as it was before it; its card id.
+
+    Only a card's latest review can be undone: anything newer would be lost.
+    """
+    with writing(engine) as conn:
+        review = conn.execute(select(reviews_t).where(reviews_t.c.id == review_id)).mappings().one()
+        restored = {name: review[f"{name}_before"] for name in SCHEDULE_COLUMNS}
+        if review["leech"]:
+            restored.update(leech=False, suspended=False)
+        # Only if the card is still as this review left it (one rep on): checked in the UPDATE
+        # itself, so a concurrent answer on another machine cannot slip in between.
+        still_latest = (cards_t.c.id == review["card_id"], cards_t.c.reps == review["reps_before"] + 1)
+        if conn.execute(update(cards_t).where(*still_latest).values(**restored)).rowcount != 1:
+            raise CardChanged()
+        conn.execute(delete(reviews_t).where(reviews_t.c.id == review_id))
+        return review["card_id"]
+
+
+def set_suspended(engine: Engine, card_id: int, suspended: bool) -> None:
+    with writing(engine) as conn:
+        conn.execute(update(cards_t).where(cards_t.c.id == card_id).values(suspended=suspended))
+
+
+class SuspendedCard(NamedTuple):
+    deck: str
+    key: str  # the card's id in its deck file
+    ord: int
+    leech: bool  # suspended by the review for lapsing too often
+    content: str  # JSON text
+
+
+def suspended_cards(conn: Connection, decks: list) -> list[SuspendedCard]:
+    c = cards_t.c
+    query = (select(decks_t.c.name, c.note_key, c.ord, c.leech, c.content).join(decks_t)
+             .where(c.deck_id.in_([deck.id for deck in decks]), c.suspended, ~c.retired)
+             .order_by(decks_t.c.name, c.position, c.ord))
+    return [SuspendedCard(*row) for row in conn.execute(query)]
+
+
+def unsuspend(engine: Engine, deck, keys: list[str]) -> int:
+    """Bring these cards (by their id in the deck file, every sibling) back into reviews and
+    clear their leech mark; how many were suspended. All or nothing: an unknown id changes nothing."""
+    c = cards_t.c
+    of_these = (c.deck_id == deck.id, c.note_key.in_(keys), ~c.retired)
+    with writing(engine) as conn:
+        missing = sorted(set(keys) - set(conn.execute(select(c.note_key).where(*of_these)).scalars()))
+        if missing:
+            raise QuizError(f"deck {deck.name} has no card {', '.join(missing)}; nothing was changed")
+        return conn.execute(update(cards_t).where(*of_these, c.suspended)
+                            .values(suspended=False, leech=False)).rowcount
+
+
+def set_buried(engine: Engine, card_id: int, until: datetime | None) -> None:
+    """Hide a card until `until` (the next day, usually); None shows it again."""
+    with writing(engine) as conn:
+        conn.execute(update(cards_t).where(cards_t.c.id == card_id).values(buried_until=until))
+
+
+def has_new_cards(conn: Connection, deck_ids: list[int]) -> bool:
+    query = select(cards_t.c.id).where(
+        cards_t.c.deck_id.in_(deck_ids), cards_t.c.state == State.NEW, ~cards_t.c.retired, ~cards_t.c.suspended)
+    return conn.execute(query.limit(1)).first() is not None
+
+
+def next_due(conn: Connection, deck_ids: list[int], after: datetime) -> datetime | None:
+    """When the next scheduled (not new) card of these decks falls due after `after`."""
+    query = select(func.min(cards_t.c.due)).where(
+        cards_t.c.deck_id.in_(deck_ids), cards_t.c.state != State.NEW, cards_t.c.due > after,
+        ~cards_t.c.retired, ~cards_t.c.suspended)
+    return conn.execute(query).scalar()
+
+
+def schedule_of(conn: Connection, card_id: int) -> Schedule:
+    row = conn.execute(select(*(cards_t.c[name] for name in SCHEDULE_COLUMNS)).where(cards_t.c.id == card_id)).one()
+    return Schedule(**{**row._asdict(), "state": State(row.state)})

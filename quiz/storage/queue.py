@@ -1,0 +1,152 @@
+"""The day's queue: the learner's day, today's cards of some decks (a few indexed queries,
+once a session) and the per-deck counts of `quiz decks`."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.engine import Connection
+
+from quiz import scheduling
+from quiz.model import CardKind, DeckSettings, Schedule, State
+from quiz.scheduling import DailyQueue, QueueCard
+from quiz.storage.collection import deck_settings
+from quiz.storage.schema import SCHEDULE_COLUMNS, cards_t, chunks, reviews_t
+
+
+@dataclass(frozen=True)
+class Day:
+    """The learner's current day, as UTC instants."""
+
+    now: datetime
+    start: datetime
+    end: datetime
+
+    @classmethod
+    def of(cls, now: datetime, zone: tzinfo, rollover_hour: int) -> Day:
+        return cls(now, scheduling.day_start(now, zone, rollover_hour), scheduling.next_day_start(now, zone, rollover_hour))
+
+
+QUEUE_COLUMNS = (cards_t.c.id, cards_t.c.note_key, cards_t.c.ord, cards_t.c.kind, cards_t.c.content,
+                 cards_t.c.tags) + tuple(cards_t.c[name] for name in SCHEDULE_COLUMNS)
+
+
+def _active(now: datetime):
+    return (
+        ~cards_t.c.retired,
+        ~cards_t.c.suspended,
+        or_(cards_t.c.buried_until.is_(None), cards_t.c.buried_until <= now),
+    )
+
+
+def load_queue(conn: Connection, decks: list, day: Day, settings: dict[int, DeckSettings] | None = None) -> DailyQueue:
+    """Today's queue for the given deck rows: a few indexed queries, once a session.
+    `settings` (deck id -> DeckSettings): the decks' settings, when the caller has read them."""
+    queue = DailyQueue()
+    if not decks:
+        return queue
+    deck_ids = [deck.id for deck in decks]
+    today = _answered_today(conn, deck_ids, day)
+    learning = conn.execute(
+        select(*QUEUE_COLUMNS, cards_t.c.deck_id)
+        .where(cards_t.c.deck_id.in_(deck_ids), cards_t.c.state.in_((State.LEARNING, State.RELEARNING)),
+               cards_t.c.due < day.end, *_active(day.now))
+        .order_by(cards_t.c.due)
+    )
+    names = {deck.id: deck.name for deck in decks}
+    queue.learning = [_queue_card(row, names[row.deck_id]) for row in learning.all()]
+    for deck in decks:
+        limits = settings[deck.id] if settings else deck_settings(conn, deck.id)
+        left = scheduling.limits_left(limits, today.new.get(deck.id, 0), today.reviews.get(deck.id, 0))
+        taken = today.notes.get(deck.id, set()) | {c.key for c in queue.learning if c.deck == deck.name}
+        reviews = _gather(conn, deck, State.REVIEW, cards_t.c.due, day, left.reviews, taken)
+        new_limit = min(left.new, left.reviews - len(reviews))
+        queue.reviews += reviews
+        queue.new += _gather(conn, deck, State.NEW, cards_t.c.position, day, new_limit, taken)
+    queue.reviews.sort(key=lambda card: card.schedule.due)
+    return queue
+
+
+def _gather(conn: Connection, deck, state: State, order, day: Day, limit: int, taken: set[str]) -> list[QueueCard]:
+    """Up to `limit` cards in `state`, at most one per note: siblings wait for another day."""
+    if limit <= 0:
+        return []
+    query = select(*QUEUE_COLUMNS).where(cards_t.c.deck_id == deck.id, cards_t.c.state == state, *_active(day.now))
+    if state == State.REVIEW:
+        query = query.where(cards_t.c.due < day.end)
+    cards = []
+    result = conn.execute(query.order_by(order, cards_t.c.ord))
+    # Read in batches, stopping once the limit is reached: a deck may hold 100k such cards.
+    while len(cards) < limit and (rows := result.fetchmany(limit - len(cards) + 16)):
+        for row in rows:
+            if row.note_key not in taken and len(cards) < limit:
+                taken.add(row.note_key)
+                cards.append(_queue_card(row, deck.name))
+    result.close()
+    return cards
+
+
+@dataclass
+class _Today:
+    """What was answered today, per deck: notes touched, new cards started, reviews done."""
+
+    notes: dict[int, set[str]]
+    new: dict[int, int]
+    reviews: dict[int, int]
+
+
+def _answered_today(conn: Connection, deck_ids: list[int], day: Day) -> _Today:
+    # Driven from today's few reviews (indexed by time), then their cards by key:
+    # a join would let SQLite walk every card of the deck instead.
+    answers = conn.execute(
+        select(reviews_t.c.card_id, reviews_t.c.state_before).where(reviews_t.c.reviewed_at >= day.start)
+    ).all()
+    notes_of: dict[int, tuple[int, str]] = {}
+    for chunk in chunks(list({card_id for card_id, _ in answers}), 500):
+        # By primary key alone: with the deck in the WHERE clause SQLite may walk the deck's index.
+        query = select(cards_t.c.id, cards_t.c.deck_id, cards_t.c.note_key).where(cards_t.c.id.in_(chunk))
+        notes_of.update((card_id, (deck_id, key)) for card_id, deck_id, key in conn.execute(query)
+                        if deck_id in deck_ids)
+    today = _Today({}, {}, {})
+    for card_id, state_before in answers:
+        if card_id in notes_of:
+            deck_id, key = notes_of[card_id]
+            today.notes.setdefault(deck_id, set()).add(key)
+            if state_before in (State.NEW, State.REVIEW):
+                counts = today.new if state_before == State.NEW else today.reviews
+                counts[deck_id] = counts.get(deck_id, 0) + 1
+    return today
+
+
+_STATES = tuple(State)
+_KINDS = {kind.value: kind for kind in CardKind}
+
+
+def _queue_card(row, deck_name: str) -> QueueCard:
+    # Positional: QUEUE_COLUMNS puts the Schedule fields last, in their order.
+    card_id, key, ord_, kind, content, tags, state, *schedule = row[:14]
+    return QueueCard(card_id, deck_name, key, ord_, _KINDS[kind], content, tags,
+                     Schedule(_STATES[state], *schedule))
+
+
+def deck_counts(conn: Connection, decks: list, day: Day) -> list[dict]:
+    """Per deck: cards, new, learning, review, due (today's queue) and suspended."""
+    rows = conn.execute(
+        select(cards_t.c.deck_id, cards_t.c.state, cards_t.c.suspended, func.count())
+        .where(cards_t.c.deck_id.in_([d.id for d in decks]), ~cards_t.c.retired)
+        .group_by(cards_t.c.deck_id, cards_t.c.state, cards_t.c.suspended)
+    )
+    counts = {d.id: {"cards": 0, "new": 0, "learning": 0, "review": 0, "due": 0, "suspended": 0} for d in decks}
+    for deck_id, state, suspended, count in rows:
+        deck = counts[deck_id]
+        deck["cards"] += count
+        if suspended:
+            deck["suspended"] += count
+        else:
+            deck[{State.NEW: "new", State.REVIEW: "review"}.get(State(state), "learning")] += count
+    queue = load_queue(conn, decks, day)  # limits are per deck: one queue counts for each
+    due = Counter(card.deck for part in (queue.learning, queue.reviews, queue.new) for card in part)
+    return [{**counts[d.id], "due": due[d.name]} for d in decks]

@@ -8,8 +8,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DatabaseError
 
 from quiz import __version__, storage
-from quiz.plumbing import resources
 from quiz.errors import QuizError
+from quiz.plumbing import resources
 from quiz.storage import schema
 
 BUNDLED_KEY = "bundled_decks_sha256"

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
-from quiz.plumbing import resources
 from quiz.errors import QuizError
+from quiz.plumbing import resources
 from quiz.storage import schema
 
 
@@ -29,7 +29,7 @@ def upgrade(engine: Engine, revision: str = "head") -> Path | None:
         # SQLite rebuilds tables to alter them; foreign keys must be off meanwhile
         # (only possible outside a transaction) and are checked before commit.
         if sqlite:
-            conn.connection.dbapi_connection.execute("PRAGMA foreign_keys = OFF")
+            _outside_transactions(conn, "PRAGMA foreign_keys = OFF")
         try:
             conn = conn.execution_options(quiz_write=True)
             with conn.begin():
@@ -40,8 +40,15 @@ def upgrade(engine: Engine, revision: str = "head") -> Path | None:
                     raise QuizError("the schema upgrade broke a foreign key; nothing was changed")
         finally:
             if sqlite:
-                conn.connection.dbapi_connection.execute("PRAGMA foreign_keys = ON")
+                _outside_transactions(conn, "PRAGMA foreign_keys = ON")
     return backup
+
+
+def _outside_transactions(conn: Connection, sql: str) -> None:
+    """Straight to SQLite, not in SQLAlchemy's transaction (where a PRAGMA would do nothing)."""
+    driver = conn.connection.dbapi_connection
+    assert driver is not None
+    driver.cursor().execute(sql)
 
 
 def _backup(engine: Engine) -> Path | None:

@@ -7,15 +7,21 @@ learner's days (time zone and rollover hour), as FSRS counts intervals.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import tzinfo
+from typing import TYPE_CHECKING
 
 import fsrs_rs_python as fsrs_rs
 
 from quiz import scheduling, storage
 from quiz.errors import QuizError
 from quiz.model import DeckSettings, State
+from quiz.shapes import FitJson, WorkloadJson
 from quiz.storage import reports
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Row
 
 # Reviews made on a later day than the card's previous answer: what FSRS learns from.
 # Below this the fit follows noise (Anki asks for a few hundred as well).
@@ -36,7 +42,7 @@ class Fit:
     parameters: list[float]
     saved: bool
 
-    def as_json(self) -> dict:
+    def as_json(self) -> FitJson:
         return {
             "reviews": self.reviews, "cards": self.cards, "saved": self.saved, "parameters": self.parameters,
             "before": {"log_loss": self.before[0], "rmse": self.before[1]},
@@ -68,8 +74,9 @@ def training_items(history, zone: tzinfo, rollover_hour: int) -> tuple[list, int
     return [item for _, item in dated_items], cards
 
 
-def _per_card(history):
-    current, rows = None, []
+def _per_card(history: Iterable[Row]) -> Iterator[list[Row]]:
+    current = None
+    rows: list[Row] = []
     for row in history:
         if row[0] != current and rows:
             yield rows
@@ -130,6 +137,11 @@ class Workload:
     reviews_per_day: float
     memorized: float  # cards known at the end of the simulated year
     seconds_per_memorized: float
+
+    def as_json(self) -> WorkloadJson:
+        return {"retention": self.retention, "minutes_per_day": self.minutes_per_day,
+                "reviews_per_day": self.reviews_per_day, "memorized": self.memorized,
+                "seconds_per_memorized": self.seconds_per_memorized}
 
 
 def workloads(engine, decks: list) -> tuple[list[Workload], float, float]:

@@ -99,7 +99,12 @@ def becomes_leech(before: Schedule, after: Schedule, settings: DeckSettings) -> 
 
 def preview(card_id: int, schedule: Schedule, now: datetime, settings: DeckSettings) -> dict[Rating, timedelta]:
     """How long until the card comes back, for each rating (what the buttons show)."""
-    return {rating: review(card_id, schedule, rating, now, settings).due - now for rating in Rating}
+    intervals = {}
+    for rating in Rating:
+        due = review(card_id, schedule, rating, now, settings).due
+        assert due is not None  # an answer always schedules the card
+        intervals[rating] = due - now
+    return intervals
 
 
 def retrievability(schedule: Schedule, now: datetime, settings: DeckSettings) -> float:
@@ -211,7 +216,7 @@ class DailyQueue:
         """The card to show at `now`, or None when only later learning cards remain."""
         if self.undone:
             return self.undone[-1]
-        if self.learning and _due(self.learning[0]) <= now:
+        if self.learning and due_of(self.learning[0]) <= now:
             return self.learning[0]
         if self.reviews:
             return self.reviews[0]
@@ -220,15 +225,16 @@ class DailyQueue:
         return None
 
     def next_due(self) -> datetime | None:
-        return _due(self.learning[0]) if self.learning else None
+        return due_of(self.learning[0]) if self.learning else None
 
     def answered(self, card: QueueCard, schedule: Schedule, day_end: datetime) -> None:
         """Take the card out; put it back if it is due again today; bury its siblings."""
         self.remove(card.id)
         self.reviews = [c for c in self.reviews if c.note_id != card.note_id]
         self.new = [c for c in self.new if c.note_id != card.note_id]
-        if schedule.state in (State.LEARNING, State.RELEARNING) and schedule.due < day_end:
-            bisect.insort(self.learning, replace(card, schedule=schedule), key=_due)
+        moved = replace(card, schedule=schedule)
+        if schedule.state in (State.LEARNING, State.RELEARNING) and due_of(moved) < day_end:
+            bisect.insort(self.learning, moved, key=due_of)
 
     def put_back(self, card: QueueCard) -> None:
         """Show this card (as it was) before any other: what undo does."""
@@ -243,12 +249,14 @@ class DailyQueue:
         elif card.schedule.state == State.REVIEW:
             self.reviews.append(card)
         else:
-            bisect.insort(self.learning, card, key=_due)
+            bisect.insort(self.learning, card, key=due_of)
 
     def remove(self, card_id: int) -> None:
         for cards in (self.undone, self.learning, self.reviews, self.new):
             cards[:] = [c for c in cards if c.id != card_id]
 
 
-def _due(card: QueueCard) -> datetime:
+def due_of(card: QueueCard) -> datetime:
+    """When a queued card in learning or review is due (a new card has no due time)."""
+    assert card.schedule.due is not None, card
     return card.schedule.due

@@ -10,10 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone, tzinfo
+from typing import TYPE_CHECKING
 
 from quiz import scheduling, storage
 from quiz.model import CardKind, DeckRow, DeckSettings, Rating, localize
 from quiz.scheduling import QueueCard
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 # As Anki: with nothing else left, learning cards due this soon are shown early.
 LEARN_AHEAD = timedelta(minutes=20)
@@ -54,12 +58,12 @@ class Deck:
 
 @dataclass
 class ReviewSession:
-    engine: object
+    engine: Engine
     decks: dict[str, Deck]
     zone: tzinfo
     rollover_hour: int
     lang: str
-    clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(timezone.utc))
     queue: scheduling.DailyQueue = field(init=False)
     day: storage.Day = field(init=False)
     history: list[Action] = field(default_factory=list)
@@ -71,7 +75,7 @@ class ReviewSession:
         self.reload()
 
     @classmethod
-    def open(cls, engine, names: list[str] | None, zone: tzinfo, rollover_hour: int, lang: str,
+    def open(cls, engine: Engine, names: list[str] | None, zone: tzinfo, rollover_hour: int, lang: str,
              clock: Callable[[], datetime] | None = None) -> ReviewSession:
         with engine.connect() as conn:
             decks = {
@@ -79,8 +83,9 @@ class ReviewSession:
                                storage.deck_settings(conn, row.id))
                 for row in storage.select_decks(conn, names)
             }
-        extra = {"clock": clock} if clock else {}
-        return cls(engine, decks, zone, rollover_hour, lang, **extra)
+        if clock is None:
+            return cls(engine, decks, zone, rollover_hour, lang)
+        return cls(engine, decks, zone, rollover_hour, lang, clock)
 
     def reload(self) -> None:
         """Build today's queue (again: after another process changed cards, or a new day)."""
@@ -98,7 +103,8 @@ class ReviewSession:
         if now >= self.day.end:
             self.reload()
         card = self.queue.next_card(now)
-        if card is None and self.queue.next_due() and self.queue.next_due() <= now + LEARN_AHEAD:
+        soonest = self.queue.next_due()
+        if card is None and soonest is not None and soonest <= now + LEARN_AHEAD:
             card = self.queue.learning[0]
         return card
 
@@ -154,6 +160,7 @@ class ReviewSession:
             return None
         action = self.history[-1]
         if action.kind == "answer":
+            assert action.review_id is not None  # an answer's action has its review
             storage.undo_review(self.engine, action.review_id)  # CardChanged: nothing was undone
             self.ratings.pop()
         elif action.kind == "suspend":

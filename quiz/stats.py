@@ -13,11 +13,16 @@ import math
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from itertools import accumulate
+from typing import TYPE_CHECKING, Any
 
 from quiz import scheduling, storage
-from quiz.model import Schedule, State, counted, localize
-from quiz.storage import reports
+from quiz.model import DeckRow, DeckSettings, Schedule, State, counted, localize
 from quiz.plumbing.textwidth import clip, display_width, pad
+from quiz.shapes import DeckStates, HardCard, Heatmap, Outcomes, RetentionRow, StatsJson, StatsTime, StatsToday
+from quiz.storage import reports
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
 
 PERIODS = (("day", 1), ("week", 7), ("month", 30), ("year", 365))
 HEATMAP_DAYS = 365
@@ -35,8 +40,8 @@ def day_starts(first: date, count: int, zone: tzinfo, rollover_hour: int) -> lis
     return [scheduling.day_begins(first + timedelta(days=n), zone, rollover_hour) for n in range(count)]
 
 
-def collect(conn, decks: list, now: datetime, zone: tzinfo, rollover_hour: int, lang: str = "en",
-            every_deck: bool = True) -> dict:
+def collect(conn: Connection, decks: list[DeckRow], now: datetime, zone: tzinfo, rollover_hour: int,
+            lang: str = "en", every_deck: bool = True) -> StatsJson:
     """Every number `quiz stats` shows, for these deck rows, as plain JSON-ready data.
 
     The scans of the review log, the bulk of the work, run on their own connections in
@@ -104,7 +109,7 @@ def _period(sums: tuple) -> dict:
             "mature": {"passed": mature_passed, "failed": mature_failed}}
 
 
-def _card_numbers(conn, decks: list, now: datetime, zone: tzinfo, rollover_hour: int, lang: str) -> dict:
+def _card_numbers(conn: Connection, decks: list[DeckRow], now: datetime, zone: tzinfo, rollover_hour: int, lang: str) -> dict:
     """What the cards say: today's queue, counts by state, forecast, hardest cards."""
     if not decks:
         return {"due_left": 0, "decks": [], "forecast": [0] * FORECAST_DAYS, "hardest": []}
@@ -127,24 +132,28 @@ def _sum_outcomes(period: dict) -> dict:
     return {key: period["young"][key] + period["mature"][key] for key in ("passed", "failed")}
 
 
-def _retention_row(period: dict) -> dict:
-    row = {}
-    for name, outcome in (("young", period["young"]), ("mature", period["mature"]), ("total", _sum_outcomes(period))):
-        row[name] = {**outcome, "retention": _rate(outcome)}
-    return row
+def _retention_row(period: dict) -> RetentionRow:
+    total = _sum_outcomes(period)
+    return {"young": _outcomes(period["young"]), "mature": _outcomes(period["mature"]), "total": _outcomes(total)}
+
+
+def _outcomes(outcome: dict) -> Outcomes:
+    return {"passed": outcome["passed"], "failed": outcome["failed"], "retention": _rate(outcome)}
 
 
 STATE_COLUMNS = ("new", "learning", "young", "mature", "suspended", "leech")
 
 
-def _cards_by_state(conn, decks: list) -> list[dict]:
+def _cards_by_state(conn: Connection, decks: list[DeckRow]) -> list[DeckStates]:
     """Per deck: new, learning, young, mature, suspended (these add up to the deck's
     cards) and leeches, counted again among them (see reports.card_state_counts)."""
     counts = reports.card_state_counts(conn, [deck.id for deck in decks])
-    return [{"deck": deck.name, **counts[deck.id]} for deck in decks]
+    return [{"deck": deck.name, "new": counts[deck.id]["new"], "learning": counts[deck.id]["learning"],
+             "young": counts[deck.id]["young"], "mature": counts[deck.id]["mature"],
+             "suspended": counts[deck.id]["suspended"], "leech": counts[deck.id]["leech"]} for deck in decks]
 
 
-def _heatmap(conn, log_decks, today: date, zone: tzinfo, rollover_hour: int) -> dict:
+def _heatmap(conn: Connection, log_decks: list[int] | None, today: date, zone: tzinfo, rollover_hour: int) -> Heatmap:
     first = today - timedelta(days=HEATMAP_DAYS - 1)
     counts = reports.answers_per_range(conn, log_decks, day_starts(first, HEATMAP_DAYS + 1, zone, rollover_hour))
     return {"first": first.isoformat(), "counts": counts,
@@ -173,11 +182,12 @@ def _forecast(conn, deck_ids: list[int], today: date, zone: tzinfo, rollover_hou
     return reports.due_per_range(conn, deck_ids, bounds)
 
 
-def _hardest(conn, decks: list, settings: dict, now: datetime, lang: str) -> list[dict]:
+def _hardest(conn: Connection, decks: list[DeckRow], settings: dict[int, DeckSettings], now: datetime,
+             lang: str) -> list[HardCard]:
     """The most lapsed cards, the least likely to be recalled now first among equals."""
     names = {deck.id: deck.name for deck in decks}
     languages = {deck.id: deck.lang for deck in decks}
-    ranked = []
+    ranked: list[HardCard] = []
     for row in reports.most_lapsed_cards(conn, list(names), CANDIDATES):
         schedule = Schedule(State(row.state), row.step, row.stability, row.difficulty, row.due,
                             row.last_review, row.reps, row.lapses)
@@ -207,7 +217,7 @@ GREENS = (None, 22, 28, 34, 46)  # 256-colour greens, darker for fewer answers
 WEEKDAYS = ("Mon", "", "Wed", "", "Fri", "", "Sun")
 
 
-def render(stats: dict, colour: bool = False) -> str:
+def render(stats: StatsJson, colour: bool = False) -> str:
     """The numbers as text, no line wider than 80 columns."""
     def heading(text: str) -> str:
         return f"\033[1m{text}\033[0m" if colour else text
@@ -237,7 +247,7 @@ def _duration(ms: int) -> str:
     return f"{seconds / 3600:.1f} h"
 
 
-def _today_lines(today: dict) -> list[str]:
+def _today_lines(today: StatsToday) -> list[str]:
     return [
         f"  {counted(today['answers'], 'answer')} on {counted(today['cards'], 'card')} in {_duration(today['time_ms'])};"
         f" {today['due_left']} still due",
@@ -245,12 +255,12 @@ def _today_lines(today: dict) -> list[str]:
     ]
 
 
-def _state_lines(decks: list[dict]) -> list[str]:
+def _state_lines(decks: list[DeckStates]) -> list[str]:
     if not decks:
         return ["  no decks"]
-    rows = list(decks)
+    rows: list[dict[str, Any]] = [dict(deck) for deck in decks]
     if len(decks) > 1:
-        rows.append({"deck": "total", **{c: sum(d[c] for d in decks) for c in STATE_COLUMNS}})
+        rows.append({"deck": "total", **{c: sum(row[c] for row in rows) for c in STATE_COLUMNS}})
     number_width = max(len(column) for column in STATE_COLUMNS)
     name_width = max(4, min(max(display_width(row["deck"]) for row in rows), WIDTH - 2 - 6 * (number_width + 1)))
 
@@ -260,7 +270,7 @@ def _state_lines(decks: list[dict]) -> list[str]:
     return [line("deck", STATE_COLUMNS), *(line(row["deck"], (row[c] for c in STATE_COLUMNS)) for row in rows)]
 
 
-def _retention_lines(retention: dict) -> list[str]:
+def _retention_lines(retention: dict[str, RetentionRow]) -> list[str]:
     lines = [f"  {'':<7}{'young':>22}{'mature':>22}{'total':>22}"]
     for name, row in retention.items():
         cells = []
@@ -272,7 +282,7 @@ def _retention_lines(retention: dict) -> list[str]:
     return lines
 
 
-def _heatmap_lines(heatmap: dict, today_text: str, colour: bool) -> list[str]:
+def _heatmap_lines(heatmap: Heatmap, today_text: str, colour: bool) -> list[str]:
     """GitHub-style: a column per week (Monday on top), darker for more answers."""
     first = date.fromisoformat(heatmap["first"])
     counts = heatmap["counts"]
@@ -319,7 +329,7 @@ def _forecast_lines(forecast: list[int], height: int = 6) -> list[str]:
     return lines
 
 
-def _hardest_lines(hardest: list[dict]) -> list[str]:
+def _hardest_lines(hardest: list[HardCard]) -> list[str]:
     if not hardest:
         return ["  no lapses yet"]
     lines = [f"  {'id':>7} {'lapses':>6} {'recall':>6}  card"]
@@ -330,8 +340,9 @@ def _hardest_lines(hardest: list[dict]) -> list[str]:
     return lines
 
 
-def _time_lines(time_stats: dict) -> list[str]:
-    if not time_stats["timed_answers"]:
+def _time_lines(time_stats: StatsTime) -> list[str]:
+    average = time_stats["average_ms"]
+    if average is None:  # no timed answers
         return [f"  {counted(time_stats['answers'], 'answer')}, none timed"]
-    return [f"  {counted(time_stats['answers'], 'answer')}; {_duration(time_stats['average_ms'])} per answer on average,"
+    return [f"  {counted(time_stats['answers'], 'answer')}; {_duration(average)} per answer on average,"
             f" {_duration(time_stats['total_ms'])} in all"]

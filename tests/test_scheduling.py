@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+import fsrs
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from quiz.model import DeckSettings, Rating, Schedule, State
@@ -88,6 +90,46 @@ def test_fuzz_spreads_cards_but_is_stable_per_card():
     dues = {review(card_id, card, Rating.GOOD, now, DEFAULTS).due for card_id in range(40)}
     assert len(dues) > 3  # not every card lands on the same day
     assert review(5, card, Rating.GOOD, now, DEFAULTS) == review(5, card, Rating.GOOD, now, DEFAULTS)
+
+
+def fsrs_days(card: Schedule, now, settings: DeckSettings) -> int:
+    """The interval py-fsrs itself gives (no fuzz), in days: where the fuzz is centred."""
+    scheduler = fsrs.Scheduler(desired_retention=settings.desired_retention, enable_fuzzing=False,
+                               maximum_interval=settings.maximum_interval)
+    plain = fsrs.Card(card_id=1, state=fsrs.State.Review, stability=card.stability, difficulty=card.difficulty,
+                      due=card.due, last_review=card.last_review)
+    return (scheduler.review_card(plain, fsrs.Rating.Good, now)[0].due - now).days
+
+
+def fuzz_range(days: int, maximum: int) -> tuple[int, int]:
+    """FSRS's (and Anki's) fuzz: 15% of the part of the interval from 2.5 to 7 days, 10% from 7
+    to 20, 5% beyond, plus one day; never under 2 days or over the maximum interval."""
+    delta = 1 + 0.15 * max(min(days, 7) - 2.5, 0) + 0.1 * max(min(days, 20) - 7, 0) + 0.05 * max(days - 20, 0)
+    high = min(round(days + delta), maximum)
+    return min(max(2, round(days - delta)), high), high
+
+
+@settings(max_examples=300, deadline=None)
+@given(card_id=st.integers(1, 10**9), reps=st.integers(1, 10_000), stability=st.floats(3, 2000),
+       maximum=st.sampled_from([36500, 30]))
+def test_the_seeded_fuzz_stays_in_range_for_any_review_count(card_id, reps, stability, maximum):
+    now = utc(2026, 1, 1, 9)
+    card = Schedule(State.REVIEW, None, stability, 5.0, now, now - timedelta(days=max(1, round(stability))),
+                    reps=reps)
+    settings_ = DeckSettings(maximum_interval=maximum)
+    low, high = fuzz_range(fsrs_days(card, now, settings_), maximum)
+    after = review(card_id, card, Rating.GOOD, now, settings_)
+    # As py-fsrs draws it: a uniform draw over high - low + 1 days, rounded, so one day past
+    # `high` can come up (Anki's fuzz.rs floors instead), never past the maximum interval.
+    assert low <= (after.due - now).days <= min(high + 1, maximum)
+    assert preview(card_id, card, now, settings_)[Rating.GOOD] == after.due - now  # the screen shows what it gets
+
+
+def test_the_fuzz_changes_with_the_review_count_not_only_the_card():
+    now = utc(2026, 1, 1, 9)
+    card = Schedule(State.REVIEW, None, 60.0, 5.0, now, now - timedelta(days=60), reps=6)
+    dues = {review(5, replace(card, reps=reps), Rating.GOOD, now, DEFAULTS).due for reps in range(1, 41)}
+    assert len(dues) > 3  # one card lands on other days as its review count grows
 
 
 def test_maximum_interval_caps_reviews():

@@ -15,8 +15,8 @@ from quiz import stats, storage
 from quiz.cli import cli
 from quiz.model import State
 from quiz.storage import reports
-from quiz.plumbing.textwidth import display_width
 from tests.conftest import sqlite_only, utc
+from tests.test_textwidth import cells
 
 UTC = ZoneInfo("UTC")
 ROLLOVER = 4
@@ -232,13 +232,13 @@ def test_rendering_fits_80_columns_and_colour_is_optional(engine, history):
     numbers = collect(engine)
     plain = stats.render(numbers, colour=False)
     assert "\033[" not in plain
-    widths = [display_width(line) for line in plain.splitlines()]
+    widths = [cells(line) for line in plain.splitlines()]
     assert max(widths) <= 80
     assert "current streak: 3 days" in plain
     assert re.search(r"year\s+75\.0%\s+3/4\s+50\.0%\s+2/4\s+62\.5%\s+5/8", plain)
     coloured = stats.render(numbers, colour=True)
     assert "\033[38;5;" in coloured
-    assert max(display_width(re.sub(r"\033\[[0-9;]*m", "", line)) for line in coloured.splitlines()) <= 80
+    assert max(cells(re.sub(r"\033\[[0-9;]*m", "", line)) for line in coloured.splitlines()) <= 80
 
 
 def test_empty_collection(engine):

@@ -28,9 +28,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from pathlib import Path
-from typing import TypeVar
-
-from sqlalchemy.engine import Engine
+from typing import TYPE_CHECKING, TypeVar
 
 from quiz import scheduling, storage
 from quiz.anki.fields import (
@@ -48,6 +46,9 @@ from quiz.storage import reports
 from quiz.storage.reports import ExportCard, ExportReview
 from quiz.storage.schema import snapshot
 
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
 MAX_ANSWER_MS = 60_000  # Anki's own cap on a review's time
 REVLOG_KIND = {int(State.NEW): 0, int(State.LEARNING): 0, int(State.REVIEW): 1, int(State.RELEARNING): 2}
 QUEUE_SUSPENDED, QUEUE_BURIED = -1, -3
@@ -56,7 +57,6 @@ CLOZE = CardKind.CLOZE.value
 NEW, LEARNING, REVIEW = int(State.NEW), int(State.LEARNING), int(State.REVIEW)
 HOUR_MS, DAY_MS = 3_600_000, 86_400_000
 UNIX_EPOCH_DAY = date(1970, 1, 1).toordinal()
-UNKNOWN = object()
 ZIP_LEVEL = 1  # deflate's fastest level: most of the size gain, a fraction of the time
 # Anki's tables, as genanki creates them
 NOTE_COLUMNS = "id, guid, mid, mod, usn, tags, flds, sfld, csum, flags, data"
@@ -96,8 +96,9 @@ class Clock:
         clock is UTC plus the zone's offset, and the offset is remembered per UTC day (the
         few days on which it changes look it up per instant)."""
         utc_day = epoch_ms // DAY_MS
-        offset = self._offsets.get(utc_day, UNKNOWN)
-        if offset is UNKNOWN:
+        if utc_day in self._offsets:
+            offset = self._offsets[utc_day]
+        else:
             offset = self._offsets[utc_day] = self._steady_offset(utc_day)
         if offset is None:
             offset = self._offset(epoch_ms)
@@ -108,8 +109,9 @@ class Clock:
         return first if first == last else None  # no zone changes its offset twice in a day
 
     def _offset(self, epoch_ms: int) -> int:
-        moment = datetime.fromtimestamp(epoch_ms // 1000, self.zone)
-        return int(moment.utcoffset().total_seconds() * 1000)
+        offset = datetime.fromtimestamp(epoch_ms // 1000, self.zone).utcoffset()
+        assert offset is not None  # an aware datetime's
+        return int(offset.total_seconds() * 1000)
 
     @property
     def collection_start(self) -> int:

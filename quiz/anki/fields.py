@@ -69,8 +69,7 @@ def note_fields(kind: CardKind, content: dict, lang: str, deck_lang: str) -> lis
     if kind is CardKind.CLOZE:
         return [cloze_html(localize(content.get("text"), lang, deck_lang)), text("note")]
     if kind is CardKind.COMMAND:
-        back = content.get("back")
-        answers = accepted_answers(back, lang, deck_lang)
+        answers = accepted_answers(content["back"], lang, deck_lang)
         also = "<br>".join(code_html(answer) for answer in answers[1:])
         return [text("front"), code_html(answers[0]), also, text("note")]
     return [text("front"), text("back"), text("note")]

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal, NamedTuple, Union
+from typing import Literal, NamedTuple
 
+from quiz.checking.shell import Word, make_word, tokenise
 from quiz.checking.tables import Command, Option, Tool, ToolTable, as_tables, tool_index
 
 __all__ = ["DiffPart", "Verdict", "compare", "lint_command"]
@@ -57,67 +58,7 @@ class Verdict:
         return sum(part.kind != "same" for part in self.diff)
 
 
-# ------------------------------------------------------------------ shell words
-
-_PLACEHOLDER = r"<[^\s<>|&;()'\"\\]+>"
-_REDIRECT = r"&>>?|>>|>&\d*-?|<&\d*-?|>\||<<<|<<-?|<>|>|<"
-_TOKEN = re.compile(
-    rf"(?P<fd_redirect>\d+(?!{_PLACEHOLDER})(?:{_REDIRECT}))"  # 2>&1, 2>file
-    rf"|(?P<word>(?:{_PLACEHOLDER}|'[^']*'?|\"(?:[^\"\\]|\\.)*\"?|\\.?|[^\s<>|&;()'\"\\]+)+)"
-    rf"|(?P<operator>&&|\|\||\|&|;;|{_REDIRECT}|[|&;()])",
-    re.DOTALL,
-)
-_QUOTED_PART = re.compile(r"'([^']*)'?|\"((?:[^\"\\]|\\.)*)\"?|\\(.?)|([^'\"\\]+)", re.DOTALL)
-_DOUBLE_QUOTE_ESCAPE = re.compile(r"\\([$`\"\\])")
-_QUOTING = re.compile(r"['\"\\]")
-_PLACEHOLDER_IN_TEXT = re.compile(_PLACEHOLDER)
 _SHORT_CLUSTER = re.compile(r"-[A-Za-z]{2,}")
-_SHELL_SYNTAX = re.compile(r"['\"\\<>|&;()]")  # without any, words are split by spaces
-
-
-class _Word(NamedTuple):  # a named tuple: made by the thousand, cheap to build
-    text: str  # what the program receives: quotes removed
-    raw: str  # as written, for the diff
-    pattern: re.Pattern | None = None  # set when the text has <placeholders>
-    operator: bool = False
-
-    def accepts(self, typed: _Word) -> bool:
-        if typed.operator != self.operator:
-            return False
-        if self.pattern is None:
-            return typed.text == self.text
-        return self.pattern.fullmatch(typed.text) is not None
-
-
-def _word(text: str, raw: str | None = None) -> _Word:
-    pattern = None
-    if "<" in text:
-        pieces = _PLACEHOLDER_IN_TEXT.split(text)
-        if len(pieces) > 1:  # each placeholder stands for some non-empty text
-            pattern = re.compile(".+".join(map(re.escape, pieces)), re.DOTALL)
-    return _Word(text, text if raw is None else raw, pattern)
-
-
-def _tokenise(line: str) -> list[_Word]:
-    if not _SHELL_SYNTAX.search(line):
-        return [_Word(word, word) for word in line.split()]
-    words = []
-    for match in _TOKEN.finditer(line):
-        raw = match.group()
-        if match.lastgroup == "word":
-            words.append(_word(_unquote(raw), raw))
-        else:
-            words.append(_Word(raw, raw, operator=True))
-    return words
-
-
-def _unquote(raw: str) -> str:
-    if not _QUOTING.search(raw):
-        return raw
-    out = []
-    for single, double, escaped, plain in _QUOTED_PART.findall(raw):
-        out.append(single or _DOUBLE_QUOTE_ESCAPE.sub(r"\1", double) or escaped or plain)
-    return "".join(out)
 
 
 # -------------------------------------------------------------- invocations
@@ -127,43 +68,43 @@ class _Given(NamedTuple):
     """An option as given: its canonical name, its value, and how it was written."""
 
     name: str
-    value: _Word | None
+    value: Word | None
     raw: str
 
     def accepts(self, typed: _Given) -> bool:
         if self.name != typed.name or (self.value is None) != (typed.value is None):
             return False
-        return self.value is None or self.value.accepts(typed.value)
+        return self.value is None or typed.value is not None and self.value.accepts(typed.value)
 
 
 @dataclass(frozen=True)
 class _Literal:
     """Words compared one by one: no table for the tool, or the table rejects them."""
 
-    words: tuple[_Word, ...]
+    words: tuple[Word, ...]
     problem: str | None = None  # why a known tool's table rejected them
 
 
 @dataclass(frozen=True)
 class _Invocation:
-    words: tuple[_Word, ...]
+    words: tuple[Word, ...]
     head: tuple[str, ...]  # tool and canonical command path: ("docker", "ps")
     path_raw: str  # the command path as written: "container ls"
     global_options: tuple[_Given, ...]
     options: tuple[_Given, ...]
-    args: tuple[_Word, ...]
+    args: tuple[Word, ...]
     inner: _Segment | None  # the command a wrapper runs
 
 
-_Segment = Union[_Literal, _Invocation]
-_Parsed = tuple[list[_Segment], list[_Word]]  # simple commands, and the operators between them
+_Segment = _Literal | _Invocation
+_Parsed = tuple[list[_Segment], list[Word]]  # simple commands, and the operators between them
 
 
 class _Unparsable(Exception):
     pass
 
 
-def _parse_segment(words: Sequence[_Word], tools: Mapping[str, Tool]) -> _Segment:
+def _parse_segment(words: Sequence[Word], tools: Mapping[str, Tool]) -> _Segment:
     tool = tools.get(words[0].text) if words else None
     if tool is None:
         return _Literal(tuple(words))
@@ -173,7 +114,7 @@ def _parse_segment(words: Sequence[_Word], tools: Mapping[str, Tool]) -> _Segmen
         return _Literal(tuple(words), str(problem))
 
 
-def _invocation(words: tuple[_Word, ...], tool: Tool, tools: Mapping[str, Tool]) -> _Invocation:
+def _invocation(words: tuple[Word, ...], tool: Tool, tools: Mapping[str, Tool]) -> _Invocation:
     name = words[0].text
     if tool.wrapper:
         own, _, end = _read_options(words, 1, tool.own, stop_at_arg=True, where=name)
@@ -188,7 +129,7 @@ def _invocation(words: tuple[_Word, ...], tool: Tool, tools: Mapping[str, Tool])
     return _Invocation(words, (name, *path), path_raw, global_options, options, args, None)
 
 
-def _find_command(words: tuple[_Word, ...], start: int, tool: Tool) -> tuple[tuple[str, ...], Command, int]:
+def _find_command(words: tuple[Word, ...], start: int, tool: Tool) -> tuple[tuple[str, ...], Command, int]:
     if start == len(words):  # the bare tool: `docker --version`
         return (), Command({}), start
     for end in range(min(len(words), start + tool.longest_path), start, -1):
@@ -200,14 +141,14 @@ def _find_command(words: tuple[_Word, ...], start: int, tool: Tool) -> tuple[tup
 
 
 def _read_options(
-    words: tuple[_Word, ...], start: int, command: Command, stop_at_arg: bool, where: str
-) -> tuple[tuple[_Given, ...], tuple[_Word, ...], int]:
+    words: tuple[Word, ...], start: int, command: Command, stop_at_arg: bool, where: str
+) -> tuple[tuple[_Given, ...], tuple[Word, ...], int]:
     """Read options and arguments from ``start``, as GNU getopt and Go's pflag do.
 
     With ``stop_at_arg``, stop before the first argument (global options, wrappers).
     """
     options: list[_Given] = []
-    args: list[_Word] = []
+    args: list[Word] = []
     only_args = False
     i = start
     while i < len(words):
@@ -226,14 +167,14 @@ def _read_options(
     return tuple(options), tuple(args), i
 
 
-def _read_option(words: tuple[_Word, ...], i: int, spec: Mapping[str, Option], out: list[_Given], where: str) -> int:
+def _read_option(words: tuple[Word, ...], i: int, spec: Mapping[str, Option], out: list[_Given], where: str) -> int:
     """Read the option (or cluster of short ones) at ``words[i]``; return the next index."""
     text = words[i].text
     if text.startswith("--"):
         spelling, equals, value = text.partition("=")
         option = _known(spec, spelling, where)
         if equals:  # kept as given even for a flag: --rm=true is not simplified
-            out.append(_Given(option.name, _word(value), words[i].raw))
+            out.append(_Given(option.name, make_word(value), words[i].raw))
             return i + 1
         if not option.takes_value:
             out.append(_Given(option.name, None, words[i].raw))
@@ -245,7 +186,7 @@ def _read_option(words: tuple[_Word, ...], i: int, spec: Mapping[str, Option], o
         if option.takes_value:
             attached = text[k + 1:]
             if attached:
-                out.append(_Given(option.name, _word(attached), spelling + attached))
+                out.append(_Given(option.name, make_word(attached), spelling + attached))
                 return i + 1
             return _read_value(words, i, option, spelling, out, where)
         out.append(_Given(option.name, None, spelling))
@@ -268,9 +209,9 @@ def _known(spec: Mapping[str, Option], spelling: str, where: str) -> Option:
 
 def _parse_answer(line: str, tools: Mapping[str, Tool]) -> _Parsed:
     """Split at shell operators (|, &&, >, ...) and parse each simple command."""
-    runs: list[list[_Word]] = [[]]
+    runs: list[list[Word]] = [[]]
     operators = []
-    for word in _tokenise(line):
+    for word in tokenise(line):
         if word.operator:
             operators.append(word)
             runs.append([])
@@ -307,7 +248,9 @@ def _diff_options(expected: Sequence[_Given], typed: Sequence[_Given]) -> list[D
     found: dict[int, DiffPart] = {}  # index in typed -> its part
     # placeholder values last, so they do not take an option a literal value needs
     ordered = sorted(expected, key=lambda option: option.value is not None and option.value.pattern is not None)
-    for kind, matches in (("same", _Given.accepts), ("wrong", lambda e, t: e.name == t.name)):
+    passes: tuple[tuple[PartKind, Callable[[_Given, _Given], bool]], ...] = (
+        ("same", _Given.accepts), ("wrong", lambda e, t: e.name == t.name))
+    for kind, matches in passes:
         unmatched = []
         for option in ordered:
             j = next((j for j, given in enumerate(typed) if j not in found and matches(option, given)), None)
@@ -320,7 +263,7 @@ def _diff_options(expected: Sequence[_Given], typed: Sequence[_Given]) -> list[D
     return [found.get(j) or DiffPart("extra", "", given.raw) for j, given in enumerate(typed)] + missing
 
 
-def _diff_sequence(expected: Sequence[_Word], typed: Sequence[_Word]) -> list[DiffPart]:
+def _diff_sequence(expected: Sequence[Word], typed: Sequence[Word]) -> list[DiffPart]:
     """Words in order (longest common subsequence); a replaced word is "wrong"."""
     n, m = len(expected), len(typed)
     if n == m and all(e.accepts(t) for e, t in zip(expected, typed)):
@@ -334,8 +277,8 @@ def _diff_sequence(expected: Sequence[_Word], typed: Sequence[_Word]) -> list[Di
             else:
                 common[i][j] = max(common[i + 1][j], common[i][j + 1])
     parts: list[DiffPart] = []
-    missing: list[_Word] = []
-    extra: list[_Word] = []
+    missing: list[Word] = []
+    extra: list[Word] = []
 
     def settle_unmatched() -> None:
         parts.extend(DiffPart("wrong", e.raw, t.raw) for e, t in zip(missing, extra))
@@ -360,12 +303,12 @@ def _diff_sequence(expected: Sequence[_Word], typed: Sequence[_Word]) -> list[Di
     return parts
 
 
-def _literal_words(words: Iterable[_Word]) -> list[_Word]:
+def _literal_words(words: Iterable[Word]) -> list[Word]:
     """Words as written, but a cluster of letters (-la) split in place: -l -a."""
-    out = []
+    out: list[Word] = []
     for word in words:
         if word.pattern is None and not word.operator and _SHORT_CLUSTER.fullmatch(word.text):
-            out.extend(_Word("-" + letter, "-" + letter) for letter in word.text[1:])
+            out.extend(Word("-" + letter, "-" + letter) for letter in word.text[1:])
         else:
             out.append(word)
     return out
@@ -383,7 +326,7 @@ def _diff_command(expected: _Parsed, typed: _Parsed) -> list[DiffPart]:
     return parts
 
 
-def _flatten(segments: list[_Segment], operators: list[_Word]) -> list[_Word]:
+def _flatten(segments: list[_Segment], operators: list[Word]) -> list[Word]:
     words = _literal_words(segments[0].words)
     for operator, segment in zip(operators, segments[1:]):
         words += [operator, *_literal_words(segment.words)]
@@ -398,8 +341,8 @@ def _fold(word: str, ignore_accents: bool) -> str:
 
 
 def _diff_text(expected: str, typed: str, ignore_accents: bool) -> list[DiffPart]:
-    def words(text: str) -> list[_Word]:
-        return [_Word(_fold(word, ignore_accents), word) for word in text.split()]
+    def words(text: str) -> list[Word]:
+        return [Word(_fold(word, ignore_accents), word) for word in text.split()]
 
     return _diff_sequence(words(expected), words(typed))
 
@@ -442,7 +385,7 @@ def compare(
         raise ValueError(f'kind must be "auto", "command" or "text", not {kind!r}')
     index = tool_index(as_tables(tools))
     typed_command = None  # parsed once, for all the answers
-    best = None
+    best: Verdict | None = None
     for answer in answers:
         if kind == "command" or (kind == "auto" and _is_command(answer, index)):
             typed_command = typed_command or _parse_answer(typed, index)
@@ -454,6 +397,7 @@ def compare(
             return verdict
         if best is None or verdict.mistakes < best.mistakes:
             best = verdict
+    assert best is not None  # there was an answer
     return best
 
 

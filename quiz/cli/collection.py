@@ -7,6 +7,7 @@ import click
 from quiz.cli.env import Env, command, learner_zone
 from quiz.errors import QuizError
 from quiz.plumbing.textwidth import clip, display_width, pad
+from quiz.shapes import DeckJson, SuspendedJson
 
 
 @command("lint")
@@ -108,7 +109,7 @@ def decks_command(env: Env, names: tuple[str, ...] = (), as_json: bool = False) 
     with env.engine.connect() as conn:
         decks = storage.select_decks(conn, list(names))
         counts = storage.deck_counts(conn, decks, day)
-    rows = [
+    rows: list[DeckJson] = [
         {"deck": deck.name, "title": localize(deck.title, lang, deck.lang), **count}
         for deck, count in zip(decks, counts)
     ]
@@ -117,7 +118,7 @@ def decks_command(env: Env, names: tuple[str, ...] = (), as_json: bool = False) 
     elif not rows:
         click.echo("No decks yet: quiz import DECK.yaml")
     else:
-        click.echo(format_table(rows, ("deck", "title", *COUNT_COLUMNS)))
+        click.echo(format_table([dict(row) for row in rows], ("deck", "title", *COUNT_COLUMNS)))
 
 
 def format_table(rows: list[dict], columns: tuple[str, ...]) -> str:
@@ -155,7 +156,7 @@ def suspended_command(env: Env, names: tuple[str, ...] = (), as_json: bool = Fal
         decks = storage.select_decks(conn, list(names))
         cards = storage.suspended_cards(conn, decks)
     deck_langs = {deck.name: deck.lang for deck in decks}
-    rows = []
+    rows: list[SuspendedJson] = []
     for card in cards:
         content = json.loads(card.content)
         front = localize(content.get("front", content.get("text")), lang, deck_langs[card.deck])
@@ -166,10 +167,8 @@ def suspended_command(env: Env, names: tuple[str, ...] = (), as_json: bool = Fal
     elif not rows:
         click.echo("No suspended cards.")
     else:
-        for row in rows:
-            row["leech"] = "leech" if row["leech"] else ""
-            row["front"] = clip(row["front"], 44)
-        click.echo(format_table(rows, ("deck", "id", "card", "leech", "front")))
+        shown = [{**row, "leech": "leech" if row["leech"] else "", "front": clip(row["front"], 44)} for row in rows]
+        click.echo(format_table(shown, ("deck", "id", "card", "leech", "front")))
         click.echo("Bring them back with: quiz unsuspend DECK ID...")
 
 

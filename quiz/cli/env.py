@@ -7,8 +7,12 @@ import functools
 import gc
 import importlib
 import os
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 
 class QuizCommand(click.Command):
@@ -39,10 +43,10 @@ class Env:
 
     def __init__(self, location: str | None):
         self.location = location
-        self._engine = None
+        self._engine: Engine | None = None
 
     @property
-    def engine(self):
+    def engine(self) -> Engine:
         if self._engine is None:
             from quiz import app
             from quiz.storage import schema

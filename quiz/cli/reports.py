@@ -8,6 +8,7 @@ import click
 
 from quiz.cli.env import Env, QuizCommand, command, learner_zone
 from quiz.errors import QuizError
+from quiz.shapes import ExportJson, RetentionJson
 
 
 @click.group("export")
@@ -60,8 +61,9 @@ def export_anki_command(env: Env, names: tuple[str, ...], output: str, with_prog
     if as_json:
         import json
 
-        click.echo(json.dumps({"path": str(report.path), "decks": report.decks, "notes": report.notes,
-                               "cards": report.cards, "reviews": report.reviews if with_progress else None}))
+        written: ExportJson = {"path": str(report.path), "decks": report.decks, "notes": report.notes,
+                               "cards": report.cards, "reviews": report.reviews if with_progress else None}
+        click.echo(json.dumps(written))
         return
     counts = [counted(report.decks, "deck"), counted(report.notes, "note"), counted(report.cards, "card")]
     counts += [counted(report.reviews, "review")] if with_progress else []
@@ -150,20 +152,21 @@ def optimize_command(env: Env, names: tuple[str, ...] = (), retention: bool = Fa
       quiz optimize --retention docker
     """
     import json
-    from dataclasses import asdict
 
     from quiz import optimize, storage
+    from quiz.model import counted
 
     with env.engine.connect() as conn:
         decks = storage.select_decks(conn, list(names))
     if not decks:
         raise QuizError("no decks yet: quiz import DECK.yaml")
-    what = decks[0].name if len(decks) == 1 else f"{len(decks)} decks"
+    what = decks[0].name if len(decks) == 1 else counted(len(decks), "deck")
     if retention:
         results, best, current = optimize.workloads(env.engine, decks)
         if as_json:
-            click.echo(json.dumps({"workloads": [asdict(w) for w in results], "optimal_retention": best,
-                                   "desired_retention": current}, indent=2))
+            shown: RetentionJson = {"workloads": [w.as_json() for w in results],
+                                    "optimal_retention": best, "desired_retention": current}
+            click.echo(json.dumps(shown, indent=2))
             return
         click.echo(f"A simulated year of {what} (your limits and parameters) at each desired retention:")
         click.echo(f"{'retention':>9} {'min/day':>8} {'reviews/day':>11} {'memorized':>9} {'s per memorized':>15}")

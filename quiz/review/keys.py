@@ -11,6 +11,7 @@ from prompt_toolkit.filters import Condition
 from prompt_toolkit.key_binding import KeyBindings
 from prompt_toolkit.lexers import Lexer
 
+from quiz.checking.shell import PLACEHOLDER, spans
 from quiz.model import Rating
 from quiz.review.words import Words
 
@@ -18,6 +19,7 @@ COMMANDS = (":undo", ":suspend", ":bury", ":skip", ":help", ":quit")
 QUIT = "quit"
 REVEAL = "reveal"
 UNDO = "undo"
+_PLACEHOLDER = re.compile(PLACEHOLDER)
 
 
 class QuitGuard:
@@ -97,26 +99,34 @@ class CommandCompleter(Completer):
                     yield Completion(command, start_position=-len(text))
 
 
-_SHELL_TOKEN = re.compile(
-    r"(?P<space>\s+)|(?P<string>'[^']*'?|\"(?:[^\"\\]|\\.)*\"?)|(?P<operator>&&|\|\||[|;&<>]+)"
-    r"|(?P<placeholder><[^\s<>]+>)|(?P<word>[^\s'\"|;&<>]+)"
-)
-
-
 class ShellLexer(Lexer):
-    """Colours a command line as it is typed: command, options, strings, operators."""
+    """Colours a command line as it is typed: command, options, strings, placeholders,
+    operators. The words are the answer checker's own (quiz.checking.shell), so `2>&1`
+    is one redirection here as there; the word after a redirection is a file, not a command."""
 
     def lex_document(self, document):
         def line(number: int):
-            fragments, expect_command = [], True
-            for match in _SHELL_TOKEN.finditer(document.lines[number]):
-                kind, text = match.lastgroup, match.group()
+            fragments, expect_command, after_redirect = [], True, False
+            for kind, text in spans(document.lines[number]):
+                style = ""
                 if kind == "word":
-                    kind = "command" if expect_command else ("option" if text.startswith("-") else "")
-                    expect_command = False
-                elif kind == "operator":
-                    expect_command = True
-                fragments.append((f"class:sh.{kind}" if kind and kind != "space" else "", text))
+                    if after_redirect:
+                        pass
+                    elif text[0] in "'\"":
+                        style = "string"
+                    elif _PLACEHOLDER.fullmatch(text):
+                        style = "placeholder"
+                    elif expect_command:
+                        style = "command"
+                    elif text.startswith("-"):
+                        style = "option"
+                    expect_command = expect_command and after_redirect
+                    after_redirect = False
+                elif kind != "space":
+                    style = "operator"
+                    expect_command = expect_command or kind == "operator"
+                    after_redirect = kind == "redirect"
+                fragments.append((f"class:sh.{style}" if style else "", text))
             return fragments
 
         return line

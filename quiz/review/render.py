@@ -11,9 +11,9 @@ from datetime import datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
 from prompt_toolkit.styles import Style
-from prompt_toolkit.utils import get_cwidth
 
 from quiz.model import CLOZE, CardKind, Rating, localize
+from quiz.plumbing.textwidth import display_width
 from quiz.review.words import Words
 from quiz.scheduling import QueueCard, format_interval
 from quiz.session import Summary
@@ -53,7 +53,7 @@ Formatted = list[tuple[str, str]]
 def rule(title: str, tags: str, width: int) -> Formatted:
     """A separator line naming the deck and the card's tags: `── Docker · container ───`."""
     label = f" {title} " + (f"· {' / '.join(tags.split())} " if tags else "")
-    fill = max(2, width - get_cwidth(label) - 2)
+    fill = max(2, width - display_width(label) - 2)
     parts = [("class:rule", "──"), ("class:title", f" {title} ")]
     if tags:
         parts.append(("class:tags", f"· {' / '.join(tags.split())} "))
@@ -148,12 +148,12 @@ def summary(result: Summary, now: datetime, zone: tzinfo, words: Words) -> Forma
     parts: Formatted = [("", "\n")]
     if result.reviewed:
         retention = f"{result.retention:.0%}" if result.retention is not None else "-"
-        parts += [("class:title", words.reviewed.format(result.reviewed, words.count_suffix(result.reviewed))),
+        parts += [("class:title", words.reviewed.format(words.cards(result.reviewed))),
                   ("", words.again_retention.format(result.again, retention, duration(result.seconds)))]
     elif not result.left:
         parts += [("class:title", words.nothing_due)]
     if result.left:
-        parts += [("", words.left_for_today.format(result.left, words.count_suffix(result.left)))]
+        parts += [("", words.left_for_today.format(words.cards(result.left)))]
     elif result.next_due is not None:
         parts += [("", words.next_due.format(when(result.next_due, now, zone, words)))]
     elif result.new_left_for_later:

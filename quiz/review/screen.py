@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from prompt_toolkit import PromptSession, print_formatted_text
 from prompt_toolkit.formatted_text import FormattedText
@@ -19,6 +20,9 @@ from quiz.review import keys, render
 from quiz.review.words import words_for
 from quiz.scheduling import QueueCard
 from quiz.session import ReviewSession, Summary, is_typed
+
+if TYPE_CHECKING:
+    from quiz.checking import ToolTable  # the checker loads on the first typed answer
 
 
 class Quit(Exception):
@@ -37,7 +41,7 @@ class Screen:
     def __post_init__(self) -> None:
         self.guard = keys.QuitGuard()
         self.words = words_for(self.session.lang)
-        self.prompts = PromptSession(
+        self.prompts: PromptSession[str | Rating] = PromptSession(
             bottom_toolbar=keys.toolbar(self.session.counts, lambda: len(self.session.ratings),
                                         self.elapsed, self.guard, self.words),
             style=render.STYLE,
@@ -47,7 +51,7 @@ class Screen:
             color_depth=ColorDepth.default(),
             refresh_interval=1.0,  # the toolbar's clock
         )
-        self.tools_cache: dict = {}  # deck name -> its parsed command tables, or None
+        self.tools_cache: dict[str, ToolTable | None] = {}  # deck name -> its parsed command tables
 
     # -- output ---------------------------------------------------------------------
 
@@ -169,7 +173,7 @@ class Screen:
     def deck_lang(self, card: QueueCard) -> str:
         return self.session.decks[card.deck].lang
 
-    def tools(self, card: QueueCard):
+    def tools(self, card: QueueCard) -> ToolTable | None:
         """The deck's own command tables, parsed once per session."""
         if card.deck not in self.tools_cache:
             with self.session.engine.connect() as conn:

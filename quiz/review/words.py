@@ -6,9 +6,10 @@ around them. Intervals (`10m`, `3d`) and key names stay as they are in both.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from quiz.model import Rating
+from quiz.model import Rating, counted
 
 
 @dataclass(frozen=True)
@@ -35,20 +36,17 @@ class Words:
     leech: str  # lapses, deck, card id
     help_sections: tuple[str, str, str]  # answering, rating, commands
     help_lines: tuple[str, str, str]
-    reviewed: str  # count (the plural is English's alone)
+    reviewed: str  # how many cards
     again_retention: str  # again, retention, time
     nothing_due: str
-    left_for_today: str  # count
+    left_for_today: str  # how many cards
     next_due: str  # when
     new_tomorrow: str
     nothing_scheduled: str
     in_: str  # interval, local time
     tomorrow: str  # time
     date_format: str  # for strftime, beyond tomorrow
-    plural: str  # added to a count's noun when it is not 1
-
-    def count_suffix(self, count: int) -> str:
-        return self.plural if count != 1 else ""
+    cards: Callable[[int], str]  # a count of cards: '1 card', '3 cards', '3 张卡片'
 
 
 ENGLISH = Words(
@@ -79,17 +77,17 @@ ENGLISH = Words(
         ("  :undo  :suspend  :bury  :skip  :help (or ?)  :quit (or Ctrl-D)\n"
          "  Ctrl-C clears the input; twice quits. Every answer is saved at once.\n"),
     ),
-    reviewed="Reviewed {} card{}",
+    reviewed="Reviewed {}",
     again_retention=" · {} Again · retention {} · {}\n",
     nothing_due="Nothing due right now.\n",
-    left_for_today="{} card{} left for today: quiz review to go on.\n",
+    left_for_today="{} left for today: quiz review to go on.\n",
     next_due="Next card due {}.\n",
     new_tomorrow="New cards wait for tomorrow (daily limit reached).\n",
     nothing_scheduled="No cards scheduled.\n",
     in_="in {} ({})",
     tomorrow="tomorrow {}",
     date_format="%a %d %b",
-    plural="s",
+    cards=lambda count: counted(count, "card"),
 )
 
 CHINESE = Words(
@@ -120,17 +118,17 @@ CHINESE = Words(
         ("  :undo  :suspend  :bury  :skip  :help（或 ?）  :quit（或 Ctrl-D）\n"
          "  Ctrl-C 清空输入，连按两次退出。每次评分都立即保存。\n"),
     ),
-    reviewed="复习了 {} 张卡片{}",
+    reviewed="复习了 {}",
     again_retention=" · 重来 {} 次 · 记住率 {} · 用时 {}\n",
     nothing_due="现在没有要复习的卡片。\n",
-    left_for_today="今天还剩 {} 张卡片{}：运行 quiz review 继续。\n",
+    left_for_today="今天还剩 {}：运行 quiz review 继续。\n",
     next_due="下一张卡片 {} 到期。\n",
     new_tomorrow="新卡片明天再学（已达到每日上限）。\n",
     nothing_scheduled="没有安排任何卡片。\n",
     in_="{}后（{}）",
     tomorrow="明天 {}",
     date_format="%m月%d日",
-    plural="",
+    cards="{} 张卡片".format,
 )
 
 

@@ -14,7 +14,7 @@ from quiz import scheduling
 from quiz.errors import QuizError
 from quiz.model import DeckSettings, Rating, Schedule, State
 from quiz.scheduling import QueueCard
-from quiz.storage.schema import SCHEDULE_COLUMNS, cards_t, decks_t, reviews_t, writing
+from quiz.storage.schema import SCHEDULE_COLUMNS, cards_t, decks_t, inserted_id, reviews_t, writing
 
 
 class CardChanged(QuizError):
@@ -51,11 +51,11 @@ def answer(
         ).rowcount
         if changed != 1:
             raise CardChanged()
-        review_id = conn.execute(insert(reviews_t).values(
+        review_id = inserted_id(conn.execute(insert(reviews_t).values(
             card_id=card.id, reviewed_at=now, rating=int(rating), duration_ms=duration_ms, answer=typed, leech=leech,
             **{f"{name}_before": value for name, value in _schedule_values(before).items()},
             **{f"{name}_after": getattr(after, name) for name in ("state", "step", "stability", "difficulty", "due")},
-        )).inserted_primary_key[0]
+        )))
     return Answered(after, review_id, leech)
 
 

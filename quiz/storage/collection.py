@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from quiz.errors import UnknownDeck
 from quiz.model import DeckRow, DeckSettings, DeckSpec
-from quiz.storage.schema import cards_t, chunks, deck_settings_t, decks_t, settings_t, writing
+from quiz.storage.schema import cards_t, chunks, deck_settings_t, decks_t, inserted_id, settings_t, writing
 
 LIST_SETTINGS = ("learning_steps", "relearning_steps", "parameters")
 
@@ -43,7 +44,7 @@ def deck_settings(conn: Connection, deck_id: int) -> DeckSettings:
 def _settings_from_row(row) -> DeckSettings:
     if row is None:
         return DeckSettings()
-    given = {}
+    given: dict[str, Any] = {}
     for name in DeckSettings.__dataclass_fields__:
         value = row[name]
         if value is not None:
@@ -54,7 +55,7 @@ def _settings_from_row(row) -> DeckSettings:
 def _write_deck_settings(conn: Connection, deck_id: int, from_file: dict) -> None:
     # The file decides every setting but the FSRS parameters, which `quiz optimize`
     # may have fitted: a file without parameters keeps them.
-    values = {name: None for name in DeckSettings.__dataclass_fields__ if name != "parameters"}
+    values: dict[str, object] = {name: None for name in DeckSettings.__dataclass_fields__ if name != "parameters"}
     for name, value in from_file.items():
         values[name] = json.dumps(list(value)) if name in LIST_SETTINGS else value
     _upsert(conn, deck_settings_t, {"deck_id": deck_id}, values)
@@ -127,7 +128,7 @@ def sync_deck(conn: Connection, spec: DeckSpec) -> SyncReport:
     return report
 
 
-def _insert_plain(conn: Connection, table, rows: list[dict]) -> None:
+def _insert_plain(conn: Connection, table: Table, rows: list[dict]) -> None:
     """Bulk insert straight through the driver's executemany.
 
     Only for values that need no type processing (ints, strings): SQLAlchemy's
@@ -135,9 +136,10 @@ def _insert_plain(conn: Connection, table, rows: list[dict]) -> None:
     import. The statement is still compiled for the connection's database.
     """
     compiled = insert(table).compile(dialect=conn.dialect, column_keys=list(rows[0]))
-    if compiled.positional:
-        rows = [tuple(row[key] for key in compiled.positiontup) for row in rows]
-    conn.exec_driver_sql(str(compiled), rows)
+    if compiled.positional and compiled.positiontup:
+        conn.exec_driver_sql(str(compiled), [tuple(row[key] for key in compiled.positiontup) for row in rows])
+    else:
+        conn.exec_driver_sql(str(compiled), rows)  # named parameters take the dicts
 
 
 def _upsert_deck(conn: Connection, spec: DeckSpec, report: SyncReport) -> int:
@@ -152,7 +154,7 @@ def _upsert_deck(conn: Connection, spec: DeckSpec, report: SyncReport) -> int:
     row = conn.execute(select(decks_t).where(decks_t.c.name == spec.name)).mappings().first()
     if row is None:
         report.created = True
-        return conn.execute(insert(decks_t).values(name=spec.name, **values)).inserted_primary_key[0]
+        return inserted_id(conn.execute(insert(decks_t).values(name=spec.name, **values)))
     if any(row[name] != value for name, value in values.items()):
         conn.execute(update(decks_t).where(decks_t.c.id == row["id"]).values(**values))
     return row["id"]

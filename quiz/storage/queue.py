@@ -11,8 +11,9 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.engine import Connection
 
 from quiz import scheduling
-from quiz.model import CardKind, DeckSettings, Schedule, State
-from quiz.scheduling import DailyQueue, QueueCard
+from quiz.model import CardKind, DeckRow, DeckSettings, Schedule, State
+from quiz.scheduling import DailyQueue, QueueCard, due_of
+from quiz.shapes import DeckCounts
 from quiz.storage.collection import deck_settings
 from quiz.storage.schema import SCHEDULE_COLUMNS, cards_t, chunks, reviews_t
 
@@ -42,7 +43,7 @@ def _active(now: datetime):
     )
 
 
-def load_queue(conn: Connection, decks: list, day: Day, settings: dict[int, DeckSettings] | None = None) -> DailyQueue:
+def load_queue(conn: Connection, decks: list[DeckRow], day: Day, settings: dict[int, DeckSettings] | None = None) -> DailyQueue:
     """Today's queue for the given deck rows: a few indexed queries, once a session.
     `settings` (deck id -> DeckSettings): the decks' settings, when the caller has read them."""
     queue = DailyQueue()
@@ -66,18 +67,18 @@ def load_queue(conn: Connection, decks: list, day: Day, settings: dict[int, Deck
         new_limit = min(left.new, left.reviews - len(reviews))
         queue.reviews += reviews
         queue.new += _gather(conn, deck, State.NEW, cards_t.c.position, day, new_limit, taken)
-    queue.reviews.sort(key=lambda card: card.schedule.due)
+    queue.reviews.sort(key=due_of)
     return queue
 
 
-def _gather(conn: Connection, deck, state: State, order, day: Day, limit: int, taken: set[str]) -> list[QueueCard]:
+def _gather(conn: Connection, deck: DeckRow, state: State, order, day: Day, limit: int, taken: set[str]) -> list[QueueCard]:
     """Up to `limit` cards in `state`, at most one per note: siblings wait for another day."""
     if limit <= 0:
         return []
     query = select(*QUEUE_COLUMNS).where(cards_t.c.deck_id == deck.id, cards_t.c.state == state, *_active(day.now))
     if state == State.REVIEW:
         query = query.where(cards_t.c.due < day.end)
-    cards = []
+    cards: list[QueueCard] = []
     result = conn.execute(query.order_by(order, cards_t.c.ord))
     # Read in batches, stopping once the limit is reached: a deck may hold 100k such cards.
     while len(cards) < limit and (rows := result.fetchmany(limit - len(cards) + 16)):
@@ -132,21 +133,26 @@ def _queue_card(row, deck_name: str) -> QueueCard:
                      Schedule(_STATES[state], *schedule))
 
 
-def deck_counts(conn: Connection, decks: list, day: Day) -> list[dict]:
+def deck_counts(conn: Connection, decks: list[DeckRow], day: Day) -> list[DeckCounts]:
     """Per deck: cards, new, learning, review, due (today's queue) and suspended."""
     rows = conn.execute(
         select(cards_t.c.deck_id, cards_t.c.state, cards_t.c.suspended, func.count())
         .where(cards_t.c.deck_id.in_([d.id for d in decks]), ~cards_t.c.retired)
         .group_by(cards_t.c.deck_id, cards_t.c.state, cards_t.c.suspended)
     )
-    counts = {d.id: {"cards": 0, "new": 0, "learning": 0, "review": 0, "due": 0, "suspended": 0} for d in decks}
+    counts: dict[int, DeckCounts] = {
+        d.id: {"cards": 0, "new": 0, "learning": 0, "review": 0, "due": 0, "suspended": 0} for d in decks}
     for deck_id, state, suspended, count in rows:
         deck = counts[deck_id]
         deck["cards"] += count
         if suspended:
             deck["suspended"] += count
+        elif state == State.NEW:
+            deck["new"] += count
+        elif state == State.REVIEW:
+            deck["review"] += count
         else:
-            deck[{State.NEW: "new", State.REVIEW: "review"}.get(State(state), "learning")] += count
+            deck["learning"] += count
     queue = load_queue(conn, decks, day)  # limits are per deck: one queue counts for each
     due = Counter(card.deck for part in (queue.learning, queue.reviews, queue.new) for card in part)
     return [{**counts[d.id], "due": due[d.name]} for d in decks]

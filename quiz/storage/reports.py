@@ -8,7 +8,9 @@ differ between databases are compiled per dialect here.
 from __future__ import annotations
 
 import bisect
+import itertools
 import operator
+from collections.abc import Sequence
 from datetime import datetime
 from typing import NamedTuple
 
@@ -26,12 +28,11 @@ from sqlalchemy import (
     select,
     values,
 )
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Row
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 from quiz.model import Rating, State
-
 from quiz.storage.schema import SCHEDULE_COLUMNS, UTCDateTime, cards_t, reviews_t
 
 # Portable SQL: instants are compared with bound datetimes (the learner's days are
@@ -103,15 +104,15 @@ def answer_time_sums(conn: Connection, deck_ids: list[int] | None, before: datet
     """(answers, timed answers, milliseconds) before `before`."""
     r = reviews_t.c
     query = select(func.count(), func.count(r.duration_ms), func.coalesce(func.sum(r.duration_ms), 0))
-    return tuple(int(value) for value in conn.execute(_reviews_in_decks(query.where(r.reviewed_at < before),
-                                                                        deck_ids)).one())
+    answers, timed, ms = conn.execute(_reviews_in_decks(query.where(r.reviewed_at < before), deck_ids)).one()
+    return int(answers), int(timed), int(ms)
 
 
 def answers_per_range(conn: Connection, deck_ids: list[int] | None, bounds: list[datetime]) -> list[int]:
     """How many answers fall in each [bounds[i], bounds[i+1]): one statement, an indexed
     count per range (the decks' cards are gathered once, not once per range)."""
     ranges = values(column("n", Integer), column("since", UTCDateTime()), column("until", UTCDateTime()),
-                    name="ranges").data([(n, *pair) for n, pair in enumerate(zip(bounds, bounds[1:]))]).cte()
+                    name="ranges").data([(n, *pair) for n, pair in enumerate(itertools.pairwise(bounds))]).cte()
     r = reviews_t.c
     count = _reviews_in_decks(
         select(func.count()).select_from(reviews_t)
@@ -121,7 +122,7 @@ def answers_per_range(conn: Connection, deck_ids: list[int] | None, bounds: list
 
 def cards_answered_since(conn: Connection, deck_ids: list[int] | None, since: datetime) -> int:
     query = select(func.count(reviews_t.c.card_id.distinct())).where(reviews_t.c.reviewed_at >= since)
-    return conn.execute(_reviews_in_decks(query, deck_ids)).scalar()
+    return conn.execute(_reviews_in_decks(query, deck_ids)).scalar_one()
 
 
 _SCHEDULED = (int(State.LEARNING), int(State.REVIEW), int(State.RELEARNING))
@@ -176,7 +177,7 @@ def due_per_range(conn: Connection, deck_ids: list[int], bounds: list[datetime])
     c = cards_t.c
     query = select(func.count()).select_from(cards_t).where(
         c.deck_id.in_(deck_ids), c.state.in_(_SCHEDULED), c.due >= bindparam("start"), c.due < bindparam("end"))
-    counts = [conn.execute(query, {"start": a, "end": b}).scalar() for a, b in zip(bounds, bounds[1:])]
+    counts = [conn.execute(query, {"start": a, "end": b}).scalar_one() for a, b in itertools.pairwise(bounds)]
     inactive = select(c.due).where(_unindexed(c.deck_id).in_(deck_ids), c.state.in_(_SCHEDULED),
                                    or_(c.retired, c.suspended), c.due >= bounds[0], c.due < bounds[-1])
     for due in conn.execute(inactive).scalars():
@@ -184,7 +185,7 @@ def due_per_range(conn: Connection, deck_ids: list[int], bounds: list[datetime])
     return counts
 
 
-def most_lapsed_cards(conn: Connection, deck_ids: list[int], limit: int) -> list:
+def most_lapsed_cards(conn: Connection, deck_ids: list[int], limit: int) -> Sequence[Row]:
     """The cards with the most lapses (at least one), ties by lowest stability first."""
     c = cards_t.c
     query = (
@@ -196,7 +197,7 @@ def most_lapsed_cards(conn: Connection, deck_ids: list[int], limit: int) -> list
     return conn.execute(query).all()
 
 
-def review_history(conn: Connection, deck_ids: list[int] | None) -> list:
+def review_history(conn: Connection, deck_ids: list[int] | None) -> Sequence[Row]:
     """Every answer as (card_id, reviewed_at, rating, state_before), by card then time."""
     r = reviews_t.c
     query = select(r.card_id, r.reviewed_at, r.rating, r.state_before).order_by(r.card_id, r.reviewed_at, r.id)
@@ -233,7 +234,7 @@ def _epoch_ms_sqlite(element, compiler, **kw):
 def _driver_rows(conn: Connection, query) -> list[tuple]:
     result = conn.execute(query)
     try:
-        return result.cursor.fetchall()
+        return list(result.cursor.fetchall())
     finally:
         result.close()
 

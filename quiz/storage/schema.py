@@ -33,7 +33,7 @@ from sqlalchemy import (
     insert,
     inspect,
 )
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection, CursorResult, Engine
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from quiz.errors import QuizError
@@ -239,6 +239,13 @@ def writing(engine: Engine) -> Iterator[Connection]:
         if "locked" in str(error).lower() or "busy" in str(error).lower():
             raise QuizError("the database is locked by another quiz process; try again in a moment") from None
         raise
+
+
+def inserted_id(result: CursorResult) -> int:
+    """The primary key of the one row an INSERT wrote."""
+    key = result.inserted_primary_key
+    assert key is not None
+    return key[0]
 
 
 def chunks(items: list, size: int) -> Iterable[list]:

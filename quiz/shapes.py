@@ -1,0 +1,152 @@
+"""What `--json` prints, each shape written down once (TypedDicts; key order as printed).
+
+Scripts read these: a change here is a change of the command line's interface.
+"""
+
+from __future__ import annotations
+
+from typing import TypedDict
+
+
+class DeckCounts(TypedDict):
+    """A deck's cards by state, and what today's queue holds of them (`quiz decks`)."""
+
+    cards: int
+    new: int
+    learning: int
+    review: int
+    due: int
+    suspended: int
+
+
+class DeckJson(TypedDict):
+    """`quiz decks --json`: one per deck, its name and title, then its DeckCounts."""
+
+    deck: str
+    title: str
+    cards: int
+    new: int
+    learning: int
+    review: int
+    due: int
+    suspended: int
+
+
+class SuspendedJson(TypedDict):
+    """`quiz suspended --json`: one per suspended card."""
+
+    deck: str
+    id: str  # the card's id in its deck file
+    card: int  # which card of the note, from 1
+    leech: bool
+    front: str
+
+
+class ExportJson(TypedDict):
+    """`quiz export anki --json`: what was written."""
+
+    path: str
+    decks: int
+    notes: int
+    cards: int
+    reviews: int | None  # None without --with-progress
+
+
+# -- quiz stats --json --------------------------------------------------------------------
+
+
+class StatsToday(TypedDict):
+    answers: int
+    cards: int
+    due_left: int
+    retention: float | None
+    time_ms: int
+
+
+class DeckStates(TypedDict):
+    """A deck's current cards: new, learning, young, mature and suspended add up to them;
+    leeches are counted again among them."""
+
+    deck: str
+    new: int
+    learning: int
+    young: int
+    mature: int
+    suspended: int
+    leech: int
+
+
+class Outcomes(TypedDict):
+    passed: int
+    failed: int
+    retention: float | None
+
+
+class RetentionRow(TypedDict):
+    young: Outcomes
+    mature: Outcomes
+    total: Outcomes
+
+
+class Heatmap(TypedDict):
+    first: str  # the first day (ISO date) of `counts`, one count per day up to today
+    counts: list[int]
+    streak: int
+
+
+class HardCard(TypedDict):
+    id: int
+    deck: str
+    key: str
+    lapses: int
+    retrievability: float | None
+    front: str
+
+
+class StatsTime(TypedDict):
+    answers: int
+    timed_answers: int
+    total_ms: int
+    average_ms: int | None
+
+
+class StatsJson(TypedDict):
+    date: str
+    today: StatsToday
+    decks: list[DeckStates]
+    retention: dict[str, RetentionRow]  # day, week, month, year
+    heatmap: Heatmap
+    forecast: list[int]  # due on each of the next 30 days, today's with the overdue ones
+    hardest: list[HardCard]
+    time: StatsTime
+
+
+# -- quiz optimize --json -----------------------------------------------------------------
+
+
+class Quality(TypedDict):
+    log_loss: float
+    rmse: float
+
+
+class FitJson(TypedDict):
+    reviews: int
+    cards: int
+    saved: bool
+    parameters: list[float]
+    before: Quality
+    after: Quality
+
+
+class WorkloadJson(TypedDict):
+    retention: float
+    minutes_per_day: float
+    reviews_per_day: float
+    memorized: float
+    seconds_per_memorized: float
+
+
+class RetentionJson(TypedDict):
+    workloads: list[WorkloadJson]
+    optimal_retention: float
+    desired_retention: float

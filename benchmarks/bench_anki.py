@@ -23,12 +23,12 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import insert, select  # noqa: E402
+from sqlalchemy import insert, select
 
-from benchmarks.run import NOW, age_collection, write_deck  # noqa: E402
-from quiz import anki, app, storage  # noqa: E402
-from quiz.decks import import_files  # noqa: E402
-from quiz.model import State  # noqa: E402
+from benchmarks.run import NOW, age_collection, write_deck
+from quiz import anki, app, storage
+from quiz.decks import import_files
+from quiz.model import State
 
 SIZES = (10_000, 100_000)
 
@@ -37,20 +37,30 @@ def add_reviews(engine, per_card: int = 2) -> int:
     """A short review history for every studied card (what --with-progress exports)."""
     rng = random.Random(11)
     with storage.writing(engine) as conn:
-        studied = conn.execute(select(storage.cards_t.c.id, storage.cards_t.c.last_review)
-                               .where(storage.cards_t.c.state != int(State.NEW))).all()
+        studied = conn.execute(
+            select(storage.cards_t.c.id, storage.cards_t.c.last_review).where(storage.cards_t.c.state != int(State.NEW))
+        ).all()
         rows = []
         for card_id, last_review in studied:
             for back in range(per_card, 0, -1):
                 when = last_review - timedelta(days=3 * (back - 1), minutes=rng.randint(0, 600))
-                rows.append({
-                    "card_id": card_id, "reviewed_at": when, "rating": 3, "duration_ms": rng.randint(2000, 9000),
-                    "state_before": int(State.REVIEW if back < per_card else State.NEW), "reps_before": per_card - back,
-                    "lapses_before": 0, "state_after": int(State.REVIEW), "stability_after": 5.0,
-                    "difficulty_after": 5.0, "due_after": when + timedelta(days=3),
-                    "due_before": when if back < per_card else None,
-                    "last_review_before": when - timedelta(days=3) if back < per_card else None,
-                })
+                rows.append(
+                    {
+                        "card_id": card_id,
+                        "reviewed_at": when,
+                        "rating": 3,
+                        "duration_ms": rng.randint(2000, 9000),
+                        "state_before": int(State.REVIEW if back < per_card else State.NEW),
+                        "reps_before": per_card - back,
+                        "lapses_before": 0,
+                        "state_after": int(State.REVIEW),
+                        "stability_after": 5.0,
+                        "difficulty_after": 5.0,
+                        "due_after": when + timedelta(days=3),
+                        "due_before": when if back < per_card else None,
+                        "last_review_before": when - timedelta(days=3) if back < per_card else None,
+                    }
+                )
         conn.execute(insert(storage.reviews_t), rows)
     return len(rows)
 
@@ -86,8 +96,13 @@ def run(sizes=SIZES, runs: int = 5) -> list[tuple[str, float, str]]:
                 label = f"export anki, {size // 1000}k cards" + (", with progress" if with_progress else "")
                 rows.append((label, export_seconds(engine, folder, with_progress, runs), "s"))
             engine.dispose()
-            rows.append((f"  the whole `quiz export anki --with-progress`, {size // 1000}k",
-                         command_seconds(folder / f"quiz-{size}.db", folder, runs), "s"))
+            rows.append(
+                (
+                    f"  the whole `quiz export anki --with-progress`, {size // 1000}k",
+                    command_seconds(folder / f"quiz-{size}.db", folder, runs),
+                    "s",
+                )
+            )
     return rows
 
 

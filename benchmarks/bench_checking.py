@@ -13,15 +13,22 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from quiz import checking  # noqa: E402
-from quiz.checking import tables  # noqa: E402
+from quiz import checking
+from quiz.checking import tables
 
 # (name, expected, typed): the comparisons a review session makes most
 CASES = [
     ("typical docker command", "docker logs -f -t <container>", "docker logs 23ad234 --timestamps -f"),
-    ("docker run, 8 options", "docker run -d --rm --name web -p 80:80 -v /data:/data -e A=1 -w /app -it nginx",
-     "docker run -dit --rm -e A=1 --name=web -w /app -v /data:/data -p 80:80 nginx"),
-    ("wrong answer, with its diff", "docker cp 23ad234:~/test.txt ./test.txt", "docker cp ./test.txt 23ad234:test.txt -a"),
+    (
+        "docker run, 8 options",
+        "docker run -d --rm --name web -p 80:80 -v /data:/data -e A=1 -w /app -it nginx",
+        "docker run -dit --rm -e A=1 --name=web -w /app -v /data:/data -p 80:80 nginx",
+    ),
+    (
+        "wrong answer, with its diff",
+        "docker cp 23ad234:~/test.txt ./test.txt",
+        "docker cp ./test.txt 23ad234:test.txt -a",
+    ),
     ("pipeline", "docker ps -a | grep web > out.txt", "docker container ls --all | grep web >out.txt"),
     ("tool without table", 'git commit -am "fix the bug"', "git commit -a -m 'fix the bug'"),
     ("plain text", "Linux Container", "linux  container"),
@@ -54,8 +61,9 @@ def run() -> list[tuple[str, float, str]]:
     rows = [("checking: load bundled tables (first compare)", round(first_load_ms(), 2), "ms")]
     for name, expected, typed in CASES:
         rows.append((f"checking: compare, {name}", round(per_call_us(expected, typed), 1), "µs"))
-    rows.append(("checking: compare, 4 accepted answers, none match",
-                 round(per_call_us(ANSWERS, "docker ps -a"), 1), "µs"))
+    rows.append(
+        ("checking: compare, 4 accepted answers, none match", round(per_call_us(ANSWERS, "docker ps -a"), 1), "µs")
+    )
     return rows
 
 

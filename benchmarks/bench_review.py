@@ -21,11 +21,11 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from quiz import app  # noqa: E402
-from quiz.model import Rating  # noqa: E402
-from quiz.review import render  # noqa: E402
-from quiz.review.words import ENGLISH  # noqa: E402
-from quiz.session import ReviewSession  # noqa: E402
+from quiz import app
+from quiz.model import Rating
+from quiz.review import render
+from quiz.review.words import ENGLISH
+from quiz.session import ReviewSession
 
 
 def first_card_ms(db: Path, deck: str, runs: int = 5) -> float:
@@ -36,8 +36,9 @@ def first_card_ms(db: Path, deck: str, runs: int = 5) -> float:
         tmux = ["tmux", "-L", f"quiz-bench-{run}"]
         start = time.perf_counter()
         subprocess.run(tmux + ["new-session", "-d", "-x", "80", "-y", "24", f"TZ=UTC {command}"], check=True)
-        while "done 0" not in (screen := subprocess.run(tmux + ["capture-pane", "-p"], capture_output=True,
-                                                         text=True).stdout):
+        while "done 0" not in (
+            screen := subprocess.run(tmux + ["capture-pane", "-p"], capture_output=True, text=True).stdout
+        ):
             if time.perf_counter() - start > 20:
                 subprocess.run(tmux + ["kill-server"], capture_output=True)
                 raise SystemExit(f"the review screen never showed a card; the screen:\n{screen}")

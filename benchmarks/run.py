@@ -24,10 +24,10 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import bindparam, select, update  # noqa: E402
+from sqlalchemy import bindparam, select, update
 
-from quiz import app, storage  # noqa: E402
-from quiz.model import Rating, State  # noqa: E402
+from quiz import app, storage
+from quiz.model import Rating, State
 
 NOW = datetime(2026, 11, 28, 9, 0, tzinfo=timezone.utc)
 ROWS: list[tuple[str, str, str]] = []
@@ -53,22 +53,36 @@ def write_deck(path: Path, count: int) -> None:
         kind = kinds[index % 4]
         key = f"card-{index}"
         if kind == "command":
-            lines += [f"  - id: {key}", "    type: command",
-                      f"    front: {{en: 'Follow the logs of container {index}', zh: '追踪容器 {index} 的日志'}}",
-                      f"    back: docker logs -f -t web-{index}", "    tags: [logs, container]"]
+            lines += [
+                f"  - id: {key}",
+                "    type: command",
+                f"    front: {{en: 'Follow the logs of container {index}', zh: '追踪容器 {index} 的日志'}}",
+                f"    back: docker logs -f -t web-{index}",
+                "    tags: [logs, container]",
+            ]
             made += 1
         elif kind == "basic":
-            lines += [f"  - id: {key}", f"    front: {{en: 'What is concept {index}?', zh: '什么是概念 {index}？'}}",
-                      f"    back: 'It is the {index}th idea, explained in one sentence.'",
-                      "    note: A note shown after answering."]
+            lines += [
+                f"  - id: {key}",
+                f"    front: {{en: 'What is concept {index}?', zh: '什么是概念 {index}？'}}",
+                f"    back: 'It is the {index}th idea, explained in one sentence.'",
+                "    note: A note shown after answering.",
+            ]
             made += 1
         elif kind == "reversed" and made + 2 <= count:
-            lines += [f"  - id: {key}", "    type: reversed", f"    front: image-{index}",
-                      f"    back: 'a base image numbered {index}'"]
+            lines += [
+                f"  - id: {key}",
+                "    type: reversed",
+                f"    front: image-{index}",
+                f"    back: 'a base image numbered {index}'",
+            ]
             made += 2
         else:
-            lines += [f"  - id: {key}", "    type: cloze",
-                      f"    text: 'docker rm {{{{c1::-v}}}} removes container {index} and its anonymous volumes'"]
+            lines += [
+                f"  - id: {key}",
+                "    type: cloze",
+                f"    text: 'docker rm {{{{c1::-v}}}} removes container {index} and its anonymous volumes'",
+            ]
             made += 1
         index += 1
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -133,8 +147,18 @@ def age_collection(engine, seed: int = 7) -> None:
                 state, due = State.LEARNING, NOW + timedelta(minutes=rng.uniform(-30, 600))
             else:
                 continue
-            rows.append({"card_id": card_id, "state": int(state), "due": due, "step": 0, "stability": rng.uniform(1, 90),
-                         "difficulty": rng.uniform(2, 9), "last_review": due - timedelta(days=5), "reps": 3})
+            rows.append(
+                {
+                    "card_id": card_id,
+                    "state": int(state),
+                    "due": due,
+                    "step": 0,
+                    "stability": rng.uniform(1, 90),
+                    "difficulty": rng.uniform(2, 9),
+                    "last_review": due - timedelta(days=5),
+                    "reps": 3,
+                }
+            )
         conn.execute(update(storage.cards_t).where(storage.cards_t.c.id == bindparam("card_id")), rows)
 
 
@@ -202,9 +226,13 @@ def bench_features(quick: bool) -> None:
 def bench_machine(when: str) -> None:
     """How fast this machine runs Python right now: a shared machine's speed drifts by 2x
     within an hour (seen here), and every number above scales with it."""
-    script = "import time\nt = time.perf_counter()\ns = 0\nfor i in range(10_000_000): s += i\nprint(time.perf_counter() - t)"
-    seconds = min(float(subprocess.run([sys.executable, "-c", script], capture_output=True, text=True).stdout)
-                  for _ in range(3))
+    script = (
+        "import time\nt = time.perf_counter()\ns = 0\nfor i in range(10_000_000): s += i\n"
+        "print(time.perf_counter() - t)"
+    )
+    seconds = min(
+        float(subprocess.run([sys.executable, "-c", script], capture_output=True, text=True).stdout) for _ in range(3)
+    )
     report(f"machine: 10M additions in a Python loop ({when})", f"{seconds:.2f} s", "- (0.48 s when quiet)")
 
 
@@ -214,8 +242,10 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="also print the rows as JSON at the end")
     options = parser.parse_args()
     # As `pip install` does: compiled bytecode, so no run pays for compiling quiz itself.
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(Path(__file__).resolve().parent.parent / "quiz")],
-                   capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", str(Path(__file__).resolve().parent.parent / "quiz")],
+        capture_output=True,
+    )
     folder = Path(tempfile.mkdtemp(prefix="quiz-bench-"))
     env = {**os.environ, "QUIZ_DB": str(folder / "default.db"), "XDG_DATA_HOME": str(folder / "data")}
     try:

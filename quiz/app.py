@@ -23,8 +23,10 @@ def open_collection(location: str, with_bundled: bool = True) -> Engine:
         if revision is None and schema.create_schema(engine):
             pass  # a new collection, created at the current revision
         elif revision is not None and revision > schema.HEAD_REVISION:  # revisions are zero-padded numbers
-            raise QuizError(f"{location} was written by a newer quiz (schema {revision}; this one knows up to "
-                            f"{schema.HEAD_REVISION}): upgrade quiz to use it")
+            raise QuizError(
+                f"{location} was written by a newer quiz (schema {revision}; this one knows up to "
+                f"{schema.HEAD_REVISION}): upgrade quiz to use it"
+            )
         elif revision != schema.HEAD_REVISION:
             from quiz import (
                 migrate,  # Alembic is slow to import: only when there is work

@@ -44,7 +44,10 @@ class Fit:
 
     def as_json(self) -> FitJson:
         return {
-            "reviews": self.reviews, "cards": self.cards, "saved": self.saved, "parameters": self.parameters,
+            "reviews": self.reviews,
+            "cards": self.cards,
+            "saved": self.saved,
+            "parameters": self.parameters,
             "before": {"log_loss": self.before[0], "rmse": self.before[1]},
             "after": {"log_loss": self.after[0], "rmse": self.after[1]},
         }
@@ -107,11 +110,11 @@ def fit(engine, decks: list, zone: tzinfo, rollover_hour: int, every_deck: bool 
     if len(items) < MIN_REVIEWS:
         raise QuizError(
             f"optimize needs at least {MIN_REVIEWS} reviews made a day or more after the card's previous answer;"
-            f" {'these decks have' if len(decks) > 1 else 'this deck has'} {len(items)}: nothing was changed")
+            f" {'these decks have' if len(decks) > 1 else 'this deck has'} {len(items)}: nothing was changed"
+        )
     current = list(settings.parameters or fsrs_rs.DEFAULT_PARAMETERS)
     try:
-        fitted = fsrs_rs.FSRS(current).compute_parameters(
-            items, num_relearning_steps=len(settings.relearning_steps))
+        fitted = fsrs_rs.FSRS(current).compute_parameters(items, num_relearning_steps=len(settings.relearning_steps))
     except (ValueError, RuntimeError) as error:
         raise QuizError(f"FSRS could not fit these reviews ({error}); nothing was changed") from None
     # fsrs-rs computes in float32: round, so a value at a bound is not just outside it.
@@ -139,9 +142,13 @@ class Workload:
     seconds_per_memorized: float
 
     def as_json(self) -> WorkloadJson:
-        return {"retention": self.retention, "minutes_per_day": self.minutes_per_day,
-                "reviews_per_day": self.reviews_per_day, "memorized": self.memorized,
-                "seconds_per_memorized": self.seconds_per_memorized}
+        return {
+            "retention": self.retention,
+            "minutes_per_day": self.minutes_per_day,
+            "reviews_per_day": self.reviews_per_day,
+            "memorized": self.memorized,
+            "seconds_per_memorized": self.seconds_per_memorized,
+        }
 
 
 def workloads(engine, decks: list) -> tuple[list[Workload], float, float]:
@@ -158,9 +165,15 @@ def workloads(engine, decks: list) -> tuple[list[Workload], float, float]:
         run = fsrs_rs.simulate(parameters, retention, config, SIMULATION_SEED)
         seconds = sum(run.cost_per_day)
         memorized = run.memorized_cnt_per_day[-1]
-        results.append(Workload(retention, round(seconds / 60 / SIMULATED_DAYS, 1),
-                                round(sum(run.review_cnt_per_day) / SIMULATED_DAYS, 1), round(memorized, 1),
-                                round(seconds / memorized, 1) if memorized else float("inf")))
+        results.append(
+            Workload(
+                retention,
+                round(seconds / 60 / SIMULATED_DAYS, 1),
+                round(sum(run.review_cnt_per_day) / SIMULATED_DAYS, 1),
+                round(memorized, 1),
+                round(seconds / memorized, 1) if memorized else float("inf"),
+            )
+        )
     best = round(fsrs_rs.optimal_retention(config, parameters), 2)
     return results, best, settings.desired_retention
 

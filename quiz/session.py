@@ -75,12 +75,20 @@ class ReviewSession:
         self.reload()
 
     @classmethod
-    def open(cls, engine: Engine, names: list[str] | None, zone: tzinfo, rollover_hour: int, lang: str,
-             clock: Callable[[], datetime] | None = None) -> ReviewSession:
+    def open(
+        cls,
+        engine: Engine,
+        names: list[str] | None,
+        zone: tzinfo,
+        rollover_hour: int,
+        lang: str,
+        clock: Callable[[], datetime] | None = None,
+    ) -> ReviewSession:
         with engine.connect() as conn:
             decks = {
-                row.name: Deck(row.id, row.name, localize(row.title, lang, row.lang), row.lang,
-                               storage.deck_settings(conn, row.id))
+                row.name: Deck(
+                    row.id, row.name, localize(row.title, lang, row.lang), row.lang, storage.deck_settings(conn, row.id)
+                )
                 for row in storage.select_decks(conn, names)
             }
         if clock is None:
@@ -124,8 +132,9 @@ class ReviewSession:
 
     # -- what the learner does --------------------------------------------------------
 
-    def answer(self, card: QueueCard, rating: Rating, duration_ms: int | None = None,
-               typed: str | None = None) -> storage.Answered:
+    def answer(
+        self, card: QueueCard, rating: Rating, duration_ms: int | None = None, typed: str | None = None
+    ) -> storage.Answered:
         """Commit the answer, then update the queue. Raises storage.CardChanged if another
         process answered this card first (the card is dropped from this queue)."""
         try:

@@ -40,8 +40,15 @@ def day_starts(first: date, count: int, zone: tzinfo, rollover_hour: int) -> lis
     return [scheduling.day_begins(first + timedelta(days=n), zone, rollover_hour) for n in range(count)]
 
 
-def collect(conn: Connection, decks: list[DeckRow], now: datetime, zone: tzinfo, rollover_hour: int,
-            lang: str = "en", every_deck: bool = True) -> StatsJson:
+def collect(
+    conn: Connection,
+    decks: list[DeckRow],
+    now: datetime,
+    zone: tzinfo,
+    rollover_hour: int,
+    lang: str = "en",
+    every_deck: bool = True,
+) -> StatsJson:
     """Every number `quiz stats` shows, for these deck rows, as plain JSON-ready data.
 
     The scans of the review log, the bulk of the work, run on their own connections in
@@ -56,8 +63,10 @@ def collect(conn: Connection, decks: list[DeckRow], now: datetime, zone: tzinfo,
     stretches = [(year, halfway), (halfway, month), (month, week), (week, day), (day, None)]  # longest first
     pool = ThreadPoolExecutor(max_workers=2)
     try:
-        scans = [pool.submit(_on_own_connection, conn.engine, reports.review_sums, log_decks, *stretch)
-                 for stretch in stretches]
+        scans = [
+            pool.submit(_on_own_connection, conn.engine, reports.review_sums, log_decks, *stretch)
+            for stretch in stretches
+        ]
         heatmap = pool.submit(_on_own_connection, conn.engine, _heatmap, log_decks, today, zone, rollover_hour)
         earlier = pool.submit(_on_own_connection, conn.engine, reports.answer_time_sums, log_decks, year)
         cards = _card_numbers(conn, decks, now, zone, rollover_hour, lang)
@@ -68,8 +77,12 @@ def collect(conn: Connection, decks: list[DeckRow], now: datetime, zone: tzinfo,
         pool.shutdown(cancel_futures=True)  # on Ctrl-C, start no more scans
     # A period is its own stretch and every later one: add up from today backwards.
     day_sums, week_sums, month_sums, _, year_sums = accumulate(reversed(sums), _add)
-    periods = {"day": _period(day_sums), "week": _period(week_sums), "month": _period(month_sums),
-               "year": _period(year_sums)}
+    periods = {
+        "day": _period(day_sums),
+        "week": _period(week_sums),
+        "month": _period(month_sums),
+        "year": _period(year_sums),
+    }
     return {
         "date": today.isoformat(),
         "today": {
@@ -104,12 +117,17 @@ def _add(*sums: tuple) -> tuple:
 
 def _period(sums: tuple) -> dict:
     answers, _, ms, passed, failed, mature_passed, mature_failed = sums
-    return {"answers": answers, "ms": ms,
-            "young": {"passed": passed - mature_passed, "failed": failed - mature_failed},
-            "mature": {"passed": mature_passed, "failed": mature_failed}}
+    return {
+        "answers": answers,
+        "ms": ms,
+        "young": {"passed": passed - mature_passed, "failed": failed - mature_failed},
+        "mature": {"passed": mature_passed, "failed": mature_failed},
+    }
 
 
-def _card_numbers(conn: Connection, decks: list[DeckRow], now: datetime, zone: tzinfo, rollover_hour: int, lang: str) -> dict:
+def _card_numbers(
+    conn: Connection, decks: list[DeckRow], now: datetime, zone: tzinfo, rollover_hour: int, lang: str
+) -> dict:
     """What the cards say: today's queue, counts by state, forecast, hardest cards."""
     if not decks:
         return {"due_left": 0, "decks": [], "forecast": [0] * FORECAST_DAYS, "hardest": []}
@@ -148,16 +166,28 @@ def _cards_by_state(conn: Connection, decks: list[DeckRow]) -> list[DeckStates]:
     """Per deck: new, learning, young, mature, suspended (these add up to the deck's
     cards) and leeches, counted again among them (see reports.card_state_counts)."""
     counts = reports.card_state_counts(conn, [deck.id for deck in decks])
-    return [{"deck": deck.name, "new": counts[deck.id]["new"], "learning": counts[deck.id]["learning"],
-             "young": counts[deck.id]["young"], "mature": counts[deck.id]["mature"],
-             "suspended": counts[deck.id]["suspended"], "leech": counts[deck.id]["leech"]} for deck in decks]
+    return [
+        {
+            "deck": deck.name,
+            "new": counts[deck.id]["new"],
+            "learning": counts[deck.id]["learning"],
+            "young": counts[deck.id]["young"],
+            "mature": counts[deck.id]["mature"],
+            "suspended": counts[deck.id]["suspended"],
+            "leech": counts[deck.id]["leech"],
+        }
+        for deck in decks
+    ]
 
 
 def _heatmap(conn: Connection, log_decks: list[int] | None, today: date, zone: tzinfo, rollover_hour: int) -> Heatmap:
     first = today - timedelta(days=HEATMAP_DAYS - 1)
     counts = reports.answers_per_range(conn, log_decks, day_starts(first, HEATMAP_DAYS + 1, zone, rollover_hour))
-    return {"first": first.isoformat(), "counts": counts,
-            "streak": _streak(conn, log_decks, counts, first, zone, rollover_hour)}
+    return {
+        "first": first.isoformat(),
+        "counts": counts,
+        "streak": _streak(conn, log_decks, counts, first, zone, rollover_hour),
+    }
 
 
 def _streak(conn, log_decks, counts: list[int], first: date, zone: tzinfo, rollover_hour: int) -> int:
@@ -171,8 +201,11 @@ def _streak(conn, log_decks, counts: list[int], first: date, zone: tzinfo, rollo
                 return streak
             streak += 1
         first -= timedelta(days=HEATMAP_DAYS)
-        days = list(reversed(reports.answers_per_range(
-            conn, log_decks, day_starts(first, HEATMAP_DAYS + 1, zone, rollover_hour))))
+        days = list(
+            reversed(
+                reports.answers_per_range(conn, log_decks, day_starts(first, HEATMAP_DAYS + 1, zone, rollover_hour))
+            )
+        )
 
 
 def _forecast(conn, deck_ids: list[int], today: date, zone: tzinfo, rollover_hour: int) -> list[int]:
@@ -182,20 +215,30 @@ def _forecast(conn, deck_ids: list[int], today: date, zone: tzinfo, rollover_hou
     return reports.due_per_range(conn, deck_ids, bounds)
 
 
-def _hardest(conn: Connection, decks: list[DeckRow], settings: dict[int, DeckSettings], now: datetime,
-             lang: str) -> list[HardCard]:
+def _hardest(
+    conn: Connection, decks: list[DeckRow], settings: dict[int, DeckSettings], now: datetime, lang: str
+) -> list[HardCard]:
     """The most lapsed cards, the least likely to be recalled now first among equals."""
     names = {deck.id: deck.name for deck in decks}
     languages = {deck.id: deck.lang for deck in decks}
     ranked: list[HardCard] = []
     for row in reports.most_lapsed_cards(conn, list(names), CANDIDATES):
-        schedule = Schedule(State(row.state), row.step, row.stability, row.difficulty, row.due,
-                            row.last_review, row.reps, row.lapses)
+        schedule = Schedule(
+            State(row.state), row.step, row.stability, row.difficulty, row.due, row.last_review, row.reps, row.lapses
+        )
         recall = None
         if schedule.stability is not None and schedule.last_review is not None:
             recall = round(scheduling.retrievability(schedule, now, settings[row.deck_id]), 4)
-        ranked.append({"id": row.id, "deck": names[row.deck_id], "key": row.note_key, "lapses": row.lapses,
-                       "retrievability": recall, "front": _front(row, lang, languages[row.deck_id])})
+        ranked.append(
+            {
+                "id": row.id,
+                "deck": names[row.deck_id],
+                "key": row.note_key,
+                "lapses": row.lapses,
+                "retrievability": recall,
+                "front": _front(row, lang, languages[row.deck_id]),
+            }
+        )
     ranked.sort(key=lambda card: (-card["lapses"], 1.0 if card["retrievability"] is None else card["retrievability"]))
     return ranked[:HARDEST]
 
@@ -219,6 +262,7 @@ WEEKDAYS = ("Mon", "", "Wed", "", "Fri", "", "Sun")
 
 def render(stats: StatsJson, colour: bool = False) -> str:
     """The numbers as text, no line wider than 80 columns."""
+
     def heading(text: str) -> str:
         return f"\033[1m{text}\033[0m" if colour else text
 
@@ -249,8 +293,8 @@ def _duration(ms: int) -> str:
 
 def _today_lines(today: StatsToday) -> list[str]:
     return [
-        f"  {counted(today['answers'], 'answer')} on {counted(today['cards'], 'card')} in {_duration(today['time_ms'])};"
-        f" {today['due_left']} still due",
+        f"  {counted(today['answers'], 'answer')} on {counted(today['cards'], 'card')}"
+        f" in {_duration(today['time_ms'])}; {today['due_left']} still due",
         f"  retention today: {_percent(today['retention'])}",
     ]
 
@@ -303,7 +347,10 @@ def _heatmap_lines(heatmap: Heatmap, today_text: str, colour: bool) -> list[str]
         rows.append(f"  {WEEKDAYS[weekday]:<4}" + "".join(cells).rstrip())
     total = sum(counts)
     active = sum(1 for count in counts if count)
-    rows.append(f"  {first.isoformat()} to {today_text}: {counted(total, 'answer')} on {counted(active, 'day')}, at most {max(counts)} a day")
+    rows.append(
+        f"  {first.isoformat()} to {today_text}: {counted(total, 'answer')} on {counted(active, 'day')},"
+        f" at most {max(counts)} a day"
+    )
     rows.append(f"  current streak: {counted(heatmap['streak'], 'day')}")
     return rows
 
@@ -324,8 +371,7 @@ def _forecast_lines(forecast: list[int], height: int = 6) -> list[str]:
         lines.append(f"  {label:>{label_width}} " + "".join(cells).rstrip())
     axis = "".join(f"{day:<10}" for day in range(0, len(forecast), 5))
     lines.append(f"  {'':>{label_width}} {axis}".rstrip() + "  (days from today)")
-    lines.append(f"  today {forecast[0]} (with overdue), next 7 days {sum(forecast[:7])},"
-                 f" next 30 days {sum(forecast)}")
+    lines.append(f"  today {forecast[0]} (with overdue), next 7 days {sum(forecast[:7])}, next 30 days {sum(forecast)}")
     return lines
 
 
@@ -344,5 +390,7 @@ def _time_lines(time_stats: StatsTime) -> list[str]:
     average = time_stats["average_ms"]
     if average is None:  # no timed answers
         return [f"  {counted(time_stats['answers'], 'answer')}, none timed"]
-    return [f"  {counted(time_stats['answers'], 'answer')}; {_duration(average)} per answer on average,"
-            f" {_duration(time_stats['total_ms'])} in all"]
+    return [
+        f"  {counted(time_stats['answers'], 'answer')}; {_duration(average)} per answer on average,"
+        f" {_duration(time_stats['total_ms'])} in all"
+    ]

@@ -75,11 +75,22 @@ class PostgresServer:
             try:
                 shutil.chown(self.folder, "postgres")
             except LookupError:
-                missing("as root, the tests run PostgreSQL as the user postgres, and there is none "
-                        "(apt-get install postgresql makes it)")
+                missing(
+                    "as root, the tests run PostgreSQL as the user postgres, and there is none "
+                    "(apt-get install postgresql makes it)"
+                )
         self.run("initdb", "-D", str(self.folder / "data"), "-A", "trust", "-U", "quiz", "--no-sync")
-        self.run("pg_ctl", "-D", str(self.folder / "data"), "-w", "-l", str(self.folder / "log"), "start", "-o",
-                 f"-k {self.folder} -c listen_addresses='' -c fsync=off -c full_page_writes=off")
+        self.run(
+            "pg_ctl",
+            "-D",
+            str(self.folder / "data"),
+            "-w",
+            "-l",
+            str(self.folder / "log"),
+            "start",
+            "-o",
+            f"-k {self.folder} -c listen_addresses='' -c fsync=off -c full_page_writes=off",
+        )
         self.names = (f"quiz_test_{n}" for n in itertools.count())
 
     def run(self, program: str, *args: str) -> None:

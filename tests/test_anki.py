@@ -117,7 +117,10 @@ def test_notes_cards_fields_tags_and_note_types(engine, write_deck, tmp_path, an
     basic = note_of(anki_col, anki.note_guid("shell", "amp"))
     assert basic.note_type()["name"] == "quiz: Basic"
     assert dict(basic.items()) == {
-        "Front": "What does a &amp;&amp; b do?", "Back": "Runs b only if a &lt;succeeds&gt;", "Note": ""}
+        "Front": "What does a &amp;&amp; b do?",
+        "Back": "Runs b only if a &lt;succeeds&gt;",
+        "Note": "",
+    }
     assert basic.tags == ["shell"]
     reversed_note = note_of(anki_col, anki.note_guid("shell", "alpine"))
     assert reversed_note.note_type()["name"] == "quiz: Basic (and reversed card)"
@@ -165,15 +168,17 @@ def test_braces_inside_a_cloze_do_not_end_it(engine, write_deck, tmp_path, anki_
     assert "-q prints ids" in visible_text(second.answer())
 
 
-def test_language_is_the_learners_by_default_and_can_be_chosen(engine, write_deck, tmp_path, anki_col, location,
-                                                               monkeypatch):
+def test_language_is_the_learners_by_default_and_can_be_chosen(
+    engine, write_deck, tmp_path, anki_col, location, monkeypatch
+):
     import_files(engine, [write_deck(DECK)])
     runner = CliRunner()
     monkeypatch.setenv("LANG", "zh_CN.UTF-8")
     by_default = runner.invoke(cli, ["--db", location, "export", "anki", "shell", "-o", str(tmp_path / "zh.apkg")])
     assert by_default.exit_code == 0, by_default.output
-    chosen = runner.invoke(cli, ["--db", location, "export", "anki", "shell", "-o", str(tmp_path / "en.apkg"),
-                                 "--lang", "en"])
+    chosen = runner.invoke(
+        cli, ["--db", location, "export", "anki", "shell", "-o", str(tmp_path / "en.apkg"), "--lang", "en"]
+    )
     assert chosen.exit_code == 0, chosen.output
 
     import_apkg(anki_col, tmp_path / "zh.apkg")
@@ -221,7 +226,9 @@ def queue_card(engine, card_id: int) -> QueueCard:
 
 def answer(engine, card_id: int, rating: Rating, when: datetime):
     with engine.connect() as conn:
-        settings = storage.deck_settings(conn, conn.execute(select(cards_t.c.deck_id).where(cards_t.c.id == card_id)).scalar())
+        settings = storage.deck_settings(
+            conn, conn.execute(select(cards_t.c.deck_id).where(cards_t.c.id == card_id)).scalar()
+        )
     return storage.answer(engine, queue_card(engine, card_id), rating, when, settings, duration_ms=4200)
 
 
@@ -234,7 +241,8 @@ def study_history(engine, card_id: int, ratings: list[Rating], start: datetime) 
         if schedule.state == State.REVIEW:
             due_day = learner_day(schedule.due)
             when = datetime(due_day.year, due_day.month, due_day.day, 12, tzinfo=timezone.utc) + timedelta(
-                minutes=20 * (index + 1))
+                minutes=20 * (index + 1)
+            )
         else:
             when = schedule.due
 
@@ -261,8 +269,7 @@ def studied(engine, write_deck):
     now = datetime.now(timezone.utc).replace(microsecond=0)
     today = learner_day(now)
     start = datetime(today.year, today.month, today.day, 12, tzinfo=timezone.utc) - timedelta(days=150)
-    ratings = [Rating.GOOD, Rating.GOOD, Rating.GOOD, Rating.AGAIN, Rating.GOOD, Rating.GOOD, Rating.HARD,
-               Rating.GOOD]
+    ratings = [Rating.GOOD, Rating.GOOD, Rating.GOOD, Rating.AGAIN, Rating.GOOD, Rating.GOOD, Rating.HARD, Rating.GOOD]
     study_history(engine, ids["amp/0"], ratings, start)
     study_history(engine, ids["alpine/0"], [Rating.GOOD, Rating.GOOD, Rating.EASY], start + timedelta(days=1))
     storage.set_suspended(engine, ids["alpine/0"], True)
@@ -306,8 +313,9 @@ def test_progress_brings_the_review_log(engine, tmp_path, anki_col, studied):
     import_apkg(anki_col, path)
 
     with engine.connect() as conn:
-        history = conn.execute(select(reviews_t).where(reviews_t.c.card_id == ids["amp/0"])
-                               .order_by(reviews_t.c.reviewed_at)).all()
+        history = conn.execute(
+            select(reviews_t).where(reviews_t.c.card_id == ids["amp/0"]).order_by(reviews_t.c.reviewed_at)
+        ).all()
     card = anki_card(anki_col, anki.note_guid("shell", "amp"), 0)
     revlog = anki_col.db.all("SELECT id, ease, type, time, ivl FROM revlog WHERE cid = ? ORDER BY id", card.id)
     assert [row[0] for row in revlog] == [int(r.reviewed_at.timestamp() * 1000) for r in history]
@@ -321,7 +329,8 @@ def test_progress_brings_the_review_log(engine, tmp_path, anki_col, studied):
     # With FSRS, Anki keeps the difficulty after each answer in the factor, shifted to 100..1100.
     factors = anki_col.db.list("SELECT factor FROM revlog WHERE cid = ? ORDER BY id", card.id)
     assert [shifted_difficulty(factor) for factor in factors] == [
-        pytest.approx(r.difficulty_after, abs=0.005) for r in history]
+        pytest.approx(r.difficulty_after, abs=0.005) for r in history
+    ]
     assert shifted_difficulty(card.factor) == pytest.approx(quiz_card(engine, ids["amp/0"]).difficulty, abs=0.005)
 
     again = import_apkg(anki_col, path)  # the same file twice: nothing doubles
@@ -330,14 +339,19 @@ def test_progress_brings_the_review_log(engine, tmp_path, anki_col, studied):
 
 
 def test_json_says_what_anki_finds_in_the_file(engine, tmp_path, anki_col, studied, location):
-    result = CliRunner().invoke(cli, ["--db", location, "export", "anki", "-o", str(tmp_path / "p.apkg"),
-                                      "--with-progress", "--json"])
+    result = CliRunner().invoke(
+        cli, ["--db", location, "export", "anki", "-o", str(tmp_path / "p.apkg"), "--with-progress", "--json"]
+    )
     assert result.exit_code == 0, result.output
     written = json.loads(result.stdout)
     import_apkg(anki_col, Path(written["path"]))
     decks = [deck for deck in anki_col.decks.all_names_and_ids() if deck.id != 1]  # 1: Anki's Default
     assert (written["decks"], written["notes"], written["cards"], written["reviews"]) == (
-        len(decks), anki_col.note_count(), anki_col.card_count(), anki_col.db.scalar("SELECT count() FROM revlog"))
+        len(decks),
+        anki_col.note_count(),
+        anki_col.card_count(),
+        anki_col.db.scalar("SELECT count() FROM revlog"),
+    )
 
     without = CliRunner().invoke(cli, ["--db", location, "export", "anki", "-o", str(tmp_path / "q.apkg"), "--json"])
     assert json.loads(without.stdout)["reviews"] is None  # not exported, so not counted as 0
@@ -346,8 +360,9 @@ def test_json_says_what_anki_finds_in_the_file(engine, tmp_path, anki_col, studi
 def test_the_summary_counts_in_words(engine, write_deck, tmp_path, location):
     import_files(engine, [write_deck(DECK)])
     answer(engine, card_ids(engine)["amp/0"], Rating.GOOD, datetime.now(timezone.utc) - timedelta(minutes=5))
-    result = CliRunner().invoke(cli, ["--db", location, "export", "anki", "shell", "-o", str(tmp_path / "one.apkg"),
-                                      "--with-progress"])
+    result = CliRunner().invoke(
+        cli, ["--db", location, "export", "anki", "shell", "-o", str(tmp_path / "one.apkg"), "--with-progress"]
+    )
     assert result.exit_code == 0, result.output
     assert f"1 deck, {DECK_NOTES} notes, {DECK_CARDS} cards, 1 review\n" in result.stdout
 
@@ -396,9 +411,32 @@ def test_a_leech_tags_its_note_leech_as_anki_does(engine, write_deck, tmp_path, 
 
 
 def test_fitted_parameters_and_settings_travel_as_the_deck_preset(engine, write_deck, tmp_path, anki_col):
-    parameters = [0.3, 1.1, 2.9, 14.0, 7.1, 0.6, 1.9, 0.01, 1.4, 0.15, 0.95, 1.9, 0.1, 0.3, 2.3, 0.2, 3.0, 0.5,
-                  0.3, 0.1, 0.2]
-    settings = f"settings: {{desired_retention: 0.85, new_per_day: 7, learning_steps: [2m, 15m], parameters: {parameters}}}\n"
+    parameters = [
+        0.3,
+        1.1,
+        2.9,
+        14.0,
+        7.1,
+        0.6,
+        1.9,
+        0.01,
+        1.4,
+        0.15,
+        0.95,
+        1.9,
+        0.1,
+        0.3,
+        2.3,
+        0.2,
+        3.0,
+        0.5,
+        0.3,
+        0.1,
+        0.2,
+    ]
+    settings = (
+        f"settings: {{desired_retention: 0.85, new_per_day: 7, learning_steps: [2m, 15m], parameters: {parameters}}}\n"
+    )
     import_files(engine, [write_deck(DECK.replace("lang: en\n", "lang: en\n" + settings))])
     import_apkg(anki_col, export(engine, tmp_path, datetime.now(timezone.utc)))
 
@@ -483,8 +521,13 @@ def test_the_progress_is_full_only_when_the_file_is_written(engine, write_deck, 
     import_files(engine, [write_deck(DECK)])
     target = tmp_path / "out.apkg"
     seen = []
-    export(engine, tmp_path, datetime.now(timezone.utc), with_progress=True,
-           on_progress=lambda done, total: seen.append((done, total, target.exists())))
+    export(
+        engine,
+        tmp_path,
+        datetime.now(timezone.utc),
+        with_progress=True,
+        on_progress=lambda done, total: seen.append((done, total, target.exists())),
+    )
     done = [step[0] for step in seen]
     (total,) = {step[1] for step in seen}
     assert done == sorted(done) and total >= DECK_NOTES + DECK_CARDS
@@ -503,8 +546,11 @@ ZONES = ["Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "Asia/Kathm
 
 
 @settings(max_examples=300, deadline=None)
-@given(zone=st.sampled_from(ZONES), rollover=st.integers(0, 23),
-       instant=st.datetimes(datetime(1990, 1, 1), datetime(2060, 1, 1), timezones=st.just(timezone.utc)))
+@given(
+    zone=st.sampled_from(ZONES),
+    rollover=st.integers(0, 23),
+    instant=st.datetimes(datetime(1990, 1, 1), datetime(2060, 1, 1), timezones=st.just(timezone.utc)),
+)
 def test_the_packages_days_are_the_learners_days(zone, rollover, instant):
     clock = anki.Clock(datetime(2026, 11, 28, tzinfo=timezone.utc), ZoneInfo(zone), rollover)
     epoch_ms = round(instant.timestamp() * 1000)
@@ -512,9 +558,14 @@ def test_the_packages_days_are_the_learners_days(zone, rollover, instant):
     assert clock.day(epoch_ms) == learner_date(moment, ZoneInfo(zone), rollover).toordinal()
 
 
-@pytest.mark.parametrize("zone, change", [("Europe/Berlin", datetime(2026, 3, 29, 1)),
-                                          ("Europe/Berlin", datetime(2026, 10, 25, 1)),
-                                          ("Australia/Lord_Howe", datetime(2026, 4, 4, 15))])
+@pytest.mark.parametrize(
+    "zone, change",
+    [
+        ("Europe/Berlin", datetime(2026, 3, 29, 1)),
+        ("Europe/Berlin", datetime(2026, 10, 25, 1)),
+        ("Australia/Lord_Howe", datetime(2026, 4, 4, 15)),
+    ],
+)
 def test_days_stay_the_learners_across_a_change_of_clocks(zone, change):
     clock = anki.Clock(datetime(2026, 11, 28, tzinfo=timezone.utc), ZoneInfo(zone), 2)
     start = change.replace(tzinfo=timezone.utc) - timedelta(days=1)

@@ -536,7 +536,7 @@ def test_any_reordering_of_option_groups_matches(invocation, data):
         words = []
         for k in range(len(args) + 1):
             words += [word for group, slot in zip(reordered, slots) if slot == k for word in group]
-            words += args[k:k + 1]
+            words += args[k : k + 1]
         typed = " ".join(["docker", *path, *words])
     assert compare(line(path, groups, args), typed).correct
 
@@ -546,7 +546,7 @@ def test_dropping_any_flag_never_matches(invocation, data):
     path, _, groups, args = invocation
     assume(groups)
     k = data.draw(st.integers(0, len(groups) - 1))
-    full, dropped = line(path, groups, args), line(path, groups[:k] + groups[k + 1:], args)
+    full, dropped = line(path, groups, args), line(path, groups[:k] + groups[k + 1 :], args)
     assert not compare(full, dropped).correct
     assert not compare(dropped, full).correct
 

@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import text
 
-from quiz.plumbing import resources
 from quiz.cli import cli
+from quiz.plumbing import resources
 from quiz.storage import schema
 
 DECK = """
@@ -37,7 +37,10 @@ def run(db_path):
 def dump(db_path) -> dict:
     engine = schema.create(schema.database_url(str(db_path)))
     with engine.connect() as conn:
-        return {t: conn.execute(text(f"SELECT * FROM {t} ORDER BY 1")).all() for t in ("decks", "cards", "reviews", "deck_settings")}
+        return {
+            t: conn.execute(text(f"SELECT * FROM {t} ORDER BY 1")).all()
+            for t in ("decks", "cards", "reviews", "deck_settings")
+        }
 
 
 def test_every_command_has_help_with_an_example():
@@ -97,8 +100,10 @@ def test_import_then_reimport_is_a_no_op(run, db_path, tmp_path):
     assert run("import", str(path)).output == "git: unchanged\n"
     assert dump(db_path) == before
 
-    path.write_text(DECK.replace("What is HEAD?", "What does HEAD point to?").replace("  - {id: log", "  # - {id: log"),
-                    encoding="utf-8")
+    path.write_text(
+        DECK.replace("What is HEAD?", "What does HEAD point to?").replace("  - {id: log", "  # - {id: log"),
+        encoding="utf-8",
+    )
     assert run("import", str(path)).output == "git: 1 updated, 1 retired\n"
 
 
@@ -111,7 +116,7 @@ def test_a_failing_file_changes_nothing(run, db_path, tmp_path):
     bad.write_text("deck: bad\ncards:\n  - {id: a, type: cloze, text: no deletion}\n", encoding="utf-8")
     result = run("import", str(good), str(bad))
     assert result.exit_code == 1
-    assert "bad.yaml:3:32: card \"a\": a cloze needs at least one deletion" in result.stderr
+    assert 'bad.yaml:3:32: card "a": a cloze needs at least one deletion' in result.stderr
     assert dump(db_path) == before
 
 
@@ -146,11 +151,14 @@ def test_quiz_db_environment_variable_picks_the_collection(tmp_path, monkeypatch
     assert location.exists()
 
 
-def test_the_collector_is_back_on_once_the_collection_is_open(db_path):
-    # quiz starts with it off (start-up makes only long-lived objects); a long review must not leak cycles.
+@pytest.mark.parametrize("command", [["decks"], ["lint", str(resources.bundled_decks()[0])], ["new", "x", "-o", "NEW"]])
+def test_the_collector_is_back_on_once_the_command_runs(db_path, command):
+    # quiz starts with it off (start-up makes only long-lived objects); a long review must not leak cycles,
+    # and commands that never open the collection collect too.
+    command = [str(db_path.with_name("x.yaml")) if word == "NEW" else word for word in command]
     probe = (
         "import gc, sys; from quiz.cli import main\n"
-        f"sys.argv = ['quiz', '--db', {str(db_path)!r}, 'decks']\n"
+        f"sys.argv = ['quiz', '--db', {str(db_path)!r}, *{command!r}]\n"
         "try: main()\nexcept SystemExit: pass\n"
         "print('COLLECTING', gc.isenabled(), gc.get_freeze_count() > 0)"
     )

@@ -6,10 +6,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quiz.plumbing import resources
-from quiz.decks import cloze_numbers, import_files, load_deck, load_decks, parse_duration
+from quiz.deckfile import cloze_numbers, parse_duration
+from quiz.decks import import_files, load_deck, load_decks
 from quiz.errors import DeckError
 from quiz.model import CardKind
+from quiz.plumbing import resources
 
 GOOD = """
     deck: docker
@@ -80,38 +81,62 @@ def test_good_deck_expands_into_cards(write_deck):
         ("deck: x\ncards: [\n", "x.yaml:3:1: YAML syntax error"),
         ("", "x.yaml:1:1: empty file"),
         ("# only a comment\n", "x.yaml:1:1: empty file"),
-        ("deck: x\n", 'x.yaml:1:1: no `cards:` in this deck'),
+        ("deck: x\n", "x.yaml:1:1: no `cards:` in this deck"),
         ("deck: x\ncards: []\n", "x.yaml:2:8: cards must be a non-empty list"),
         ("deck: Bad Name\ncards: [{id: a, front: f, back: b}]\n", 'x.yaml:1:7: deck name "Bad Name" must be lowercase'),
         ("cards: [{id: a, front: f, back: b}]\n", "x.yaml:1:1: missing `deck:`"),
         ("deck: x\ncards:\n  - id: a\n    back: b\n", 'x.yaml:3:5: card "a": missing "front"'),
         ("deck: x\ncards:\n  - id: a\n    front: f\n", 'x.yaml:3:5: card "a": missing "back"'),
         ("deck: x\ncards:\n  - id: a\n    type: cloze\n", 'x.yaml:3:5: card "a": missing "text"'),
-        ("deck: x\ncards:\n  - id: a\n    type: flash\n    front: f\n    back: b\n",
-         'x.yaml:4:11: card "a": unknown type "flash"'),
-        ("deck: x\ncards:\n  - id: a\n    type: cloze\n    text: no deletion here\n",
-         'x.yaml:5:11: card "a": a cloze needs at least one deletion'),
-        ("deck: x\ncards:\n  - id: a\n    front: 42\n    back: b\n",
-         'x.yaml:4:12: card "a": front must be text, not a number (put it in quotes)'),
-        ("deck: x\ncards:\n  - id: a\n    front: [one, two]\n    back: b\n",
-         'x.yaml:4:12: card "a": front must be text, not a list'),
-        ("deck: x\ncards:\n  - id: a\n    front: f\n    back: yes\n",
-         'x.yaml:5:11: card "a": back must be text, not true/false'),
+        (
+            "deck: x\ncards:\n  - id: a\n    type: flash\n    front: f\n    back: b\n",
+            'x.yaml:4:11: card "a": unknown type "flash"',
+        ),
+        (
+            "deck: x\ncards:\n  - id: a\n    type: cloze\n    text: no deletion here\n",
+            'x.yaml:5:11: card "a": a cloze needs at least one deletion',
+        ),
+        (
+            "deck: x\ncards:\n  - id: a\n    front: 42\n    back: b\n",
+            'x.yaml:4:12: card "a": front must be text, not a number (put it in quotes)',
+        ),
+        (
+            "deck: x\ncards:\n  - id: a\n    front: [one, two]\n    back: b\n",
+            'x.yaml:4:12: card "a": front must be text, not a list',
+        ),
+        (
+            "deck: x\ncards:\n  - id: a\n    front: f\n    back: yes\n",
+            'x.yaml:5:11: card "a": back must be text, not true/false',
+        ),
         ("deck: x\ncards:\n  - front: f\n    back: b\n", 'x.yaml:3:5: card #1: missing "id"'),
-        ("deck: x\ncards:\n  - id: a\n    front: f\n    back: b\n    fornt: g\n",
-         'x.yaml:6:5: card "a": unknown key "fornt" (did you mean "front"?)'),
-        ("deck: x\ncards:\n  - id: a\n    front: {zh: '', en: f}\n    back: b\n",
-         'x.yaml:4:17: card "a": front.zh must not be empty'),
-        ("deck: x\ncards:\n  - id: a\n    front: f\n    back: b\n    tags: [two words]\n",
-         'x.yaml:6:11: card "a": tag "two words" must be one word'),
-        ("deck: x\nsettings: {desired_retention: 2}\ncards: [{id: a, front: f, back: b}]\n",
-         "x.yaml:2:31: settings.desired_retention must be between 0.7 and 0.99"),
-        ("deck: x\nsettings: {learning_steps: [1 minute]}\ncards: [{id: a, front: f, back: b}]\n",
-         "x.yaml:2:28: settings.learning_steps: steps are durations"),
-        ("deck: x\nsettings: {parameters: [1, 2]}\ncards: [{id: a, front: f, back: b}]\n",
-         "x.yaml:2:24: settings.parameters must be a list of 21 numbers (got 2)"),
-        ("deck: x\ncards:\n  - id: a\n    type: cloze\n    text: {en: '{{c1::x}}', zh: '{{c2::x}}'}\n",
-         'x.yaml:5:11: card "a": every language must have the same deletions'),
+        (
+            "deck: x\ncards:\n  - id: a\n    front: f\n    back: b\n    fornt: g\n",
+            'x.yaml:6:5: card "a": unknown key "fornt" (did you mean "front"?)',
+        ),
+        (
+            "deck: x\ncards:\n  - id: a\n    front: {zh: '', en: f}\n    back: b\n",
+            'x.yaml:4:17: card "a": front.zh must not be empty',
+        ),
+        (
+            "deck: x\ncards:\n  - id: a\n    front: f\n    back: b\n    tags: [two words]\n",
+            'x.yaml:6:11: card "a": tag "two words" must be one word',
+        ),
+        (
+            "deck: x\nsettings: {desired_retention: 2}\ncards: [{id: a, front: f, back: b}]\n",
+            "x.yaml:2:31: settings.desired_retention must be between 0.7 and 0.99",
+        ),
+        (
+            "deck: x\nsettings: {learning_steps: [1 minute]}\ncards: [{id: a, front: f, back: b}]\n",
+            "x.yaml:2:28: settings.learning_steps: steps are durations",
+        ),
+        (
+            "deck: x\nsettings: {parameters: [1, 2]}\ncards: [{id: a, front: f, back: b}]\n",
+            "x.yaml:2:24: settings.parameters must be a list of 21 numbers (got 2)",
+        ),
+        (
+            "deck: x\ncards:\n  - id: a\n    type: cloze\n    text: {en: '{{c1::x}}', zh: '{{c2::x}}'}\n",
+            'x.yaml:5:11: card "a": every language must have the same deletions',
+        ),
         ("- just\n- a list\n", "x.yaml:1:1: deck file must be a mapping"),
     ],
 )
@@ -170,8 +195,10 @@ def test_alias_bomb_is_refused_quickly(write_deck):
         refs = ", ".join(f"*a{i - 1}" for _ in range(9))
         levels.append(f"a{i}: &a{i} [{refs}]")
     bomb = "\n".join(levels)
-    path = write_deck(f"deck: x\ntools:\n  bomb:\n    {bomb.replace(chr(10), chr(10) + '    ')}\n"
-                      "cards:\n  - id: a\n    front: f\n    back: b\n    tags: *a11\n")
+    path = write_deck(
+        f"deck: x\ntools:\n  bomb:\n    {bomb.replace(chr(10), chr(10) + '    ')}\n"
+        "cards:\n  - id: a\n    front: f\n    back: b\n    tags: *a11\n"
+    )
     messages = problems_of(path)
     assert any("YAML aliases (*name) are not allowed in decks" in m for m in messages)
 
@@ -182,7 +209,8 @@ def test_a_second_document_is_pointed_at_where_it_starts(write_deck):
 
 
 def test_a_missing_file_is_a_problem_not_a_traceback(tmp_path):
-    assert problems_of(tmp_path / "nope.yaml") == [f"{tmp_path / 'nope.yaml'}:1:1: cannot read: No such file or directory"]
+    missing = tmp_path / "nope.yaml"
+    assert problems_of(missing) == [f"{missing}:1:1: cannot read: No such file or directory"]
 
 
 def test_two_files_with_one_deck_name_are_refused(write_deck):
@@ -227,7 +255,8 @@ def test_any_text_either_parses_or_reports_located_problems(tmp_path_factory, te
 
 
 def test_a_deck_can_declare_tables_for_its_own_tools(write_deck):
-    deck = load_deck(write_deck("""
+    deck = load_deck(
+        write_deck("""
         deck: k8s
         tools:
           kubectl:
@@ -236,8 +265,32 @@ def test_a_deck_can_declare_tables_for_its_own_tools(write_deck):
                 options: ["-o, --output string", "-A, --all-namespaces"]
         cards:
           - {id: pods, type: command, front: List pods everywhere, back: kubectl get pods -A}
-    """))
-    assert deck.tools == {"kubectl": {"commands": {"get": {"options": ["-o, --output string", "-A, --all-namespaces"]}}}}
+    """)
+    )
+    options = ["-o, --output string", "-A, --all-namespaces"]
+    assert deck.tools == {"kubectl": {"commands": {"get": {"options": options}}}}
+
+
+@pytest.mark.parametrize(
+    ("value", "where", "message"),
+    [
+        ("options: [=]", "6:19", "tools: '=' cannot be read as value: put it in quotes"),
+        ("options: [!!int x]", "6:19", "tools: 'x' cannot be read as int: put it in quotes"),
+        ("? [a, b]\n                : 1", "6:11", "tools: a mapping key must be a plain value, not a list or mapping"),
+    ],
+)
+def test_a_tool_table_value_that_is_not_plain_data_is_a_problem_not_a_traceback(write_deck, value, where, message):
+    path = write_deck(f"""
+        deck: k8s
+        tools:
+          kubectl:
+            commands:
+              get:
+                {value}
+        cards:
+          - {{id: pods, type: command, front: List pods, back: kubectl get pods}}
+    """)
+    assert problems_of(path) == [f"{path}:{where}: {message}"]
 
 
 def test_a_bad_tool_table_is_reported_at_its_place(write_deck):

@@ -44,16 +44,49 @@ def fill_first_revision(engine) -> dict:
     with storage.writing(engine) as conn:
         # Only the columns revision 0001 has, typed as the models type them (instants stay UTC everywhere).
         conn.execute(insert(storage.decks_t).values(id=1, name="old", title='"Old"', lang="en"))
-        conn.execute(insert(storage.cards_t).values({
-            c.id: 7, c.deck_id: 1, c.note_key: "k", c.ord: 0, c.kind: "basic",
-            c.content: '{"front":"f","back":"b"}', c.tags: "x y", c.position: 0, c.retired: False,
-            c.suspended: False, c.state: 2, c.step: None, c.stability: 12.5, c.difficulty: 4.2,
-            c.due: utc(2026, 2, 1, 9), c.last_review: utc(2026, 1, 20, 9), c.reps: 3, c.lapses: 1}))
+        conn.execute(
+            insert(storage.cards_t).values(
+                {
+                    c.id: 7,
+                    c.deck_id: 1,
+                    c.note_key: "k",
+                    c.ord: 0,
+                    c.kind: "basic",
+                    c.content: '{"front":"f","back":"b"}',
+                    c.tags: "x y",
+                    c.position: 0,
+                    c.retired: False,
+                    c.suspended: False,
+                    c.state: 2,
+                    c.step: None,
+                    c.stability: 12.5,
+                    c.difficulty: 4.2,
+                    c.due: utc(2026, 2, 1, 9),
+                    c.last_review: utc(2026, 1, 20, 9),
+                    c.reps: 3,
+                    c.lapses: 1,
+                }
+            )
+        )
         r = storage.reviews_t.c
-        conn.execute(insert(storage.reviews_t).values({
-            r.card_id: 7, r.reviewed_at: utc(2026, 1, 20, 9), r.rating: 3, r.duration_ms: 2100, r.answer: "docker ps",
-            r.state_before: 2, r.reps_before: 2, r.lapses_before: 1, r.state_after: 2, r.stability_after: 12.5,
-            r.difficulty_after: 4.2, r.due_after: utc(2026, 2, 1, 9)}))
+        conn.execute(
+            insert(storage.reviews_t).values(
+                {
+                    r.card_id: 7,
+                    r.reviewed_at: utc(2026, 1, 20, 9),
+                    r.rating: 3,
+                    r.duration_ms: 2100,
+                    r.answer: "docker ps",
+                    r.state_before: 2,
+                    r.reps_before: 2,
+                    r.lapses_before: 1,
+                    r.state_after: 2,
+                    r.stability_after: 12.5,
+                    r.difficulty_after: 4.2,
+                    r.due_after: utc(2026, 2, 1, 9),
+                }
+            )
+        )
         before = {}
         for table in ("decks", "cards", "reviews"):
             result = conn.execute(text(f"SELECT * FROM {table}"))
@@ -112,7 +145,10 @@ def schema_of(engine) -> dict:
             sorted((c["name"], str(c["type"]), c["nullable"], c["default"]) for c in inspector.get_columns(table)),
             sorted((i["name"], tuple(i["column_names"]), bool(i["unique"])) for i in inspector.get_indexes(table)),
             sorted((u["name"], tuple(u["column_names"])) for u in inspector.get_unique_constraints(table)),
-            sorted((f["name"], tuple(f["constrained_columns"]), f["referred_table"]) for f in inspector.get_foreign_keys(table)),
+            sorted(
+                (f["name"], tuple(f["constrained_columns"]), f["referred_table"])
+                for f in inspector.get_foreign_keys(table)
+            ),
             inspector.get_pk_constraint(table)["constrained_columns"],
         )
         for table in inspector.get_table_names()

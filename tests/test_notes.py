@@ -42,27 +42,46 @@ def by_id(deck: dict) -> dict:
 
 
 def test_the_docker_note_makes_the_expected_cards(tmp_path):
-    deck, report = generated(tmp_path, DOCKER_NOTE)
+    deck, _ = generated(tmp_path, DOCKER_NOTE)
     kinds = [card["tags"][0] for card in deck["cards"]]
-    assert (kinds.count("command"), kinds.count("concept"), kinds.count("warning"),
-            kinds.count("term"), kinds.count("snippet")) == (30, 6, 1, 1, 3)
+    assert (
+        kinds.count("command"),
+        kinds.count("concept"),
+        kinds.count("warning"),
+        kinds.count("term"),
+        kinds.count("snippet"),
+    ) == (30, 6, 1, 1, 3)
     assert deck["deck"] == "docker-note" and deck["title"] == "note" and deck["lang"] == "zh"
     cards = by_id(deck)
-    assert cards["docker-ps-l"] == {"id": "docker-ps-l", "type": "command", "front": "列出最近的容器，包含未正在运行的",
-                                    "back": "docker ps -l", "tags": ["command"]}
+    assert cards["docker-ps-l"] == {
+        "id": "docker-ps-l",
+        "type": "command",
+        "front": "列出最近的容器，包含未正在运行的",
+        "back": "docker ps -l",
+        "tags": ["command"],
+    }
     assert cards["lxc"]["front"] == "什么是 LXC？"
     assert cards["lxc"]["back"].startswith("LXC（Linux Container）Linux Container容器是一种内核虚拟化技术")
     assert "• 与宿主机使用同一个内核，性能损耗小；" in cards["lxc"]["back"]
     assert cards["concept-vs"]["front"] == "容器和虚拟机有什么区别？"
     assert cards["kitematic"]["source"] == "https://github.com/docker/kitematic"
     assert cards["docker-build-t"]["source"] == "https://hub.docker.com/"
-    assert cards["alpine"] == {"id": "alpine", "type": "reversed", "front": "alpine",
-                               "back": "体积小，内置完整的包管理器(apk)", "tags": ["term"]}
+    assert cards["alpine"] == {
+        "id": "alpine",
+        "type": "reversed",
+        "front": "alpine",
+        "back": "体积小，内置完整的包管理器(apk)",
+        "tags": ["term"],
+    }
     assert cards["docker-info"]["back"] == ["docker info", "docker version"]
     assert cards["sudo-usermod-ag-docker"]["front"] == "用户加入docker用户组中，免去输入sudo语句。"
     warning = cards["warning-sudo-usermod-ag-docker"]
-    assert warning["back"] == "这条语句需要重新登陆终端才能生效\ndocker用户组的权限等同于root用户组，在生产环境中这样做可能会导致安全问题!"
-    assert cards["set-default-locale-for-the"]["back"] == "ENV LC_ALL C.UTF-8\nENV LANG en_US.UTF-8\nENV LANGUAGE en_US.UTF-8"
+    assert warning["back"] == (
+        "这条语句需要重新登陆终端才能生效\ndocker用户组的权限等同于root用户组，在生产环境中这样做可能会导致安全问题!"
+    )
+    assert cards["set-default-locale-for-the"]["back"] == (
+        "ENV LC_ALL C.UTF-8\nENV LANG en_US.UTF-8\nENV LANGUAGE en_US.UTF-8"
+    )
 
 
 def test_ids_are_unique_readable_slugs(tmp_path):
@@ -74,21 +93,52 @@ def test_ids_are_unique_readable_slugs(tmp_path):
 
 def test_what_is_skipped_is_listed_with_line_numbers(tmp_path):
     _, report = generated(tmp_path, DOCKER_NOTE)
-    for expected in ("docker-note.md:28: skipped: command without a `# comment` above it: docker login",
-                     "docker-note.md:49: skipped: paragraph with no heading",
-                     "docker-note.md:8: skipped: term without a description: ubuntu",
-                     "docker-note.md:15: skipped: link under \"read\"",
-                     "docker-note.md:149: note: left off the card \"LXC\""):
+    for expected in (
+        "docker-note.md:28: skipped: command without a `# comment` above it: docker login",
+        "docker-note.md:49: skipped: paragraph with no heading",
+        "docker-note.md:8: skipped: term without a description: ubuntu",
+        'docker-note.md:15: skipped: link under "read"',
+        'docker-note.md:149: note: left off the card "LXC"',
+    ):
         assert expected in report
 
 
 def test_generated_yaml_is_readable(tmp_path):
-    deck_text = (tmp_path / "deck.yaml")
+    deck_text = tmp_path / "deck.yaml"
     generated(tmp_path, DOCKER_NOTE)
     text = deck_text.read_text(encoding="utf-8")
     assert "front: 什么是 LXC？" in text  # CJK unescaped, plain style
     assert "\\u" not in text
     assert "  - id: docker-ps-l  # docker-note.md:70 [" in text
+
+
+@pytest.mark.parametrize(
+    ("value", "written"),
+    [
+        ("docker ps -a", "docker ps -a"),
+        ("列出正在运行的容器", "列出正在运行的容器"),
+        ("1.5e3", "1.5e3"),  # text in YAML 1.1 (a float needs a dot and a signed exponent)
+        ("yes", '"yes"'),
+        ("null", '"null"'),
+        ("42", '"42"'),
+        ("1:20", '"1:20"'),  # a base-60 number in YAML 1.1
+        ("2024-01-02", '"2024-01-02"'),
+        ("=", '"="'),
+        ("a: b", '"a: b"'),
+        ("see #3", '"see #3"'),
+        ("*ref", '"*ref"'),  # an alias
+        ("&anchor text", '"&anchor text"'),
+        ("!tag text", '"!tag text"'),
+        ("- item", '"- item"'),
+    ],
+)
+def test_a_text_is_written_plain_only_when_it_reads_back_the_same(tmp_path, value, written):
+    from quiz.notes.write import scalar
+
+    assert scalar(value, 4) == written
+    deck = tmp_path / "deck.yaml"
+    deck.write_text(f"deck: x\ncards:\n  - id: a\n    front: {written}\n    back: b\n", encoding="utf-8")
+    assert load_deck(deck).cards[0].content["front"] == value
 
 
 def test_printing_to_stdout_and_naming_the_deck():
@@ -122,14 +172,17 @@ def test_a_chinese_kubectl_note(tmp_path):
     assert cards["kubectl-get-pods"]["front"] == "列出当前命名空间的所有 Pod"
     assert cards["kubectl-exec-it-nginx-7d8b-sh"]["front"] == "进入容器执行命令"  # `$ ` prompt and colon dropped
     assert cards["kubectl-exec-it-nginx-7d8b-sh"]["back"] == "kubectl exec -it nginx-7d8b -- sh"
-    assert "kubectl-note.md:33: skipped: link under \"参考\"" in report
+    assert 'kubectl-note.md:33: skipped: link under "参考"' in report
     assert "kubectl-note.md:20: note: several commands under one comment" in report
 
 
 def test_commands_and_dockerfile_lines_in_one_block_stay_apart(tmp_path):
     note = tmp_path / "mixed.md"
-    note.write_text("# Mixed\n\n```\n# Build the base\nRUN apt-get update\napt-get install -y curl\n"
-                    "# List containers\ndocker ps\nRUN echo hi\n```\n", encoding="utf-8")
+    note.write_text(
+        "# Mixed\n\n```\n# Build the base\nRUN apt-get update\napt-get install -y curl\n"
+        "# List containers\ndocker ps\nRUN echo hi\n```\n",
+        encoding="utf-8",
+    )
     deck, report = generated(tmp_path, note)  # passes the deck checks
     backs = {card["tags"][0]: card["back"] for card in deck["cards"]}
     assert backs == {"snippet": "RUN apt-get update\napt-get install -y curl", "command": "docker ps"}
@@ -141,7 +194,9 @@ def test_a_note_without_front_matter_or_headings_is_titled_by_its_file(tmp_path)
     note.write_text("```\n# list files\nls -la\n```\n", encoding="utf-8")
     deck, _ = generated(tmp_path, note)
     assert deck["deck"] == "my-notes" and deck["title"] == "my-Notes"
-    assert deck["cards"] == [{"id": "ls-la", "type": "command", "front": "list files", "back": "ls -la", "tags": ["command"]}]
+    assert deck["cards"] == [
+        {"id": "ls-la", "type": "command", "front": "list files", "back": "ls -la", "tags": ["command"]}
+    ]
 
 
 def test_bad_input_is_one_line_and_writes_nothing(tmp_path):
@@ -184,14 +239,14 @@ def test_update_keeps_ids_and_hand_edits_and_removes_nothing(tmp_path):
     deck_path = tmp_path / "deck.yaml"
     assert run("generate", str(note), "-o", str(deck_path)).exit_code == 0
     text = deck_path.read_text(encoding="utf-8")
-    text = text.replace("front: 暂停运行的容器", "front: 暂停一个正在运行的容器")       # a hand edit
+    text = text.replace("front: 暂停运行的容器", "front: 暂停一个正在运行的容器")  # a hand edit
     text = text.replace("  - id: docker-kill", "  # my comment\n  - id: docker-kill")
     text += "\n  - id: my-own\n    front: written by hand\n    back: kept\n"
     deck_path.write_text(text, encoding="utf-8")
     changed = DOCKER_NOTE.read_text(encoding="utf-8")
-    changed = changed.replace("# 列出目前运行的容器", "# 列出正在运行的容器")            # comment alone
-    changed = changed.replace("docker ps -l", "docker ps --latest")                   # command alone
-    changed = changed.replace("# 暂停运行的容器", "# 暂停容器")                          # under a hand edit
+    changed = changed.replace("# 列出目前运行的容器", "# 列出正在运行的容器")  # comment alone
+    changed = changed.replace("docker ps -l", "docker ps --latest")  # command alone
+    changed = changed.replace("# 暂停运行的容器", "# 暂停容器")  # under a hand edit
     changed = changed.replace("# 显示容器文件系统的改动\ndocker diff 23ad234", "# 文件改动\ndocker diff web")
     changed += "\n```\n# 列出所有卷\ndocker volume ls\n```\n"
     note.write_text(changed, encoding="utf-8")
@@ -203,11 +258,11 @@ def test_update_keeps_ids_and_hand_edits_and_removes_nothing(tmp_path):
     cards = by_id(yaml.safe_load(after))
     assert cards["docker-ps"]["front"] == "列出正在运行的容器"
     assert cards["docker-ps-l"]["back"] == "docker ps --latest"
-    assert cards["docker-pause"]["front"] == "暂停一个正在运行的容器"   # the hand edit wins
+    assert cards["docker-pause"]["front"] == "暂停一个正在运行的容器"  # the hand edit wins
     assert cards["my-own"] == {"id": "my-own", "front": "written by hand", "back": "kept"}
     assert "  # my comment\n  - id: docker-kill" in after
     assert cards["docker-volume-ls"]["back"] == "docker volume ls"
-    assert cards["docker-diff"]["back"] == "docker diff 23ad234"     # gone from the note, still here
+    assert cards["docker-diff"]["back"] == "docker diff 23ad234"  # gone from the note, still here
     assert cards["docker-diff-web"]["back"] == "docker diff web"
     assert "no longer in the note, kept (delete it by hand to retire it): docker-diff" in result.output
     assert "kept your edits: docker-pause" in result.output
@@ -236,8 +291,11 @@ def test_update_into_the_hand_curated_bundled_deck_keeps_every_card(tmp_path):
 
 def test_update_follows_marks_to_cards_rewritten_or_merged_by_hand(tmp_path):
     note = tmp_path / "note.md"
-    note.write_text("# Images\n\n```\n# Rename an image\ndocker rename old new\n"
-                    "# Tag an image\ndocker tag a b\n# List images\ndocker images\n```\n", encoding="utf-8")
+    note.write_text(
+        "# Images\n\n```\n# Rename an image\ndocker rename old new\n"
+        "# Tag an image\ndocker tag a b\n# List images\ndocker images\n```\n",
+        encoding="utf-8",
+    )
     deck_path = tmp_path / "deck.yaml"
     assert run("generate", str(note), "-o", str(deck_path)).exit_code == 0
     text = deck_path.read_text(encoding="utf-8")
@@ -245,8 +303,10 @@ def test_update_follows_marks_to_cards_rewritten_or_merged_by_hand(tmp_path):
     assert len(marks) == 3
     # By hand: the two naming cards become one correct card that keeps both marks; the last is
     # rewritten entirely but keeps its mark. No text of theirs matches the note any more.
-    header = text[:text.index("  - id:")]
-    deck_path.write_text(header + f"""  - id: tag-image  # from the note {marks[0]} {marks[1]}
+    header = text[: text.index("  - id:")]
+    deck_path.write_text(
+        header
+        + f"""  - id: tag-image  # from the note {marks[0]} {marks[1]}
     type: command
     front: Give an image a second name
     back: docker image tag <image> <name>
@@ -254,7 +314,9 @@ def test_update_follows_marks_to_cards_rewritten_or_merged_by_hand(tmp_path):
     type: command
     front: Show the local images
     back: docker image ls
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     result = run("generate", str(note), "--update", str(deck_path))
     assert result.exit_code == 0, result.output
     assert "added:" not in result.output
@@ -287,9 +349,27 @@ def test_the_bundled_deck_passes_lint():
     load_deck(ROOT / "decks" / "docker.yaml")
 
 
-KEPT_IDS = ["ps-l", "logs-f-t", "run-rm", "rm-v", "cp-from-container", "save-o", "tag-image", "build-f",
-            "usermod-docker", "lxc", "hypervisor", "containers-vs-vms", "docker-group-root", "image-alpine",
-            "image-busybox", "image-debian", "layers-overlayfs", "export-import", "top-ps"]
+KEPT_IDS = [
+    "ps-l",
+    "logs-f-t",
+    "run-rm",
+    "rm-v",
+    "cp-from-container",
+    "save-o",
+    "tag-image",
+    "build-f",
+    "usermod-docker",
+    "lxc",
+    "hypervisor",
+    "containers-vs-vms",
+    "docker-group-root",
+    "image-alpine",
+    "image-busybox",
+    "image-debian",
+    "layers-overlayfs",
+    "export-import",
+    "top-ps",
+]
 
 
 def test_the_bundled_deck_keeps_the_first_decks_ids():
@@ -298,14 +378,22 @@ def test_the_bundled_deck_keeps_the_first_decks_ids():
 
 def note_commands() -> list[str]:
     note = notes.generate(DOCKER_NOTE.read_text(encoding="utf-8"))
-    lines = [c for card in note.cards if card.kind == "command"
-             for c in (card.back if isinstance(card.back, list) else [card.back])]
+    lines = [
+        c
+        for card in note.cards
+        if card.kind == "command"
+        for c in (card.back if isinstance(card.back, list) else [card.back])
+    ]
     return lines + ["docker login"]  # the one the generator skips: it has no comment above it
 
 
-WRONG_IN_THE_NOTE = {"docker top 23ad234 -d 2", "docker cp 23ad234:~/test.txt ./test.txt",
-                     "docker import ./mytest.docker.tar", "docker rename ijse/test ijse/mytest",
-                     "docker build ./Dockerfile"}
+WRONG_IN_THE_NOTE = {
+    "docker top 23ad234 -d 2",
+    "docker cp 23ad234:~/test.txt ./test.txt",
+    "docker import ./mytest.docker.tar",
+    "docker rename ijse/test ijse/mytest",
+    "docker build ./Dockerfile",
+}
 
 
 @pytest.mark.parametrize("command", note_commands())
@@ -315,8 +403,11 @@ def test_the_bundled_deck_has_every_command_of_the_note(command):
     accepted = any(compare(back, command).correct for back in backs)
     if command in WRONG_IN_THE_NOTE:
         assert not accepted
-        assert any(command in str(card.get("note", {}).get("zh", "")) and command in card["note"]["en"]
-                   for card in BUNDLED["cards"] if isinstance(card.get("note"), dict))
+        assert any(
+            command in str(card.get("note", {}).get("zh", "")) and command in card["note"]["en"]
+            for card in BUNDLED["cards"]
+            if isinstance(card.get("note"), dict)
+        )
     else:
         assert accepted
 
@@ -338,8 +429,21 @@ def test_the_bundled_deck_is_bilingual_and_has_cloze_and_reversed_cards():
     assert {"image-ubuntu", "image-debian", "image-alpine", "image-busybox"} <= {c["id"] for c in BUNDLED["cards"]}
 
 
-@pytest.mark.parametrize("topic", ["LXC", "hypervisor", "virtual machine", "AUFS", "volume", "Kitematic",
-                                   "UTF-8", "docker group", "webhook", "three principles"])
+@pytest.mark.parametrize(
+    "topic",
+    [
+        "LXC",
+        "hypervisor",
+        "virtual machine",
+        "AUFS",
+        "volume",
+        "Kitematic",
+        "UTF-8",
+        "docker group",
+        "webhook",
+        "three principles",
+    ],
+)
 def test_the_bundled_deck_covers_every_concept_of_the_note(topic):
     text = " ".join(str(card) for card in BUNDLED["cards"]).lower()
     assert topic.lower() in text

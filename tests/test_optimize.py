@@ -23,8 +23,29 @@ START = utc(2025, 1, 1, 9)
 # FSRS 6's default initial stabilities (days) after a first Again, Hard, Good, Easy,
 # and a learner whose memories start far stronger than that.
 DEFAULT_START = (0.212, 1.2931, 2.3065, 8.2956)
-KNOWN = (2.5, 5.0, 12.0, 40.0, 6.4133, 0.8334, 3.0194, 0.001, 1.8722, 0.1666, 0.796, 1.4835,
-         0.0614, 0.2629, 1.6483, 0.6014, 1.8729, 0.5425, 0.0912, 0.0658, 0.1542)
+KNOWN = (
+    2.5,
+    5.0,
+    12.0,
+    40.0,
+    6.4133,
+    0.8334,
+    3.0194,
+    0.001,
+    1.8722,
+    0.1666,
+    0.796,
+    1.4835,
+    0.0614,
+    0.2629,
+    1.6483,
+    0.6014,
+    1.8729,
+    0.5425,
+    0.0912,
+    0.0658,
+    0.1542,
+)
 FIRST_RATINGS = (Rating.AGAIN, Rating.GOOD, Rating.GOOD, Rating.GOOD, Rating.EASY)
 
 
@@ -36,9 +57,14 @@ def simulate(engine, cards: int, days: int, seed: int = 1) -> int:
     learner = DeckSettings(parameters=KNOWN)
     with storage.writing(engine) as conn:
         conn.execute(insert(storage.decks_t).values(name="d", title='"Deck"', lang="en"))
-        ids = [conn.execute(insert(storage.cards_t).values(
-            deck_id=1, note_key=f"c{n}", ord=0, kind="basic", content="{}", tags="", position=n)
-        ).inserted_primary_key[0] for n in range(cards)]
+        ids = [
+            conn.execute(
+                insert(storage.cards_t).values(
+                    deck_id=1, note_key=f"c{n}", ord=0, kind="basic", content="{}", tags="", position=n
+                )
+            ).inserted_primary_key[0]
+            for n in range(cards)
+        ]
         log = []
         for n, card_id in enumerate(ids):
             schedule = Schedule()
@@ -47,11 +73,21 @@ def simulate(engine, cards: int, days: int, seed: int = 1) -> int:
             while now < end:
                 rating = _rating(rng, schedule, now, learner)
                 after = scheduling.review(card_id, schedule, rating, now, learner)
-                log.append({"card_id": card_id, "reviewed_at": now, "rating": int(rating), "duration_ms": 5000,
-                            "state_before": int(schedule.state), "due_before": schedule.due,
-                            "last_review_before": schedule.last_review, "reps_before": schedule.reps,
-                            "lapses_before": schedule.lapses, "state_after": int(after.state),
-                            "due_after": after.due})
+                log.append(
+                    {
+                        "card_id": card_id,
+                        "reviewed_at": now,
+                        "rating": int(rating),
+                        "duration_ms": 5000,
+                        "state_before": int(schedule.state),
+                        "due_before": schedule.due,
+                        "last_review_before": schedule.last_review,
+                        "reps_before": schedule.reps,
+                        "lapses_before": schedule.lapses,
+                        "state_after": int(after.state),
+                        "due_after": after.due,
+                    }
+                )
                 schedule, now = after, max(after.due, now + timedelta(seconds=30))
         conn.execute(insert(storage.reviews_t), log)
     return len(log)
@@ -118,8 +154,9 @@ def test_cli_fit_reports_before_and_after_and_saves(location, engine):
     report = json.loads(result.output)
     assert report["after"]["log_loss"] < report["before"]["log_loss"] and report["saved"]
     with engine.connect() as conn:
-        stored = conn.execute(select(storage.deck_settings_t.c.parameters)
-                              .join(storage.decks_t).where(storage.decks_t.c.name == "d")).scalar_one()
+        stored = conn.execute(
+            select(storage.deck_settings_t.c.parameters).join(storage.decks_t).where(storage.decks_t.c.name == "d")
+        ).scalar_one()
     assert json.loads(stored) == report["parameters"]
     text_result = CliRunner().invoke(cli, ["--db", location, "optimize", "d"])
     assert "log loss" in text_result.output and "before" in text_result.output

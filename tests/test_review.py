@@ -77,8 +77,11 @@ def only(engine, key: str) -> None:
 
 def reviews(engine) -> list:
     with engine.connect() as conn:
-        return conn.execute(select(cards_t.c.note_key, cards_t.c.ord, reviews_t.c.rating, reviews_t.c.answer)
-                            .join(reviews_t).order_by(reviews_t.c.id)).all()
+        return conn.execute(
+            select(cards_t.c.note_key, cards_t.c.ord, reviews_t.c.rating, reviews_t.c.answer)
+            .join(reviews_t)
+            .order_by(reviews_t.c.id)
+        ).all()
 
 
 def test_a_right_command_is_preselected_good_and_enter_accepts(deck):
@@ -93,7 +96,7 @@ def test_a_right_command_is_preselected_good_and_enter_accepts(deck):
 
 def test_a_wrong_command_shows_the_difference_and_preselects_again(deck):
     only(deck, "ps-l")
-    summary, shown = drive(session_for(deck), "docker ps -a" + ENTER + ENTER)
+    _summary, shown = drive(session_for(deck), "docker ps -a" + ENTER + ENTER)
     assert "✗ not quite" in shown
     assert "you typed docker ps -a" in shown and "expected  docker ps -l" in shown
     assert "[1 Again 1m]" in shown
@@ -204,26 +207,41 @@ def test_quit_command_and_ctrl_d_end_with_the_summary(deck):
 
 def test_ctrl_c_clears_the_input_and_a_second_one_quits(deck):
     only(deck, "ps-l")
-    summary, _ = drive(session_for(deck), "docker rm" + CTRL_C + "docker ps -l" + ENTER + ENTER)
+    drive(session_for(deck), "docker rm" + CTRL_C + "docker ps -l" + ENTER + ENTER)
     assert reviews(deck) == [("ps-l", 0, 3, "docker ps -l")]
     with storage.writing(deck) as conn:
         conn.execute(update(cards_t).values(suspended=False))
-    summary, _ = drive(session_for(deck, Clock(MORNING + timedelta(days=1))), CTRL_C + CTRL_C + "docker ps -l" + ENTER)
+    drive(session_for(deck, Clock(MORNING + timedelta(days=1))), CTRL_C + CTRL_C + "docker ps -l" + ENTER)
     assert len(reviews(deck)) == 1  # quit before answering anything
 
 
 def leech_state(engine, key: str) -> tuple:
     with engine.connect() as conn:
-        return tuple(conn.execute(select(cards_t.c.leech, cards_t.c.suspended).join(storage.decks_t)
-                                  .where(storage.decks_t.c.name == "t", cards_t.c.note_key == key)).one())
+        return tuple(
+            conn.execute(
+                select(cards_t.c.leech, cards_t.c.suspended)
+                .join(storage.decks_t)
+                .where(storage.decks_t.c.name == "t", cards_t.c.note_key == key)
+            ).one()
+        )
 
 
 def test_a_leech_is_suspended_the_learner_told_and_it_can_come_back(deck, location):
     only(deck, "lxc")
     with storage.writing(deck) as conn:
-        conn.execute(update(cards_t).where(cards_t.c.note_key == "lxc").values(
-            state=State.REVIEW, due=MORNING - timedelta(days=1), stability=3.0, difficulty=8.0,
-            last_review=MORNING - timedelta(days=4), reps=20, lapses=7))
+        conn.execute(
+            update(cards_t)
+            .where(cards_t.c.note_key == "lxc")
+            .values(
+                state=State.REVIEW,
+                due=MORNING - timedelta(days=1),
+                stability=3.0,
+                difficulty=8.0,
+                last_review=MORNING - timedelta(days=4),
+                reps=20,
+                lapses=7,
+            )
+        )
     _, shown = drive(session_for(deck), ENTER + "1")
     assert "Leech: this card lapsed 8 times" in shown and "quiz unsuspend t lxc" in shown
     assert leech_state(deck, "lxc") == (True, True)
@@ -231,7 +249,12 @@ def test_a_leech_is_suspended_the_learner_told_and_it_can_come_back(deck, locati
     listed = CliRunner().invoke(cli, ["--db", location, "suspended", "t", "--json"])
     assert listed.exit_code == 0, listed.output
     assert [(c["id"], c["leech"]) for c in json.loads(listed.output)] == [
-        ("ps-l", False), ("lxc", True), ("alpine", False), ("alpine", False), ("rm-v", False)]  # deck order
+        ("ps-l", False),
+        ("lxc", True),
+        ("alpine", False),
+        ("alpine", False),
+        ("rm-v", False),
+    ]  # deck order
     refused = CliRunner().invoke(cli, ["--db", location, "unsuspend", "t", "lxc", "no-such-card"])
     assert refused.exit_code == 1 and "no card no-such-card" in refused.output
     assert leech_state(deck, "lxc") == (True, True)  # all or nothing
@@ -243,8 +266,16 @@ def test_a_leech_is_suspended_the_learner_told_and_it_can_come_back(deck, locati
 
 def test_nothing_due_says_when_to_come_back(deck):
     with storage.writing(deck) as conn:
-        conn.execute(update(cards_t).values(state=State.REVIEW, due=MORNING + timedelta(days=2, hours=3),
-                                            stability=5.0, difficulty=5.0, last_review=MORNING, reps=1))
+        conn.execute(
+            update(cards_t).values(
+                state=State.REVIEW,
+                due=MORNING + timedelta(days=2, hours=3),
+                stability=5.0,
+                difficulty=5.0,
+                last_review=MORNING,
+                reps=1,
+            )
+        )
     summary, shown = drive(session_for(deck), "")
     assert "Nothing due right now." in shown
     assert "Next card due in 2d (Wed 6 May)." in shown
@@ -252,13 +283,20 @@ def test_nothing_due_says_when_to_come_back(deck):
 
 
 def test_the_deck_filter(deck, write_deck):
-    storage.import_decks(deck, [load_deck(write_deck("deck: other\ncards: [{id: x, front: Other card, back: y}]\n", "o.yaml"))])
+    storage.import_decks(
+        deck, [load_deck(write_deck("deck: other\ncards: [{id: x, front: Other card, back: y}]\n", "o.yaml"))]
+    )
     _, shown = drive(session_for(deck, names=["other"]), ENTER + "3")
     assert "Other card" in shown and "What is LXC?" not in shown
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(st.sampled_from(list("123u4 :?qhelpundosk\r\x03\x7f\t-ab") + [":undo\r", ":bury\r", ":skip\r", ":suspend\r"]), max_size=40).map("".join))
+@given(
+    st.lists(
+        st.sampled_from(list("123u4 :?qhelpundosk\r\x03\x7f\t-ab") + [":undo\r", ":bury\r", ":skip\r", ":suspend\r"]),
+        max_size=40,
+    ).map("".join)
+)
 def test_no_keystrokes_crash_the_screen(deck, keys):
     """Whatever is typed, the screen ends normally and stores exactly the answers it counts."""
     stored_before = len(reviews(deck))
@@ -267,26 +305,43 @@ def test_no_keystrokes_crash_the_screen(deck, keys):
 
 
 def test_a_command_given_per_language_is_checked_in_the_learners(engine, write_deck):
-    storage.import_decks(engine, [load_deck(write_deck("""
+    storage.import_decks(
+        engine,
+        [
+            load_deck(
+                write_deck("""
         deck: l
         cards:
           - {id: a, type: command, front: List files, back: {en: ls -l, zh: ls -la}}
           - {id: b, type: command, front: Show the date, back: {en: date -u, zh: date -R}}
-    """))])
+    """)
+            )
+        ],
+    )
     _, shown = drive(session_for(engine, lang="zh"), "ls -la" + ENTER + ENTER + ENTER + ENTER)
     assert "✓ 正确" in shown and "答案      date -R" in shown
     assert [(r.note_key, r.rating) for r in reviews(engine)] == [("a", 3), ("b", 1)]
 
 
 def test_a_typed_answer_may_start_with_a_rating_key(engine, write_deck):
-    storage.import_decks(engine, [load_deck(write_deck("""
+    storage.import_decks(
+        engine,
+        [
+            load_deck(
+                write_deck("""
         deck: u
         cards:
           - {id: a, type: command, front: First, back: docker ps}
           - {id: b, type: command, front: Add me to the docker group, back: sudo usermod -aG docker <user>}
           - {id: c, type: command, front: Show the first lines, back: 1 head}
-    """))])
-    drive(session_for(engine), "docker ps" + ENTER + ENTER + "usermod -aG docker me" + ENTER + "3" + "1 head" + ENTER + ENTER)
+    """)
+            )
+        ],
+    )
+    drive(
+        session_for(engine),
+        "docker ps" + ENTER + ENTER + "usermod -aG docker me" + ENTER + "3" + "1 head" + ENTER + ENTER,
+    )
     assert [r.answer for r in reviews(engine)] == ["docker ps", "usermod -aG docker me", "1 head"]
 
 
@@ -336,7 +391,7 @@ def test_the_way_to_the_first_card_leaves_slow_modules_unimported(db_path):
 
 def test_a_chinese_learner_sees_the_screen_in_chinese(deck):
     only(deck, "ps-l")
-    summary, shown = drive(session_for(deck, lang="zh-CN"), "docker ps -a" + ENTER + ENTER + ":undo" + ENTER)
+    _summary, shown = drive(session_for(deck, lang="zh-CN"), "docker ps -a" + ENTER + ENTER + ":undo" + ENTER)
     assert "✗ 不太对" in shown
     assert "你输入的  docker ps -a" in shown and "标准答案  docker ps -l" in shown
     assert "[1 重来 1m]" in shown and "→ 重来 · 1m后再见" in shown

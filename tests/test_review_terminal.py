@@ -37,8 +37,12 @@ class Terminal:
         subprocess.run(self.tmux + ["new-session", "-d", "-s", "quiz", "-x", "80", "-y", "24", script], check=True)
 
     def screen(self) -> str:
-        return subprocess.run(self.tmux + ["capture-pane", "-p", "-J", "-S", "-200", "-t", "quiz"],
-                              capture_output=True, text=True, check=True).stdout
+        return subprocess.run(
+            self.tmux + ["capture-pane", "-p", "-J", "-S", "-200", "-t", "quiz"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
 
     def wait_for(self, text: str, timeout: float = 20) -> str:
         deadline = time.monotonic() + timeout
@@ -59,8 +63,12 @@ class Terminal:
         subprocess.run(self.tmux + ["send-keys", "-t", "quiz", *keys], check=True)
 
     def quiz_pid(self) -> int:
-        shell = subprocess.run(self.tmux + ["display-message", "-p", "-t", "quiz", "#{pane_pid}"],
-                               capture_output=True, text=True, check=True).stdout.strip()
+        shell = subprocess.run(
+            self.tmux + ["display-message", "-p", "-t", "quiz", "#{pane_pid}"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
         return int(subprocess.run(["pgrep", "-P", shell], capture_output=True, text=True, check=True).stdout.split()[0])
 
     def close(self) -> None:
@@ -73,10 +81,19 @@ def terminal(tmp_path, db_path):
     command = [str(script)] if script.exists() else [sys.executable, "-m", "quiz"]
     deck = tmp_path / "smoke.yaml"
     deck.write_text(DECK, encoding="utf-8")
-    env = {"TZ": "UTC", "TERM": "xterm-256color", "HOME": os.environ["HOME"],
-           "XDG_DATA_HOME": os.environ["XDG_DATA_HOME"], "PATH": os.environ["PATH"]}
-    subprocess.run(command + ["--db", str(db_path), "import", str(deck)], env={**os.environ, **env}, check=True,
-                   capture_output=True)
+    env = {
+        "TZ": "UTC",
+        "TERM": "xterm-256color",
+        "HOME": os.environ["HOME"],
+        "XDG_DATA_HOME": os.environ["XDG_DATA_HOME"],
+        "PATH": os.environ["PATH"],
+    }
+    subprocess.run(
+        command + ["--db", str(db_path), "import", str(deck)],
+        env={**os.environ, **env},
+        check=True,
+        capture_output=True,
+    )
     screen = Terminal(command + ["--db", str(db_path), "review", "smoke"], env, socket=f"quiz-test-{os.getpid()}")
     yield screen
     screen.close()
@@ -85,8 +102,11 @@ def terminal(tmp_path, db_path):
 def stored_answers(db_path) -> list:
     engine = schema.create(schema.database_url(str(db_path)))
     with engine.connect() as conn:
-        rows = conn.execute(select(storage.cards_t.c.note_key, storage.reviews_t.c.rating)
-                            .join(storage.reviews_t).order_by(storage.reviews_t.c.id)).all()
+        rows = conn.execute(
+            select(storage.cards_t.c.note_key, storage.reviews_t.c.rating)
+            .join(storage.reviews_t)
+            .order_by(storage.reviews_t.c.id)
+        ).all()
     engine.dispose()
     return [tuple(row) for row in rows]
 

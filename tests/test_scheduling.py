@@ -94,10 +94,17 @@ def test_fuzz_spreads_cards_but_is_stable_per_card():
 
 def fsrs_days(card: Schedule, now, settings: DeckSettings) -> int:
     """The interval py-fsrs itself gives (no fuzz), in days: where the fuzz is centred."""
-    scheduler = fsrs.Scheduler(desired_retention=settings.desired_retention, enable_fuzzing=False,
-                               maximum_interval=settings.maximum_interval)
-    plain = fsrs.Card(card_id=1, state=fsrs.State.Review, stability=card.stability, difficulty=card.difficulty,
-                      due=card.due, last_review=card.last_review)
+    scheduler = fsrs.Scheduler(
+        desired_retention=settings.desired_retention, enable_fuzzing=False, maximum_interval=settings.maximum_interval
+    )
+    plain = fsrs.Card(
+        card_id=1,
+        state=fsrs.State.Review,
+        stability=card.stability,
+        difficulty=card.difficulty,
+        due=card.due,
+        last_review=card.last_review,
+    )
     return (scheduler.review_card(plain, fsrs.Rating.Good, now)[0].due - now).days
 
 
@@ -110,12 +117,15 @@ def fuzz_range(days: int, maximum: int) -> tuple[int, int]:
 
 
 @settings(max_examples=300, deadline=None)
-@given(card_id=st.integers(1, 10**9), reps=st.integers(1, 10_000), stability=st.floats(3, 2000),
-       maximum=st.sampled_from([36500, 30]))
+@given(
+    card_id=st.integers(1, 10**9),
+    reps=st.integers(1, 10_000),
+    stability=st.floats(3, 2000),
+    maximum=st.sampled_from([36500, 30]),
+)
 def test_the_seeded_fuzz_stays_in_range_for_any_review_count(card_id, reps, stability, maximum):
     now = utc(2026, 1, 1, 9)
-    card = Schedule(State.REVIEW, None, stability, 5.0, now, now - timedelta(days=max(1, round(stability))),
-                    reps=reps)
+    card = Schedule(State.REVIEW, None, stability, 5.0, now, now - timedelta(days=max(1, round(stability))), reps=reps)
     settings_ = DeckSettings(maximum_interval=maximum)
     low, high = fuzz_range(fsrs_days(card, now, settings_), maximum)
     after = review(card_id, card, Rating.GOOD, now, settings_)

@@ -23,9 +23,22 @@ def test_a_redirection_of_a_descriptor_is_one_operator_for_both():
 
 def test_what_the_highlighter_colours():
     assert highlighted("sudo usermod -aG docker <user> > log 'a b'") == [
-        ("class:sh.command", "sudo"), ("", " "), ("", "usermod"), ("", " "), ("class:sh.option", "-aG"), ("", " "),
-        ("", "docker"), ("", " "), ("class:sh.placeholder", "<user>"), ("", " "), ("class:sh.operator", ">"),
-        ("", " "), ("", "log"), ("", " "), ("class:sh.string", "'a b'")]
+        ("class:sh.command", "sudo"),
+        ("", " "),
+        ("", "usermod"),
+        ("", " "),
+        ("class:sh.option", "-aG"),
+        ("", " "),
+        ("", "docker"),
+        ("", " "),
+        ("class:sh.placeholder", "<user>"),
+        ("", " "),
+        ("class:sh.operator", ">"),
+        ("", " "),
+        ("", "log"),
+        ("", " "),
+        ("class:sh.string", "'a b'"),
+    ]
 
 
 SHELLISH = st.text(alphabet=st.sampled_from(list("ab -'\"\\<>|&;()2=.中")), max_size=30)
@@ -35,8 +48,9 @@ SHELLISH = st.text(alphabet=st.sampled_from(list("ab -'\"\\<>|&;()2=.中")), max
 def test_the_highlighter_colours_exactly_the_checkers_words(line):
     fragments = highlighted(line)
     assert "".join(text for _, text in fragments) == line  # nothing typed is lost or doubled
-    assert [text for style, text in fragments if text.strip()] == [word.raw for word in tokenise(line)
-                                                                  if word.raw.strip()]
+    assert [text for style, text in fragments if text.strip()] == [
+        word.raw for word in tokenise(line) if word.raw.strip()
+    ]
 
 
 @given(SHELLISH)

@@ -24,26 +24,68 @@ NOW = utc(2026, 5, 10, 10, 0)  # learner day 2026-05-10 began at 04:00 UTC
 NEW, LEARNING, REVIEW = int(State.NEW), int(State.LEARNING), int(State.REVIEW)
 
 
-def add_card(conn, key: str, state: int = NEW, *, last=None, interval=None, due=None, stability=None,
-             lapses=0, suspended=False, leech=False, retired=False, tags="", front=None) -> int:
-    row = {"deck_id": 1, "note_key": key, "ord": 0, "kind": "basic", "tags": tags, "position": 0,
-           "content": json.dumps({"front": front or f"front of {key}", "back": "b"}),
-           "state": state, "lapses": lapses, "suspended": suspended, "leech": leech, "retired": retired}
+def add_card(
+    conn,
+    key: str,
+    state: int = NEW,
+    *,
+    last=None,
+    interval=None,
+    due=None,
+    stability=None,
+    lapses=0,
+    suspended=False,
+    leech=False,
+    retired=False,
+    tags="",
+    front=None,
+) -> int:
+    row = {
+        "deck_id": 1,
+        "note_key": key,
+        "ord": 0,
+        "kind": "basic",
+        "tags": tags,
+        "position": 0,
+        "content": json.dumps({"front": front or f"front of {key}", "back": "b"}),
+        "state": state,
+        "lapses": lapses,
+        "suspended": suspended,
+        "leech": leech,
+        "retired": retired,
+    }
     if state != NEW:
         due = due or last + timedelta(days=interval)
-        row.update(last_review=last, due=due, stability=stability or float(interval or 1), difficulty=5.0, reps=3,
-                   step=0 if state == LEARNING else None)
+        row.update(
+            last_review=last,
+            due=due,
+            stability=stability or float(interval or 1),
+            difficulty=5.0,
+            reps=3,
+            step=0 if state == LEARNING else None,
+        )
     return conn.execute(insert(storage.cards_t).values(**row)).inserted_primary_key[0]
 
 
-def add_review(conn, card_id: int, at, rating: int, state_before: int = REVIEW, interval_days: float = 1,
-               ms: int | None = 1000) -> None:
+def add_review(
+    conn, card_id: int, at, rating: int, state_before: int = REVIEW, interval_days: float = 1, ms: int | None = 1000
+) -> None:
     before = {}
     if state_before != NEW:
         before = {"due_before": at, "last_review_before": at - timedelta(days=interval_days)}
-    conn.execute(insert(storage.reviews_t).values(
-        card_id=card_id, reviewed_at=at, rating=rating, duration_ms=ms, state_before=state_before,
-        reps_before=0, lapses_before=0, state_after=REVIEW, **before))
+    conn.execute(
+        insert(storage.reviews_t).values(
+            card_id=card_id,
+            reviewed_at=at,
+            rating=rating,
+            duration_ms=ms,
+            state_before=state_before,
+            reps_before=0,
+            lapses_before=0,
+            state_after=REVIEW,
+            **before,
+        )
+    )
 
 
 @pytest.fixture
@@ -57,15 +99,34 @@ def history(engine):
             "young": add_card(conn, "young", REVIEW, last=utc(2026, 5, 8, 10), interval=5),  # due day +3
             "mature": add_card(conn, "mature", REVIEW, last=utc(2026, 4, 20, 10), interval=30),  # due day +10
             "overdue": add_card(conn, "overdue", REVIEW, last=utc(2026, 5, 1, 10), interval=4),  # due May 5
-            "suspended": add_card(conn, "suspended", REVIEW, last=utc(2026, 5, 2), due=utc(2026, 5, 12),
-                                  stability=10.0, lapses=8, suspended=True, leech=True),  # as the review leaves a leech
+            "suspended": add_card(
+                conn,
+                "suspended",
+                REVIEW,
+                last=utc(2026, 5, 2),
+                due=utc(2026, 5, 12),
+                stability=10.0,
+                lapses=8,
+                suspended=True,
+                leech=True,
+            ),  # as the review leaves a leech
             # due at 03:00 tomorrow: before the 04:00 rollover, so still today's
-            "tagged": add_card(conn, "tagged", REVIEW, last=utc(2026, 4, 1, 3), interval=40, lapses=3,
-                               tags="hard leech"),
-            "shaky": add_card(conn, "shaky", REVIEW, last=utc(2026, 5, 9, 5), due=utc(2026, 5, 11, 5),
-                              stability=0.5, lapses=3, front="一个很长的中文问题" * 8),
-            "retired": add_card(conn, "retired", REVIEW, last=utc(2026, 5, 1), due=utc(2026, 5, 12),
-                                interval=11, lapses=9, retired=True),
+            "tagged": add_card(
+                conn, "tagged", REVIEW, last=utc(2026, 4, 1, 3), interval=40, lapses=3, tags="hard leech"
+            ),
+            "shaky": add_card(
+                conn,
+                "shaky",
+                REVIEW,
+                last=utc(2026, 5, 9, 5),
+                due=utc(2026, 5, 11, 5),
+                stability=0.5,
+                lapses=3,
+                front="一个很长的中文问题" * 8,
+            ),
+            "retired": add_card(
+                conn, "retired", REVIEW, last=utc(2026, 5, 1), due=utc(2026, 5, 12), interval=11, lapses=9, retired=True
+            ),
         }
         add_review(conn, c["young"], utc(2026, 5, 10, 9, 0), 3, interval_days=5, ms=4000)  # today, young pass
         add_review(conn, c["mature"], utc(2026, 5, 10, 9, 5), 1, interval_days=30, ms=6000)  # today, mature fail
@@ -109,7 +170,10 @@ def test_true_retention_by_period_young_and_mature_apart(engine, history):
     for period, kinds in expected.items():
         for kind, (passed, failed) in kinds.items():
             assert retention[period][kind] == {
-                "passed": passed, "failed": failed, "retention": round(passed / (passed + failed), 4)}, (period, kind)
+                "passed": passed,
+                "failed": failed,
+                "retention": round(passed / (passed + failed), 4),
+            }, (period, kind)
 
 
 def test_heatmap_cells_and_streak(engine, history):
@@ -185,8 +249,11 @@ def test_time_per_answer(engine, history):
 def test_one_deck_counts_only_its_own_answers(engine, history):
     with storage.writing(engine) as conn:
         conn.execute(insert(storage.decks_t).values(name="e", title='"Other"', lang="en"))
-        other = conn.execute(insert(storage.cards_t).values(
-            deck_id=2, note_key="x", ord=0, kind="basic", content="{}", tags="", position=0)).inserted_primary_key[0]
+        other = conn.execute(
+            insert(storage.cards_t).values(
+                deck_id=2, note_key="x", ord=0, kind="basic", content="{}", tags="", position=0
+            )
+        ).inserted_primary_key[0]
         add_review(conn, other, utc(2026, 5, 10, 8), 3, state_before=NEW, ms=50_000)
     assert collect(engine)["today"]["answers"] == 4
     only_d = collect(engine, names=["d"])
@@ -197,15 +264,19 @@ def test_one_deck_counts_only_its_own_answers(engine, history):
 def test_one_deck_heatmap_streak_and_retention_leave_other_decks_out(engine, history):
     with storage.writing(engine) as conn:
         conn.execute(insert(storage.decks_t).values(name="e", title='"Other"', lang="en"))
-        other = conn.execute(insert(storage.cards_t).values(
-            deck_id=2, note_key="x", ord=0, kind="basic", content="{}", tags="", position=0)).inserted_primary_key[0]
+        other = conn.execute(
+            insert(storage.cards_t).values(
+                deck_id=2, note_key="x", ord=0, kind="basic", content="{}", tags="", position=0
+            )
+        ).inserted_primary_key[0]
         add_review(conn, other, utc(2026, 5, 7, 12), 1, interval_days=30)  # May 7: a mature fail in deck e
     every = collect(engine)
     assert every["heatmap"]["streak"] == 4 and every["heatmap"]["counts"][361] == 1
     assert every["retention"]["week"]["mature"] == {"passed": 2, "failed": 2, "retention": 0.5}
     assert every["decks"] == [  # counted per deck: d as before, e's one new card
         {"deck": "d", "new": 1, "learning": 1, "young": 3, "mature": 2, "suspended": 1, "leech": 2},
-        {"deck": "e", "new": 1, "learning": 0, "young": 0, "mature": 0, "suspended": 0, "leech": 0}]
+        {"deck": "e", "new": 1, "learning": 0, "young": 0, "mature": 0, "suspended": 0, "leech": 0},
+    ]
     only_d = collect(engine, names=["d"])
     assert only_d["heatmap"]["streak"] == 3 and only_d["heatmap"]["counts"][361] == 0
     assert only_d["retention"]["week"]["mature"] == {"passed": 2, "failed": 1, "retention": round(2 / 3, 4)}
@@ -217,8 +288,10 @@ def test_review_log_scans_read_only_the_covering_index(engine, history):
     """The speed of `quiz stats` on a long log rests on these plans (SQLite)."""
     compiled = []  # (statement, parameters) as sent
     with engine.connect() as conn:
+
         def keep(conn_, cursor, statement, parameters, context, executemany):
             compiled.append((statement, parameters))
+
         event.listen(conn, "before_cursor_execute", keep)
         reports.review_sums(conn, [1], utc(2025, 5, 11, 4), None)
         reports.review_sums(conn, None, utc(2025, 5, 11, 4), utc(2026, 5, 10, 4))

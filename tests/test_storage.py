@@ -135,9 +135,8 @@ def test_datetimes_read_back_utc_aware(engine, write_deck):
 
 def test_naive_datetimes_are_refused(engine, write_deck):
     sync(engine, write_deck, deck_yaml([basic("a")]))
-    with pytest.raises(Exception, match="naive datetime"):
-        with storage.writing(engine) as conn:
-            conn.execute(update(cards_t).values(due=MORNING.replace(tzinfo=None)))
+    with pytest.raises(Exception, match="naive datetime"), storage.writing(engine) as conn:
+        conn.execute(update(cards_t).values(due=MORNING.replace(tzinfo=None)))
 
 
 # -- the queue ------------------------------------------------------------------------------
@@ -159,8 +158,20 @@ def test_queue_orders_learning_then_reviews_then_new(engine, write_deck):
 
 
 def set_state(conn, key: str, state: State, due, **extra) -> None:
-    conn.execute(update(cards_t).where(cards_t.c.note_key == key).values(
-        state=state, due=due, stability=5.0, difficulty=5.0, last_review=due - timedelta(days=2), step=0, reps=1, **extra))
+    conn.execute(
+        update(cards_t)
+        .where(cards_t.c.note_key == key)
+        .values(
+            state=state,
+            due=due,
+            stability=5.0,
+            difficulty=5.0,
+            last_review=due - timedelta(days=2),
+            step=0,
+            reps=1,
+            **extra,
+        )
+    )
 
 
 def test_daily_limits_count_what_was_done_today(engine, write_deck):
@@ -190,16 +201,24 @@ def test_suspended_and_buried_cards_never_appear(engine, write_deck):
     sync(engine, write_deck, deck_yaml([basic("a"), basic("b"), basic("c")]))
     with storage.writing(engine) as conn:
         conn.execute(update(cards_t).where(cards_t.c.note_key == "a").values(suspended=True))
-        conn.execute(update(cards_t).where(cards_t.c.note_key == "b").values(buried_until=MORNING + timedelta(hours=20)))
+        conn.execute(
+            update(cards_t).where(cards_t.c.note_key == "b").values(buried_until=MORNING + timedelta(hours=20))
+        )
     assert [c.key for c in queue(engine).new] == ["c"]
     assert [c.key for c in queue(engine, MORNING + timedelta(days=1)).new] == ["b", "c"]
 
 
 def test_siblings_wait_until_the_next_day(engine, write_deck):
-    sync(engine, write_deck, deck_yaml([
-        "{id: r, type: reversed, front: x, back: y}",
-        "{id: z, type: cloze, text: '{{c1::a}} {{c2::b}} {{c3::c}}'}",
-    ]))
+    sync(
+        engine,
+        write_deck,
+        deck_yaml(
+            [
+                "{id: r, type: reversed, front: x, back: y}",
+                "{id: z, type: cloze, text: '{{c1::a}} {{c2::b}} {{c3::c}}'}",
+            ]
+        ),
+    )
     q = queue(engine)
     assert [(c.key, c.ord) for c in q.new] == [("r", 0), ("z", 1)]  # one card per note
     card, after = answer_next(engine, Rating.EASY)
@@ -245,7 +264,7 @@ def undo_newest(engine) -> int | None:
 
 def test_undo_restores_the_card_and_log_exactly(engine, write_deck):
     sync(engine, write_deck, deck_yaml([basic("a")]))
-    first_card, first = answer_next(engine)
+    first_card, _first = answer_next(engine)
     with engine.connect() as conn:
         row_before = conn.execute(select(cards_t)).one()
         log_before = conn.execute(select(reviews_t)).all()

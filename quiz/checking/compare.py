@@ -20,8 +20,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
-from quiz.checking.shell import Word, make_word, tokenise
-from quiz.checking.tables import Command, Option, Tool, ToolTable, as_tables, tool_index
+from quiz.checking.invocation import Given, Invocation, Parsed, Segment, WordByWord, parse_answer
+from quiz.checking.shell import Word
+from quiz.checking.tables import Tool, ToolTable, as_tables, tool_index
 
 __all__ = ["DiffPart", "Verdict", "compare", "lint_command"]
 
@@ -61,170 +62,11 @@ class Verdict:
 _SHORT_CLUSTER = re.compile(r"-[A-Za-z]{2,}")
 
 
-# -------------------------------------------------------------- invocations
-
-
-class _Given(NamedTuple):
-    """An option as given: its canonical name, its value, and how it was written."""
-
-    name: str
-    value: Word | None
-    raw: str
-
-    def accepts(self, typed: _Given) -> bool:
-        if self.name != typed.name or (self.value is None) != (typed.value is None):
-            return False
-        return self.value is None or typed.value is not None and self.value.accepts(typed.value)
-
-
-@dataclass(frozen=True)
-class _Literal:
-    """Words compared one by one: no table for the tool, or the table rejects them."""
-
-    words: tuple[Word, ...]
-    problem: str | None = None  # why a known tool's table rejected them
-
-
-@dataclass(frozen=True)
-class _Invocation:
-    words: tuple[Word, ...]
-    head: tuple[str, ...]  # tool and canonical command path: ("docker", "ps")
-    path_raw: str  # the command path as written: "container ls"
-    global_options: tuple[_Given, ...]
-    options: tuple[_Given, ...]
-    args: tuple[Word, ...]
-    inner: _Segment | None  # the command a wrapper runs
-
-
-_Segment = _Literal | _Invocation
-_Parsed = tuple[list[_Segment], list[Word]]  # simple commands, and the operators between them
-
-
-class _Unparsable(Exception):
-    pass
-
-
-def _parse_segment(words: Sequence[Word], tools: Mapping[str, Tool]) -> _Segment:
-    tool = tools.get(words[0].text) if words else None
-    if tool is None:
-        return _Literal(tuple(words))
-    try:
-        return _invocation(tuple(words), tool, tools)
-    except _Unparsable as problem:
-        return _Literal(tuple(words), str(problem))
-
-
-def _invocation(words: tuple[Word, ...], tool: Tool, tools: Mapping[str, Tool]) -> _Invocation:
-    name = words[0].text
-    if tool.wrapper:
-        own, _, end = _read_options(words, 1, tool.own, stop_at_arg=True, where=name)
-        return _Invocation(words, (name,), "", (), own, (), _parse_segment(words[end:], tools))
-    if not tool.commands:
-        options, args, _ = _read_options(words, 1, tool.own, stop_at_arg=False, where=name)
-        return _Invocation(words, (name,), "", (), options, args, None)
-    global_options, _, start = _read_options(words, 1, tool.own, stop_at_arg=True, where=name)
-    path, command, end = _find_command(words, start, tool)
-    path_raw = " ".join(word.raw for word in words[start:end])
-    options, args, _ = _read_options(words, end, command, stop_at_arg=False, where=f"{name} {path_raw}")
-    return _Invocation(words, (name, *path), path_raw, global_options, options, args, None)
-
-
-def _find_command(words: tuple[Word, ...], start: int, tool: Tool) -> tuple[tuple[str, ...], Command, int]:
-    if start == len(words):  # the bare tool: `docker --version`
-        return (), Command({}), start
-    for end in range(min(len(words), start + tool.longest_path), start, -1):
-        path = tuple(word.text for word in words[start:end])
-        path = tool.aliases.get(path, path)
-        if path in tool.commands:
-            return path, tool.commands[path], end
-    raise _Unparsable(f'{words[0].text}: unknown command "{words[start].raw}"')
-
-
-def _read_options(
-    words: tuple[Word, ...], start: int, command: Command, stop_at_arg: bool, where: str
-) -> tuple[tuple[_Given, ...], tuple[Word, ...], int]:
-    """Read options and arguments from ``start``, as GNU getopt and Go's pflag do.
-
-    With ``stop_at_arg``, stop before the first argument (global options, wrappers).
-    """
-    options: list[_Given] = []
-    args: list[Word] = []
-    only_args = False
-    i = start
-    while i < len(words):
-        text = words[i].text
-        if text == "--" and not only_args:
-            only_args, i = True, i + 1
-            if stop_at_arg:
-                break
-        elif only_args or text == "-" or not text.startswith("-"):
-            if stop_at_arg:
-                break
-            args.append(words[i])
-            only_args, i = only_args or command.options_first, i + 1
-        else:
-            i = _read_option(words, i, command.options, options, where)
-    return tuple(options), tuple(args), i
-
-
-def _read_option(words: tuple[Word, ...], i: int, spec: Mapping[str, Option], out: list[_Given], where: str) -> int:
-    """Read the option (or cluster of short ones) at ``words[i]``; return the next index."""
-    text = words[i].text
-    if text.startswith("--"):
-        spelling, equals, value = text.partition("=")
-        option = _known(spec, spelling, where)
-        if equals:  # kept as given even for a flag: --rm=true is not simplified
-            out.append(_Given(option.name, make_word(value), words[i].raw))
-            return i + 1
-        if not option.takes_value:
-            out.append(_Given(option.name, None, words[i].raw))
-            return i + 1
-        return _read_value(words, i, option, spelling, out, where)
-    for k in range(1, len(text)):  # -ft = -f -t; -aG docker = -a -G docker; -n5 = -n 5
-        spelling = "-" + text[k]
-        option = _known(spec, spelling, where)
-        if option.takes_value:
-            attached = text[k + 1:]
-            if attached:
-                out.append(_Given(option.name, make_word(attached), spelling + attached))
-                return i + 1
-            return _read_value(words, i, option, spelling, out, where)
-        out.append(_Given(option.name, None, spelling))
-    return i + 1
-
-
-def _read_value(words, i, option: Option, spelling: str, out: list[_Given], where: str) -> int:
-    if i + 1 == len(words):
-        raise _Unparsable(f"{where}: {spelling} needs a value")
-    out.append(_Given(option.name, words[i + 1], f"{spelling} {words[i + 1].raw}"))
-    return i + 2
-
-
-def _known(spec: Mapping[str, Option], spelling: str, where: str) -> Option:
-    option = spec.get(spelling)
-    if option is None:
-        raise _Unparsable(f"{where}: unknown option {spelling}")
-    return option
-
-
-def _parse_answer(line: str, tools: Mapping[str, Tool]) -> _Parsed:
-    """Split at shell operators (|, &&, >, ...) and parse each simple command."""
-    runs: list[list[Word]] = [[]]
-    operators = []
-    for word in tokenise(line):
-        if word.operator:
-            operators.append(word)
-            runs.append([])
-        else:
-            runs[-1].append(word)
-    return [_parse_segment(run, tools) for run in runs], operators
-
-
 # --------------------------------------------------------------------- diffs
 
 
-def _diff_segment(expected: _Segment, typed: _Segment) -> list[DiffPart]:
-    if not (isinstance(expected, _Invocation) and isinstance(typed, _Invocation)):
+def _diff_segment(expected: Segment, typed: Segment) -> list[DiffPart]:
+    if not (isinstance(expected, Invocation) and isinstance(typed, Invocation)):
         return _diff_sequence(_literal_words(expected.words), _literal_words(typed.words))
     parts = [_pair(expected.head[0] == typed.head[0], expected.words[0].raw, typed.words[0].raw)]
     parts += _diff_options(expected.global_options, typed.global_options)
@@ -233,7 +75,7 @@ def _diff_segment(expected: _Segment, typed: _Segment) -> list[DiffPart]:
     parts += _diff_options(expected.options, typed.options)
     parts += _diff_sequence(expected.args, typed.args)
     if expected.inner is not None or typed.inner is not None:
-        parts += _diff_segment(expected.inner or _Literal(()), typed.inner or _Literal(()))
+        parts += _diff_segment(expected.inner or WordByWord(()), typed.inner or WordByWord(()))
     return parts
 
 
@@ -243,13 +85,15 @@ def _pair(same: bool, expected: str, typed: str) -> DiffPart:
     return DiffPart("same" if same else "wrong", expected, typed)
 
 
-def _diff_options(expected: Sequence[_Given], typed: Sequence[_Given]) -> list[DiffPart]:
+def _diff_options(expected: Sequence[Given], typed: Sequence[Given]) -> list[DiffPart]:
     """Options match in any order; the same option with another value is "wrong"."""
     found: dict[int, DiffPart] = {}  # index in typed -> its part
     # placeholder values last, so they do not take an option a literal value needs
     ordered = sorted(expected, key=lambda option: option.value is not None and option.value.pattern is not None)
-    passes: tuple[tuple[PartKind, Callable[[_Given, _Given], bool]], ...] = (
-        ("same", _Given.accepts), ("wrong", lambda e, t: e.name == t.name))
+    passes: tuple[tuple[PartKind, Callable[[Given, Given], bool]], ...] = (
+        ("same", Given.accepts),
+        ("wrong", lambda e, t: e.name == t.name),
+    )
     for kind, matches in passes:
         unmatched = []
         for option in ordered:
@@ -282,8 +126,8 @@ def _diff_sequence(expected: Sequence[Word], typed: Sequence[Word]) -> list[Diff
 
     def settle_unmatched() -> None:
         parts.extend(DiffPart("wrong", e.raw, t.raw) for e, t in zip(missing, extra))
-        parts.extend(DiffPart("missing", e.raw, "") for e in missing[len(extra):])
-        parts.extend(DiffPart("extra", "", t.raw) for t in extra[len(missing):])
+        parts.extend(DiffPart("missing", e.raw, "") for e in missing[len(extra) :])
+        parts.extend(DiffPart("extra", "", t.raw) for t in extra[len(missing) :])
         missing.clear()
         extra.clear()
 
@@ -314,11 +158,13 @@ def _literal_words(words: Iterable[Word]) -> list[Word]:
     return out
 
 
-def _diff_command(expected: _Parsed, typed: _Parsed) -> list[DiffPart]:
+def _diff_command(expected: Parsed, typed: Parsed) -> list[DiffPart]:
     (expected_segments, expected_operators), (typed_segments, typed_operators) = expected, typed
     if [op.text for op in expected_operators] != [op.text for op in typed_operators]:
         # another pipeline or redirection: compare everything word by word
-        return _diff_sequence(_flatten(expected_segments, expected_operators), _flatten(typed_segments, typed_operators))
+        return _diff_sequence(
+            _flatten(expected_segments, expected_operators), _flatten(typed_segments, typed_operators)
+        )
     parts = _diff_segment(expected_segments[0], typed_segments[0])
     for operator, e, t in zip(expected_operators, expected_segments[1:], typed_segments[1:]):
         parts.append(DiffPart("same", operator.raw, operator.raw))
@@ -326,7 +172,7 @@ def _diff_command(expected: _Parsed, typed: _Parsed) -> list[DiffPart]:
     return parts
 
 
-def _flatten(segments: list[_Segment], operators: list[Word]) -> list[Word]:
+def _flatten(segments: list[Segment], operators: list[Word]) -> list[Word]:
     words = _literal_words(segments[0].words)
     for operator, segment in zip(operators, segments[1:]):
         words += [operator, *_literal_words(segment.words)]
@@ -388,8 +234,8 @@ def compare(
     best: Verdict | None = None
     for answer in answers:
         if kind == "command" or (kind == "auto" and _is_command(answer, index)):
-            typed_command = typed_command or _parse_answer(typed, index)
-            parts = _diff_command(_parse_answer(answer, index), typed_command)
+            typed_command = typed_command or parse_answer(typed, index)
+            parts = _diff_command(parse_answer(answer, index), typed_command)
         else:
             parts = _diff_text(answer, typed, ignore_accents)
         verdict = Verdict(all(part.kind == "same" for part in parts), answer, tuple(parts))
@@ -407,11 +253,11 @@ def lint_command(answer: str, tools: ToolTable | Iterable[ToolTable] | None = No
     An empty list means every known tool in it is compared by its table. Tools
     without a table are not problems: they are compared word by word.
     """
-    segments, _ = _parse_answer(answer, tool_index(as_tables(tools)))
+    segments, _ = parse_answer(answer, tool_index(as_tables(tools)))
     problems = []
     for segment in segments:
-        while isinstance(segment, _Invocation) and segment.inner is not None:
+        while isinstance(segment, Invocation) and segment.inner is not None:
             segment = segment.inner  # the command a wrapper (sudo) runs
-        if isinstance(segment, _Literal) and segment.problem:
+        if isinstance(segment, WordByWord) and segment.problem:
             problems.append(segment.problem)
     return problems

@@ -72,7 +72,7 @@ def spans(line: str) -> list[tuple[SpanKind, str]]:
     position = 0
     for match in _TOKEN.finditer(line):
         if match.start() > position:
-            pieces.append(("space", line[position:match.start()]))
+            pieces.append(("space", line[position : match.start()]))
         kind = match.lastgroup
         pieces.append(("redirect" if kind == "fd_redirect" else kind, match.group()))  # type: ignore[arg-type]
         position = match.end()

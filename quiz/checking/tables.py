@@ -10,13 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
-
-import yaml
-
-from quiz.plumbing.gcpause import collector_paused
-from quiz.plumbing.yamlread import Loader  # libyaml when present: 4x faster
 
 
 @dataclass(frozen=True)
@@ -100,7 +95,7 @@ def _parse_command(spec: Mapping, where: str, errors: list[str]) -> Command:
         label = f'{where}: options[{n}] "{entry}"'
         words = entry.replace(",", " ").split()
         spellings = [word for word in words if word.startswith("-")]
-        values = words[len(spellings):]
+        values = words[len(spellings) :]
         bad = [word for word in spellings if not _SPELLING.fullmatch(word)]
         if bad:
             errors.append(f"{label}: {', '.join(bad)} is not an option spelling (-x or --name)")
@@ -148,7 +143,7 @@ def _boolean(spec: Mapping, key: str, where: str, errors: list[str]) -> bool:
 def _path(text: object, where: str, errors: list[str]) -> tuple[str, ...]:
     path = tuple(text.split()) if isinstance(text, str) else ()
     if not path or any(word.startswith("-") for word in path):
-        errors.append(f"{where}: {text!r} is not a command path (words such as \"volume ls\")")
+        errors.append(f'{where}: {text!r} is not a command path (words such as "volume ls")')
     return path
 
 
@@ -156,14 +151,14 @@ def _kind(value: object) -> str:
     return "nothing" if value is None else f"a {type(value).__name__}"
 
 
-@lru_cache(maxsize=None)
+@cache
 def bundled_tables() -> tuple[ToolTable, ...]:
+    from quiz.plumbing.yamlread import load  # PyYAML only once a table is needed, not to show a card
+
     tables = []
     for path in sorted((Path(__file__).parent / "command_tables").glob("*.yaml")):
-        with collector_paused():  # 2-3x faster
-            data = yaml.load(path.read_text(encoding="utf-8"), Loader=Loader)
         try:
-            tables.append(parse_tools(data))
+            tables.append(parse_tools(load(path.read_text(encoding="utf-8"))))
         except ValueError as error:
             raise ValueError(f"{path}: {error}") from None
     return tuple(tables)
@@ -179,12 +174,16 @@ def tool_index(extra: tuple[ToolTable, ...]) -> Mapping[str, Tool]:
     for table in bundled_tables() + extra:
         for name, tool in table.tools.items():
             base = index.get(name)
-            index[name] = tool if base is None else Tool(
-                Command({**base.own.options, **tool.own.options}, tool.own.options_first or base.own.options_first),
-                {**base.commands, **tool.commands},
-                {**{a: p for a, p in base.aliases.items() if a not in tool.commands}, **tool.aliases},
-                tool.wrapper or base.wrapper,
-                max(tool.longest_path, base.longest_path),
+            index[name] = (
+                tool
+                if base is None
+                else Tool(
+                    Command({**base.own.options, **tool.own.options}, tool.own.options_first or base.own.options_first),
+                    {**base.commands, **tool.commands},
+                    {**{a: p for a, p in base.aliases.items() if a not in tool.commands}, **tool.aliases},
+                    tool.wrapper or base.wrapper,
+                    max(tool.longest_path, base.longest_path),
+                )
             )
     return index
 

@@ -10,13 +10,21 @@ from quiz.errors import QuizError
 
 @command("generate")
 @click.argument("note_path", metavar="NOTE.md", type=click.Path(dir_okay=False))
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the deck to this file (default: print it).")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False), help="Write the deck to this file (default: print it)."
+)
 @click.option("--deck", "deck_name", help="The deck's name (default: from the note's file name).")
-@click.option("--update", "update_path", metavar="DECK.yaml", type=click.Path(dir_okay=False),
-              help="Merge into this deck: keeps card ids and your edits, adds new cards, removes nothing.")
+@click.option(
+    "--update",
+    "update_path",
+    metavar="DECK.yaml",
+    type=click.Path(dir_okay=False),
+    help="Merge into this deck: keeps card ids and your edits, adds new cards, removes nothing.",
+)
 @click.option("--force", is_flag=True, help="Overwrite an existing -o file (without --update).")
-def generate_command(note_path: str, output: str | None, deck_name: str | None, update_path: str | None,
-                     force: bool) -> None:
+def generate_command(
+    note_path: str, output: str | None, deck_name: str | None, update_path: str | None, force: bool
+) -> None:
     """Make a deck from a Markdown note.
 
     Commands in code blocks with a `# comment` above them become command
@@ -33,7 +41,7 @@ def generate_command(note_path: str, output: str | None, deck_name: str | None, 
     from pathlib import Path
 
     from quiz import notes
-    from quiz.decks import DECK_NAME
+    from quiz.deckfile import DECK_NAME
 
     note_file = Path(note_path)
     text = read_text(note_file)
@@ -41,10 +49,15 @@ def generate_command(note_path: str, output: str | None, deck_name: str | None, 
     for line in notes.report_lines(note, note_file.name):
         click.echo(line, err=True)
     if update_path:
+        from quiz.plumbing.yamlread import YamlError  # PyYAML: not for `quiz --help`
+
         deck_text = read_text(Path(update_path))
         try:
             merged, report = notes.update(deck_text, note, note_file.name)
-        except (ValueError, KeyError, TypeError, IndexError, yaml_error()) as error:
+        except YamlError as error:
+            where = f"{update_path}:{error.line}:{error.column}"
+            raise QuizError(f"{where}: cannot update this deck: {error.message}") from None
+        except (ValueError, KeyError, TypeError, IndexError) as error:
             raise QuizError(f"{update_path}: cannot update this deck: {error}") from None
         notes.check_and_write(merged, output or update_path)
         for line in report:
@@ -73,12 +86,6 @@ def read_text(path) -> str:
         raise QuizError(f"{path}: not UTF-8 text") from None
 
 
-def yaml_error():
-    import yaml
-
-    return yaml.YAMLError
-
-
 @command("new")
 @click.argument("name")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Where to write it (default: NAME.yaml).")
@@ -93,7 +100,7 @@ def new_command(name: str, output: str | None) -> None:
     from pathlib import Path
 
     from quiz import notes
-    from quiz.decks import DECK_NAME
+    from quiz.deckfile import DECK_NAME
 
     if not DECK_NAME.match(name):
         raise QuizError(f'"{name}": a deck name is lowercase letters and digits joined by hyphens (like git-basics)')

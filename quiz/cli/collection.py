@@ -52,9 +52,16 @@ def import_command(env: Env, paths: tuple[str, ...]) -> None:
 def describe_sync(report) -> str:
     if report.unchanged:
         return f"{report.deck}: unchanged"
-    parts = [f"{count} {what}" for count, what in (
-        (report.added, "added"), (report.updated, "updated"),
-        (report.retired, "retired"), (report.restored, "restored")) if count]
+    parts = [
+        f"{count} {what}"
+        for count, what in (
+            (report.added, "added"),
+            (report.updated, "updated"),
+            (report.retired, "retired"),
+            (report.restored, "restored"),
+        )
+        if count
+    ]
     prefix = "new deck, " if report.created else ""
     return f"{report.deck}: {prefix}{', '.join(parts) or 'details updated'}"
 
@@ -160,8 +167,15 @@ def suspended_command(env: Env, names: tuple[str, ...] = (), as_json: bool = Fal
     for card in cards:
         content = json.loads(card.content)
         front = localize(content.get("front", content.get("text")), lang, deck_langs[card.deck])
-        rows.append({"deck": card.deck, "id": card.key, "card": card.ord + 1, "leech": card.leech,
-                     "front": " ".join(front.split())})
+        rows.append(
+            {
+                "deck": card.deck,
+                "id": card.key,
+                "card": card.ord + 1,
+                "leech": card.leech,
+                "front": " ".join(front.split()),
+            }
+        )
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     elif not rows:

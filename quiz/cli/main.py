@@ -52,8 +52,13 @@ class QuizGroup(click.Group):
 
 
 @click.group(cls=QuizGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--db", "location", envvar="QUIZ_DB", metavar="PATH|URL",
-              help="The collection: a file path or an SQLAlchemy URL. [env: QUIZ_DB; default: quiz.db in your data directory]")
+@click.option(
+    "--db",
+    "location",
+    envvar="QUIZ_DB",
+    metavar="PATH|URL",
+    help="The collection: a file path or an SQLAlchemy URL. [env: QUIZ_DB; default: quiz.db in your data directory]",
+)
 @click.version_option(__version__, prog_name="quiz")
 @click.pass_context
 def cli(ctx: click.Context, location: str | None) -> None:
@@ -77,6 +82,17 @@ def main() -> None:
     cli.main(prog_name="quiz")
 
 
-for command in (lint_command, import_command, review_command, decks_command, suspended_command, unsuspend_command,
-                generate_command, new_command, export_group, stats_command, optimize_command):
+for command in (
+    lint_command,
+    import_command,
+    review_command,
+    decks_command,
+    suspended_command,
+    unsuspend_command,
+    generate_command,
+    new_command,
+    export_group,
+    stats_command,
+    optimize_command,
+):
     cli.add_command(command)

@@ -28,13 +28,17 @@ PROGRESS_BAR_MIN_STEPS = 10_000  # about 5000 cards: a note and a card each
 @export_group.command("anki", cls=QuizCommand)
 @click.argument("names", nargs=-1)
 @click.option("-o", "--output", required=True, type=click.Path(), help="The .apkg file to write.")
-@click.option("--with-progress", is_flag=True,
-              help="Include each card's schedule, FSRS memory state and review history (Anki with FSRS continues from it).")
+@click.option(
+    "--with-progress",
+    is_flag=True,
+    help="Include each card's schedule, FSRS memory state and review history (Anki with FSRS continues from it).",
+)
 @click.option("--lang", help="The language of the cards (default: yours).")
 @click.option("--json", "as_json", is_flag=True, help="Print what was written as one JSON object.")
 @click.pass_obj
-def export_anki_command(env: Env, names: tuple[str, ...], output: str, with_progress: bool, lang: str | None,
-                        as_json: bool = False) -> None:
+def export_anki_command(
+    env: Env, names: tuple[str, ...], output: str, with_progress: bool, lang: str | None, as_json: bool = False
+) -> None:
     """Write decks (all of them by default) as an Anki package (.apkg).
 
     Importing a newer export into Anki updates the notes it already has
@@ -56,13 +60,25 @@ def export_anki_command(env: Env, names: tuple[str, ...], output: str, with_prog
 
     clock = anki.Clock(datetime.now(timezone.utc), learner_zone(), env.rollover_hour())
     with ExportProgress(sys.stderr) as progress:
-        report = anki.export_decks(env.engine, list(names), output, lang=lang or env.lang(), clock=clock,
-                                   with_progress=with_progress, on_progress=progress.update)
+        report = anki.export_decks(
+            env.engine,
+            list(names),
+            output,
+            lang=lang or env.lang(),
+            clock=clock,
+            with_progress=with_progress,
+            on_progress=progress.update,
+        )
     if as_json:
         import json
 
-        written: ExportJson = {"path": str(report.path), "decks": report.decks, "notes": report.notes,
-                               "cards": report.cards, "reviews": report.reviews if with_progress else None}
+        written: ExportJson = {
+            "path": str(report.path),
+            "decks": report.decks,
+            "notes": report.notes,
+            "cards": report.cards,
+            "reviews": report.reviews if with_progress else None,
+        }
         click.echo(json.dumps(written))
         return
     counts = [counted(report.decks, "deck"), counted(report.notes, "note"), counted(report.cards, "card")]
@@ -119,8 +135,9 @@ def stats_command(env: Env, names: tuple[str, ...] = (), as_json: bool = False) 
     lang = env.lang()
     with env.engine.connect() as conn:
         decks = storage.select_decks(conn, list(names))
-        numbers = stats.collect(conn, decks, datetime.now(timezone.utc), learner_zone(), rollover, lang,
-                                every_deck=not names)
+        numbers = stats.collect(
+            conn, decks, datetime.now(timezone.utc), learner_zone(), rollover, lang, every_deck=not names
+        )
     if as_json:
         click.echo(json.dumps(numbers, ensure_ascii=False, indent=2))
     else:
@@ -130,8 +147,11 @@ def stats_command(env: Env, names: tuple[str, ...] = (), as_json: bool = False) 
 
 @command("optimize")
 @click.argument("names", nargs=-1)
-@click.option("--retention", is_flag=True,
-              help="Instead of fitting: simulate a year at several desired retentions and show the workload.")
+@click.option(
+    "--retention",
+    is_flag=True,
+    help="Instead of fitting: simulate a year at several desired retentions and show the workload.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
 @click.pass_obj
 def optimize_command(env: Env, names: tuple[str, ...] = (), retention: bool = False, as_json: bool = False) -> None:
@@ -164,15 +184,20 @@ def optimize_command(env: Env, names: tuple[str, ...] = (), retention: bool = Fa
     if retention:
         results, best, current = optimize.workloads(env.engine, decks)
         if as_json:
-            shown: RetentionJson = {"workloads": [w.as_json() for w in results],
-                                    "optimal_retention": best, "desired_retention": current}
+            shown: RetentionJson = {
+                "workloads": [w.as_json() for w in results],
+                "optimal_retention": best,
+                "desired_retention": current,
+            }
             click.echo(json.dumps(shown, indent=2))
             return
         click.echo(f"A simulated year of {what} (your limits and parameters) at each desired retention:")
         click.echo(f"{'retention':>9} {'min/day':>8} {'reviews/day':>11} {'memorized':>9} {'s per memorized':>15}")
         for w in results:
-            click.echo(f"{w.retention:>9.2f} {w.minutes_per_day:>8.1f} {w.reviews_per_day:>11.1f}"
-                       f" {w.memorized:>9.0f} {w.seconds_per_memorized:>15.1f}")
+            click.echo(
+                f"{w.retention:>9.2f} {w.minutes_per_day:>8.1f} {w.reviews_per_day:>11.1f}"
+                f" {w.memorized:>9.0f} {w.seconds_per_memorized:>15.1f}"
+            )
         click.echo(f"least time per memorized card at {best:.2f}; you use {current:.2f}")
         return
     result = optimize.fit(env.engine, decks, learner_zone(), env.rollover_hour(), every_deck=not names)
@@ -187,7 +212,10 @@ def optimize_command(env: Env, names: tuple[str, ...] = (), retention: bool = Fa
         import textwrap
 
         click.echo(f"saved for {what}; the parameters:")
-        click.echo(textwrap.fill(", ".join(f"{p:g}" for p in result.parameters), 78,
-                                 initial_indent="  ", subsequent_indent="  "))
+        click.echo(
+            textwrap.fill(
+                ", ".join(f"{p:g}" for p in result.parameters), 78, initial_indent="  ", subsequent_indent="  "
+            )
+        )
     else:
         click.echo("the parameters in use predict your reviews as well: nothing was changed")

@@ -12,8 +12,9 @@ each, concepts under headings, warnings in blockquotes) becomes cards:
 Everything else is reported with its line number, never dropped silently.
 Pure functions over the text; the only I/O is the caller's.
 
-The parser (Markdown -> cards) is quiz.notes.parse; the writer (cards -> deck
-YAML, --update, files) is quiz.notes.write.
+The parser (Markdown -> cards) is quiz.notes.parse, over the blocks of
+quiz.notes.blocks; the cards and their ids are quiz.notes.cards; the writer (cards ->
+deck YAML, --update, files) is quiz.notes.write.
 """
 
 from quiz.notes.parse import generate

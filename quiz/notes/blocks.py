@@ -6,9 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import yaml
-
-from quiz.plumbing.yamlread import Loader  # libyaml when present
+from quiz.plumbing.yamlread import YamlError, load
 
 FENCE = re.compile(r"^\s{0,3}(```+|~~~+)\s*([\w+-]*)")
 HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -22,11 +20,11 @@ BARE_URL = re.compile(r"https?://[^\s)>\]]+")
 
 @dataclass
 class Block:
-    kind: str        # heading, code, quote, para, item
-    line: int        # 1-based first line
+    kind: str  # heading, code, quote, para, item
+    line: int  # 1-based first line
     lines: list[str]
-    level: int = 0   # heading level
-    lang: str = ""   # code block info string
+    level: int = 0  # heading level
+    lang: str = ""  # code block info string
 
     @property
     def end(self) -> int:
@@ -40,8 +38,8 @@ def split_front_matter(lines: list[str]) -> tuple[dict, int]:
     for index in range(1, len(lines)):
         if lines[index].strip() in ("---", "..."):
             try:
-                data = yaml.load("\n".join(lines[1:index]), Loader=Loader)
-            except yaml.YAMLError:
+                data = load("\n".join(lines[1:index]))
+            except YamlError:  # a front matter that does not read is ignored
                 data = None
             return (data if isinstance(data, dict) else {}), index + 1
     return {}, 0
@@ -92,8 +90,9 @@ def read_blocks(lines: list[str], start: int) -> tuple[list[Block], dict[str, st
 
 
 def _starts_block(line: str) -> bool:
-    return bool(FENCE.match(line) or HEADING.match(line) or QUOTE.match(line)
-                or ITEM.match(line) or LINK_DEF.match(line))
+    return bool(
+        FENCE.match(line) or HEADING.match(line) or QUOTE.match(line) or ITEM.match(line) or LINK_DEF.match(line)
+    )
 
 
 def plain(text: str, refs: dict[str, str]) -> tuple[str, list[str]]:

@@ -1,10 +1,8 @@
 """Markdown notes -> cards: a walk over the note's blocks that turns each into cards or a
-reported skip (see quiz.notes for the rules), and the cards' readable ids."""
+reported skip (see quiz.notes for the rules)."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from dataclasses import dataclass, field
 
@@ -17,64 +15,32 @@ from quiz.notes.blocks import (
     read_blocks,
     split_front_matter,
 )
+from quiz.notes.cards import Card, Note, Skipped, assign_ids, first_answer
 
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 END_PUNCT = tuple(".。:：;；!！?？,，")
-DOCKERFILE_WORDS = {"FROM", "RUN", "CMD", "ENV", "COPY", "ADD", "WORKDIR", "EXPOSE", "ENTRYPOINT",
-                    "VOLUME", "USER", "ARG", "LABEL", "HEALTHCHECK", "SHELL", "ONBUILD", "STOPSIGNAL"}
+DOCKERFILE_WORDS = {
+    "FROM",
+    "RUN",
+    "CMD",
+    "ENV",
+    "COPY",
+    "ADD",
+    "WORKDIR",
+    "EXPOSE",
+    "ENTRYPOINT",
+    "VOLUME",
+    "USER",
+    "ARG",
+    "LABEL",
+    "HEALTHCHECK",
+    "SHELL",
+    "ONBUILD",
+    "STOPSIGNAL",
+}
 WARNING_PREFIX = re.compile(r"^(?:注意|警告|提示|note|warning|caution|important|tip)\s*[:：]\s*", re.I)
-SHORT_TITLE = 30      # longest line that still reads as a title
+SHORT_TITLE = 30  # longest line that still reads as a title
 CONCEPT_BUDGET = 300  # characters of prose kept on a concept card before trimming
-
-
-# ---- cards ------------------------------------------------------------------
-
-
-@dataclass
-class Card:
-    kind: str            # command, concept, warning, term, snippet
-    line: int
-    front: str
-    back: str | list[str]
-    source: str | None = None
-    slug_from: str = ""  # text the id is derived from
-    id: str = ""
-
-    @property
-    def type(self) -> str:
-        return {"command": "command", "term": "reversed"}.get(self.kind, "basic")
-
-    def content(self) -> dict:
-        """The card as deck YAML data, without its id."""
-        data: dict = {}
-        if self.type != "basic":
-            data["type"] = self.type
-        data["front"] = self.front
-        data["back"] = self.back
-        data["tags"] = [self.kind]
-        if self.source:
-            data["source"] = self.source
-        return data
-
-
-@dataclass
-class Skipped:
-    line: int
-    reason: str
-
-    def __str__(self) -> str:
-        return f"line {self.line}: {self.reason}"
-
-
-@dataclass
-class Note:
-    """What a note generates: the deck's title and language, its cards, and what was left out."""
-
-    title: str
-    lang: str
-    cards: list[Card] = field(default_factory=list)
-    skipped: list[Skipped] = field(default_factory=list)
-    remarks: list[Skipped] = field(default_factory=list)  # kept, but worth a look
 
 
 @dataclass
@@ -84,7 +50,7 @@ class _Section:
     urls: list[str]
     link_lines: list[int] = field(default_factory=list)
     prose: list[Block] = field(default_factory=list)
-    open: bool = True    # prose right after the title belongs to it
+    open: bool = True  # prose right after the title belongs to it
     carded: bool = False
     parent: _Section | None = None  # the heading above a bullet sub-heading
 
@@ -156,7 +122,7 @@ class _Walker:
 
     def report_links(self, section: _Section) -> None:
         for line in section.link_lines:
-            self.skip(line, f"link under \"{section.title}\" kept by no card (no card in that section)")
+            self.skip(line, f'link under "{section.title}" kept by no card (no card in that section)')
 
     def close_section(self) -> None:
         section = self.section
@@ -185,8 +151,9 @@ class _Walker:
         block = self.blocks[index]
         before = self.blocks[index - 1] if index else None
         after = self.blocks[index + 1] if index + 1 < len(self.blocks) else None
-        return not (before and before.kind == "item" and before.end == block.line - 1) and \
-            not (after and after.kind == "item" and after.line == block.end + 1)
+        return not (before and before.kind == "item" and before.end == block.line - 1) and not (
+            after and after.kind == "item" and after.line == block.end + 1
+        )
 
     def on_para(self, index: int, block: Block) -> None:
         if self.intro_of(index):
@@ -203,11 +170,13 @@ class _Walker:
             section.urls += [u for _, urls in texts for u in urls]
         elif len(block.lines) >= 2 and _is_title(texts[0][0]):
             self.start_section(texts[0][0], block.line, texts[0][1])
+            assert self.section is not None  # the one just started
             self.section.prose.append(Block("para", block.line + 1, block.lines[1:]))
             self.section.open = False
         else:
-            self.skip(block.line, f"paragraph with no heading of its own (give it one to make a card): "
-                                  f"{texts[0][0][:40]}")
+            self.skip(
+                block.line, f"paragraph with no heading of its own (give it one to make a card): {texts[0][0][:40]}"
+            )
 
     def links(self, block: Block, urls: list[str]) -> None:
         if self.section is None:
@@ -231,14 +200,17 @@ class _Walker:
         return True
 
     def concept(self, section: _Section) -> Card:
-        kept, size, lang = [], 0, self.note.lang
+        kept: list[str] = []
+        size, lang = 0, self.note.lang
         joiner = "\n" if lang == "zh" else " "  # Chinese lines are seldom hard-wrapped
         for block in section.prose:
             text = joiner.join(plain(line, self.refs)[0] for line in block.lines)
             text = f"• {text}" if block.kind == "item" else text
-            joins_list = block.kind == "item" and kept and (kept[-1].endswith(END_PUNCT[2:4]) or kept[-1].startswith("•"))
+            joins_list = (
+                block.kind == "item" and kept and (kept[-1].endswith(END_PUNCT[2:4]) or kept[-1].startswith("•"))
+            )
             if kept and size + len(text) > CONCEPT_BUDGET and not joins_list:
-                self.note.remarks.append(Skipped(block.line, f"left off the card \"{section.title}\" to keep it short"))
+                self.note.remarks.append(Skipped(block.line, f'left off the card "{section.title}" to keep it short'))
                 continue
             kept.append(text)
             size += len(text)
@@ -266,12 +238,17 @@ class _Walker:
         """Is this one-line paragraph the front of the comment-less code block right below it?"""
         block = self.blocks[index]
         after = self.blocks[index + 1] if index + 1 < len(self.blocks) else None
-        if block.kind != "para" or len(block.lines) != 1 or after is None or after.kind != "code" \
-                or after.line - block.end > 2:
+        if (
+            block.kind != "para"
+            or len(block.lines) != 1
+            or after is None
+            or after.kind != "code"
+            or after.line - block.end > 2
+        ):
             return False
         text = block.lines[0].strip()
         lone_command = len(join_continued(after)) == 1 and not after.lines[0].lstrip().startswith("#")
-        return text.endswith((":", "：")) or lone_command and len(text) <= 80 or _is_title(text)
+        return text.endswith((":", "：")) or (lone_command and len(text) <= 80) or _is_title(text)
 
     def intro(self, index: int) -> str | None:
         before = index - 1
@@ -280,7 +257,8 @@ class _Walker:
         text = plain(self.blocks[before].lines[0], self.refs)[0]
         code = self.blocks[index]
         if any(line.lstrip().startswith("#") for line in code.lines) or len(join_continued(code)) != 1:
-            self.note.remarks.append(Skipped(self.blocks[before].line, f"read as the introduction of the code below: {text[:40]}"))
+            remark = f"read as the introduction of the code below: {text[:40]}"
+            self.note.remarks.append(Skipped(self.blocks[before].line, remark))
             return None
         return text.rstrip(":：")
 
@@ -291,10 +269,18 @@ class _Walker:
         if self.section:
             self.section.open = False
         previous = self.blocks[index - 1] if index else None
-        right_after = previous is not None and previous.kind == "code" and self.last_command is not None \
-            and self.last_command.line > previous.line and len(join_continued(previous)) == 1
-        about = f"`{first_answer(self.last_command.back)}`" if right_after else \
-            (self.section.title if self.section else self.note.title)
+        right_after = (
+            previous is not None
+            and previous.kind == "code"
+            and self.last_command is not None
+            and self.last_command.line > previous.line
+            and len(join_continued(previous)) == 1
+        )
+        about = (
+            f"`{first_answer(self.last_command.back)}`"
+            if right_after and self.last_command is not None
+            else (self.section.title if self.section else self.note.title)
+        )
         lang = self.note.lang
         front = f"{about} 有什么要注意的？" if lang == "zh" else f"What should you watch out for with {about}?"
         back = WARNING_PREFIX.sub("", text)
@@ -302,13 +288,10 @@ class _Walker:
             back = back[:1].upper() + back[1:]
         last = self.note.cards[-1] if self.note.cards else None
         if previous is not None and previous.kind == "quote" and last is not None and last.kind == "warning":
+            assert isinstance(last.back, str)  # a warning's back is its text
             last.back += "\n" + back  # consecutive warnings make one card
             return
         self.add(Card("warning", block.line, front, back, self.source(BARE_URL.findall(text)), f"warning {about}"))
-
-
-def first_answer(back: str | list[str]) -> str:
-    return back[0] if isinstance(back, list) else back
 
 
 def _only_links(line: str) -> bool:
@@ -358,12 +341,18 @@ def code_cards(block: Block, intro: str | None, note: Note) -> list[Card]:
         command = re.sub(r"^\$\s+", "", stripped)
         snippet = command.split(" ", 1)[0] in DOCKERFILE_WORDS or block.lang == "dockerfile"
         if current is not None and current.kind == "snippet":
+            assert isinstance(current.back, str)  # a snippet's back is its text
             current.back += "\n" + text  # a Dockerfile snippet runs on to the next comment
             continue
         if current is not None and not snippet:
             current.back = [*current.back, command] if isinstance(current.back, list) else [current.back, command]
-            note.remarks.append(Skipped(line_no, f"several commands under one comment: accepted as "
-                                                 f"alternatives of \"{current.front}\" (split them if not)"))
+            note.remarks.append(
+                Skipped(
+                    line_no,
+                    f"several commands under one comment: accepted as "
+                    f'alternatives of "{current.front}" (split them if not)',
+                )
+            )
             continue
         front = " ".join(c for c in comments if c) or (intro if len(statements) == 1 else None)
         comments = []
@@ -400,46 +389,3 @@ def join_continued(block: Block) -> list[tuple[int, str]]:
 def _one_line(command: str) -> str:
     """A command spanning lines as the single line one types."""
     return " ".join(re.sub(r"\\\n", " ", command).split())
-
-
-# ---- ids ----------------------------------------------------------------------
-
-
-def slug(text: str, limit: int = 5) -> str:
-    """A readable id part: the first few ASCII words, without values such as hashes and paths."""
-    words = []
-    for token in text.lower().split():
-        token = token.lstrip("-")
-        if words and (re.search(r"[/:~.<>=]", token) or re.fullmatch(r"(?=.*\d)[0-9a-f]{6,}", token)):
-            continue
-        part = "-".join(re.findall(r"[a-z0-9]+", token))
-        if part:
-            words.append(part)
-        if len(words) == limit:
-            break
-    return "-".join(words)[:48].strip("-")
-
-
-def assign_ids(cards: list[Card], taken: set[str]) -> None:
-    """Give each card without an id a readable slug, unique among `taken` and each other."""
-    for card in cards:
-        if card.id:
-            continue
-        base = slug(card.slug_from)
-        if card.kind in ("concept", "warning", "snippet") and len(re.sub(r"[^a-z]", "", base)) < 3:
-            base = f"{card.kind}-{base}" if base else f"{card.kind}-{_digest(card.front)[:6]}"
-        base = base or f"{card.kind}-{_digest(card.front)[:6]}"
-        candidate, number = base, 2
-        while candidate in taken:
-            candidate, number = f"{base}-{number}", number + 1
-        card.id = candidate
-        taken.add(candidate)
-
-
-def _digest(value) -> str:
-    return hashlib.sha256(json.dumps(value, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
-
-
-def fingerprint(content: dict) -> str:
-    """Marks a card as the generator wrote it; a hand edit changes it."""
-    return _digest(content)[:8]

@@ -7,11 +7,9 @@ import json
 import re
 from dataclasses import dataclass
 
-import yaml
-
 from quiz.model import counted
-from quiz.notes.parse import Card, Note, assign_ids, fingerprint, first_answer
-from quiz.plumbing.yamlread import Loader  # libyaml when present
+from quiz.notes.cards import Card, Note, assign_ids, fingerprint, first_answer
+from quiz.plumbing.yamlread import Map, Scalar, Seq, YamlError, compose, load, plain
 
 # ---- YAML out -------------------------------------------------------------------
 
@@ -26,9 +24,9 @@ def scalar(value: str, indent: int) -> str:
         return f"|{chomp}\n{body}"
     if value == value.strip() and value and "\n" not in value:
         try:
-            if yaml.load(f"k: {value}", Loader=Loader) == {"k": value}:
+            if load(f"k: {value}") == {"k": value}:
                 return value
-        except yaml.YAMLError:
+        except YamlError:
             pass
     return json.dumps(value, ensure_ascii=False)
 
@@ -94,7 +92,7 @@ class _Entry:
 
     data: dict
     first: int  # 0-based first line of the item
-    end: int    # 0-based line after it
+    end: int  # 0-based line after it
     marks: list[str]  # fingerprints of the generated cards it stands for: one, or several merged
     claimed: bool = False
 
@@ -110,32 +108,35 @@ def _texts(value) -> set[str]:
 
 
 def _entries(deck_text: str) -> tuple[list[_Entry], int]:
-    """The deck's cards with their line spans, and the indent of its `- ` items."""
-    root = yaml.compose(deck_text, Loader=Loader)
-    cards = next((value for key, value in getattr(root, "value", []) if key.value == "cards"), None)
-    if not isinstance(cards, yaml.SequenceNode) or cards.flow_style or not cards.value:
+    """The deck's cards with their line spans, and the indent of its `- ` items.
+    YamlError if the deck does not read (an alias, a tag, a syntax error)."""
+    root = compose(deck_text)
+    pairs = root.pairs if isinstance(root, Map) else []
+    cards = next((value for key, value in pairs if isinstance(key, Scalar) and key.value == "cards"), None)
+    if not isinstance(cards, Seq) or cards.flow or not cards.items:
         raise ValueError("its `cards:` must be a non-empty block list (one `- id: ...` per card)")
     lines = deck_text.split("\n")
     entries, indent = [], 2
-    for item in cards.value:
-        if not isinstance(item, yaml.MappingNode) or item.flow_style:
-            raise ValueError(f"line {item.start_mark.line + 1}: each card must be a block mapping")
-        first = item.start_mark.line
-        indent = lines[first].index("-") if "-" in lines[first][:item.start_mark.column] else item.start_mark.column
+    for item in cards.items:
+        if not isinstance(item, Map) or item.flow:
+            raise ValueError(f"line {item.line}: each card must be a block mapping")
+        first = item.mark.line
+        indent = lines[first].index("-") if "-" in lines[first][: item.mark.column] else item.mark.column
         end_mark = _last_end(item)
         end = end_mark.line if end_mark.column == 0 else end_mark.line + 1
-        data = yaml.load("\n".join(lines[first:end]), Loader=Loader)[0]
+        data = plain(item)
         comment = lines[first].partition("#")[2]
         entries.append(_Entry(data, first, end, MARK.findall(comment)))
     return entries, indent
 
 
 def _last_end(node):
-    if isinstance(node, yaml.MappingNode) and node.value and not node.flow_style:
-        return _last_end(node.value[-1][1])
-    if isinstance(node, yaml.SequenceNode) and node.value and not node.flow_style:
-        return _last_end(node.value[-1])
-    return node.end_mark
+    """The mark after the node's last character (a block collection ends with its last item)."""
+    if isinstance(node, Map) and node.pairs and not node.flow:
+        return _last_end(node.pairs[-1][1])
+    if isinstance(node, Seq) and node.items and not node.flow:
+        return _last_end(node.items[-1])
+    return node.end
 
 
 def _match(card: Card, entries: list[_Entry]) -> _Entry | None:
@@ -148,11 +149,13 @@ def _match(card: Card, entries: list[_Entry]) -> _Entry | None:
         return marked
     front, back = _texts(card.front), _texts(card.back)
     free = [e for e in entries if not e.claimed and e.data.get("type", "basic") == card.type]
-    for test in (lambda e: front & _texts(e.data.get("front")) and back & _texts(e.data.get("back")),
-                 lambda e: front & _texts(e.data.get("front")),
-                 lambda e: back & _texts(e.data.get("back")),
-                 lambda e: card.type == "command" and _accepts(e.data.get("back"), back),
-                 lambda e: e.data.get("id") == card.id):
+    for test in (
+        lambda e: front & _texts(e.data.get("front")) and back & _texts(e.data.get("back")),
+        lambda e: front & _texts(e.data.get("front")),
+        lambda e: back & _texts(e.data.get("back")),
+        lambda e: card.type == "command" and _accepts(e.data.get("back"), back),
+        lambda e: e.data.get("id") == card.id,
+    ):
         found = next((e for e in free if test(e)), None)
         if found:
             return found
@@ -219,8 +222,11 @@ def update(deck_text: str, note: Note, note_name: str) -> tuple[str, list[str]]:
             out.append(lines[index])
             index += 1
         if index == last_end and new:
-            out += [line for card in new
-                    for line in ("", card_yaml(card.id, card.content(), marker(note_name, card), indent))]
+            out += [
+                line
+                for card in new
+                for line in ("", card_yaml(card.id, card.content(), marker(note_name, card), indent))
+            ]
     return "\n".join(out), report
 
 

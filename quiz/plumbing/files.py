@@ -20,7 +20,7 @@ def check_writable(target: Path) -> None:
     folder = target.parent
     if not folder.is_dir():
         raise QuizError(f"cannot write {target}: no folder {folder}")
-    if not os.access(folder, os.W_OK | os.X_OK) or target.exists() and not os.access(target, os.W_OK):
+    if not os.access(folder, os.W_OK | os.X_OK) or (target.exists() and not os.access(target, os.W_OK)):
         raise QuizError(f"cannot write {target}: permission denied")
 
 

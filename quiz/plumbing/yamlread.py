@@ -1,5 +1,10 @@
 """Safe, lean YAML reading: libyaml's event stream composed into small located nodes.
 
+The one module of quiz that imports PyYAML. `read` gives the nodes (decks check
+them node by node), `compose` the same stopping at the first problem, `load` a
+whole document as plain data and `plain` one node as plain data; every problem
+is a YamlError at a line and column.
+
 Why not yaml.compose: on a 100k-card deck it takes ~3 s and 400 MB, while the
 event stream takes ~1 s and stays small. Items of one top-level list (the
 cards) are handed to a callback as they are read and then dropped, so memory
@@ -10,6 +15,7 @@ only the standard tags are accepted, so no Python object is ever built.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import overload
 
 import yaml
 from yaml.events import (
@@ -33,7 +39,7 @@ _RESOLVABLE_FIRST = frozenset(k for k in yaml.resolver.Resolver.yaml_implicit_re
 
 
 class Node:
-    __slots__ = ("mark",)  # libyaml's mark; line and column are read only for messages
+    __slots__ = ("mark",)  # libyaml's mark at the start; line and column are read for messages and spans
 
     def __init__(self, mark):
         self.mark = mark
@@ -48,27 +54,25 @@ class Node:
 
 
 class Scalar(Node):
-    __slots__ = ("value", "kind")  # kind: str, int, float, bool or null
+    __slots__ = ("end", "kind", "value")  # kind: str, int, float, bool, null, timestamp...; end: libyaml's mark
 
-    def __init__(self, mark, value: str, kind: str):
+    def __init__(self, mark, value: str, kind: str, end):
         # The hottest constructor of a large deck: no super() call.
-        self.mark, self.value, self.kind = mark, value, kind
+        self.mark, self.value, self.kind, self.end = mark, value, kind, end
 
 
 class Seq(Node):
-    __slots__ = ("items",)
+    __slots__ = ("end", "flow", "items")  # flow: written [a, b]; end: the mark after it
 
-    def __init__(self, mark, items: list):
-        super().__init__(mark)
-        self.items = items
+    def __init__(self, mark, items: list, flow: bool, end):
+        self.mark, self.items, self.flow, self.end = mark, items, flow, end
 
 
 class Map(Node):
-    __slots__ = ("pairs",)
+    __slots__ = ("end", "flow", "pairs")  # flow: written {a: b}; end: the mark after it
 
-    def __init__(self, mark, pairs: list):
-        super().__init__(mark)
-        self.pairs = pairs
+    def __init__(self, mark, pairs: list, flow: bool, end):
+        self.mark, self.pairs, self.flow, self.end = mark, pairs, flow, end
 
 
 class Refused(Node):
@@ -81,14 +85,79 @@ class Reported(Exception):
     """The stream cannot be read further; the problem has been reported."""
 
 
+class YamlError(ValueError):
+    """What `compose`, `load` and `plain` raise: a problem at a line and column (1-based)."""
+
+    def __init__(self, line: int, column: int, message: str):
+        super().__init__(f"{line}:{column}: {message}")
+        self.line, self.column, self.message = line, column, message
+
+
 Report = Callable[[int, int, str], None]  # line, column, message
 
 
-def read(text: str, report: Report, stream_key: str, on_item: Callable[[Node, int], None]) -> Node | None:
+def _raise(line: int, column: int, message: str) -> None:
+    raise YamlError(line, column, message)
+
+
+def compose(text: str) -> Node | None:
+    """The document's root node (None for an empty one); YamlError at the first problem,
+    aliases and non-standard tags included."""
+    return read(text, _raise, None, None)
+
+
+def load(text: str) -> object:
+    """The document as plain data (dicts, lists, str, int, float, bool, None; a date for a
+    timestamp), None for an empty one. As decks read them, mapping keys are always text.
+    YamlError at the first problem: no alias is ever expanded, no Python object built."""
+    root = compose(text)
+    return None if root is None else plain(root)
+
+
+_constructor = yaml.constructor.SafeConstructor()
+_CONSTRUCT = {
+    kind: yaml.constructor.SafeConstructor.yaml_constructors[YAML_TAG + kind]
+    for kind in ("int", "float", "bool", "null", "timestamp")
+}
+
+
+@overload
+def plain(node: Map) -> dict: ...
+@overload
+def plain(node: Node | None) -> object: ...
+
+
+def plain(node):
+    """A node as plain data, as `load` gives it; a Refused node (reported already) is None."""
+    if isinstance(node, Scalar):
+        if node.kind == "str":
+            return node.value
+        construct = _CONSTRUCT.get(node.kind)  # None for `=` and `<<`, as yaml.safe_load refuses them
+        try:
+            if construct is not None:
+                return construct(_constructor, yaml.ScalarNode(YAML_TAG + node.kind, node.value))
+        except (yaml.YAMLError, ValueError, KeyError):  # such as `!!int x` or `!!bool maybe`
+            pass
+        raise YamlError(node.line, node.column, f"{node.value!r} cannot be read as {node.kind}: put it in quotes")
+    if isinstance(node, Map):
+        data = {}
+        for key, value in node.pairs:
+            if isinstance(key, Scalar):
+                data[key.value] = plain(value)
+            elif not isinstance(key, Refused):
+                raise YamlError(key.line, key.column, "a mapping key must be a plain value, not a list or mapping")
+        return data
+    if isinstance(node, Seq):
+        return [plain(item) for item in node.items]
+    return None
+
+
+def read(text: str, report: Report, stream_key: str | None, on_item: Callable[[Node, int], None] | None) -> Node | None:
     """The document's root node, or None for an empty file.
 
     If the root is a mapping whose `stream_key` holds a list, each item goes to
-    `on_item(node, index)` instead of being kept: the root keeps an empty Seq.
+    `on_item(node, index)` instead of being kept: the root keeps a Seq of Nones.
+    Each problem goes to `report`, which may raise to stop at the first.
     """
     try:
         events = _Events(text, report)
@@ -104,16 +173,21 @@ def read(text: str, report: Report, stream_key: str, on_item: Callable[[Node, in
         events.expect(DocumentEndEvent)
         second = events.next()
         if isinstance(second, DocumentStartEvent):
-            report(second.start_mark.line + 1, 1, "one deck per file: remove the second document (---)")
+            report(_where(second.start_mark)[0], 1, "one deck per file: remove the second document (---)")
         return root
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        report(mark.line + 1, mark.column + 1, f"YAML syntax error: {error.problem or error.context}")
+        report(*_where(mark), f"YAML syntax error: {error.problem or error.context}")
     except yaml.reader.ReaderError as error:
         line = text.count("\n", 0, error.position) + 1
         column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
         report(line, column, f"character {error.character!r} is not allowed in YAML")
     raise Reported
+
+
+def _where(mark) -> tuple[int, int]:
+    """A libyaml mark as (line, column), 1-based."""
+    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
 
 
 class _Events:
@@ -134,12 +208,11 @@ class _Events:
             items = []
             while not isinstance(child := self.next(), SequenceEndEvent):
                 items.append(self.node(child))
-            return refused or Seq(event.start_mark, items)
+            return refused or Seq(event.start_mark, items, bool(event.flow_style), child.end_mark)
         if isinstance(event, MappingStartEvent):
             return self.mapping(event, None, None)
         assert isinstance(event, AliasEvent), event
-        self.report(event.start_mark.line + 1, event.start_mark.column + 1,
-                    "YAML aliases (*name) are not allowed in decks: write the value out")
+        self.report(*_where(event.start_mark), "YAML aliases (*name) are not allowed in decks: write the value out")
         return Refused(event.start_mark)
 
     def mapping(self, event, stream_key: str | None, on_item) -> Node:
@@ -148,26 +221,32 @@ class _Events:
         while type(key_event := self.next()) is not MappingEndEvent:
             # Keys are looked up as strings: `1:` or `true:` is simply an unknown key.
             if type(key_event) is ScalarEvent and key_event.tag is None:
-                key = Scalar(key_event.start_mark, key_event.value, "str")
+                key: Node = Scalar(key_event.start_mark, key_event.value, "str", key_event.end_mark)
             else:
                 key = self.node(key_event)
             value_event = self.next()
             if type(value_event) is ScalarEvent:
                 value = self.scalar(value_event)
-            elif (stream_key and isinstance(key, Scalar) and key.value == stream_key
-                    and type(value_event) is SequenceStartEvent):
+            elif (
+                stream_key
+                and isinstance(key, Scalar)
+                and key.value == stream_key
+                and type(value_event) is SequenceStartEvent
+            ):
                 value = self.stream(value_event, on_item)
             else:
                 value = self.node(value_event)
             pairs.append((key, value))
-        return refused or Map(event.start_mark, pairs)
+        return refused or Map(event.start_mark, pairs, bool(event.flow_style), key_event.end_mark)
 
     def stream(self, event, on_item) -> Node:
         index = 0
         while type(child := self.next()) is not SequenceEndEvent:
             on_item(self.node(child), index)
             index += 1
-        return self.unsafe(event, "seq") or Seq(event.start_mark, [None] * index)
+        return self.unsafe(event, "seq") or Seq(
+            event.start_mark, [None] * index, bool(event.flow_style), child.end_mark
+        )
 
     def scalar(self, event) -> Node:
         value = event.value
@@ -177,14 +256,20 @@ class _Events:
                 kind = _resolve(yaml.ScalarNode, value, event.implicit).removeprefix(YAML_TAG)
             else:
                 kind = "str"
-            return Scalar(event.start_mark, value, kind)
-        return self.unsafe(event, None) or Scalar(event.start_mark, value, event.tag.removeprefix(YAML_TAG))
+            return Scalar(event.start_mark, value, kind, event.end_mark)
+        return self.unsafe(event, None) or Scalar(
+            event.start_mark, value, event.tag.removeprefix(YAML_TAG), event.end_mark
+        )
 
     def unsafe(self, event, expected: str | None) -> Refused | None:
         """A Refused node if the event carries a tag decks may not use."""
         tag = event.tag
-        if tag is None or tag == "!" or tag == YAML_TAG + (expected or "") or (
-                expected is None and tag.removeprefix(YAML_TAG) in SCALAR_TAGS):
+        if (
+            tag is None
+            or tag == "!"
+            or tag == YAML_TAG + (expected or "")
+            or (expected is None and tag.removeprefix(YAML_TAG) in SCALAR_TAGS)
+        ):
             return None
-        self.report(event.start_mark.line + 1, event.start_mark.column + 1, f"tag {tag!r} is not allowed in decks")
+        self.report(*_where(event.start_mark), f"tag {tag!r} is not allowed in decks")
         return Refused(event.start_mark)

@@ -132,8 +132,13 @@ class ShellLexer(Lexer):
         return line
 
 
-def toolbar(counts: Callable[[], tuple[int, int, int]], done: Callable[[], int],
-            elapsed: Callable[[], str], guard: QuitGuard, words: Words) -> Callable[[], list]:
+def toolbar(
+    counts: Callable[[], tuple[int, int, int]],
+    done: Callable[[], int],
+    elapsed: Callable[[], str],
+    guard: QuitGuard,
+    words: Words,
+) -> Callable[[], list]:
     def render() -> list:
         parts = [("", words.toolbar.format(*counts(), done(), elapsed()))]
         if guard.armed:

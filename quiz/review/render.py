@@ -21,30 +21,32 @@ from quiz.session import Summary
 if TYPE_CHECKING:
     from quiz.checking import Verdict
 
-STYLE = Style.from_dict({
-    "rule": "#888888",
-    "title": "bold",
-    "tags": "#888888 italic",
-    "question": "bold",
-    "answer": "#00aa88 bold",
-    "cloze": "#3399ff bold",
-    "note": "#aaaaaa",
-    "good": "#00aa00 bold",
-    "bad": "#dd3333 bold",
-    "missing": "#00aa00 underline",
-    "extra": "#dd3333 strike",
-    "wrong": "#dd8800 bold",
-    "key": "bold",
-    "selected": "reverse bold",
-    "dim": "#888888",
-    "sh.command": "#3399ff bold",
-    "sh.option": "#cc7700",
-    "sh.string": "#00aa88",
-    "sh.operator": "#dd3333 bold",
-    "sh.placeholder": "#aa66cc",
-    "bottom-toolbar": "noreverse #888888",
-    "toolbar.warning": "#dd8800 bold",
-})
+STYLE = Style.from_dict(
+    {
+        "rule": "#888888",
+        "title": "bold",
+        "tags": "#888888 italic",
+        "question": "bold",
+        "answer": "#00aa88 bold",
+        "cloze": "#3399ff bold",
+        "note": "#aaaaaa",
+        "good": "#00aa00 bold",
+        "bad": "#dd3333 bold",
+        "missing": "#00aa00 underline",
+        "extra": "#dd3333 strike",
+        "wrong": "#dd8800 bold",
+        "key": "bold",
+        "selected": "reverse bold",
+        "dim": "#888888",
+        "sh.command": "#3399ff bold",
+        "sh.option": "#cc7700",
+        "sh.string": "#00aa88",
+        "sh.operator": "#dd3333 bold",
+        "sh.placeholder": "#aa66cc",
+        "bottom-toolbar": "noreverse #888888",
+        "toolbar.warning": "#dd8800 bold",
+    }
+)
 
 
 Formatted = list[tuple[str, str]]
@@ -83,7 +85,7 @@ def cloze(text: str, number: int, reveal: bool) -> Formatted:
     parts: Formatted = []
     position = 0
     for match in CLOZE.finditer(text):
-        parts.append(("", text[position:match.start()]))
+        parts.append(("", text[position : match.start()]))
         if int(match[1]) != number:
             parts.append(("", match[2]))
         elif reveal:
@@ -148,8 +150,10 @@ def summary(result: Summary, now: datetime, zone: tzinfo, words: Words) -> Forma
     parts: Formatted = [("", "\n")]
     if result.reviewed:
         retention = f"{result.retention:.0%}" if result.retention is not None else "-"
-        parts += [("class:title", words.reviewed.format(words.cards(result.reviewed))),
-                  ("", words.again_retention.format(result.again, retention, duration(result.seconds)))]
+        parts += [
+            ("class:title", words.reviewed.format(words.cards(result.reviewed))),
+            ("", words.again_retention.format(result.again, retention, duration(result.seconds))),
+        ]
     elif not result.left:
         parts += [("class:title", words.nothing_due)]
     if result.left:

@@ -42,8 +42,9 @@ class Screen:
         self.guard = keys.QuitGuard()
         self.words = words_for(self.session.lang)
         self.prompts: PromptSession[str | Rating] = PromptSession(
-            bottom_toolbar=keys.toolbar(self.session.counts, lambda: len(self.session.ratings),
-                                        self.elapsed, self.guard, self.words),
+            bottom_toolbar=keys.toolbar(
+                self.session.counts, lambda: len(self.session.ratings), self.elapsed, self.guard, self.words
+            ),
             style=render.STYLE,
             completer=keys.CommandCompleter(),
             complete_while_typing=False,
@@ -200,5 +201,3 @@ def run(session: ReviewSession) -> tuple[Summary, list[str]]:
     summary = session.summary()
     screen.echo(render.summary(summary, session.clock(), session.zone, screen.words))
     return summary, screen.transcript
-
-

@@ -71,11 +71,15 @@ ENGLISH = Words(
     leech="Leech: this card lapsed {} times and is now suspended. Rewrite it, then: quiz unsuspend {} {}\n",
     help_sections=("Answering\n", "Rating (one key, no Enter)\n", "Commands (Tab completes)\n"),
     help_lines=(
-        ("  command cards: type the command, Enter submits; an empty answer reveals it\n"
-         "  other cards: Enter or Space reveals the answer\n"),
+        (
+            "  command cards: type the command, Enter submits; an empty answer reveals it\n"
+            "  other cards: Enter or Space reveals the answer\n"
+        ),
         "  1 Again  2 Hard  3 Good  4 Easy   Enter: the marked choice   u: undo the last answer\n",
-        ("  :undo  :suspend  :bury  :skip  :help (or ?)  :quit (or Ctrl-D)\n"
-         "  Ctrl-C clears the input; twice quits. Every answer is saved at once.\n"),
+        (
+            "  :undo  :suspend  :bury  :skip  :help (or ?)  :quit (or Ctrl-D)\n"
+            "  Ctrl-C clears the input; twice quits. Every answer is saved at once.\n"
+        ),
     ),
     reviewed="Reviewed {}",
     again_retention=" · {} Again · retention {} · {}\n",
@@ -112,11 +116,12 @@ CHINESE = Words(
     leech="难记卡片：这张卡片已遗忘 {} 次，现已暂停。请改写它，然后运行 quiz unsuspend {} {}\n",
     help_sections=("作答\n", "评分（按一个键，不用回车）\n", "命令（Tab 补全）\n"),
     help_lines=(
-        ("  命令卡片：输入命令，回车提交；直接回车显示答案\n"
-         "  其他卡片：回车或空格显示答案\n"),
+        ("  命令卡片：输入命令，回车提交；直接回车显示答案\n  其他卡片：回车或空格显示答案\n"),
         "  1 重来  2 困难  3 良好  4 简单   回车：选中的评分   u：撤销上一次评分\n",
-        ("  :undo  :suspend  :bury  :skip  :help（或 ?）  :quit（或 Ctrl-D）\n"
-         "  Ctrl-C 清空输入，连按两次退出。每次评分都立即保存。\n"),
+        (
+            "  :undo  :suspend  :bury  :skip  :help（或 ?）  :quit（或 Ctrl-D）\n"
+            "  Ctrl-C 清空输入，连按两次退出。每次评分都立即保存。\n"
+        ),
     ),
     reviewed="复习了 {}",
     again_retention=" · 重来 {} 次 · 记住率 {} · 用时 {}\n",

@@ -51,11 +51,23 @@ def answer(
         ).rowcount
         if changed != 1:
             raise CardChanged()
-        review_id = inserted_id(conn.execute(insert(reviews_t).values(
-            card_id=card.id, reviewed_at=now, rating=int(rating), duration_ms=duration_ms, answer=typed, leech=leech,
-            **{f"{name}_before": value for name, value in _schedule_values(before).items()},
-            **{f"{name}_after": getattr(after, name) for name in ("state", "step", "stability", "difficulty", "due")},
-        )))
+        review_id = inserted_id(
+            conn.execute(
+                insert(reviews_t).values(
+                    card_id=card.id,
+                    reviewed_at=now,
+                    rating=int(rating),
+                    duration_ms=duration_ms,
+                    answer=typed,
+                    leech=leech,
+                    **{f"{name}_before": value for name, value in _schedule_values(before).items()},
+                    **{
+                        f"{name}_after": getattr(after, name)
+                        for name in ("state", "step", "stability", "difficulty", "due")
+                    },
+                )
+            )
+        )
     return Answered(after, review_id, leech)
 
 
@@ -99,9 +111,12 @@ class SuspendedCard(NamedTuple):
 
 def suspended_cards(conn: Connection, decks: list) -> list[SuspendedCard]:
     c = cards_t.c
-    query = (select(decks_t.c.name, c.note_key, c.ord, c.leech, c.content).join(decks_t)
-             .where(c.deck_id.in_([deck.id for deck in decks]), c.suspended, ~c.retired)
-             .order_by(decks_t.c.name, c.position, c.ord))
+    query = (
+        select(decks_t.c.name, c.note_key, c.ord, c.leech, c.content)
+        .join(decks_t)
+        .where(c.deck_id.in_([deck.id for deck in decks]), c.suspended, ~c.retired)
+        .order_by(decks_t.c.name, c.position, c.ord)
+    )
     return [SuspendedCard(*row) for row in conn.execute(query)]
 
 
@@ -114,8 +129,7 @@ def unsuspend(engine: Engine, deck, keys: list[str]) -> int:
         missing = sorted(set(keys) - set(conn.execute(select(c.note_key).where(*of_these)).scalars()))
         if missing:
             raise QuizError(f"deck {deck.name} has no card {', '.join(missing)}; nothing was changed")
-        return conn.execute(update(cards_t).where(*of_these, c.suspended)
-                            .values(suspended=False, leech=False)).rowcount
+        return conn.execute(update(cards_t).where(*of_these, c.suspended).values(suspended=False, leech=False)).rowcount
 
 
 def set_buried(engine: Engine, card_id: int, until: datetime | None) -> None:
@@ -126,15 +140,20 @@ def set_buried(engine: Engine, card_id: int, until: datetime | None) -> None:
 
 def has_new_cards(conn: Connection, deck_ids: list[int]) -> bool:
     query = select(cards_t.c.id).where(
-        cards_t.c.deck_id.in_(deck_ids), cards_t.c.state == State.NEW, ~cards_t.c.retired, ~cards_t.c.suspended)
+        cards_t.c.deck_id.in_(deck_ids), cards_t.c.state == State.NEW, ~cards_t.c.retired, ~cards_t.c.suspended
+    )
     return conn.execute(query.limit(1)).first() is not None
 
 
 def next_due(conn: Connection, deck_ids: list[int], after: datetime) -> datetime | None:
     """When the next scheduled (not new) card of these decks falls due after `after`."""
     query = select(func.min(cards_t.c.due)).where(
-        cards_t.c.deck_id.in_(deck_ids), cards_t.c.state != State.NEW, cards_t.c.due > after,
-        ~cards_t.c.retired, ~cards_t.c.suspended)
+        cards_t.c.deck_id.in_(deck_ids),
+        cards_t.c.state != State.NEW,
+        cards_t.c.due > after,
+        ~cards_t.c.retired,
+        ~cards_t.c.suspended,
+    )
     return conn.execute(query).scalar()
 
 

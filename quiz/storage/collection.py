@@ -96,8 +96,16 @@ def sync_deck(conn: Connection, spec: DeckSpec) -> SyncReport:
     stored = {
         (row.note_key, row.ord): row
         for row in conn.execute(
-            select(cards_t.c.id, cards_t.c.note_key, cards_t.c.ord, cards_t.c.kind, cards_t.c.content,
-                   cards_t.c.tags, cards_t.c.position, cards_t.c.retired).where(cards_t.c.deck_id == deck_id)
+            select(
+                cards_t.c.id,
+                cards_t.c.note_key,
+                cards_t.c.ord,
+                cards_t.c.kind,
+                cards_t.c.content,
+                cards_t.c.tags,
+                cards_t.c.position,
+                cards_t.c.retired,
+            ).where(cards_t.c.deck_id == deck_id)
         )
     }
     new_rows, changed_rows = [], []

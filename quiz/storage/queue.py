@@ -28,11 +28,19 @@ class Day:
 
     @classmethod
     def of(cls, now: datetime, zone: tzinfo, rollover_hour: int) -> Day:
-        return cls(now, scheduling.day_start(now, zone, rollover_hour), scheduling.next_day_start(now, zone, rollover_hour))
+        return cls(
+            now, scheduling.day_start(now, zone, rollover_hour), scheduling.next_day_start(now, zone, rollover_hour)
+        )
 
 
-QUEUE_COLUMNS = (cards_t.c.id, cards_t.c.note_key, cards_t.c.ord, cards_t.c.kind, cards_t.c.content,
-                 cards_t.c.tags) + tuple(cards_t.c[name] for name in SCHEDULE_COLUMNS)
+QUEUE_COLUMNS = (
+    cards_t.c.id,
+    cards_t.c.note_key,
+    cards_t.c.ord,
+    cards_t.c.kind,
+    cards_t.c.content,
+    cards_t.c.tags,
+) + tuple(cards_t.c[name] for name in SCHEDULE_COLUMNS)
 
 
 def _active(now: datetime):
@@ -43,7 +51,9 @@ def _active(now: datetime):
     )
 
 
-def load_queue(conn: Connection, decks: list[DeckRow], day: Day, settings: dict[int, DeckSettings] | None = None) -> DailyQueue:
+def load_queue(
+    conn: Connection, decks: list[DeckRow], day: Day, settings: dict[int, DeckSettings] | None = None
+) -> DailyQueue:
     """Today's queue for the given deck rows: a few indexed queries, once a session.
     `settings` (deck id -> DeckSettings): the decks' settings, when the caller has read them."""
     queue = DailyQueue()
@@ -53,8 +63,12 @@ def load_queue(conn: Connection, decks: list[DeckRow], day: Day, settings: dict[
     today = _answered_today(conn, deck_ids, day)
     learning = conn.execute(
         select(*QUEUE_COLUMNS, cards_t.c.deck_id)
-        .where(cards_t.c.deck_id.in_(deck_ids), cards_t.c.state.in_((State.LEARNING, State.RELEARNING)),
-               cards_t.c.due < day.end, *_active(day.now))
+        .where(
+            cards_t.c.deck_id.in_(deck_ids),
+            cards_t.c.state.in_((State.LEARNING, State.RELEARNING)),
+            cards_t.c.due < day.end,
+            *_active(day.now),
+        )
         .order_by(cards_t.c.due)
     )
     names = {deck.id: deck.name for deck in decks}
@@ -71,7 +85,9 @@ def load_queue(conn: Connection, decks: list[DeckRow], day: Day, settings: dict[
     return queue
 
 
-def _gather(conn: Connection, deck: DeckRow, state: State, order, day: Day, limit: int, taken: set[str]) -> list[QueueCard]:
+def _gather(
+    conn: Connection, deck: DeckRow, state: State, order, day: Day, limit: int, taken: set[str]
+) -> list[QueueCard]:
     """Up to `limit` cards in `state`, at most one per note: siblings wait for another day."""
     if limit <= 0:
         return []
@@ -109,8 +125,9 @@ def _answered_today(conn: Connection, deck_ids: list[int], day: Day) -> _Today:
     for chunk in chunks(list({card_id for card_id, _ in answers}), 500):
         # By primary key alone: with the deck in the WHERE clause SQLite may walk the deck's index.
         query = select(cards_t.c.id, cards_t.c.deck_id, cards_t.c.note_key).where(cards_t.c.id.in_(chunk))
-        notes_of.update((card_id, (deck_id, key)) for card_id, deck_id, key in conn.execute(query)
-                        if deck_id in deck_ids)
+        notes_of.update(
+            (card_id, (deck_id, key)) for card_id, deck_id, key in conn.execute(query) if deck_id in deck_ids
+        )
     today = _Today({}, {}, {})
     for card_id, state_before in answers:
         if card_id in notes_of:
@@ -129,8 +146,7 @@ _KINDS = {kind.value: kind for kind in CardKind}
 def _queue_card(row, deck_name: str) -> QueueCard:
     # Positional: QUEUE_COLUMNS puts the Schedule fields last, in their order.
     card_id, key, ord_, kind, content, tags, state, *schedule = row[:14]
-    return QueueCard(card_id, deck_name, key, ord_, _KINDS[kind], content, tags,
-                     Schedule(_STATES[state], *schedule))
+    return QueueCard(card_id, deck_name, key, ord_, _KINDS[kind], content, tags, Schedule(_STATES[state], *schedule))
 
 
 def deck_counts(conn: Connection, decks: list[DeckRow], day: Day) -> list[DeckCounts]:
@@ -141,7 +157,8 @@ def deck_counts(conn: Connection, decks: list[DeckRow], day: Day) -> list[DeckCo
         .group_by(cards_t.c.deck_id, cards_t.c.state, cards_t.c.suspended)
     )
     counts: dict[int, DeckCounts] = {
-        d.id: {"cards": 0, "new": 0, "learning": 0, "review": 0, "due": 0, "suspended": 0} for d in decks}
+        d.id: {"cards": 0, "new": 0, "learning": 0, "review": 0, "due": 0, "suspended": 0} for d in decks
+    }
     for deck_id, state, suspended, count in rows:
         deck = counts[deck_id]
         deck["cards"] += count

@@ -62,7 +62,7 @@ def _days_between_sqlite(element, compiler, **kw):
 
 
 def _count_if(*conditions):
-    return func.count(case((and_(*conditions), 1)))  # counting non-NULLs is cheaper than summing 1s and 0s
+    return func.count(case((and_(*conditions), 1)))  # the rows that meet them all
 
 
 def _unindexed(column):
@@ -80,8 +80,7 @@ def _reviews_in_decks(query, deck_ids: list[int] | None):
     return query.where(_unindexed(reviews_t.c.card_id).in_(in_decks))
 
 
-def review_sums(conn: Connection, deck_ids: list[int] | None, start: datetime,
-                end: datetime | None) -> tuple[int, ...]:
+def review_sums(conn: Connection, deck_ids: list[int] | None, start: datetime, end: datetime | None) -> tuple[int, ...]:
     """The answers in [start, end) (end None: up to now) as (answers, timed answers,
     milliseconds, passed, failed, mature passed, mature failed), where passed and failed
     count the answers to review cards, and mature ones had an interval of at least 21 days
@@ -91,9 +90,13 @@ def review_sums(conn: Connection, deck_ids: list[int] | None, start: datetime,
     passed, failed = r.rating > int(Rating.AGAIN), r.rating == int(Rating.AGAIN)
     mature = days_between(r.due_before, r.last_review_before) >= MATURE_DAYS
     query = select(
-        func.count(), func.count(r.duration_ms), func.coalesce(func.sum(r.duration_ms), 0),
-        _count_if(was_review, passed), _count_if(was_review, failed),
-        _count_if(was_review, passed, mature), _count_if(was_review, failed, mature),
+        func.count(),
+        func.count(r.duration_ms),
+        func.coalesce(func.sum(r.duration_ms), 0),
+        _count_if(was_review, passed),
+        _count_if(was_review, failed),
+        _count_if(was_review, passed, mature),
+        _count_if(was_review, failed, mature),
     ).where(r.reviewed_at >= start)
     if end is not None:
         query = query.where(r.reviewed_at < end)
@@ -111,12 +114,18 @@ def answer_time_sums(conn: Connection, deck_ids: list[int] | None, before: datet
 def answers_per_range(conn: Connection, deck_ids: list[int] | None, bounds: list[datetime]) -> list[int]:
     """How many answers fall in each [bounds[i], bounds[i+1]): one statement, an indexed
     count per range (the decks' cards are gathered once, not once per range)."""
-    ranges = values(column("n", Integer), column("since", UTCDateTime()), column("until", UTCDateTime()),
-                    name="ranges").data([(n, *pair) for n, pair in enumerate(itertools.pairwise(bounds))]).cte()
+    ranges = (
+        values(column("n", Integer), column("since", UTCDateTime()), column("until", UTCDateTime()), name="ranges")
+        .data([(n, *pair) for n, pair in enumerate(itertools.pairwise(bounds))])
+        .cte()
+    )
     r = reviews_t.c
     count = _reviews_in_decks(
-        select(func.count()).select_from(reviews_t)
-        .where(r.reviewed_at >= ranges.c.since, r.reviewed_at < ranges.c.until), deck_ids).scalar_subquery()
+        select(func.count())
+        .select_from(reviews_t)
+        .where(r.reviewed_at >= ranges.c.since, r.reviewed_at < ranges.c.until),
+        deck_ids,
+    ).scalar_subquery()
     return list(conn.execute(select(count).select_from(ranges).order_by(ranges.c.n)).scalars())
 
 
@@ -146,9 +155,11 @@ def card_state_counts(conn: Connection, deck_ids: list[int]) -> dict[int, dict]:
         by_state[deck_id][State(state)] = count
     counts = {deck_id: {"suspended": 0, "mature": 0, "leech": 0} for deck_id in deck_ids}
     leech = or_(c.leech, literal(" ").concat(c.tags).concat(" ").like("% leech %"))
-    flagged = (select(c.retired, c.suspended, leech, c.deck_id, c.state, func.count())
-               .where(_unindexed(c.deck_id).in_(deck_ids), or_(c.retired, c.suspended, leech))
-               .group_by(c.retired, c.suspended, leech, c.deck_id, c.state))
+    flagged = (
+        select(c.retired, c.suspended, leech, c.deck_id, c.state, func.count())
+        .where(_unindexed(c.deck_id).in_(deck_ids), or_(c.retired, c.suspended, leech))
+        .group_by(c.retired, c.suspended, leech, c.deck_id, c.state)
+    )
     for retired, suspended, is_leech, deck_id, state, count in conn.execute(flagged):
         if retired or suspended:
             by_state[deck_id][State(state)] -= count
@@ -156,17 +167,27 @@ def card_state_counts(conn: Connection, deck_ids: list[int]) -> dict[int, dict]:
             counts[deck_id]["suspended"] += count if suspended else 0
             counts[deck_id]["leech"] += count if is_leech else 0
     deck = _unindexed(c.deck_id)
-    mature = (select(deck, func.count())
-              .where(deck.in_(deck_ids), c.state == int(State.REVIEW), ~c.retired, ~c.suspended,
-                     days_between(c.due, c.last_review) >= MATURE_DAYS)
-              .group_by(deck))
+    mature = (
+        select(deck, func.count())
+        .where(
+            deck.in_(deck_ids),
+            c.state == int(State.REVIEW),
+            ~c.retired,
+            ~c.suspended,
+            days_between(c.due, c.last_review) >= MATURE_DAYS,
+        )
+        .group_by(deck)
+    )
     for deck_id, count in conn.execute(mature):
         by_state[deck_id][State.REVIEW] -= count
         counts[deck_id]["mature"] = count
     names = ("new", "learning", "young", "mature", "suspended", "leech")
     for deck_id, states in by_state.items():
-        counts[deck_id].update(new=states[State.NEW], learning=states[State.LEARNING] + states[State.RELEARNING],
-                               young=states[State.REVIEW])
+        counts[deck_id].update(
+            new=states[State.NEW],
+            learning=states[State.LEARNING] + states[State.RELEARNING],
+            young=states[State.REVIEW],
+        )
     return {deck_id: {name: counts[deck_id][name] for name in names} for deck_id in deck_ids}
 
 
@@ -175,11 +196,19 @@ def due_per_range(conn: Connection, deck_ids: list[int], bounds: list[datetime])
     (deck, state, due) index counts them all without reading the table; the retired or
     suspended ones among them (few, found by one scan) are then taken off."""
     c = cards_t.c
-    query = select(func.count()).select_from(cards_t).where(
-        c.deck_id.in_(deck_ids), c.state.in_(_SCHEDULED), c.due >= bindparam("start"), c.due < bindparam("end"))
+    query = (
+        select(func.count())
+        .select_from(cards_t)
+        .where(c.deck_id.in_(deck_ids), c.state.in_(_SCHEDULED), c.due >= bindparam("start"), c.due < bindparam("end"))
+    )
     counts = [conn.execute(query, {"start": a, "end": b}).scalar_one() for a, b in itertools.pairwise(bounds)]
-    inactive = select(c.due).where(_unindexed(c.deck_id).in_(deck_ids), c.state.in_(_SCHEDULED),
-                                   or_(c.retired, c.suspended), c.due >= bounds[0], c.due < bounds[-1])
+    inactive = select(c.due).where(
+        _unindexed(c.deck_id).in_(deck_ids),
+        c.state.in_(_SCHEDULED),
+        or_(c.retired, c.suspended),
+        c.due >= bounds[0],
+        c.due < bounds[-1],
+    )
     for due in conn.execute(inactive).scalars():
         counts[bisect.bisect_right(bounds, due) - 1] -= 1
     return counts
@@ -278,9 +307,26 @@ class ExportReview(NamedTuple):
 
 _c = cards_t.c
 EXPORT_CARD_COLUMNS = (
-    _c.id, _c.deck_id, _c.note_key, _c.ord, _c.kind, _c.content, _c.tags, _c.position, _c.suspended, _c.leech,
-    epoch_ms(_c.buried_until), _c.state, _c.step, _c.stability, _c.difficulty, epoch_ms(_c.due),
-    epoch_ms(_c.last_review), _c.reps, _c.lapses)
+    _c.id,
+    _c.deck_id,
+    _c.note_key,
+    _c.ord,
+    _c.kind,
+    _c.content,
+    _c.tags,
+    _c.position,
+    _c.suspended,
+    _c.leech,
+    epoch_ms(_c.buried_until),
+    _c.state,
+    _c.step,
+    _c.stability,
+    _c.difficulty,
+    epoch_ms(_c.due),
+    epoch_ms(_c.last_review),
+    _c.reps,
+    _c.lapses,
+)
 _EXPORT_ORDER = operator.attrgetter("deck_id", "position", "note_key", "ord")
 
 
@@ -304,8 +350,18 @@ def reviews_for_export(conn: Connection, deck_ids: list[int] | None) -> list[Exp
         current = r.card_id.not_in(select(cards_t.c.id).where(cards_t.c.retired))
     else:
         current = r.card_id.in_(select(cards_t.c.id).where(cards_t.c.deck_id.in_(deck_ids), ~cards_t.c.retired))
-    query = (select(r.card_id, epoch_ms(r.reviewed_at), r.rating, r.duration_ms, r.state_before, r.state_after,
-                    r.difficulty_after, epoch_ms(r.due_after))
-             .where(current)
-             .order_by(r.id))
+    query = (
+        select(
+            r.card_id,
+            epoch_ms(r.reviewed_at),
+            r.rating,
+            r.duration_ms,
+            r.state_before,
+            r.state_after,
+            r.difficulty_after,
+            epoch_ms(r.due_after),
+        )
+        .where(current)
+        .order_by(r.id)
+    )
     return list(map(ExportReview._make, _driver_rows(conn, query)))

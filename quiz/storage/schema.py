@@ -67,8 +67,9 @@ class UTCDateTime(TypeDecorator):
     def result_processor(self, dialect, coltype):
         if dialect.name != "sqlite":
             return super().result_processor(dialect, coltype)
+
         # SQLite hands back the stored text: parse it in C, once, for the queue's hot path.
-        def parse(value):  # the offset in the text: 6x faster than .replace(tzinfo=...)
+        def parse(value):  # the offset in the text: 5x faster than .replace(tzinfo=...) (measured)
             return None if value is None else datetime.fromisoformat(value + "+00:00")
 
         return parse
@@ -77,12 +78,14 @@ class UTCDateTime(TypeDecorator):
 # Core tables, not ORM classes: every query here is Core, and importing
 # sqlalchemy.orm would add ~45 ms to the review's start for nothing.
 # Named constraints, so migrations can refer to them on every database.
-metadata = MetaData(naming_convention={
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-})
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
 
 
 def required(name: str, type_, *args, **kwargs) -> Column:
@@ -90,7 +93,8 @@ def required(name: str, type_, *args, **kwargs) -> Column:
 
 
 decks_t = Table(
-    "decks", metadata,
+    "decks",
+    metadata,
     Column("id", Integer, primary_key=True),
     required("name", String(100), unique=True),
     required("title", Text),  # JSON text: a string or {lang: string}
@@ -104,7 +108,8 @@ decks_t = Table(
 # One reviewable card; siblings share (deck_id, note_key) and differ by ord.
 # Server-side defaults: bulk inserts of new cards carry only their content.
 cards_t = Table(
-    "cards", metadata,
+    "cards",
+    metadata,
     Column("id", Integer, primary_key=True),
     required("deck_id", Integer, ForeignKey("decks.id")),
     required("note_key", String(200)),  # the card's `id` in its deck file
@@ -135,7 +140,8 @@ SCHEDULE_COLUMNS = tuple(f.name for f in fields(Schedule))
 
 # The append-only review log; the `*_before` columns let undo restore a card exactly.
 reviews_t = Table(
-    "reviews", metadata,
+    "reviews",
+    metadata,
     Column("id", Integer, primary_key=True),
     required("card_id", Integer, ForeignKey("cards.id")),
     required("reviewed_at", UTCDateTime, index=True),
@@ -158,13 +164,22 @@ reviews_t = Table(
     required("leech", Boolean, server_default=false()),  # this answer made it a leech
     Index("ix_reviews_card", "card_id", "reviewed_at"),
     # Covering index for `quiz stats`: its scans of the log never touch the table.
-    Index("ix_reviews_stats", "reviewed_at", "card_id", "state_before", "rating", "duration_ms",
-          "due_before", "last_review_before"),
+    Index(
+        "ix_reviews_stats",
+        "reviewed_at",
+        "card_id",
+        "state_before",
+        "rating",
+        "duration_ms",
+        "due_before",
+        "last_review_before",
+    ),
 )
 
 # A deck's scheduler settings; NULL means the default.
 deck_settings_t = Table(
-    "deck_settings", metadata,
+    "deck_settings",
+    metadata,
     Column("deck_id", Integer, ForeignKey("decks.id"), primary_key=True),
     Column("desired_retention", Float),
     Column("learning_steps", Text),  # JSON list of seconds
@@ -178,7 +193,8 @@ deck_settings_t = Table(
 
 # The learner's own settings (language, rollover hour, bundled decks' version).
 settings_t = Table(
-    "settings", metadata,
+    "settings",
+    metadata,
     Column("key", String(64), primary_key=True),
     required("value", Text),
 )
@@ -251,7 +267,7 @@ def inserted_id(result: CursorResult) -> int:
 def chunks(items: list, size: int) -> Iterable[list]:
     """`items` in lists of at most `size`: for IN (...) lists that stay under the drivers' limits."""
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
 
 
 @contextmanager
@@ -270,7 +286,8 @@ def snapshot(engine: Engine) -> Iterator[Connection]:
 # Alembic's own bookkeeping table, written here so that a new collection can be
 # created and stamped without importing Alembic.
 alembic_version_t = Table(
-    "alembic_version", MetaData(),
+    "alembic_version",
+    MetaData(),
     Column("version_num", String(32), nullable=False),
     PrimaryKeyConstraint("version_num", name="alembic_version_pkc"),
 )

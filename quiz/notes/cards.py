@@ -1,0 +1,103 @@
+"""What a note generates: its cards (as the deck file will hold them), what was left out,
+and the cards' readable, stable ids."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Card:
+    kind: str  # command, concept, warning, term, snippet
+    line: int
+    front: str
+    back: str | list[str]
+    source: str | None = None
+    slug_from: str = ""  # text the id is derived from
+    id: str = ""
+
+    @property
+    def type(self) -> str:
+        return {"command": "command", "term": "reversed"}.get(self.kind, "basic")
+
+    def content(self) -> dict:
+        """The card as deck YAML data, without its id."""
+        data: dict = {}
+        if self.type != "basic":
+            data["type"] = self.type
+        data["front"] = self.front
+        data["back"] = self.back
+        data["tags"] = [self.kind]
+        if self.source:
+            data["source"] = self.source
+        return data
+
+
+@dataclass
+class Skipped:
+    line: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.reason}"
+
+
+@dataclass
+class Note:
+    """What a note generates: the deck's title and language, its cards, and what was left out."""
+
+    title: str
+    lang: str
+    cards: list[Card] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    remarks: list[Skipped] = field(default_factory=list)  # kept, but worth a look
+
+
+def first_answer(back: str | list[str]) -> str:
+    return back[0] if isinstance(back, list) else back
+
+
+# ---- ids ----------------------------------------------------------------------
+
+
+def slug(text: str, limit: int = 5) -> str:
+    """A readable id part: the first few ASCII words, without values such as hashes and paths."""
+    words: list[str] = []
+    for token in text.lower().split():
+        token = token.lstrip("-")
+        if words and (re.search(r"[/:~.<>=]", token) or re.fullmatch(r"(?=.*\d)[0-9a-f]{6,}", token)):
+            continue
+        part = "-".join(re.findall(r"[a-z0-9]+", token))
+        if part:
+            words.append(part)
+        if len(words) == limit:
+            break
+    return "-".join(words)[:48].strip("-")
+
+
+def assign_ids(cards: list[Card], taken: set[str]) -> None:
+    """Give each card without an id a readable slug, unique among `taken` and each other."""
+    for card in cards:
+        if card.id:
+            continue
+        base = slug(card.slug_from)
+        if card.kind in ("concept", "warning", "snippet") and len(re.sub(r"[^a-z]", "", base)) < 3:
+            base = f"{card.kind}-{base}" if base else f"{card.kind}-{_digest(card.front)[:6]}"
+        base = base or f"{card.kind}-{_digest(card.front)[:6]}"
+        candidate, number = base, 2
+        while candidate in taken:
+            candidate, number = f"{base}-{number}", number + 1
+        card.id = candidate
+        taken.add(candidate)
+
+
+def _digest(value) -> str:
+    return hashlib.sha256(json.dumps(value, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+
+
+def fingerprint(content: dict) -> str:
+    """Marks a card as the generator wrote it; a hand edit changes it."""
+    return _digest(content)[:8]

@@ -247,7 +247,7 @@ class Reader:
         if not isinstance(node, Map):
             self.problem(node, "tools must be a mapping of tool names to their tables")
             return None
-        from quiz.checking import parse_tools
+        from quiz.checking.tables import parse_tools
 
         try:
             tools = plain(node)

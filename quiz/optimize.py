@@ -16,12 +16,12 @@ import fsrs_rs_python as fsrs_rs
 
 from quiz import scheduling, storage
 from quiz.errors import QuizError
-from quiz.model import DeckSettings, State
+from quiz.model import DeckRow, DeckSettings, State
 from quiz.shapes import FitJson, WorkloadJson
 from quiz.storage import reports
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Row
+    from sqlalchemy.engine import Connection, Engine, Row
 
 # Reviews made on a later day than the card's previous answer: what FSRS learns from.
 # Below this the fit follows noise (Anki asks for a few hundred as well).
@@ -90,7 +90,7 @@ def _per_card(history: Iterable[Row]) -> Iterator[list[Row]]:
         yield rows
 
 
-def _shared_settings(conn, decks: list) -> DeckSettings:
+def _shared_settings(conn: Connection, decks: list[DeckRow]) -> DeckSettings:
     """The settings the fit starts from: the first deck's (decks fitted together share them)."""
     return storage.deck_settings(conn, decks[0].id)
 
@@ -100,7 +100,7 @@ def _evaluate(parameters, items) -> tuple[float, float]:
     return round(result.log_loss, 4), round(result.rmse_bins, 4)
 
 
-def fit(engine, decks: list, zone: tzinfo, rollover_hour: int, every_deck: bool = True) -> Fit:
+def fit(engine: Engine, decks: list[DeckRow], zone: tzinfo, rollover_hour: int, every_deck: bool = True) -> Fit:
     """Fit one set of parameters to these decks' reviews and save it for each of them if
     it predicts the log better than the parameters in use. Too few reviews: QuizError."""
     with engine.connect() as conn:
@@ -151,7 +151,7 @@ class Workload:
         }
 
 
-def workloads(engine, decks: list) -> tuple[list[Workload], float, float]:
+def workloads(engine: Engine, decks: list[DeckRow]) -> tuple[list[Workload], float, float]:
     """The simulated year at each of RETENTIONS for these decks with their parameters:
     (workloads, the retention with the least time per memorized card, the one in use)."""
     with engine.connect() as conn:

@@ -7,7 +7,8 @@ import yaml
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from quiz.checking import compare, lint_command, parse_tools
+from quiz.checking.compare import compare, lint_command
+from quiz.checking.tables import parse_tools
 
 # (rule, expected, typed): typed must be accepted
 SAME = [

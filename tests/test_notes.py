@@ -12,7 +12,7 @@ import yaml
 from click.testing import CliRunner
 
 from quiz import notes
-from quiz.checking import compare
+from quiz.checking.compare import compare
 from quiz.cli import cli
 from quiz.decks import load_deck
 

@@ -250,7 +250,7 @@ def test_no_module_of_quiz_but_yamlread_imports_pyyaml():
 
 def test_importing_the_checks_leaves_pyyaml_unimported_until_a_table_is_read():
     probe = (
-        "import sys; import quiz.checking\n"
+        "import sys; import quiz.checking.compare\n"
         "before = 'yaml' in sys.modules\n"
         "from quiz.checking.tables import bundled_tables\n"
         "tables = bundled_tables()\n"

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from quiz.cli.env import Env, command, learner_zone
 from quiz.errors import QuizError
 from quiz.plumbing.textwidth import clip, display_width, pad
-from quiz.shapes import DeckJson, SuspendedJson
+
+if TYPE_CHECKING:
+    from quiz.shapes import DeckJson, SuspendedJson  # the --json shapes, for the type checker
 
 
 @command("lint")

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 import click
 
 from quiz.cli.env import Env, QuizCommand, command, learner_zone
 from quiz.errors import QuizError
-from quiz.shapes import ExportJson, RetentionJson
+
+if TYPE_CHECKING:
+    from quiz.shapes import ExportJson, RetentionJson  # the --json shapes, for the type checker
 
 
 @click.group("export")

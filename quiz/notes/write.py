@@ -164,7 +164,7 @@ def _match(card: Card, entries: list[_Entry]) -> _Entry | None:
 
 def _accepts(expected, commands: set[str]) -> bool:
     """Would the deck card's answer accept the note's command (placeholders, flag order...)?"""
-    from quiz.checking import compare
+    from quiz.checking.compare import compare
 
     if not expected or not isinstance(expected, (str, list)):
         return False

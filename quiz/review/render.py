@@ -19,7 +19,7 @@ from quiz.scheduling import QueueCard, format_interval
 from quiz.session import Summary
 
 if TYPE_CHECKING:
-    from quiz.checking import Verdict
+    from quiz.checking.compare import Verdict
 
 STYLE = Style.from_dict(
     {

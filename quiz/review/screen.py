@@ -22,7 +22,7 @@ from quiz.scheduling import QueueCard
 from quiz.session import ReviewSession, Summary, is_typed
 
 if TYPE_CHECKING:
-    from quiz.checking import ToolTable  # the checker loads on the first typed answer
+    from quiz.checking.tables import ToolTable
 
 
 class Quit(Exception):
@@ -151,11 +151,9 @@ class Screen:
         if not typed.strip():  # "I don't know"
             self.echo(render.revealed_command(expected[0], self.words))
             return "", Rating.AGAIN
-        from quiz import (
-            checking,  # its tables load on first use: not before the first card
-        )
+        from quiz.checking.compare import compare  # the checker loads here, not before the first card
 
-        verdict = checking.compare(expected, typed, tools=self.tools(card))
+        verdict = compare(expected, typed, tools=self.tools(card))
         self.echo(render.verdict(verdict, self.words))
         return typed, Rating.GOOD if verdict.correct else Rating.AGAIN
 
@@ -179,7 +177,7 @@ class Screen:
         if card.deck not in self.tools_cache:
             with self.session.engine.connect() as conn:
                 data = storage.deck_tools(conn, self.session.decks[card.deck].id)
-            from quiz.checking import parse_tools
+            from quiz.checking.tables import parse_tools
 
             self.tools_cache[card.deck] = parse_tools(data) if data else None
         return self.tools_cache[card.deck]

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from quiz import scheduling
 from quiz.errors import QuizError
-from quiz.model import DeckSettings, Rating, Schedule, State
+from quiz.model import DeckRow, DeckSettings, Rating, Schedule, State
 from quiz.scheduling import QueueCard
 from quiz.storage.schema import SCHEDULE_COLUMNS, cards_t, decks_t, inserted_id, reviews_t, writing
 
@@ -109,7 +109,7 @@ class SuspendedCard(NamedTuple):
     content: str  # JSON text
 
 
-def suspended_cards(conn: Connection, decks: list) -> list[SuspendedCard]:
+def suspended_cards(conn: Connection, decks: list[DeckRow]) -> list[SuspendedCard]:
     c = cards_t.c
     query = (
         select(decks_t.c.name, c.note_key, c.ord, c.leech, c.content)
@@ -120,7 +120,7 @@ def suspended_cards(conn: Connection, decks: list) -> list[SuspendedCard]:
     return [SuspendedCard(*row) for row in conn.execute(query)]
 
 
-def unsuspend(engine: Engine, deck, keys: list[str]) -> int:
+def unsuspend(engine: Engine, deck: DeckRow, keys: list[str]) -> int:
     """Bring these cards (by their id in the deck file, every sibling) back into reviews and
     clear their leech mark; how many were suspended. All or nothing: an unknown id changes nothing."""
     c = cards_t.c

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.engine import Connection
@@ -13,9 +14,11 @@ from sqlalchemy.engine import Connection
 from quiz import scheduling
 from quiz.model import CardKind, DeckRow, DeckSettings, Schedule, State
 from quiz.scheduling import DailyQueue, QueueCard, due_of
-from quiz.shapes import DeckCounts
 from quiz.storage.collection import deck_settings
 from quiz.storage.schema import SCHEDULE_COLUMNS, cards_t, chunks, reviews_t
+
+if TYPE_CHECKING:
+    from quiz.shapes import DeckCounts
 
 
 @dataclass(frozen=True)

@@ -19,17 +19,11 @@ class DeckCounts(TypedDict):
     suspended: int
 
 
-class DeckJson(TypedDict):
+class DeckJson(DeckCounts):
     """`quiz decks --json`: one per deck, its name and title, then its DeckCounts."""
 
     deck: str
     title: str
-    cards: int
-    new: int
-    learning: int
-    review: int
-    due: int
-    suspended: int
 
 
 class SuspendedJson(TypedDict):

@@ -238,27 +238,7 @@ class _Package:
         )
 
     def _new_card(self, card_id: int, note_id: int, card: ExportCard, index: int, mtime: int, queue: int = 0) -> tuple:
-        template = card.ord - 1 if card.kind == CLOZE else card.ord
-        return (
-            card_id,
-            note_id,
-            self.anki_deck_ids[card.deck_id],
-            template,
-            mtime,
-            -1,
-            0,
-            queue,
-            index + 1,
-            0,
-            0,
-            0,
-            0,
-            0,
-            0,
-            0,
-            0,
-            "",
-        )
+        return self._card_row(card_id, note_id, card, mtime, queue=queue, due=index + 1)
 
     def _studied_card(self, card_id: int, note_id: int, card: ExportCard, index: int, mtime: int) -> tuple:
         if card.state == NEW or card.due is None or card.last_review is None:
@@ -273,26 +253,61 @@ class _Package:
             f'{{"s":{float(card.stability or 0)!r},"d":{float(card.difficulty or 0)!r},{retention},'
             f'"lrt":{card.last_review // 1000}{decay}}}'
         )
+        return self._card_row(
+            card_id,
+            note_id,
+            card,
+            mtime,
+            ctype=ctype,
+            queue=queue,
+            due=due_number,
+            interval=interval,
+            factor=_ease(card.difficulty),
+            reps=card.reps,
+            lapses=card.lapses,
+            left=left,
+            data=memory,
+        )
+
+    def _card_row(
+        self,
+        card_id: int,
+        note_id: int,
+        card: ExportCard,
+        mtime: int,
+        *,
+        ctype: int = 0,
+        queue: int = 0,
+        due: int = 0,
+        interval: int = 0,
+        factor: int = 0,
+        reps: int = 0,
+        lapses: int = 0,
+        left: int = 0,
+        data: str = "",
+    ) -> tuple:
+        """A row of Anki's cards table (CARD_COLUMNS): a new card's, but for the schedule given."""
         template = card.ord - 1 if card.kind == CLOZE else card.ord
+        deck = self.anki_deck_ids[card.deck_id]
         return (
             card_id,
             note_id,
-            self.anki_deck_ids[card.deck_id],
+            deck,
             template,
             mtime,
             -1,
             ctype,
             queue,
-            due_number,
+            due,
             interval,
-            _ease(card.difficulty),
-            card.reps,
-            card.lapses,
+            factor,
+            reps,
+            lapses,
             left,
-            0,
-            0,
-            0,
-            memory,
+            0,  # odue
+            0,  # odid
+            0,  # flags
+            data,
         )
 
     def _schedule(self, card: ExportCard, due: int, last_review: int) -> tuple[int, int, int, int, int]:

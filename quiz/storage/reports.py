@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import bisect
 import itertools
-import operator
 from collections.abc import Sequence
 from datetime import datetime
 from typing import NamedTuple
@@ -327,15 +326,13 @@ EXPORT_CARD_COLUMNS = (
     _c.reps,
     _c.lapses,
 )
-_EXPORT_ORDER = operator.attrgetter("deck_id", "position", "note_key", "ord")
 
 
 def cards_for_export(conn: Connection, deck_ids: list[int]) -> list[ExportCard]:
     """The current (not retired) cards of these decks, siblings next to each other."""
-    query = select(*EXPORT_CARD_COLUMNS).where(cards_t.c.deck_id.in_(deck_ids), ~cards_t.c.retired)
-    rows = list(map(ExportCard._make, _driver_rows(conn, query)))
-    rows.sort(key=_EXPORT_ORDER)  # here, not in SQL: SQLite sorts these wide rows 2x slower (measured)
-    return rows
+    c = cards_t.c
+    query = select(*EXPORT_CARD_COLUMNS).where(c.deck_id.in_(deck_ids), ~c.retired)
+    return list(map(ExportCard._make, _driver_rows(conn, query.order_by(c.deck_id, c.position, c.note_key, c.ord))))
 
 
 def reviews_for_export(conn: Connection, deck_ids: list[int] | None) -> list[ExportReview]:

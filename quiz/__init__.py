@@ -1,3 +1,5 @@
 """quiz: spaced repetition in the terminal, for command-line tools."""
 
-__version__ = "0.1.0"
+from quiz.version import __version__
+
+__all__ = ["__version__"]

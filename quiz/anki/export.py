@@ -115,10 +115,13 @@ def _export(
         settings = {deck.id: storage.deck_settings(conn, deck.id) for deck in decks}
         cards = reports.cards_for_export(conn, deck_ids)
         reviews = reports.reviews_for_export(conn, deck_ids if names else None) if with_progress else []
+    ids = _identities(cards, int(clock.now.timestamp()) * 1000)
+    firsts = [index for index, (note_id, _) in enumerate(ids) if index == 0 or note_id != ids[index - 1][0]]
+    progress = _Progress(on_progress, len(firsts) + len(cards) + len(reviews) + 2)
     package = _Package(decks, settings, lang, clock, with_progress)
-    _write_package(target, package.build(cards, reviews, on_progress))
-    package.progress.advance()
-    return ExportReport(target, len(decks), package.note_count, len(cards), package.review_count)
+    _write_package(target, package.build(cards, ids, firsts, reviews, progress))
+    progress.advance()
+    return ExportReport(target, len(decks), len(firsts), len(cards), len(reviews))
 
 
 # -- the package -----------------------------------------------------------------------
@@ -160,20 +163,19 @@ class _Package:
         self.deck_langs = {deck.id: deck.lang for deck in decks}
         self.deck_names = {deck.id: deck.name for deck in decks}
         self.memory_settings = {deck.id: _memory_settings(settings[deck.id]) for deck in decks}
-        self.note_count = 0
-        self.review_count = 0
-        self.progress = _Progress(None, 0)
 
     def build(
-        self, cards: list[ExportCard], reviews: list[ExportReview], on_progress: Callable[[int, int], None] | None
+        self,
+        cards: list[ExportCard],
+        ids: list[tuple[int, int]],
+        firsts: list[int],
+        reviews: list[ExportReview],
+        progress: _Progress,
     ) -> bytes:
-        """Anki's collection database, serialized."""
+        """Anki's collection database, serialized: a note for each card in `firsts` (by index),
+        a card for each card with its (note id, card id) from `ids`, and the review log."""
         timestamp = self.clock.now.timestamp()
         mtime = int(timestamp)
-        ids = _identities(cards, mtime * 1000)
-        firsts = [index for index, (note_id, _) in enumerate(ids) if index == 0 or note_id != ids[index - 1][0]]
-        self.note_count, self.review_count = len(firsts), len(reviews)
-        self.progress = progress = _Progress(on_progress, len(firsts) + len(cards) + len(reviews) + 2)
         db = sqlite3.connect(":memory:")
         db.execute("PRAGMA journal_mode = OFF")  # nothing to roll back: a failed build is thrown away whole
         write_layout(db, self.decks, self.settings, self.lang, self.clock, timestamp)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import click
@@ -129,10 +130,10 @@ def decks_command(env: Env, names: tuple[str, ...] = (), as_json: bool = False) 
     elif not rows:
         click.echo("No decks yet: quiz import DECK.yaml")
     else:
-        click.echo(format_table([dict(row) for row in rows], ("deck", "title", *COUNT_COLUMNS)))
+        click.echo(format_table(rows, ("deck", "title", *COUNT_COLUMNS)))
 
 
-def format_table(rows: list[dict], columns: tuple[str, ...]) -> str:
+def format_table(rows: Sequence[Mapping[str, object]], columns: tuple[str, ...]) -> str:
     """Columns aligned by display width (CJK characters take two cells)."""
     cells = [[str(row[c]) for c in columns] for row in rows]
     widths = [max(display_width(text) for text in column) for column in zip(columns, *cells)]

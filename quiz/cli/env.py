@@ -20,10 +20,10 @@ class QuizCommand(click.Command):
     start-up makes only long-lived objects (modules, classes, tables), so the collector's
     passes over them are wasted work: bench_review's first card came in 681 ms, against
     794 ms with the collector on throughout (medians of 5, alternating, 100k cards, on this
-    machine at 2.4x its quiet time). Here, once the
-    command line is parsed, the modules the command `needs` are imported, and the collector
-    comes back on for the command's own work, after gc.freeze() so that it never walks
-    what start-up made. Every command passes through here, and only here."""
+    machine at 2.4x its quiet time). Here, once the command line is parsed, the modules the
+    command `needs` are imported, and the collector comes back on for the command's own
+    work, after gc.freeze() so that it never walks what start-up made. Every command
+    passes through here, and only here."""
 
     def __init__(self, *args, needs: tuple[str, ...] = (), **kwargs):
         super().__init__(*args, **kwargs)

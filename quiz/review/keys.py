@@ -110,16 +110,8 @@ class ShellLexer(Lexer):
             for kind, text in spans(document.lines[number]):
                 style = ""
                 if kind == "word":
-                    if after_redirect:
-                        pass
-                    elif text[0] in "'\"":
-                        style = "string"
-                    elif _PLACEHOLDER.fullmatch(text):
-                        style = "placeholder"
-                    elif expect_command:
-                        style = "command"
-                    elif text.startswith("-"):
-                        style = "option"
+                    if not after_redirect:  # else a file name
+                        style = _word_style(text, expect_command)
                     expect_command = expect_command and after_redirect
                     after_redirect = False
                 elif kind != "space":
@@ -130,6 +122,16 @@ class ShellLexer(Lexer):
             return fragments
 
         return line
+
+
+def _word_style(text: str, first: bool) -> str:
+    if text[0] in "'\"":
+        return "string"
+    if _PLACEHOLDER.fullmatch(text):
+        return "placeholder"
+    if first:
+        return "command"
+    return "option" if text.startswith("-") else ""
 
 
 def toolbar(

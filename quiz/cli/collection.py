@@ -71,7 +71,7 @@ def describe_sync(report) -> str:
     return f"{report.deck}: {prefix}{', '.join(parts) or 'details updated'}"
 
 
-@command("review", needs=("quiz.app", "quiz.session", "quiz.review.screen"))
+@command("review", needs=("quiz.session", "quiz.review.screen"), opens=True)
 @click.argument("names", nargs=-1)
 @click.pass_obj
 def review_command(env: Env, names: tuple[str, ...] = ()) -> None:

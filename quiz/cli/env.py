@@ -18,20 +18,25 @@ if TYPE_CHECKING:
 class QuizCommand(click.Command):
     """Every quiz command. `quiz` starts with the garbage collector off (cli.main.main):
     start-up makes only long-lived objects (modules, classes, tables), so the collector's
-    passes over them are wasted work: bench_review's first card came in 681 ms, against
-    794 ms with the collector on throughout (medians of 5, alternating, 100k cards, on this
-    machine at 2.4x its quiet time). Here, once the command line is parsed, the modules the
-    command `needs` are imported, and the collector comes back on for the command's own
-    work, after gc.freeze() so that it never walks what start-up made. Every command
-    passes through here, and only here."""
+    passes over them are wasted work: bench_review's first card came in 696 ms, against
+    792 ms with the collector on throughout (medians of 6, alternating, 100k cards, on this
+    machine at 2.2x its quiet time). Here, once the command line is parsed, the modules the
+    command `needs` are imported (and its collection opened, when it `opens` one), and the
+    collector comes back on for the command's own work, after gc.freeze() so that it never
+    walks what start-up made. Every command passes through here, and only here."""
 
-    def __init__(self, *args, needs: tuple[str, ...] = (), **kwargs):
+    def __init__(self, *args, needs: tuple[str, ...] = (), opens: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.needs = needs
+        self.opens = opens
 
     def invoke(self, ctx: click.Context):
         for module in self.needs:
             importlib.import_module(module)
+        if self.opens:
+            env = ctx.find_object(Env)
+            assert env is not None  # the group made it
+            _ = env.engine  # opened here: what it makes lives to the end
         gc.freeze()
         gc.enable()
         return super().invoke(ctx)

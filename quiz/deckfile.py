@@ -26,10 +26,12 @@ KIND_NAMES = {"int": "a number", "float": "a number", "bool": "true/false", "nul
 TOP_KEYS = ("deck", "title", "lang", "description", "settings", "tools", "cards")
 CARD_KEYS = ("id", "type", "front", "back", "text", "note", "tags", "source")
 TEXT_FIELDS = ("front", "back", "text", "note")
+TYPED = (CardKind.COMMAND, CardKind.KEYS)  # answered by typing; the back may list accepted answers
 REQUIRED = {
     CardKind.BASIC: ("front", "back"),
     CardKind.REVERSED: ("front", "back"),
     CardKind.COMMAND: ("front", "back"),
+    CardKind.KEYS: ("front", "back"),
     CardKind.CLOZE: ("text",),
 }
 
@@ -279,7 +281,7 @@ class Reader:
             if name in fields:
                 value_node = fields[name][1]
                 value: Text | list[str] | None
-                if name == "back" and kind is CardKind.COMMAND and isinstance(value_node, Seq):
+                if name == "back" and kind in TYPED and isinstance(value_node, Seq):
                     answers = self.strings(value_node, f"{label}: back")
                     value = answers or None
                 else:

@@ -20,6 +20,7 @@ class CardKind(str, enum.Enum):
     REVERSED = "reversed"
     CLOZE = "cloze"
     COMMAND = "command"
+    KEYS = "keys"  # a key sequence (vim's ciw, tmux's Ctrl-b d), typed and compared key by key
 
 
 class State(enum.IntEnum):

@@ -200,5 +200,5 @@ class ReviewSession:
 
 
 def is_typed(card: QueueCard) -> bool:
-    """Command cards are answered by typing; the others by revealing."""
-    return card.kind is CardKind.COMMAND
+    """Command and key cards are answered by typing; the others by revealing."""
+    return card.kind in (CardKind.COMMAND, CardKind.KEYS)

@@ -16,12 +16,14 @@ MODEL_IDS = {
     CardKind.REVERSED: 1_607_392_320,
     CardKind.CLOZE: 1_607_392_321,
     CardKind.COMMAND: 1_607_392_322,
+    CardKind.KEYS: 1_607_392_323,
 }
 MODEL_NAMES = {
     CardKind.BASIC: "quiz: Basic",
     CardKind.REVERSED: "quiz: Basic (and reversed card)",
     CardKind.CLOZE: "quiz: Cloze",
     CardKind.COMMAND: "quiz: Command",
+    CardKind.KEYS: "quiz: Keys",
 }
 CSS = """\
 .card { font-family: sans-serif; font-size: 20px; line-height: 1.5; text-align: left; }
@@ -42,7 +44,7 @@ def note_type(kind: CardKind):
     if kind is CardKind.CLOZE:
         fields = ["Text", "Note"]
         templates = [("Cloze", "{{cloze:Text}}", "{{cloze:Text}}" + NOTE_BLOCK)]
-    elif kind is CardKind.COMMAND:
+    elif kind in (CardKind.COMMAND, CardKind.KEYS):
         fields = ["Front", "Back", "Also", "Note"]
         answer = '{{Front}}\n\n<hr id="answer">\n\n{{type:Back}}\n\n{{#Also}}<div class="also">{{Also}}</div>{{/Also}}'
         templates = [("Command", "{{Front}}\n\n{{type:Back}}", answer + NOTE_BLOCK)]
@@ -69,7 +71,7 @@ def note_fields(kind: CardKind, content: dict, lang: str, deck_lang: str) -> lis
 
     if kind is CardKind.CLOZE:
         return [cloze_html(localize(content.get("text"), lang, deck_lang)), text("note")]
-    if kind is CardKind.COMMAND:
+    if kind in (CardKind.COMMAND, CardKind.KEYS):
         answers = accepted_answers(content["back"], lang, deck_lang)
         also = "<br>".join(code_html(answer) for answer in answers[1:])
         return [text("front"), code_html(answers[0]), also, text("note")]

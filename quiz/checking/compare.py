@@ -16,13 +16,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
-from quiz.checking.invocation import Given, Invocation, Parsed, Segment, WordByWord, parse_answer
+from quiz.checking.invocation import Given, Invocation, Parsed, Segment, WordByWord, generic_pair, parse_answer
+from quiz.checking.keys import key_words
+from quiz.checking.knowledge import Tools, as_tables, tool_index
 from quiz.checking.shell import Word
-from quiz.checking.tables import Tool, ToolTable, as_tables, tool_index
+from quiz.checking.tables import ToolTable
 
 __all__ = ["DiffPart", "Verdict", "compare", "lint_command"]
 
@@ -38,6 +40,7 @@ class DiffPart(NamedTuple):
     kind: PartKind
     expected: str
     typed: str
+    at: int = -1  # where the typed word it comes from starts in the typed line
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,7 @@ class Verdict:
     correct: bool
     expected: str  # the accepted answer compared against: the matching or closest one
     diff: tuple[DiffPart, ...]
+    hint: Literal["dash"] | None = None  # "dash": an en or em dash typed where -- was meant
 
     @property
     def mistakes(self) -> int:
@@ -60,33 +64,43 @@ class Verdict:
 
 
 _SHORT_CLUSTER = re.compile(r"-[A-Za-z]{2,}")
+_DASHES = re.compile("[\u2012-\u2015\u2212]")  # figure, en and em dashes, the minus sign
+Kind = Literal["auto", "command", "text", "keys"]
+KINDS: tuple[Kind, ...] = ("auto", "command", "text", "keys")
 
 
 # --------------------------------------------------------------------- diffs
 
 
 def _diff_segment(expected: Segment, typed: Segment) -> list[DiffPart]:
+    if isinstance(expected, WordByWord) and isinstance(typed, WordByWord) and not expected.problem:
+        pair = generic_pair(expected, typed)  # a tool without a table
+        if pair is not None:
+            expected, typed = pair
     if not (isinstance(expected, Invocation) and isinstance(typed, Invocation)):
         return _diff_sequence(_literal_words(expected.words), _literal_words(typed.words))
-    parts = [_pair(expected.head[0] == typed.head[0], expected.words[0].raw, typed.words[0].raw)]
-    parts += _diff_options(expected.global_options, typed.global_options)
+    open_ended = bool(expected.args) and expected.args[-1].rest  # <args>... takes any options too
+    parts = [_pair(expected.head[0] == typed.head[0], expected.words[0].raw, typed.words[0])]
+    parts += _diff_options(expected.global_options, typed.global_options, open_ended)
     if expected.path_raw or typed.path_raw:
-        parts.append(_pair(expected.head[1:] == typed.head[1:], expected.path_raw, typed.path_raw))
-    parts += _diff_options(expected.options, typed.options)
+        path_at = typed.words[1].start if len(typed.words) > 1 else -1
+        parts.append(_pair(expected.head[1:] == typed.head[1:], expected.path_raw, Word(typed.path_raw, typed.path_raw, start=path_at)))
+    parts += _diff_options(expected.options, typed.options, open_ended)
     parts += _diff_sequence(expected.args, typed.args)
     if expected.inner is not None or typed.inner is not None:
         parts += _diff_segment(expected.inner or WordByWord(()), typed.inner or WordByWord(()))
     return parts
 
 
-def _pair(same: bool, expected: str, typed: str) -> DiffPart:
-    if not expected or not typed:
-        return DiffPart("missing" if expected else "extra", expected, typed)
-    return DiffPart("same" if same else "wrong", expected, typed)
+def _pair(same: bool, expected: str, typed: Word) -> DiffPart:
+    if not expected or not typed.raw:
+        return DiffPart("missing" if expected else "extra", expected, typed.raw, typed.start)
+    return DiffPart("same" if same else "wrong", expected, typed.raw, typed.start)
 
 
-def _diff_options(expected: Sequence[Given], typed: Sequence[Given]) -> list[DiffPart]:
-    """Options match in any order; the same option with another value is "wrong"."""
+def _diff_options(expected: Sequence[Given], typed: Sequence[Given], open_ended: bool = False) -> list[DiffPart]:
+    """Options match in any order; the same option with another value is "wrong".
+    ``open_ended``: the answer ends in <args>..., so other typed options are fine."""
     found: dict[int, DiffPart] = {}  # index in typed -> its part
     # placeholder values last, so they do not take an option a literal value needs
     ordered = sorted(expected, key=lambda option: option.value is not None and option.value.pattern is not None)
@@ -101,17 +115,27 @@ def _diff_options(expected: Sequence[Given], typed: Sequence[Given]) -> list[Dif
             if j is None:
                 unmatched.append(option)
             else:
-                found[j] = DiffPart(kind, option.raw, typed[j].raw)
+                value = typed[j].value  # another value: the value is what is wrong
+                at = value.start if kind == "wrong" and value is not None and value.start >= 0 else typed[j].at
+                found[j] = DiffPart(kind, option.raw, typed[j].raw, at)
         ordered = unmatched
     missing = [DiffPart("missing", option.raw, "") for option in ordered]
-    return [found.get(j) or DiffPart("extra", "", given.raw) for j, given in enumerate(typed)] + missing
+    other: PartKind = "same" if open_ended else "extra"
+    return [found.get(j) or DiffPart(other, "", t.raw, t.at) for j, t in enumerate(typed)] + missing
 
 
 def _diff_sequence(expected: Sequence[Word], typed: Sequence[Word]) -> list[DiffPart]:
-    """Words in order (longest common subsequence); a replaced word is "wrong"."""
+    """Words in order (longest common subsequence); a replaced word is "wrong".
+    A last expected word <name>... takes all the typed words left, one or more."""
+    if expected and expected[-1].rest:
+        head = _diff_sequence(expected[:-1], typed[: max(len(expected) - 1, 0)])
+        rest = typed[len(expected) - 1 :]
+        if not rest:
+            return [*head, DiffPart("missing", expected[-1].raw, "")]
+        return head + [DiffPart("same", expected[-1].raw if k == 0 else "", t.raw, t.start) for k, t in enumerate(rest)]
     n, m = len(expected), len(typed)
     if n == m and all(e.accepts(t) for e, t in zip(expected, typed)):
-        return [DiffPart("same", e.raw, t.raw) for e, t in zip(expected, typed)]
+        return [DiffPart("same", e.raw, t.raw, t.start) for e, t in zip(expected, typed)]
     # common[i][j]: length of the longest common subsequence of expected[i:] and typed[j:]
     common = [[0] * (m + 1) for _ in range(n + 1)]
     for i in range(n - 1, -1, -1):
@@ -125,9 +149,9 @@ def _diff_sequence(expected: Sequence[Word], typed: Sequence[Word]) -> list[Diff
     extra: list[Word] = []
 
     def settle_unmatched() -> None:
-        parts.extend(DiffPart("wrong", e.raw, t.raw) for e, t in zip(missing, extra))
+        parts.extend(DiffPart("wrong", e.raw, t.raw, t.start) for e, t in zip(missing, extra))
         parts.extend(DiffPart("missing", e.raw, "") for e in missing[len(extra) :])
-        parts.extend(DiffPart("extra", "", t.raw) for t in extra[len(missing) :])
+        parts.extend(DiffPart("extra", "", t.raw, t.start) for t in extra[len(missing) :])
         missing.clear()
         extra.clear()
 
@@ -135,7 +159,7 @@ def _diff_sequence(expected: Sequence[Word], typed: Sequence[Word]) -> list[Diff
     while i < n or j < m:
         if i < n and j < m and expected[i].accepts(typed[j]) and common[i][j] == common[i + 1][j + 1] + 1:
             settle_unmatched()
-            parts.append(DiffPart("same", expected[i].raw, typed[j].raw))
+            parts.append(DiffPart("same", expected[i].raw, typed[j].raw, typed[j].start))
             i, j = i + 1, j + 1
         elif j < m and (i == n or common[i][j + 1] >= common[i + 1][j]):
             extra.append(typed[j])
@@ -152,7 +176,7 @@ def _literal_words(words: Iterable[Word]) -> list[Word]:
     out: list[Word] = []
     for word in words:
         if word.pattern is None and not word.operator and _SHORT_CLUSTER.fullmatch(word.text):
-            out.extend(Word("-" + letter, "-" + letter) for letter in word.text[1:])
+            out.extend(Word("-" + letter, "-" + letter, start=word.start) for letter in word.text[1:])
         else:
             out.append(word)
     return out
@@ -166,8 +190,8 @@ def _diff_command(expected: Parsed, typed: Parsed) -> list[DiffPart]:
             _flatten(expected_segments, expected_operators), _flatten(typed_segments, typed_operators)
         )
     parts = _diff_segment(expected_segments[0], typed_segments[0])
-    for operator, e, t in zip(expected_operators, expected_segments[1:], typed_segments[1:]):
-        parts.append(DiffPart("same", operator.raw, operator.raw))
+    for operator, typed_operator, e, t in zip(expected_operators, typed_operators, expected_segments[1:], typed_segments[1:]):
+        parts.append(DiffPart("same", operator.raw, typed_operator.raw, typed_operator.start))
         parts += _diff_segment(e, t)
     return parts
 
@@ -196,7 +220,7 @@ def _diff_text(expected: str, typed: str, ignore_accents: bool) -> list[DiffPart
 # ------------------------------------------------------------------- public
 
 
-def _is_command(answer: str, tools: Mapping[str, Tool]) -> bool:
+def _is_command(answer: str, tools: Tools) -> bool:
     words = answer.split()
     return bool(words) and (words[0] in tools or any(re.match(r"--?[A-Za-z]", word) for word in words))
 
@@ -205,7 +229,7 @@ def compare(
     expected: str | Sequence[str],
     typed: str,
     *,
-    kind: Literal["auto", "command", "text"] = "auto",
+    kind: Kind = "auto",
     tools: ToolTable | Iterable[ToolTable] | None = None,
     ignore_accents: bool = False,
 ) -> Verdict:
@@ -213,7 +237,8 @@ def compare(
 
     ``kind``: "command" compares as shell commands (see the module docstring);
     "text" ignores case, repeated and surrounding whitespace, and with
-    ``ignore_accents`` accents too (é = e); "auto" (default) takes an answer as a
+    ``ignore_accents`` accents too (é = e); "keys" compares key sequences (vim's
+    ``ciw``, tmux's ``Ctrl-b d``) key by key; "auto" (default) takes an answer as a
     command when its first word is a known tool or one of its words is an option
     (-x, --name), else as text.
 
@@ -221,24 +246,29 @@ def compare(
     command by command over the bundled ones.
 
     In an expected command, ``<name>`` stands for any text: ``<container>`` accepts
-    any one argument. With several answers the verdict is correct if any matches;
+    any one argument, and a last ``<args>...`` the rest of the command, options
+    included. With several answers the verdict is correct if any matches;
     otherwise its diff is against the closest one (fewest mistakes).
     """
     answers = [expected] if isinstance(expected, str) else list(expected)
     if not answers:
         raise ValueError("no expected answer to compare with")
-    if kind not in ("auto", "command", "text"):
-        raise ValueError(f'kind must be "auto", "command" or "text", not {kind!r}')
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
     index = tool_index(as_tables(tools))
     typed_command = None  # parsed once, for all the answers
     best: Verdict | None = None
     for answer in answers:
-        if kind == "command" or (kind == "auto" and _is_command(answer, index)):
+        if kind == "keys":
+            parts = _diff_sequence(key_words(answer), key_words(typed))
+        elif kind == "command" or (kind == "auto" and _is_command(answer, index)):
             typed_command = typed_command or parse_answer(typed, index)
             parts = _diff_command(parse_answer(answer, index), typed_command)
         else:
             parts = _diff_text(answer, typed, ignore_accents)
-        verdict = Verdict(all(part.kind == "same" for part in parts), answer, tuple(parts))
+        correct = all(part.kind == "same" for part in parts)
+        hint = "dash" if not correct and _DASHES.search(typed) and not _DASHES.search(answer) else None
+        verdict = Verdict(correct, answer, tuple(parts), hint)
         if verdict.correct:
             return verdict
         if best is None or verdict.mistakes < best.mistakes:

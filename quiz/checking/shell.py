@@ -11,19 +11,30 @@ import re
 from typing import Literal, NamedTuple
 
 PLACEHOLDER = r"<[^\s<>|&;()'\"\\]+>"
+# $(cmd), $((1+2)) and `cmd` are one word, whatever they hold (one level of parentheses inside)
+_SUBSTITUTION = r"\$\((?:[^()]|\([^()]*\))*\)?|`[^`]*`?"
+_PLAIN = r"(?:[^\s<>|&;()'\"\\`$]|\$(?!\())+"
 _REDIRECT = r"&>>?|>>|>&\d*-?|<&\d*-?|>\||<<<|<<-?|<>|>|<"
 _TOKEN = re.compile(
     rf"(?P<fd_redirect>\d+(?!{PLACEHOLDER})(?:{_REDIRECT}))"  # 2>&1, 2>file
-    rf"|(?P<word>(?:{PLACEHOLDER}|'[^']*'?|\"(?:[^\"\\]|\\.)*\"?|\\.?|[^\s<>|&;()'\"\\]+)+)"
+    rf"|(?P<word>(?:{PLACEHOLDER}|{_SUBSTITUTION}|'[^']*'?|\"(?:[^\"\\]|\\.)*\"?|\\.?|{_PLAIN})+)"
     rf"|(?P<redirect>{_REDIRECT})"
     rf"|(?P<operator>&&|\|\||\|&|;;|[|&;()])",
     re.DOTALL,
 )
-_QUOTED_PART = re.compile(r"'([^']*)'?|\"((?:[^\"\\]|\\.)*)\"?|\\(.?)|([^'\"\\]+)", re.DOTALL)
+_QUOTED_PART = re.compile(
+    rf"({_SUBSTITUTION})|'([^']*)'?|\"((?:[^\"\\]|\\.)*)\"?|\\(.?)|((?:[^'\"\\`$]|\$(?!\())+)", re.DOTALL
+)
 _DOUBLE_QUOTE_ESCAPE = re.compile(r"\\([$`\"\\])")
-_QUOTING = re.compile(r"['\"\\]")
+_QUOTING = re.compile(r"['\"\\`]")
 _PLACEHOLDER_IN_TEXT = re.compile(PLACEHOLDER)
-_SHELL_SYNTAX = re.compile(r"['\"\\<>|&;()]")  # without any, words are split by spaces
+_REST = re.compile(rf"{PLACEHOLDER}\.\.\.")
+_ANYTHING = re.compile(".+", re.DOTALL)
+_SPACED = re.compile(r"\S+")
+_GLOB = re.compile(r"[*?\[]")
+_LITERAL = re.compile(r"[*?\[$`]")
+_BACKTICKS = re.compile(r"`([^`]*)`?")
+_SHELL_SYNTAX = re.compile(r"['\"\\<>|&;()`]")  # without any, words are split by spaces
 
 SpanKind = Literal["space", "word", "redirect", "operator"]
 
@@ -33,6 +44,8 @@ class Word(NamedTuple):  # a named tuple: made by the thousand, cheap to build
     raw: str  # as written, for the diff
     pattern: re.Pattern | None = None  # set when the text has <placeholders>
     operator: bool = False  # a control operator (|, &&, ;) or a redirection (>, 2>&1)
+    rest: bool = False  # <name>... : stands for the rest of the command, one word or more
+    start: int = -1  # where it starts in the line, for the diff
 
     def accepts(self, typed: Word) -> bool:
         if typed.operator != self.operator:
@@ -42,26 +55,28 @@ class Word(NamedTuple):  # a named tuple: made by the thousand, cheap to build
         return self.pattern.fullmatch(typed.text) is not None
 
 
-def make_word(text: str, raw: str | None = None) -> Word:
+def make_word(text: str, raw: str | None = None, start: int = -1) -> Word:
     pattern = None
+    if text.endswith(">...") and _REST.fullmatch(text):
+        return Word(text, text if raw is None else raw, _ANYTHING, rest=True, start=start)
     if "<" in text:
         pieces = _PLACEHOLDER_IN_TEXT.split(text)
         if len(pieces) > 1:  # each placeholder stands for some non-empty text
             pattern = re.compile(".+".join(map(re.escape, pieces)), re.DOTALL)
-    return Word(text, text if raw is None else raw, pattern)
+    return Word(text, text if raw is None else raw, pattern, start=start)
 
 
 def tokenise(line: str) -> list[Word]:
     """The words of `line`, operators and redirections among them."""
     if not _SHELL_SYNTAX.search(line):
-        return [Word(word, word) for word in line.split()]
+        return [Word(m.group(), m.group(), start=m.start()) for m in _SPACED.finditer(line)]
     words = []
     for match in _TOKEN.finditer(line):
         raw = match.group()
         if match.lastgroup == "word":
-            words.append(make_word(unquote(raw), raw))
+            words.append(make_word(unquote(raw), raw, match.start()))
         else:
-            words.append(Word(raw, raw, operator=True))
+            words.append(Word(raw, raw, operator=True, start=match.start()))
     return words
 
 
@@ -85,6 +100,13 @@ def unquote(raw: str) -> str:
     if not _QUOTING.search(raw):
         return raw
     out = []
-    for single, double, escaped, plain in _QUOTED_PART.findall(raw):
-        out.append(single or _DOUBLE_QUOTE_ESCAPE.sub(r"\1", double) or escaped or plain)
+    for substitution, single, double, escaped, plain in _QUOTED_PART.findall(raw):
+        if substitution:  # `cmd` is $(cmd)
+            out.append(_BACKTICKS.sub(r"$(\1)", substitution))
+        elif plain:
+            out.append(plain)
+        elif double:  # "$HOME" still expands, "*" does not: a quoted glob character is marked
+            out.append(_GLOB.sub(r"\\\g<0>", _BACKTICKS.sub(r"$(\1)", _DOUBLE_QUOTE_ESCAPE.sub(r"\1", double))))
+        else:  # '$HOME' and \$HOME do not expand either
+            out.append(_LITERAL.sub(r"\\\g<0>", single or escaped))
     return "".join(out)

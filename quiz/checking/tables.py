@@ -1,52 +1,88 @@
-"""Command tables: which options each command of a tool takes, and its aliases.
-
-The format is that of ``docker.yaml`` beside this file (its header describes it);
-a deck may declare tables for its own tools in the same format. Every ``*.yaml``
-here is bundled, read once on first use.
+"""Command tables: which options each command of a tool takes, its aliases, and how it
+reads its command line. The format is described in ``command_tables/README.md``; a deck
+may declare tables for its own tools in the same format (``tools:``).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from functools import cache, lru_cache
-from pathlib import Path
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+Images = Literal["none", "first", "all"]
 
 
 @dataclass(frozen=True)
 class Option:
-    name: str  # canonical spelling: the first long one, else the short one
+    name: str  # canonical spelling: the first long one, else the first one
     takes_value: bool
+    optional: bool = False  # the value only attached: -i.bak, --color=auto (never the next word)
 
 
 @dataclass(frozen=True)
 class Command:
     options: Mapping[str, Option]  # every spelling -> its option
-    options_first: bool = False  # options end at the first argument
+    options_first: int = 0  # options end at this argument (1: the first); 0: they go anywhere
+    dash_value: Option | None = None  # -5 / -KILL is this option with that value
+    synonyms: Mapping[str, str] = field(default_factory=dict)  # word -> canonical word
+    images: Images = "none"  # which arguments are image references
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared by identity: it keys caches
 class Tool:
     own: Command  # global options if the tool has commands, else all its options
     commands: Mapping[tuple[str, ...], Command]  # canonical path -> command
     aliases: Mapping[tuple[str, ...], tuple[str, ...]]  # alias path -> canonical path
     wrapper: bool = False  # its options are followed by another command (sudo)
+    old_style: bool = False  # a first word without a dash is a cluster of short options (tar xzf)
+    options_everywhere: bool = False  # its own options are valid after the command too
+    equals: bool = True  # --opt=value is read (curl reads only --opt value)
     longest_path: int = 1  # words in its longest command path or alias
+    _effective: dict[tuple[str, ...], Command] = field(default_factory=dict, repr=False)
+
+    def command(self, path: tuple[str, ...]) -> Command:
+        """The command as the parser reads it: the tool's synonyms, dash_value and (with
+        options_everywhere) options under its own."""
+        found = self._effective.get(path)
+        if found is None:
+            own, spec = self.own, self.commands[path]
+            options = {**own.options, **spec.options} if self.options_everywhere else spec.options
+            found = Command(
+                options,
+                spec.options_first,
+                spec.dash_value or own.dash_value,
+                {**own.synonyms, **spec.synonyms},
+                spec.images,
+            )
+            self._effective[path] = found
+        return found
 
 
-@dataclass(frozen=True, eq=False)  # compared by identity, so it can key a cache
+@dataclass(frozen=True, eq=False)
 class ToolTable:
     tools: Mapping[str, Tool]
 
 
-_TOOL_KEYS = ("commands", "options", "options_first", "wrapper")
-_COMMAND_KEYS = ("aliases", "options", "options_first")
-_SPELLING = re.compile(r"-[^\s-]|--[^\s=-][^\s=]*")
+_TOOL_KEYS = (
+    "commands",
+    "options",
+    "options_first",
+    "options_everywhere",
+    "equals",
+    "wrapper",
+    "old_style",
+    "dash_value",
+    "synonyms",
+    "images",
+)
+_COMMAND_KEYS = ("aliases", "options", "options_first", "dash_value", "synonyms", "images")
+_SPELLING = re.compile(r"--?[^\s=-][^\s=,]*")
+_IMAGES = ("none", "first", "all")
 
 
 def parse_tools(data: object) -> ToolTable:
-    """Build a tool table from parsed YAML (the format of ``quiz/checking/command_tables/docker.yaml``).
+    """Build a tool table from parsed YAML (the format of ``command_tables/README.md``).
 
     Raises ``ValueError`` naming every bad entry, e.g.
     ``docker ps: options[2] "-f, --filter a b": more than one value name``.
@@ -59,13 +95,14 @@ def parse_tools(data: object) -> ToolTable:
         if not isinstance(name, str) or not name or len(name.split()) != 1:
             errors.append(f"{name!r}: a tool name is one word")
             continue
-        tools[name] = _parse_tool(name, spec, errors)
+        tools[name] = parse_tool(name, spec, errors)
     if errors:
         raise ValueError("; ".join(errors))
     return ToolTable(tools)
 
 
-def _parse_tool(name: str, spec: object, errors: list[str]) -> Tool:
+def parse_tool(name: str, spec: object, errors: list[str]) -> Tool:
+    """One tool of a table; its problems are appended to ``errors``."""
     spec = _mapping(spec, name, _TOOL_KEYS, errors)
     wrapper = _boolean(spec, "wrapper", name, errors)
     listed = spec.get("commands") or {}
@@ -74,22 +111,31 @@ def _parse_tool(name: str, spec: object, errors: list[str]) -> Tool:
         listed = {}
     if wrapper and listed:
         errors.append(f"{name}: a wrapper runs another command, it cannot have commands")
+    own = _parse_command(spec, name, errors)
     paths = {path_text: _path(path_text, name, errors) for path_text in listed}
     commands, aliases = {}, {}
     for path_text, command_spec in listed.items():
         where = f"{name} {path_text}"
         command_spec = _mapping(command_spec, where, _COMMAND_KEYS, errors)
-        commands[paths[path_text]] = _parse_command(command_spec, where, errors)
+        commands[paths[path_text]] = _parse_command(command_spec, where, errors, own)
         for alias_text in _strings(command_spec.get("aliases"), f"{where}: aliases", errors):
             alias = _path(alias_text, where, errors)
             if alias in aliases or alias in paths.values():
                 errors.append(f'{where}: alias "{alias_text}" is already a command or an alias')
             aliases[alias] = paths[path_text]
-    longest = max(map(len, (*commands, *aliases)), default=1)
-    return Tool(_parse_command(spec, name, errors), commands, aliases, wrapper, longest)
+    return Tool(
+        own,
+        commands,
+        aliases,
+        wrapper,
+        _boolean(spec, "old_style", name, errors),
+        _boolean(spec, "options_everywhere", name, errors),
+        _boolean(spec, "equals", name, errors, default=True),
+        max(map(len, (*commands, *aliases)), default=1),
+    )
 
 
-def _parse_command(spec: Mapping, where: str, errors: list[str]) -> Command:
+def _parse_command(spec: Mapping, where: str, errors: list[str], tool: Command | None = None) -> Command:
     by_spelling: dict[str, Option] = {}
     for n, entry in enumerate(_strings(spec.get("options"), f"{where}: options", errors)):
         label = f'{where}: options[{n}] "{entry}"'
@@ -98,18 +144,57 @@ def _parse_command(spec: Mapping, where: str, errors: list[str]) -> Command:
         values = words[len(spellings) :]
         bad = [word for word in spellings if not _SPELLING.fullmatch(word)]
         if bad:
-            errors.append(f"{label}: {', '.join(bad)} is not an option spelling (-x or --name)")
+            errors.append(f"{label}: {', '.join(bad)} is not an option spelling (-x, -name or --name)")
         elif not spellings or words[: len(spellings)] != spellings:
             errors.append(f"{label}: expected the option's spellings, then its value's name")
         elif len(values) > 1:
             errors.append(f"{label}: more than one value name")
         else:
-            option = Option(next((s for s in spellings if s.startswith("--")), spellings[0]), bool(values))
+            optional = bool(values) and values[0].startswith("[") and values[0].endswith("]")
+            option = Option(next((s for s in spellings if s.startswith("--")), spellings[0]), bool(values), optional)
             for spelling in spellings:
                 if spelling in by_spelling:
                     errors.append(f"{label}: {spelling} is already an option")
                 by_spelling[spelling] = option
-    return Command(by_spelling, _boolean(spec, "options_first", where, errors))
+    images = spec.get("images", "none")
+    if images not in _IMAGES:
+        errors.append(f"{where}: images must be one of {', '.join(_IMAGES)}, not {images!r}")
+        images = "none"
+    return Command(
+        by_spelling,
+        _options_first(spec, where, errors),
+        _dash_value(spec, by_spelling, tool, where, errors),
+        _synonyms(spec.get("synonyms"), where, errors),
+        images,
+    )
+
+
+def _dash_value(spec: Mapping, options: Mapping[str, Option], tool: Command | None, where, errors) -> Option | None:
+    spelling = spec.get("dash_value")
+    if spelling is None:
+        return None
+    option = options.get(spelling) if isinstance(spelling, str) else None
+    if option is None and tool is not None and isinstance(spelling, str):
+        option = tool.options.get(spelling)
+    if option is None or not option.takes_value:
+        errors.append(f"{where}: dash_value {spelling!r} must be one of its options that takes a value")
+        return None
+    return option
+
+
+def _synonyms(value: object, where: str, errors: list[str]) -> dict[str, str]:
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        errors.append(f"{where}: synonyms must map words to their canonical word, not {_kind(value)}")
+        return {}
+    words = {}
+    for word, canonical in value.items():
+        if not isinstance(word, str | int) or not isinstance(canonical, str | int) or isinstance(word, bool):
+            errors.append(f"{where}: synonyms: {word!r}: {canonical!r} is not a word and its canonical word")
+        else:
+            words[str(word)] = str(canonical)
+    return words
 
 
 def _mapping(spec: object, where: str, keys: tuple[str, ...], errors: list[str]) -> Mapping:
@@ -133,11 +218,22 @@ def _strings(value: object, where: str, errors: list[str]) -> list[str]:
     return value
 
 
-def _boolean(spec: Mapping, key: str, where: str, errors: list[str]) -> bool:
-    value = spec.get(key, False)
+def _boolean(spec: Mapping, key: str, where: str, errors: list[str], default: bool = False) -> bool:
+    value = spec.get(key, default)
     if not isinstance(value, bool):
         errors.append(f"{where}: {key} must be true or false, not {value!r}")
-    return value is True
+        return default
+    return value
+
+
+def _options_first(spec: Mapping, where: str, errors: list[str]) -> int:
+    value = spec.get("options_first", False)
+    if value is True or value is False:
+        return int(value)
+    if not isinstance(value, int) or value < 1:
+        errors.append(f"{where}: options_first must be true, false or a count of arguments, not {value!r}")
+        return 0
+    return value
 
 
 def _path(text: object, where: str, errors: list[str]) -> tuple[str, ...]:
@@ -151,44 +247,23 @@ def _kind(value: object) -> str:
     return "nothing" if value is None else f"a {type(value).__name__}"
 
 
-@cache
-def bundled_tables() -> tuple[ToolTable, ...]:
-    from quiz.plumbing.yamlread import load  # PyYAML only once a table is needed, not to show a card
-
-    tables = []
-    for path in sorted((Path(__file__).parent / "command_tables").glob("*.yaml")):
-        try:
-            tables.append(parse_tools(load(path.read_text(encoding="utf-8"))))
-        except ValueError as error:
-            raise ValueError(f"{path}: {error}") from None
-    return tuple(tables)
-
-
-@lru_cache(maxsize=64)
-def tool_index(extra: tuple[ToolTable, ...]) -> Mapping[str, Tool]:
-    """The bundled tools with the given tables merged over them, command by command.
-
-    A later table's command, alias or option replaces an earlier one of the same name.
-    """
-    index: dict[str, Tool] = {}
-    for table in bundled_tables() + extra:
-        for name, tool in table.tools.items():
-            base = index.get(name)
-            index[name] = (
-                tool
-                if base is None
-                else Tool(
-                    Command({**base.own.options, **tool.own.options}, tool.own.options_first or base.own.options_first),
-                    {**base.commands, **tool.commands},
-                    {**{a: p for a, p in base.aliases.items() if a not in tool.commands}, **tool.aliases},
-                    tool.wrapper or base.wrapper,
-                    max(tool.longest_path, base.longest_path),
-                )
-            )
-    return index
-
-
-def as_tables(tools: ToolTable | Iterable[ToolTable] | None) -> tuple[ToolTable, ...]:
-    if tools is None:
-        return ()
-    return (tools,) if isinstance(tools, ToolTable) else tuple(tools)
+def merge(base: Tool, over: Tool) -> Tool:
+    """``over`` (a deck's table) merged over ``base`` command by command: its commands,
+    aliases and options replace those of the same name."""
+    own = over.own
+    return Tool(
+        Command(
+            {**base.own.options, **own.options},
+            own.options_first or base.own.options_first,
+            own.dash_value or base.own.dash_value,
+            {**base.own.synonyms, **own.synonyms},
+            own.images if own.images != "none" else base.own.images,
+        ),
+        {**base.commands, **over.commands},
+        {**{a: p for a, p in base.aliases.items() if a not in over.commands}, **over.aliases},
+        over.wrapper or base.wrapper,
+        over.old_style or base.old_style,
+        over.options_everywhere or base.options_everywhere,
+        over.equals and base.equals,
+        max(over.longest_path, base.longest_path),
+    )

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from prompt_toolkit.styles import Style
 
+from quiz.checking.shell import spans
 from quiz.model import CLOZE, CardKind, Rating, localize
 from quiz.plumbing.textwidth import display_width
 from quiz.review.words import Words
@@ -103,21 +104,54 @@ def note(card: QueueCard, lang: str, deck_lang: str) -> Formatted:
     return [("class:note", localize(card.content["note"], lang, deck_lang)), ("", "\n")]
 
 
-def verdict(result: Verdict, words: Words) -> Formatted:
-    """The typed command and the expected one, differences marked word by word."""
+def spans_at(line: str) -> list[tuple[str, str, int]]:
+    """The pieces of ``spans``, each with where it starts (the checker's word positions)."""
+    pieces, position = [], 0
+    for kind, text in spans(line):
+        pieces.append((kind, text, position))
+        position += len(text)
+    return pieces
+
+
+_TYPED_STYLE = {"same": "", "extra": "class:extra", "wrong": "class:wrong"}
+_EXPECTED_STYLE = {"same": "class:answer", "missing": "class:missing", "wrong": "class:missing"}
+_WORST = ("wrong", "extra", "same")
+
+
+def verdict(result: Verdict, typed: str, words: Words, explained: set[str]) -> Formatted:
+    """The typed line as typed and the expected one, differences marked word by word; the
+    first time a mark appears (``explained`` keeps count) a word says what it means."""
     mark = [("class:good", words.right) if result.correct else ("class:bad", words.not_quite), ("", "\n")]
     if result.correct:
         return mark + [("class:dim", words.expected), ("class:answer", result.expected), ("", "\n")]
+
+    def label(kind: str) -> Formatted:
+        if kind == "same" or kind in explained:
+            return []
+        explained.add(kind)
+        return [("class:dim", f" ({words.marks[kind]})")]
+
     typed_line: Formatted = [("class:dim", words.you_typed)]
-    expected_line: Formatted = [("class:dim", words.expected)]
+    by_word: dict[int, list[str]] = {}
     for part in result.diff:
         if part.typed:
-            style = {"same": "", "extra": "class:extra", "wrong": "class:wrong"}.get(part.kind, "")
-            typed_line += [(style, part.typed), ("", " ")]
+            by_word.setdefault(part.at, []).append(part.kind)
+    if -1 in by_word:  # no positions (text, keys): the parts as compared
+        for part in result.diff:
+            if part.typed:
+                typed_line += [(_TYPED_STYLE.get(part.kind, ""), part.typed), *label(part.kind), ("", " ")]
+    else:
+        for kind, text, start in spans_at(typed):
+            kinds = by_word.get(start, ["same"]) if kind in ("word", "redirect", "operator") else []
+            worst = next((k for k in _WORST if k in kinds), "same") if kinds else "same"
+            typed_line += [(_TYPED_STYLE[worst] if kinds else "", text), *label(worst)]
+    expected_line: Formatted = [("class:dim", words.expected)]
+    for part in result.diff:
         if part.expected:
-            style = {"same": "class:answer", "missing": "class:missing", "wrong": "class:missing"}.get(part.kind, "")
-            expected_line += [(style, part.expected), ("", " ")]
-    return mark + typed_line + [("", "\n")] + expected_line + [("", "\n")]
+            expected_line += [(_EXPECTED_STYLE.get(part.kind, ""), part.expected)]
+            expected_line += [*label("missing"), ("", " ")] if part.kind == "missing" else [("", " ")]
+    hint = [("class:dim", words.dash_hint)] if result.hint == "dash" else []
+    return mark + typed_line + [("", "\n")] + expected_line + [("", "\n")] + hint
 
 
 def revealed_command(expected: str, words: Words) -> Formatted:

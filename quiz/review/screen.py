@@ -15,7 +15,7 @@ from prompt_toolkit.formatted_text import FormattedText
 from prompt_toolkit.output import ColorDepth
 
 from quiz import storage
-from quiz.model import Rating, accepted_answers
+from quiz.model import CardKind, Rating, accepted_answers
 from quiz.review import keys, render
 from quiz.review.words import words_for
 from quiz.scheduling import QueueCard
@@ -53,6 +53,7 @@ class Screen:
             refresh_interval=1.0,  # the toolbar's clock
         )
         self.tools_cache: dict[str, ToolTable | None] = {}  # deck name -> its parsed command tables
+        self.explained: set[str] = set()  # the diff marks whose meaning was shown once
 
     # -- output ---------------------------------------------------------------------
 
@@ -69,8 +70,10 @@ class Screen:
 
     # -- input ----------------------------------------------------------------------
 
-    def ask(self, message: str, **options):
-        """One prompt; commands typed at it run here, and Quit/Restart leave the card."""
+    def ask(self, message: str, exact_commands: bool = False, **options):
+        """One prompt; commands typed at it run here, and Quit/Restart leave the card.
+
+        ``exact_commands``: only the full names are commands (`:q` may be an answer)."""
         self.guard.armed = False
         options.setdefault("key_bindings", keys.common_bindings(self.guard))
         options.setdefault("lexer", None)
@@ -80,8 +83,13 @@ class Screen:
             raise Quit from None
         if result == keys.QUIT:
             raise Quit
-        if isinstance(result, str) and (result.strip().startswith(":") or result.strip() == "?"):
-            self.command(result.strip())
+        if not isinstance(result, str):
+            return result
+        text = result.strip()
+        if exact_commands and text not in keys.COMMANDS and text != "?":
+            return result
+        if text.startswith(":") or text == "?":
+            self.command(text)
         return result
 
     def command(self, text: str) -> None:
@@ -146,15 +154,17 @@ class Screen:
             self.echo([("class:bad", self.words.leech.format(answered.schedule.lapses, card.deck, card.key))])
 
     def typed_answer(self, card: QueueCard) -> tuple[str, Rating]:
-        typed = self.ask("$ ", lexer=keys.ShellLexer())
         expected = accepted_answers(card.content["back"], self.session.lang, self.deck_lang(card))
+        keys_card = card.kind is CardKind.KEYS
+        exact = any(answer.lstrip().startswith(":") for answer in expected)  # vim's :wq is an answer
+        typed = self.ask("keys> " if keys_card else "$ ", exact, lexer=None if keys_card else keys.ShellLexer())
         if not typed.strip():  # "I don't know"
             self.echo(render.revealed_command(expected[0], self.words))
             return "", Rating.AGAIN
         from quiz.checking.compare import compare  # the checker loads here, not before the first card
 
-        verdict = compare(expected, typed, tools=self.tools(card))
-        self.echo(render.verdict(verdict, self.words))
+        verdict = compare(expected, typed, kind="keys" if keys_card else "command", tools=self.tools(card))
+        self.echo(render.verdict(verdict, typed, self.words, self.explained))
         return typed, Rating.GOOD if verdict.correct else Rating.AGAIN
 
     def rating(self, card: QueueCard, selected: Rating | None) -> tuple[Rating, str]:

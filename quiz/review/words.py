@@ -27,6 +27,8 @@ class Words:
     quit_warning: str
     unknown_command: str  # the command typed
     help_hint: str
+    marks: dict[str, str]  # what a diff mark means: wrong, extra, missing
+    dash_hint: str
     suspended: str  # deck, card id
     buried: str
     nothing_to_undo: str
@@ -62,6 +64,8 @@ ENGLISH = Words(
     quit_warning=" Ctrl-C again to quit ",
     unknown_command="unknown command {}",
     help_hint=" (:help lists them)\n",
+    marks={"wrong": "wrong", "extra": "extra", "missing": "missing"},
+    dash_hint="  – and — are dashes, not hyphens: a long option starts with two hyphens, --\n",
     suspended="suspended: it stays out of reviews until quiz unsuspend {} {}\n",
     buried="buried until tomorrow\n",
     nothing_to_undo="nothing to undo\n",
@@ -78,6 +82,7 @@ ENGLISH = Words(
         "  1 Again  2 Hard  3 Good  4 Easy   Enter: the marked choice   u: undo the last answer\n",
         (
             "  :undo  :suspend  :bury  :skip  :help (or ?)  :quit (or Ctrl-D)\n"
+            "  On a card whose answer starts with :, only the full command names are commands.\n"
             "  Ctrl-C clears the input; twice quits. Every answer is saved at once.\n"
         ),
     ),
@@ -107,6 +112,8 @@ CHINESE = Words(
     quit_warning=" 再按一次 Ctrl-C 退出 ",
     unknown_command="没有这个命令：{}",
     help_hint="（:help 列出全部命令）\n",
+    marks={"wrong": "错误", "extra": "多余", "missing": "缺少"},
+    dash_hint="  – 和 — 是破折号，不是连字符：长选项以两个连字符 -- 开头\n",
     suspended="已暂停：运行 quiz unsuspend {} {} 之前不会再出现\n",
     buried="已搁置到明天\n",
     nothing_to_undo="没有可以撤销的操作\n",
@@ -120,6 +127,7 @@ CHINESE = Words(
         "  1 重来  2 困难  3 良好  4 简单   回车：选中的评分   u：撤销上一次评分\n",
         (
             "  :undo  :suspend  :bury  :skip  :help（或 ?）  :quit（或 Ctrl-D）\n"
+            "  答案以 : 开头的卡片上，只有完整的命令名才算命令。\n"
             "  Ctrl-C 清空输入，连按两次退出。每次评分都立即保存。\n"
         ),
     ),

@@ -144,3 +144,30 @@ class RetentionJson(TypedDict):
     workloads: list[WorkloadJson]
     optimal_retention: float
     desired_retention: float
+
+
+# `quiz tools --json`: one per tool quiz has a table of; "from" is the deck or the fish
+# completion file the table comes from ("" for a bundled one). Functional form: "from" is
+# a keyword.
+ToolJson = TypedDict("ToolJson", {"tool": str, "source": str, "from": str, "commands": int, "options": int})
+
+# `quiz tools show TOOL [COMMAND...] --json`: the canonical command path (an alias
+# resolved), the source (deck, bundled, fish or generic) and where from, the aliases, where
+# options may stand (anywhere, first, or the argument they end at), the options as a table
+# writes them ("-m, --message string"), the tool's own options before the command, and a
+# tool's commands.
+CommandJson = TypedDict(
+    "CommandJson",
+    {
+        "tool": str,
+        "command": list[str],
+        "source": str,
+        "from": str,
+        "aliases": list[list[str]],
+        "options_where": str | int,
+        "options": list[str],
+        "global_options": list[str],
+        "commands": list[str],
+        "notes": list[str],  # how the tool reads its line beyond its options (tar xzf, -5, po = pods)
+    },
+)

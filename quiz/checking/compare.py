@@ -84,7 +84,13 @@ def _diff_segment(expected: Segment, typed: Segment) -> list[DiffPart]:
     parts += _diff_options(expected.global_options, typed.global_options, open_ended)
     if expected.path_raw or typed.path_raw:
         path_at = typed.words[1].start if len(typed.words) > 1 else -1
-        parts.append(_pair(expected.head[1:] == typed.head[1:], expected.path_raw, Word(typed.path_raw, typed.path_raw, start=path_at)))
+        parts.append(
+            _pair(
+                expected.head[1:] == typed.head[1:],
+                expected.path_raw,
+                Word(typed.path_raw, typed.path_raw, start=path_at),
+            )
+        )
     parts += _diff_options(expected.options, typed.options, open_ended)
     parts += _diff_sequence(expected.args, typed.args)
     if expected.inner is not None or typed.inner is not None:
@@ -190,7 +196,9 @@ def _diff_command(expected: Parsed, typed: Parsed) -> list[DiffPart]:
             _flatten(expected_segments, expected_operators), _flatten(typed_segments, typed_operators)
         )
     parts = _diff_segment(expected_segments[0], typed_segments[0])
-    for operator, typed_operator, e, t in zip(expected_operators, typed_operators, expected_segments[1:], typed_segments[1:]):
+    for operator, typed_operator, e, t in zip(
+        expected_operators, typed_operators, expected_segments[1:], typed_segments[1:]
+    ):
         parts.append(DiffPart("same", operator.raw, typed_operator.raw, typed_operator.start))
         parts += _diff_segment(e, t)
     return parts
@@ -267,7 +275,9 @@ def compare(
         else:
             parts = _diff_text(answer, typed, ignore_accents)
         correct = all(part.kind == "same" for part in parts)
-        hint = "dash" if not correct and _DASHES.search(typed) and not _DASHES.search(answer) else None
+        hint: Literal["dash"] | None = (
+            "dash" if not correct and _DASHES.search(typed) and not _DASHES.search(answer) else None
+        )
         verdict = Verdict(correct, answer, tuple(parts), hint)
         if verdict.correct:
             return verdict

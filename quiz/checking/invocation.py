@@ -123,7 +123,9 @@ def _old_style(words: tuple[Word, ...], command: Command, out: list[Given], wher
         if option.takes_value:
             if i == len(words):
                 raise _Unparsable(f"{where}: {spelling} needs a value")
-            out.append(Given(option.name, _canonical(words[i], command), f"{spelling[1:]} {words[i].raw}", words[1].start))
+            out.append(
+                Given(option.name, _canonical(words[i], command), f"{spelling[1:]} {words[i].raw}", words[1].start)
+            )
             i += 1
         else:
             out.append(Given(option.name, None, spelling[1:], words[1].start))
@@ -167,7 +169,9 @@ def _read_options(
     return tuple(options), canonical, i
 
 
-def _read_option(words: tuple[Word, ...], i: int, command: Command, out: list[Given], where: str, equals, lenient) -> int:
+def _read_option(
+    words: tuple[Word, ...], i: int, command: Command, out: list[Given], where: str, equals, lenient
+) -> int:
     """Read the option (or cluster of short ones) at ``words[i]``; return the next index."""
     text, spec = words[i].text, command.options
     whole = spec.get(text)
@@ -181,7 +185,9 @@ def _read_option(words: tuple[Word, ...], i: int, command: Command, out: list[Gi
             return i + 1
         return _take(words, i, option, spelling, out, where, command)
     if command.dash_value is not None and _DASH_VALUE.fullmatch(text) and not _is_cluster(text, spec):
-        out.append(Given(command.dash_value.name, _canonical(make_word(text[1:]), command), words[i].raw, words[i].start))
+        out.append(
+            Given(command.dash_value.name, _canonical(make_word(text[1:]), command), words[i].raw, words[i].start)
+        )
         return i + 1
     for k in range(1, len(text)):  # -ft = -f -t; -aG docker = -a -G docker; -n5 = -n 5
         spelling = "-" + text[k]
@@ -189,8 +195,8 @@ def _read_option(words: tuple[Word, ...], i: int, command: Command, out: list[Gi
         if option.takes_value:
             attached = text[k + 1 :]
             if attached or option.optional:  # -n5; -i.bak or a bare -i for an optional value
-                value = _canonical(make_word(attached), command) if attached else None
-                out.append(Given(option.name, value, spelling + attached, words[i].start))
+                given = _canonical(make_word(attached), command) if attached else None
+                out.append(Given(option.name, given, spelling + attached, words[i].start))
                 return i + 1
             return _take(words, i, option, spelling, out, where, command)
         out.append(Given(option.name, None, spelling, words[i].start))

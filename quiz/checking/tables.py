@@ -18,6 +18,7 @@ class Option:
     name: str  # canonical spelling: the first long one, else the first one
     takes_value: bool
     optional: bool = False  # the value only attached: -i.bak, --color=auto (never the next word)
+    value_name: str = ""  # as the table names it: "string", "[SUFFIX]"
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,7 @@ _TOOL_KEYS = (
 _COMMAND_KEYS = ("aliases", "options", "options_first", "dash_value", "synonyms", "images")
 _SPELLING = re.compile(r"--?[^\s=-][^\s=,]*")
 _IMAGES = ("none", "first", "all")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # a table's words reach the terminal (quiz tools show)
 
 
 def parse_tools(data: object) -> ToolTable:
@@ -92,7 +94,7 @@ def parse_tools(data: object) -> ToolTable:
     errors: list[str] = []
     tools = {}
     for name, spec in data.items():
-        if not isinstance(name, str) or not name or len(name.split()) != 1:
+        if not isinstance(name, str) or not name or len(name.split()) != 1 or _CONTROL.search(name):
             errors.append(f"{name!r}: a tool name is one word")
             continue
         tools[name] = parse_tool(name, spec, errors)
@@ -151,7 +153,8 @@ def _parse_command(spec: Mapping, where: str, errors: list[str], tool: Command |
             errors.append(f"{label}: more than one value name")
         else:
             optional = bool(values) and values[0].startswith("[") and values[0].endswith("]")
-            option = Option(next((s for s in spellings if s.startswith("--")), spellings[0]), bool(values), optional)
+            canonical = next((s for s in spellings if s.startswith("--")), spellings[0])
+            option = Option(canonical, bool(values), optional, values[0] if values else "")
             for spelling in spellings:
                 if spelling in by_spelling:
                     errors.append(f"{label}: {spelling} is already an option")
@@ -190,7 +193,12 @@ def _synonyms(value: object, where: str, errors: list[str]) -> dict[str, str]:
         return {}
     words = {}
     for word, canonical in value.items():
-        if not isinstance(word, str | int) or not isinstance(canonical, str | int) or isinstance(word, bool):
+        if (
+            not isinstance(word, str | int)
+            or not isinstance(canonical, str | int)
+            or isinstance(word, bool)
+            or _CONTROL.search(f"{word}{canonical}")
+        ):
             errors.append(f"{where}: synonyms: {word!r}: {canonical!r} is not a word and its canonical word")
         else:
             words[str(word)] = str(canonical)
@@ -215,6 +223,9 @@ def _strings(value: object, where: str, errors: list[str]) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         errors.append(f"{where}: expected a list of strings, not {value!r}")
         return []
+    if any(_CONTROL.search(item) for item in value):
+        errors.append(f"{where}: control characters are not allowed, in {value!r}")
+        return []
     return value
 
 
@@ -237,7 +248,7 @@ def _options_first(spec: Mapping, where: str, errors: list[str]) -> int:
 
 
 def _path(text: object, where: str, errors: list[str]) -> tuple[str, ...]:
-    path = tuple(text.split()) if isinstance(text, str) else ()
+    path = tuple(text.split()) if isinstance(text, str) and not _CONTROL.search(text) else ()
     if not path or any(word.startswith("-") for word in path):
         errors.append(f'{where}: {text!r} is not a command path (words such as "volume ls")')
     return path

@@ -25,6 +25,7 @@ from quiz.cli.collection import (
 )
 from quiz.cli.env import Env
 from quiz.cli.reports import export_group, optimize_command, stats_command
+from quiz.cli.tools import tools_group
 from quiz.errors import DeckError, QuizError
 
 EXIT_INTERRUPTED = 130
@@ -94,5 +95,6 @@ for command in (
     export_group,
     stats_command,
     optimize_command,
+    tools_group,
 ):
     cli.add_command(command)

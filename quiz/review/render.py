@@ -106,7 +106,8 @@ def note(card: QueueCard, lang: str, deck_lang: str) -> Formatted:
 
 def spans_at(line: str) -> list[tuple[str, str, int]]:
     """The pieces of ``spans``, each with where it starts (the checker's word positions)."""
-    pieces, position = [], 0
+    pieces: list[tuple[str, str, int]] = []
+    position = 0
     for kind, text in spans(line):
         pieces.append((kind, text, position))
         position += len(text)

@@ -54,6 +54,7 @@ class Screen:
         )
         self.tools_cache: dict[str, ToolTable | None] = {}  # deck name -> its parsed command tables
         self.explained: set[str] = set()  # the diff marks whose meaning was shown once
+        self.fish_cache: dict[str, ToolTable | None] = {}  # tool -> its table from fish completions
 
     # -- output ---------------------------------------------------------------------
 
@@ -163,7 +164,8 @@ class Screen:
             return "", Rating.AGAIN
         from quiz.checking.compare import compare  # the checker loads here, not before the first card
 
-        verdict = compare(expected, typed, kind="keys" if keys_card else "command", tools=self.tools(card))
+        tables = () if keys_card else self.tables(card, expected)
+        verdict = compare(expected, typed, kind="keys" if keys_card else "command", tools=tables)
         self.echo(render.verdict(verdict, typed, self.words, self.explained))
         return typed, Rating.GOOD if verdict.correct else Rating.AGAIN
 
@@ -181,6 +183,20 @@ class Screen:
 
     def deck_lang(self, card: QueueCard) -> str:
         return self.session.decks[card.deck].lang
+
+    def tables(self, card: QueueCard, expected: list[str]) -> tuple[ToolTable, ...]:
+        """The command tables to read these answers with: the deck's own, over the fish
+        completions of the tools that have no other table (looked up once per session)."""
+        from quiz.checking.knowledge import tool_index
+        from quiz.tools import answer_tools, fish_tables
+
+        deck = self.tools(card)
+        index = tool_index((deck,) if deck else ())
+        names = {name for answer in expected for name in answer_tools(answer, index)}
+        for name in names - self.fish_cache.keys():
+            self.fish_cache[name] = fish_tables(self.session.engine, [name], index)
+        fished = tuple(table for name in sorted(names) if (table := self.fish_cache[name]) is not None)
+        return fished + ((deck,) if deck else ())
 
     def tools(self, card: QueueCard) -> ToolTable | None:
         """The deck's own command tables, parsed once per session."""

@@ -24,6 +24,8 @@ from quiz.storage.answers import (
 )
 from quiz.storage.collection import (
     SyncReport,
+    cached_tool_names,
+    cached_tool_table,
     deck_names,
     deck_settings,
     deck_tools,
@@ -31,6 +33,7 @@ from quiz.storage.collection import (
     get_setting,
     import_decks,
     save_parameters,
+    save_tool_table,
     select_decks,
     set_setting,
     sync_deck,
@@ -54,6 +57,8 @@ __all__ = [
     "SuspendedCard",
     "SyncReport",
     "answer",
+    "cached_tool_names",
+    "cached_tool_table",
     "cards_t",
     "deck_counts",
     "deck_names",
@@ -69,6 +74,7 @@ __all__ = [
     "next_due",
     "reviews_t",
     "save_parameters",
+    "save_tool_table",
     "schedule_of",
     "select_decks",
     "set_buried",

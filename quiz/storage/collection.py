@@ -13,7 +13,16 @@ from sqlalchemy.engine import Connection, Engine
 
 from quiz.errors import UnknownDeck
 from quiz.model import DeckRow, DeckSettings, DeckSpec
-from quiz.storage.schema import cards_t, chunks, deck_settings_t, decks_t, inserted_id, settings_t, writing
+from quiz.storage.schema import (
+    cards_t,
+    chunks,
+    deck_settings_t,
+    decks_t,
+    inserted_id,
+    settings_t,
+    tool_tables_t,
+    writing,
+)
 
 LIST_SETTINGS = ("learning_steps", "relearning_steps", "parameters")
 
@@ -186,6 +195,28 @@ def deck_tools(conn: Connection, deck_id: int) -> dict | None:
     """The command tables the deck file declared (`tools:`), as plain data."""
     tools = conn.execute(select(decks_t.c.tools).where(decks_t.c.id == deck_id)).scalar()
     return json.loads(tools) if tools else None
+
+
+def cached_tool_table(conn: Connection, name: str, path: str, stamp: str) -> tuple[bool, dict | None]:
+    """(found, table data) of the tool's fish completion file as it was read at `stamp`."""
+    query = select(tool_tables_t.c.stamp, tool_tables_t.c.data).where(
+        tool_tables_t.c.name == name, tool_tables_t.c.path == path
+    )
+    row = conn.execute(query).first()
+    if row is None or row.stamp != stamp:
+        return False, None
+    return True, json.loads(row.data) if row.data else None
+
+
+def save_tool_table(conn: Connection, name: str, path: str, stamp: str, data: dict | None) -> None:
+    values = {"stamp": stamp, "data": _json(data) if data else None}
+    _upsert(conn, tool_tables_t, {"name": name, "path": path}, values)
+
+
+def cached_tool_names(conn: Connection) -> dict[str, str]:
+    """Tool name -> completion file, for every fish table read so far that says something."""
+    query = select(tool_tables_t.c.name, tool_tables_t.c.path).where(tool_tables_t.c.data.is_not(None))
+    return dict(conn.execute(query.order_by(tool_tables_t.c.name)).all())
 
 
 def deck_names(conn: Connection) -> list[str]:

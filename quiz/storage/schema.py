@@ -40,7 +40,7 @@ from quiz.errors import QuizError
 from quiz.model import Schedule
 
 # The newest revision in migrations/versions; a test keeps the two in step.
-HEAD_REVISION = "0004"
+HEAD_REVISION = "0005"
 BUSY_TIMEOUT_MS = 5000
 
 
@@ -197,6 +197,19 @@ settings_t = Table(
     metadata,
     Column("key", String(64), primary_key=True),
     required("value", Text),
+)
+
+# Command tables read from fish completion files (checking/fish.py), by file and its
+# stamp (modification time and size): a changed file is read again. `data` is the
+# table as JSON, or NULL when the file says nothing of the tool's options.
+tool_tables_t = Table(
+    "tool_tables",
+    metadata,
+    Column("name", String(128), nullable=False),
+    Column("path", Text, nullable=False),
+    required("stamp", String(64)),
+    Column("data", Text),
+    PrimaryKeyConstraint("name", "path"),
 )
 
 

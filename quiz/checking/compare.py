@@ -63,7 +63,6 @@ class Verdict:
         return sum(part.kind != "same" for part in self.diff)
 
 
-_SHORT_CLUSTER = re.compile(r"-[A-Za-z]{2,}")
 _DASHES = re.compile("[\u2012-\u2015\u2212]")  # figure, en and em dashes, the minus sign
 Kind = Literal["auto", "command", "text", "keys"]
 KINDS: tuple[Kind, ...] = ("auto", "command", "text", "keys")
@@ -78,7 +77,7 @@ def _diff_segment(expected: Segment, typed: Segment) -> list[DiffPart]:
         if pair is not None:
             expected, typed = pair
     if not (isinstance(expected, Invocation) and isinstance(typed, Invocation)):
-        return _diff_sequence(_literal_words(expected.words), _literal_words(typed.words))
+        return _diff_sequence(list(expected.words), list(typed.words))
     open_ended = bool(expected.args) and expected.args[-1].rest  # <args>... takes any options too
     parts = [_pair(expected.head[0] == typed.head[0], expected.words[0].raw, typed.words[0])]
     parts += _diff_options(expected.global_options, typed.global_options, open_ended)
@@ -177,17 +176,6 @@ def _diff_sequence(expected: Sequence[Word], typed: Sequence[Word]) -> list[Diff
     return parts
 
 
-def _literal_words(words: Iterable[Word]) -> list[Word]:
-    """Words as written, but a cluster of letters (-la) split in place: -l -a."""
-    out: list[Word] = []
-    for word in words:
-        if word.pattern is None and not word.operator and _SHORT_CLUSTER.fullmatch(word.text):
-            out.extend(Word("-" + letter, "-" + letter, start=word.start) for letter in word.text[1:])
-        else:
-            out.append(word)
-    return out
-
-
 def _diff_command(expected: Parsed, typed: Parsed) -> list[DiffPart]:
     (expected_segments, expected_operators), (typed_segments, typed_operators) = expected, typed
     if [op.text for op in expected_operators] != [op.text for op in typed_operators]:
@@ -205,9 +193,9 @@ def _diff_command(expected: Parsed, typed: Parsed) -> list[DiffPart]:
 
 
 def _flatten(segments: list[Segment], operators: list[Word]) -> list[Word]:
-    words = _literal_words(segments[0].words)
+    words = list(segments[0].words)
     for operator, segment in zip(operators, segments[1:]):
-        words += [operator, *_literal_words(segment.words)]
+        words += [operator, *list(segment.words)]
     return words
 
 

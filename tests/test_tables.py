@@ -1,0 +1,317 @@
+"""The command table format, the bundled tables, and the checker's rules for every tool:
+what each key of the format changes, and properties that hold for every bundled command."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from quiz.checking import knowledge
+from quiz.checking.compare import compare, lint_command
+from quiz.checking.invocation import image_reference
+from quiz.checking.tables import parse_tools
+
+TABLES = Path(knowledge.TABLES_DIR)
+
+
+def same(expected: str, typed: str, tools=None) -> bool:
+    return compare(expected, typed, kind="command", tools=tools).correct
+
+
+# ---------------------------------------------------------------- the bundled files
+
+
+def test_the_compiled_tables_are_those_of_the_yaml_files():
+    """python -m quiz.checking.knowledge writes the JSON the checker reads."""
+    compiled = json.loads(knowledge.COMPILED.read_text(encoding="utf-8"))
+    from_yaml = {}
+    for path in sorted(TABLES.glob("*.yaml")):
+        from_yaml.update(yaml.safe_load(path.read_text(encoding="utf-8")))
+    assert compiled == from_yaml
+    assert knowledge.compiled_text(knowledge.compile_tables()) == knowledge.COMPILED.read_text(encoding="utf-8")
+
+
+def test_every_tool_the_issue_names_has_a_bundled_table():
+    names = {path.stem for path in TABLES.glob("*.yaml")}
+    wanted = """git kubectl docker systemctl journalctl tar ssh scp ssh-keygen rsync grep find curl wget tmux
+    apt apt-get ls cp mv rm mkdir chmod chown ps kill df du tail head sort sed ip ss npm pip sudo""".split()
+    assert set(wanted) <= names
+
+
+def test_each_file_holds_the_tool_it_is_named_for_and_says_its_source():
+    for path in sorted(TABLES.glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        assert list(yaml.safe_load(text)) == [path.stem], path
+        header = text[: text.index(f"\n{path.stem}:")]
+        assert header.startswith("# Command table for ") and " from " in header and re.search(r"\d", header), path
+
+
+def test_a_misnamed_file_is_refused(tmp_path, monkeypatch):
+    (tmp_path / "frob.yaml").write_text("other:\n  options: [-a]\n", encoding="utf-8")
+    monkeypatch.setattr(knowledge, "TABLES_DIR", tmp_path)
+    with pytest.raises(ValueError, match="holds other; a file holds the tool it is named for"):
+        knowledge.compile_tables()
+
+
+# ---------------------------------------------------------------- the format's keys
+
+FROB = parse_tools(
+    {
+        "frob": {
+            "options": ["-v, --verbose", "-C, --dir DIR", "-name pattern", "-i, --in-place [SUFFIX]"],
+            "old_style": True,
+            "dash_value": "--dir",
+            "synonyms": {"po": "pods", "pod": "pods", 9: "KILL"},
+        },
+        "remote": {"options": ["-p port", "-v"], "options_first": 2},
+        "plain": {"options": ["-o, --output FILE", "-v"], "equals": False},
+        "kube": {
+            "options": ["-n, --namespace NS"],
+            "options_everywhere": True,
+            "commands": {"get": {"options": ["-o, --output FORMAT"]}},
+        },
+    }
+)
+
+
+@pytest.mark.parametrize(
+    "expected, typed",
+    [
+        ("frob -name x", "frob -name x"),  # a one-dash long option is one option
+        ("frob vC d", "frob -v -C d"),  # old style: a first word without a dash
+        ("frob -C 5", "frob -5"),  # dash_value
+        ("frob pods", "frob po"),  # synonyms
+        ("frob pods/web", "frob pod/web"),  # before a slash too
+        ("frob KILL", "frob 9"),  # a number as a synonym's key
+        ("frob -i.bak x", "frob --in-place=.bak x"),  # an optional value, attached
+        ("frob -i x", "frob --in-place x"),  # without it, the next word is an argument
+        ("remote -p 22 host", "remote host -p 22"),  # options end at the second argument
+        ("plain -o f x", "plain x --output f"),
+        ("kube -n x get", "kube get -n x"),  # options everywhere
+        ("kube get -n x -o wide", "kube -n x get --output wide"),
+    ],
+)
+def test_what_each_key_accepts(expected, typed):
+    assert same(expected, typed, FROB)
+
+
+@pytest.mark.parametrize(
+    "expected, typed",
+    [
+        ("frob -name x", "frob -n -a -m -e x"),  # -name is not a cluster
+        ("frob -i x", "frob -ix"),  # -ix is -i with the suffix x
+        ("frob -C 5", "frob -6"),
+        ("frob pods", "frob services"),
+        ("remote host ls -v", "remote host -v ls"),  # after the second argument: the command's
+        ("plain -o f x", "plain --output=f x"),  # equals: false
+        ("plain -v x", "plain x -v -v"),
+    ],
+)
+def test_what_each_key_still_rejects(expected, typed):
+    assert not same(expected, typed, FROB)
+
+
+def test_old_style_values_follow_in_order():
+    tar = parse_tools({"tar": {"old_style": True, "options": ["-x", "-z", "-f FILE", "-C DIR"]}})
+    assert same("tar xzf a.tgz", "tar -xzf a.tgz", tar)
+    assert same("tar xzf a.tgz", "tar xfz a.tgz", tar)  # old style: f's value is the next word
+    assert not same("tar -xzf a.tgz", "tar -xfz a.tgz", tar)  # new style: f takes "z"
+    assert same("tar xfC a.tar d", "tar -x -f a.tar -C d", tar)
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"t": {"dash_value": "--nope"}}, "dash_value '--nope' must be one of its options that takes a value"),
+        ({"t": {"options": ["-v"], "dash_value": "-v"}}, "dash_value '-v' must be one of its options that takes a value"),
+        ({"t": {"images": "some"}}, "images must be one of none, first, all"),
+        ({"t": {"synonyms": ["po"]}}, "synonyms must map words to their canonical word"),
+        ({"t": {"options_first": 0}}, "options_first must be true, false or a count"),
+        ({"t": {"options": ["-a\x1b[2J"]}}, "control characters are not allowed"),
+        ({"t\x07": {}}, "a tool name is one word"),
+        ({"t": {"equals": "no"}}, "t: equals must be true or false"),
+    ],
+)
+def test_bad_keys_are_named(data, message):
+    with pytest.raises(ValueError, match=None) as error:
+        parse_tools(data)
+    assert message in str(error.value)
+
+
+# ---------------------------------------------------------------- the issue's examples
+
+
+@pytest.mark.parametrize(
+    "expected, typed",
+    [
+        ("git rebase -i main", "git rebase --interactive main"),
+        ("ls -la", "ls -al"),
+        ("grep -rn x .", "grep -nr x ."),
+        ("kubectl get pods -n x", "kubectl get pods --namespace x"),
+        ("kubectl get po -n x", "kubectl -n x get pods"),
+        ("tar xzf a.tgz", "tar -xzf a.tgz"),
+        ("ssh -p 2222 host", "ssh -p2222 host"),
+        ("docker run --rm <args>...", "docker run --rm -it ubuntu bash"),
+        ("docker pull ubuntu", "docker pull docker.io/library/ubuntu:latest"),
+        ("docker build -t app .", "docker build -t app ./"),
+        ("echo $(whoami)", "echo `whoami`"),
+        ("docker compose up -d", "docker compose up --detach"),
+    ],
+)
+def test_the_issues_examples_are_accepted(expected, typed):
+    assert same(expected, typed)
+
+
+@pytest.mark.parametrize(
+    "expected, typed",
+    [
+        ("docker pull ubuntu", "docker pull ubuntu:22.04"),
+        ("docker run --rm <args>...", "docker run -it ubuntu bash"),  # the options before it still count
+        ("docker run --rm <args>...", "docker run --rm"),  # one word at least
+        ("echo $(whoami) x", "echo $(whoami x)"),
+        ("find . -name '*.log'", "find . -name *.log"),  # the shell expands the unquoted one
+        ("echo \"$HOME\"", "echo '$HOME'"),
+    ],
+)
+def test_and_their_near_misses_are_not(expected, typed):
+    assert not same(expected, typed)
+
+
+@pytest.mark.parametrize(
+    "reference, full",
+    [
+        ("ubuntu", "docker.io/library/ubuntu:latest"),
+        ("ubuntu:22.04", "docker.io/library/ubuntu:22.04"),
+        ("me/app", "docker.io/me/app:latest"),
+        ("ghcr.io/me/app:1", "ghcr.io/me/app:1"),
+        ("localhost:5000/app", "localhost:5000/app:latest"),
+        ("index.docker.io/library/ubuntu", "docker.io/library/ubuntu:latest"),
+        ("ubuntu@sha256:abc", "docker.io/library/ubuntu@sha256:abc"),
+    ],
+)
+def test_image_references_in_full(reference, full):
+    assert image_reference(reference) == full
+
+
+def test_a_command_substitution_is_one_word_and_a_dash_gets_a_hint():
+    verdict = compare("docker ps --all", "docker ps —all", kind="command")
+    assert not verdict.correct and verdict.hint == "dash"
+    assert compare("docker ps --all", "docker ps -a", kind="command").hint is None
+    assert lint_command("docker ps -q $(docker ps -aq)") == []
+
+
+# ---------------------------------------------------------------- properties, for every tool
+
+TOOLS = {name: knowledge.bundled_tool(name) for name in knowledge.bundled_specs()}
+COMMANDS = sorted(
+    (name, path, tool.command(path) if path else tool.own)
+    for name, tool in TOOLS.items()
+    if tool is not None and not tool.wrapper
+    for path in (tool.commands or [()])
+)
+VALUE = st.from_regex(r"x[0-9]{1,3}", fullmatch=True)  # no synonym, option, image tag or glob
+
+
+def spellings(command):
+    by_option = {}
+    for spelling, option in command.options.items():
+        by_option.setdefault(option, []).append(spelling)
+    return by_option
+
+
+@st.composite
+def invocations(draw):
+    """(words before the options, option groups, arguments, the command, the tool)."""
+    name, path, command = draw(st.sampled_from(COMMANDS))
+    tool = TOOLS[name]
+    options = spellings(command)
+    groups = []
+    if options:
+        chosen = draw(st.lists(st.sampled_from(sorted(options, key=lambda o: o.name)), max_size=4, unique=True))
+        for option in chosen:
+            spelling = draw(st.sampled_from(sorted(options[option])))
+            if option.takes_value and option.optional:
+                groups.append([spelling])
+            elif option.takes_value and spelling.startswith("--") and tool.equals and draw(st.booleans()):
+                groups.append([f"{spelling}={draw(VALUE)}"])
+            elif option.takes_value:
+                groups.append([spelling, draw(VALUE)])
+            else:
+                groups.append([spelling])
+    args = draw(st.lists(VALUE, max_size=3, unique=True))
+    return [name, *path], groups, args, command, tool
+
+
+def line(head, groups, args):
+    return " ".join([*head, *(word for group in groups for word in group), *args])
+
+
+@given(invocations(), st.data())
+def test_reordering_options_never_changes_the_verdict(invocation, data):
+    head, groups, args, command, _ = invocation
+    reordered = data.draw(st.permutations(groups))
+    if command.options_first:  # options stay before the argument they end at
+        typed = line(head, reordered, args)
+    else:  # options may go anywhere among the arguments, which keep their order
+        slots = data.draw(st.lists(st.integers(0, len(args)), min_size=len(groups), max_size=len(groups)))
+        words = []
+        for k in range(len(args) + 1):
+            words += [word for group, slot in zip(reordered, slots) if slot == k for word in group]
+            words += args[k : k + 1]
+        typed = " ".join([*head, *words])
+    assert same(line(head, groups, args), typed)
+
+
+@given(invocations(), st.data())
+def test_dropping_any_option_or_argument_is_wrong(invocation, data):
+    head, groups, args, _, _ = invocation
+    pieces = [("group", k) for k in range(len(groups))] + [("arg", k) for k in range(len(args))]
+    assume(pieces)
+    kind, k = data.draw(st.sampled_from(pieces))
+    if kind == "group":
+        fewer = line(head, groups[:k] + groups[k + 1 :], args)
+    else:
+        fewer = line(head, groups, args[:k] + args[k + 1 :])
+    full = line(head, groups, args)
+    assert not same(full, fewer)
+    assert not same(fewer, full)
+
+
+@given(invocations(), st.data())
+def test_changing_any_value_or_argument_is_wrong(invocation, data):
+    head, groups, args, _, _ = invocation
+    targets = [("arg", k) for k in range(len(args))]
+    targets += [("group", k) for k, group in enumerate(groups) if len(group) == 2 or "=" in group[0]]
+    assume(targets)
+    kind, k = data.draw(st.sampled_from(targets))
+    changed_groups, changed_args = [list(group) for group in groups], list(args)
+    if kind == "arg":
+        changed_args[k] = "y" + args[k]
+    elif len(groups[k]) == 2:
+        changed_groups[k][1] = "y" + groups[k][1]
+    else:
+        changed_groups[k][0] = changed_groups[k][0] + "y"
+    assert not same(line(head, groups, args), line(head, changed_groups, changed_args))
+
+
+def letter_flags(command):
+    return sorted(s for s, o in command.options.items() if len(s) == 2 and s[1].isalpha() and not o.takes_value)
+
+
+BUNDLING = [(name, path, command) for name, path, command in COMMANDS if len(letter_flags(command)) >= 2]
+
+
+@given(st.sampled_from(BUNDLING), st.data())
+def test_expanding_a_bundle_of_short_flags_never_changes_the_verdict(found, data):
+    name, path, command = found
+    flags = data.draw(st.lists(st.sampled_from(letter_flags(command)), min_size=2, max_size=4, unique=True))
+    assume(len({command.options[f] for f in flags}) == len(flags))  # two spellings of one option: one flag
+    args = data.draw(st.lists(VALUE, max_size=2, unique=True))
+    head = [name, *path]
+    apart, bundled = line(head, [[f] for f in flags], args), line(head, [["-" + "".join(f[1] for f in flags)]], args)
+    assert same(apart, bundled)
+    assert same(bundled, apart)

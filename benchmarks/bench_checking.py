@@ -1,4 +1,5 @@
-"""Speed of answer checking (target: under 200 µs per comparison).
+"""Speed of answer checking (targets: under 200 µs per comparison; the bundled tables
+loaded in under 20 ms on the first comparison).
 
 `run()` returns (name, value, unit) rows for benchmarks/run.py; run this file
 alone to print them.
@@ -7,13 +8,13 @@ alone to print them.
 from __future__ import annotations
 
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from quiz.checking import tables
 from quiz.checking.compare import compare
 
 # (name, expected, typed): the comparisons a review session makes most
@@ -30,7 +31,11 @@ CASES = [
         "docker cp ./test.txt 23ad234:test.txt -a",
     ),
     ("pipeline", "docker ps -a | grep web > out.txt", "docker container ls --all | grep web >out.txt"),
-    ("tool without table", 'git commit -am "fix the bug"', "git commit -a -m 'fix the bug'"),
+    ("git", 'git commit -am "fix the bug"', "git commit -a --message='fix the bug'"),
+    ("kubectl", "kubectl get po -n kube-system -o wide", "kubectl -n kube-system get pods --output=wide"),
+    ("tar, old style", "tar xzf backup.tgz -C /srv", "tar -C /srv -xzf backup.tgz"),
+    ("ssh", "ssh -p 2222 -i ~/.ssh/id deploy@host uptime", "ssh deploy@host -i ~/.ssh/id -p2222 uptime"),
+    ("tool without table (the generic rule)", "mytool -vq --out=a.txt src", "mytool -q -v --out a.txt src"),
     ("plain text", "Linux Container", "linux  container"),
 ]
 ANSWERS = ["docker ps -l", "docker ps --latest", "docker container ls -l", "docker container ls --latest"]
@@ -48,17 +53,27 @@ def per_call_us(expected, typed, calls: int = 2000, repeats: int = 7) -> float:
     return statistics.median(runs)
 
 
-def first_load_ms() -> float:
-    """Reading and checking the bundled tables, once per process."""
-    tables.bundled_tables.cache_clear()
-    tables.tool_index.cache_clear()
-    start = time.perf_counter()
-    compare("docker ps", "docker ps")
-    return (time.perf_counter() - start) * 1e3
+# The first comparison in a fresh process: the compiled tables read, git's table parsed.
+FIRST = """
+import time
+from quiz.checking.compare import compare
+start = time.perf_counter()
+compare("git log -3 --oneline", "git log -n 3 --oneline")
+print((time.perf_counter() - start) * 1e3)
+"""
+
+
+def first_load_ms(runs: int = 7) -> float:
+    """Median over fresh processes of the first comparison (the tables loaded, one tool parsed)."""
+    times = []
+    for _ in range(runs):
+        out = subprocess.run([sys.executable, "-c", FIRST], capture_output=True, text=True, check=True)
+        times.append(float(out.stdout))
+    return statistics.median(times)
 
 
 def run() -> list[tuple[str, float, str]]:
-    rows = [("checking: load bundled tables (first compare)", round(first_load_ms(), 2), "ms")]
+    rows = [("checking: first compare in a process (tables loaded)", round(first_load_ms(), 2), "ms")]
     for name, expected, typed in CASES:
         rows.append((f"checking: compare, {name}", round(per_call_us(expected, typed), 1), "µs"))
     rows.append(

@@ -318,7 +318,11 @@ BAD_TABLES = [
     ("two value names", {"git": {"options": ["-C path dir"]}}, 'git: options[0] "-C path dir": more than one value'),
     ("spelling twice", {"git": {"options": ["-a", "-a, --all"]}}, 'git: options[1] "-a, --all": -a is already'),
     ("not a boolean", {"git": {"wrapper": "yes"}}, "git: wrapper must be true or false"),
-    ("not a count", {"git": {"options_first": "yes"}}, "git: options_first must be true, false or a count of arguments"),
+    (
+        "not a count",
+        {"git": {"options_first": "yes"}},
+        "git: options_first must be true, false or a count of arguments",
+    ),
     ("wrapper with commands", {"s": {"wrapper": True, "commands": {"x": {}}}}, "s: a wrapper runs another"),
     ("commands not a mapping", {"git": {"commands": ["commit"]}}, "git: commands must map"),
     ("unknown command key", {"git": {"commands": {"commit": {"flags": []}}}}, 'git commit: unknown key "flags"'),

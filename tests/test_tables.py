@@ -127,7 +127,10 @@ def test_old_style_values_follow_in_order():
     "data, message",
     [
         ({"t": {"dash_value": "--nope"}}, "dash_value '--nope' must be one of its options that takes a value"),
-        ({"t": {"options": ["-v"], "dash_value": "-v"}}, "dash_value '-v' must be one of its options that takes a value"),
+        (
+            {"t": {"options": ["-v"], "dash_value": "-v"}},
+            "dash_value '-v' must be one of its options that takes a value",
+        ),
         ({"t": {"images": "some"}}, "images must be one of none, first, all"),
         ({"t": {"synonyms": ["po"]}}, "synonyms must map words to their canonical word"),
         ({"t": {"options_first": 0}}, "options_first must be true, false or a count"),
@@ -174,7 +177,7 @@ def test_the_issues_examples_are_accepted(expected, typed):
         ("docker run --rm <args>...", "docker run --rm"),  # one word at least
         ("echo $(whoami) x", "echo $(whoami x)"),
         ("find . -name '*.log'", "find . -name *.log"),  # the shell expands the unquoted one
-        ("echo \"$HOME\"", "echo '$HOME'"),
+        ('echo "$HOME"', "echo '$HOME'"),
     ],
 )
 def test_and_their_near_misses_are_not(expected, typed):

@@ -175,9 +175,9 @@ def _read_option(
     """Read the option (or cluster of short ones) at ``words[i]``; return the next index."""
     text, spec = words[i].text, command.options
     whole = spec.get(text)
-    if whole is not None and not text.startswith("--") and len(text) > 2:  # -name, -np
+    if whole is not None:  # the whole word is a spelling: -p, --rm, -name, -np
         return _take(words, i, whole, text, out, where, command)
-    if text.startswith("--"):
+    if text[1] == "-":
         spelling, has_value, value = text.partition("=") if equals else (text, "", "")
         option = _known(spec, spelling, where, lenient)
         if has_value:  # kept as given even for a flag: --rm=true is not simplified
@@ -191,7 +191,7 @@ def _read_option(
         return i + 1
     for k in range(1, len(text)):  # -ft = -f -t; -aG docker = -a -G docker; -n5 = -n 5
         spelling = "-" + text[k]
-        option = _known(spec, spelling, where, lenient)
+        option = spec.get(spelling) or _known(spec, spelling, where, lenient)
         if option.takes_value:
             attached = text[k + 1 :]
             if attached or option.optional:  # -n5; -i.bak or a bare -i for an optional value

@@ -38,7 +38,7 @@ def bundled_tool(name: str) -> Tool | None:
     if spec is None:
         return None
     errors: list[str] = []
-    tool = parse_tool(name, spec, errors)
+    tool = parse_tool(name, spec, errors, lazy=True)
     if errors:
         raise ValueError(f"{TABLES_DIR / (name + '.yaml')}: {'; '.join(errors)}")
     return tool

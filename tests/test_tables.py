@@ -37,7 +37,45 @@ def test_the_compiled_tables_are_those_of_the_yaml_files():
 
 def test_every_tool_the_issue_names_has_a_bundled_table():
     names = {path.stem for path in TABLES.glob("*.yaml")}
-    wanted = ["git", "kubectl", "docker", "systemctl", "journalctl", "tar", "ssh", "scp", "ssh-keygen", "rsync", "grep", "find", "curl", "wget", "tmux", "apt", "apt-get", "ls", "cp", "mv", "rm", "mkdir", "chmod", "chown", "ps", "kill", "df", "du", "tail", "head", "sort", "sed", "ip", "ss", "npm", "pip", "sudo"]
+    wanted = [
+        "git",
+        "kubectl",
+        "docker",
+        "systemctl",
+        "journalctl",
+        "tar",
+        "ssh",
+        "scp",
+        "ssh-keygen",
+        "rsync",
+        "grep",
+        "find",
+        "curl",
+        "wget",
+        "tmux",
+        "apt",
+        "apt-get",
+        "ls",
+        "cp",
+        "mv",
+        "rm",
+        "mkdir",
+        "chmod",
+        "chown",
+        "ps",
+        "kill",
+        "df",
+        "du",
+        "tail",
+        "head",
+        "sort",
+        "sed",
+        "ip",
+        "ss",
+        "npm",
+        "pip",
+        "sudo",
+    ]
     assert set(wanted) <= names
 
 

@@ -355,3 +355,48 @@ def test_expanding_a_bundle_of_short_flags_never_changes_the_verdict(found, data
     apart, bundled = line(head, [[f] for f in flags], args), line(head, [["-" + "".join(f[1] for f in flags)]], args)
     assert same(apart, bundled)
     assert same(bundled, apart)
+
+
+# ---------------------------------------------------------------- decks/schema.json agrees
+
+SCHEMA = json.loads((Path(__file__).resolve().parents[1] / "decks" / "schema.json").read_text(encoding="utf-8"))
+
+
+def schema_accepts(tools: dict) -> bool:
+    import jsonschema
+
+    deck = {"deck": "x", "title": "x", "tools": tools, "cards": [{"id": "a", "front": "f", "back": "b"}]}
+    return jsonschema.Draft202012Validator(SCHEMA).is_valid(deck)
+
+
+def test_the_schema_accepts_every_bundled_table():
+    for name, spec in knowledge.bundled_specs().items():
+        assert schema_accepts({name: spec}), name
+
+
+@pytest.mark.parametrize(
+    "tools",
+    [
+        {"t": {"options": ["--"]}},
+        {"t": {"options": ["-a b c"]}},
+        {"t": {"options": ["-a\x1b[2J"]}},
+        {"t": {"nope": True}},
+        {"t": {"options_first": 0}},
+        {"t": {"images": "some"}},
+        {"t": {"commands": {"-x": {}}}},
+        {"t": {"commands": {"push": {"aliases": ["-p"]}}}},
+        {"t\x07": {}},
+    ],
+)
+def test_the_schema_and_the_parser_refuse_the_same_bad_tables(tools):
+    with pytest.raises(ValueError):
+        parse_tools(tools)
+    assert not schema_accepts(tools)
+
+
+def test_the_schema_accepts_the_bundled_decks():
+    import jsonschema
+
+    for path in sorted((Path(__file__).resolve().parents[1] / "decks").glob("*.yaml")):
+        deck = yaml.safe_load(path.read_text(encoding="utf-8"))
+        assert jsonschema.Draft202012Validator(SCHEMA).is_valid(deck), path

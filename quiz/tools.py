@@ -7,9 +7,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import NamedTuple
-
-from sqlalchemy.engine import Engine
+from typing import TYPE_CHECKING, NamedTuple
 
 from quiz import storage
 from quiz.checking import fish
@@ -17,6 +15,9 @@ from quiz.checking.invocation import Invocation, WordByWord, parse_answer
 from quiz.checking.knowledge import Source, Tools, bundled_specs, tool_index
 from quiz.checking.tables import Command, Option, Tool, ToolTable, parse_tools
 from quiz.shapes import CommandJson
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 
 class Known(NamedTuple):

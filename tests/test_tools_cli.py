@@ -83,7 +83,7 @@ def test_an_unknown_command_is_one_line_and_a_failure(run):
 
 
 def test_a_deck_table_with_control_characters_is_refused(run, tmp_path):
-    (tmp_path / "bad.yaml").write_text(DECK.replace("[\"-v, --verbose\"]", '["-v\\e[2J"]'), encoding="utf-8")
+    (tmp_path / "bad.yaml").write_text(DECK.replace('["-v, --verbose"]', '["-v\\e[2J"]'), encoding="utf-8")
     result = run("import", str(tmp_path / "bad.yaml"))
     assert result.exit_code != 0 and "control characters are not allowed" in result.output
     assert "\x1b" not in result.output

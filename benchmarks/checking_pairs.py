@@ -2,8 +2,9 @@
 typed answers, each marked the same or not by what the tool does), the share of the
 equivalent pairs accepted and of the different pairs rejected.
 
-Run it on any tree to compare (the pairs file is always this tree's):
-    PYTHONPATH=path/to/other/tree python benchmarks/checking_pairs.py
+Run it on any tree to compare (the pairs file is always this tree's), and on the held-out
+pairs of benchmarks/data/heldout_pairs.yaml, written apart from the code and never tuned for:
+    PYTHONPATH=path/to/other/tree python benchmarks/checking_pairs.py [PAIRS.yaml]
 """
 
 from __future__ import annotations
@@ -17,12 +18,12 @@ import yaml
 PAIRS = Path(__file__).resolve().parent.parent / "tests" / "data" / "command_pairs.yaml"
 
 
-def shares() -> dict[str, tuple[int, int, int, int]]:
+def shares(pairs: Path = PAIRS) -> dict[str, tuple[int, int, int, int]]:
     """tool -> (equivalent accepted, equivalent, different rejected, different)."""
     from quiz.checking.compare import compare
 
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    for pair in yaml.safe_load(PAIRS.read_text(encoding="utf-8")):
+    for pair in yaml.safe_load(pairs.read_text(encoding="utf-8")):
         correct = compare(pair["expected"], pair["typed"], kind="command").correct
         row = counts[pair["tool"]]
         if pair["same"]:
@@ -38,7 +39,7 @@ def main() -> None:
     import quiz
 
     print(f"quiz from {Path(quiz.__file__).parent}", file=sys.stderr)
-    rows = shares()
+    rows = shares(Path(sys.argv[1]) if len(sys.argv) > 1 else PAIRS)
     total = [sum(row[k] for row in rows.values()) for k in range(4)]
     print(f"{'tool':<12} {'equivalent accepted':>20} {'different rejected':>19}")
     for tool, (a, b, c, d) in [*rows.items(), ("all", tuple(total))]:

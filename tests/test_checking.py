@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import assume, given
+from hypothesis import given
 from hypothesis import strategies as st
 
 from quiz.checking.compare import compare, lint_command
@@ -487,42 +487,7 @@ def test_lint_names_what_the_tables_cannot_read():
 
 # ----------------------------------------------------------------- properties
 
-DOCKER = parse_tools(yaml.safe_load((TOOLS_DIR / "docker.yaml").read_text(encoding="utf-8"))).tools["docker"]
-DOCKER_COMMANDS = sorted(DOCKER.commands.items())
-VALUE = st.from_regex(r"[a-z0-9][a-z0-9./:=_]{0,8}", fullmatch=True)
-
-
-def spellings(command):
-    """option -> its spellings, for every option of a command."""
-    by_option = {}
-    for spelling, option in command.options.items():
-        by_option.setdefault(option, []).append(spelling)
-    return by_option
-
-
-@st.composite
-def invocations(draw):
-    """(command path, options_first, option groups, arguments) for a docker command."""
-    path, command = draw(st.sampled_from(DOCKER_COMMANDS))
-    options = spellings(command)
-    groups = []
-    if options:
-        for option in draw(st.lists(st.sampled_from(sorted(options, key=lambda o: o.name)), max_size=5)):
-            spelling = draw(st.sampled_from(options[option]))
-            groups.append([spelling, draw(VALUE)] if option.takes_value else [spelling])
-    args = draw(st.lists(VALUE, max_size=3))
-    return path, command.options_first, groups, args
-
-
-def line(path, groups, args):
-    return " ".join(["docker", *path, *(word for group in groups for word in group), *args])
-
-
-@given(invocations())
-def test_a_command_always_matches_itself(invocation):
-    path, _, groups, args = invocation
-    answer = line(path, groups, args)
-    assert compare(answer, answer).correct
+# Properties of command answers, for every bundled tool: tests/test_tables.py
 
 
 @given(st.text(), st.sampled_from(["auto", "command", "text"]))
@@ -533,39 +498,3 @@ def test_any_answer_matches_itself(answer, kind):
 @given(st.text(alphabet="abcXYZ é\t"))
 def test_text_ignores_case(answer):
     assert compare(answer, answer.upper(), kind="text").correct
-
-
-@given(invocations(), st.data())
-def test_any_reordering_of_option_groups_matches(invocation, data):
-    path, options_first, groups, args = invocation
-    reordered = data.draw(st.permutations(groups))
-    if options_first:  # options must stay before the first argument
-        typed = line(path, reordered, args)
-    else:  # options may go anywhere among the arguments, which keep their order
-        slots = data.draw(st.lists(st.integers(0, len(args)), min_size=len(groups), max_size=len(groups)))
-        words = []
-        for k in range(len(args) + 1):
-            words += [word for group, slot in zip(reordered, slots) if slot == k for word in group]
-            words += args[k : k + 1]
-        typed = " ".join(["docker", *path, *words])
-    assert compare(line(path, groups, args), typed).correct
-
-
-@given(invocations(), st.data())
-def test_dropping_any_flag_never_matches(invocation, data):
-    path, _, groups, args = invocation
-    assume(groups)
-    k = data.draw(st.integers(0, len(groups) - 1))
-    full, dropped = line(path, groups, args), line(path, groups[:k] + groups[k + 1 :], args)
-    assert not compare(full, dropped).correct
-    assert not compare(dropped, full).correct
-
-
-@given(invocations(), st.data())
-def test_swapping_two_different_arguments_never_matches(invocation, data):
-    path, _, groups, args = invocation
-    assume(len(set(args)) >= 2)
-    i, j = data.draw(st.sampled_from([(i, j) for i in range(len(args)) for j in range(i) if args[i] != args[j]]))
-    swapped = list(args)
-    swapped[i], swapped[j] = swapped[j], swapped[i]
-    assert not compare(line(path, groups, args), line(path, groups, swapped)).correct

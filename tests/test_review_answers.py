@@ -3,12 +3,13 @@ what was typed, the dash hint, and tools known from the learner's fish completio
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from quiz import storage
 from quiz.decks import load_deck
 from quiz.storage.schema import tool_tables_t
-from tests.test_review import ENTER, drive, reviews, session_for
+from tests.test_review import ENTER, drive, only, reviews, session_for
 
 DECK = """
 deck: v
@@ -21,20 +22,24 @@ cards:
 """
 
 
-def deck_with(engine, write_deck, only: str, text: str = DECK):
+def deck_with(engine, write_deck, key: str, text: str = DECK):
     storage.import_decks(engine, [load_deck(write_deck(text))])
-    with storage.writing(engine) as conn:
-        from quiz.storage import cards_t
-
-        conn.execute(cards_t.update().where(cards_t.c.note_key != only).values(suspended=True))
+    only(engine, key)
     return engine
 
 
-def test_an_answer_that_starts_with_a_colon_is_an_answer(engine, write_deck):
-    deck_with(engine, write_deck, "save-quit")
-    _, shown = drive(session_for(engine), ":wq" + ENTER + ENTER)
+@pytest.mark.parametrize(
+    "key, typed",
+    [
+        ("save-quit", ":wq"),  # an answer that starts with a colon is an answer
+        ("detach", "C-b d"),  # a key card compares keys, not shell words: Ctrl-b d
+    ],
+)
+def test_typed_answers_that_are_not_shell_commands(engine, write_deck, key, typed):
+    deck_with(engine, write_deck, key)
+    _, shown = drive(session_for(engine), typed + ENTER + ENTER)
     assert "✓ right" in shown
-    assert reviews(engine) == [("save-quit", 0, 3, ":wq")]
+    assert reviews(engine) == [(key, 0, 3, typed)]
 
 
 def test_on_such_a_card_only_full_command_names_are_commands(engine, write_deck):
@@ -43,13 +48,6 @@ def test_on_such_a_card_only_full_command_names_are_commands(engine, write_deck)
     assert "✗ not quite" in shown and reviews(engine)[0][3] == ":q"
     _, shown = drive(session_for(engine), ":quit" + ENTER)
     assert "left for today" in shown and len(reviews(engine)) == 1  # :quit still quits, answering nothing
-
-
-def test_a_key_card_compares_keys_not_shell_words(engine, write_deck):
-    deck_with(engine, write_deck, "detach")
-    _, shown = drive(session_for(engine), "C-b d" + ENTER + ENTER)
-    assert "✓ right" in shown
-    assert reviews(engine) == [("detach", 0, 3, "C-b d")]
 
 
 def test_a_wrong_key_sequence_shows_its_keys(engine, write_deck):

@@ -290,6 +290,22 @@ def line(head, groups, args):
     return " ".join([*head, *(word for group in groups for word in group), *args])
 
 
+@given(invocations())
+def test_a_command_always_matches_itself(invocation):
+    head, groups, args, _, _ = invocation
+    assert same(line(head, groups, args), line(head, groups, args))
+
+
+@given(invocations(), st.data())
+def test_swapping_two_arguments_is_wrong(invocation, data):
+    head, groups, args, _, _ = invocation
+    assume(len(args) >= 2)
+    i, j = data.draw(st.sampled_from([(i, j) for i in range(len(args)) for j in range(i)]))
+    swapped = list(args)
+    swapped[i], swapped[j] = swapped[j], swapped[i]
+    assert not same(line(head, groups, args), line(head, groups, swapped))
+
+
 @given(invocations(), st.data())
 def test_reordering_options_never_changes_the_verdict(invocation, data):
     head, groups, args, command, _ = invocation

@@ -12,18 +12,18 @@ from typing import Literal, NamedTuple
 
 PLACEHOLDER = r"<[^\s<>|&;()'\"\\]+>"
 # $(cmd), $((1+2)) and `cmd` are one word, whatever they hold (one level of parentheses inside)
-_SUBSTITUTION = r"\$\((?:[^()]|\([^()]*\))*\)?|`[^`]*`?"
-_PLAIN = r"(?:[^\s<>|&;()'\"\\`$]|\$(?!\())+"
+_SUBSTITUTION = r"\$\((?:[^()]+|\([^()]*\))*\)?|`[^`]*`?"
+_PLAIN = r"(?:[^\s<>|&;()'\"\\`$]+|\$(?!\())+"  # runs, not one character at a time: 2x faster
 _REDIRECT = r"&>>?|>>|>&\d*-?|<&\d*-?|>\||<<<|<<-?|<>|>|<"
 _TOKEN = re.compile(
     rf"(?P<fd_redirect>\d+(?!{PLACEHOLDER})(?:{_REDIRECT}))"  # 2>&1, 2>file
-    rf"|(?P<word>(?:{PLACEHOLDER}|{_SUBSTITUTION}|'[^']*'?|\"(?:[^\"\\]|\\.)*\"?|\\.?|{_PLAIN})+)"
+    rf"|(?P<word>(?:{PLACEHOLDER}|{_SUBSTITUTION}|'[^']*'?|\"(?:[^\"\\]+|\\.)*\"?|\\.?|{_PLAIN})+)"
     rf"|(?P<redirect>{_REDIRECT})"
     rf"|(?P<operator>&&|\|\||\|&|;;|[|&;()])",
     re.DOTALL,
 )
 _QUOTED_PART = re.compile(
-    rf"({_SUBSTITUTION})|'([^']*)'?|\"((?:[^\"\\]|\\.)*)\"?|\\(.?)|((?:[^'\"\\`$]|\$(?!\())+)", re.DOTALL
+    rf"({_SUBSTITUTION})|'([^']*)'?|\"((?:[^\"\\]+|\\.)*)\"?|\\(.?)|((?:[^'\"\\`$]+|\$(?!\())+)", re.DOTALL
 )
 _DOUBLE_QUOTE_ESCAPE = re.compile(r"\\([$`\"\\])")
 _QUOTING = re.compile(r"['\"\\`]")

@@ -79,8 +79,7 @@ def fish_table(engine: Engine, name: str, dirs: list[Path]) -> dict | None:
             parse_tools({name: data})  # what the cache holds always parses
     except (OSError, ValueError):
         data = None
-    with storage.writing(engine) as conn:
-        storage.save_tool_table(conn, name, str(path), stamp, data)
+    storage.save_tool_table(engine, name, str(path), stamp, data)
     return data
 
 

@@ -158,7 +158,9 @@ class Screen:
         expected = accepted_answers(card.content["back"], self.session.lang, self.deck_lang(card))
         keys_card = card.kind is CardKind.KEYS
         exact = any(answer.lstrip().startswith(":") for answer in expected)  # vim's :wq is an answer
-        typed = self.ask("keys> " if keys_card else "$ ", exact, lexer=None if keys_card else keys.ShellLexer())
+        typed = self.ask(
+            self.words.keys_prompt if keys_card else "$ ", exact, lexer=None if keys_card else keys.ShellLexer()
+        )
         if not typed.strip():  # "I don't know"
             self.echo(render.revealed_command(expected[0], self.words))
             return "", Rating.AGAIN

@@ -23,6 +23,7 @@ class Words:
     answer: str
     back_in: str  # after a rating: `→ Good · back in 3d`
     rate_prompt: str
+    keys_prompt: str  # before a typed key sequence
     toolbar: str  # new, learning, review, done, elapsed
     quit_warning: str
     unknown_command: str  # the command typed
@@ -60,6 +61,7 @@ ENGLISH = Words(
     answer="  answer    ",
     back_in=" · back in {}\n",
     rate_prompt="rate> ",
+    keys_prompt="keys> ",
     toolbar=" new {} · learning {} · review {}  │  done {}  │  {} ",
     quit_warning=" Ctrl-C again to quit ",
     unknown_command="unknown command {}",
@@ -108,6 +110,7 @@ CHINESE = Words(
     answer="  答案      ",
     back_in=" · {}后再见\n",
     rate_prompt="评分> ",
+    keys_prompt="按键> ",
     toolbar=" 新卡 {} · 学习中 {} · 复习 {}  │  已完成 {}  │  {} ",
     quit_warning=" 再按一次 Ctrl-C 退出 ",
     unknown_command="没有这个命令：{}",

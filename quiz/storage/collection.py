@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError
 
 from quiz.errors import UnknownDeck
 from quiz.model import DeckRow, DeckSettings, DeckSpec
@@ -208,9 +209,15 @@ def cached_tool_table(conn: Connection, name: str, path: str, stamp: str) -> tup
     return True, json.loads(row.data) if row.data else None
 
 
-def save_tool_table(conn: Connection, name: str, path: str, stamp: str, data: dict | None) -> None:
+def save_tool_table(engine: Engine, name: str, path: str, stamp: str, data: dict | None) -> None:
+    """Cache a completion file's table, in a transaction of its own. Another process that
+    cached the same file first wins the race: it read the same file."""
     values = {"stamp": stamp, "data": _json(data) if data else None}
-    _upsert(conn, tool_tables_t, {"name": name, "path": path}, values)
+    try:
+        with writing(engine) as conn:
+            _upsert(conn, tool_tables_t, {"name": name, "path": path}, values)
+    except IntegrityError:
+        pass
 
 
 def cached_tool_names(conn: Connection) -> dict[str, str]:

@@ -1,98 +1,118 @@
-"""Markdown as blocks: front matter, headings, fences, lists, quotes, paragraphs, with
-their line numbers; and inline Markdown reduced to plain text plus its links."""
+"""Markdown as blocks, read by markdown-it-py (CommonMark, with tables and front matter):
+headings (ATX and setext), code (fenced and indented), list items, quotes, paragraphs,
+tables and HTML, each with its line number; and inline Markdown reduced to plain text
+plus its links. The rules that turn blocks into cards are parse.py's."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cache
 
 from quiz.plumbing.yamlread import YamlError, load
 
-FENCE = re.compile(r"^\s{0,3}(```+|~~~+)\s*([\w+-]*)")
-HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
-LINK_DEF = re.compile(r"^\s{0,3}\[([^\]]+)\]:\s*(\S+)")
-ITEM = re.compile(r"^\s*(?:[*+-]|\d+[.)])\s+(.*)$")
-QUOTE = re.compile(r"^\s{0,3}>\s?(.*)$")
 INLINE_LINK = re.compile(r"!?\[([^\]]*)\]\(([^)\s]+)[^)]*\)")
 REF_LINK = re.compile(r"\[([^\]]*)\]\[([^\]]*)\]")
 BARE_URL = re.compile(r"https?://[^\s)>\]]+")
+CODE_SPAN = re.compile(r"(`+)(.+?)\1")
 
 
 @dataclass
 class Block:
-    kind: str  # heading, code, quote, para, item
-    line: int  # 1-based first line
+    kind: str  # heading, code, quote, para, item, table, html
+    line: int  # 1-based first line (a code block's: the line before its first line of code)
     lines: list[str]
-    level: int = 0  # heading level
+    level: int = 0  # heading level; for an item, how deep its list is (0: top)
     lang: str = ""  # code block info string
+    rows: list[tuple[int, list[str]]] = field(default_factory=list)  # a table's body: (line, cells)
+    header: list[str] = field(default_factory=list)  # a table's header cells
 
     @property
     def end(self) -> int:
         return self.line + len(self.lines) - 1
 
 
-def split_front_matter(lines: list[str]) -> tuple[dict, int]:
-    """The YAML front matter (--- ... ---) as a dict, and the index of the first body line."""
-    if not lines or lines[0].strip() != "---":
-        return {}, 0
-    for index in range(1, len(lines)):
-        if lines[index].strip() in ("---", "..."):
-            try:
-                data = load("\n".join(lines[1:index]))
-            except YamlError:  # a front matter that does not read is ignored
-                data = None
-            return (data if isinstance(data, dict) else {}), index + 1
-    return {}, 0
+@cache
+def _parser():
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.front_matter import front_matter_plugin
+
+    return MarkdownIt("commonmark").enable("table").use(front_matter_plugin)
 
 
-def read_blocks(lines: list[str], start: int) -> tuple[list[Block], dict[str, str]]:
-    """Blocks of the body, and the reference links ([n]: url) by lowercase label."""
-    blocks, refs = [], {}
-    index = start
-    while index < len(lines):
-        line = lines[index]
-        number = index + 1
-        if fence := FENCE.match(line):
-            marker = fence[1]
-            body = []
-            index += 1
-            while index < len(lines) and not lines[index].strip().startswith(marker):
-                body.append(lines[index])
-                index += 1
-            blocks.append(Block("code", number, body, lang=fence[2].lower()))
-            index += 1
-            continue
-        if not line.strip():
-            index += 1
-            continue
-        if definition := LINK_DEF.match(line):
-            refs[definition[1].strip().lower()] = definition[2]
-        elif heading := HEADING.match(line):
-            blocks.append(Block("heading", number, [heading[2]], level=len(heading[1])))
-        elif QUOTE.match(line):
-            quoted = []
-            while index < len(lines) and (quote := QUOTE.match(lines[index])):
-                quoted.append(quote[1])
-                index += 1
-            blocks.append(Block("quote", number, quoted))
-            continue
-        elif item := ITEM.match(line):
-            blocks.append(Block("item", number, [item[1]]))
-        else:
-            para = []
-            while index < len(lines) and lines[index].strip() and not _starts_block(lines[index]):
-                para.append(lines[index].strip())
-                index += 1
-            blocks.append(Block("para", number, para))
-            continue
-        index += 1
-    return blocks, refs
+def read_note(text: str) -> tuple[dict, list[Block], dict[str, str]]:
+    """The front matter, the blocks of the body, and the reference links by lowercase label."""
+    env: dict = {}
+    tokens = _parser().parse(text, env)
+    front_matter: dict = {}
+    blocks: list[Block] = []
+    depth = 0  # of lists
+    quote = 0  # nesting of blockquotes
+    item_first = False  # the next paragraph is a list item's first
+    row: list[str] = []
+    table: Block | None = None
+    for index, token in enumerate(tokens):
+        kind = token.type
+        line = token.map[0] + 1 if token.map else 0
+        if kind == "front_matter":
+            front_matter = _front_matter(token.content)
+        elif kind in ("bullet_list_open", "ordered_list_open"):
+            depth += 1
+        elif kind in ("bullet_list_close", "ordered_list_close"):
+            depth -= 1
+        elif kind == "list_item_open":
+            item_first = True
+        elif kind == "blockquote_open":
+            quote += 1
+            if quote == 1:
+                blocks.append(Block("quote", line, []))
+        elif kind == "blockquote_close":
+            quote -= 1
+        elif kind == "heading_open" and not quote:
+            text_of = tokens[index + 1].content
+            blocks.append(Block("heading", line, [text_of], level=int(token.tag[1])))
+        elif kind == "paragraph_open":
+            content = tokens[index + 1].content.split("\n")
+            if quote:
+                blocks[-1].lines += content
+            elif item_first and depth:
+                blocks.append(Block("item", line, [" ".join(part.strip() for part in content)], level=depth - 1))
+            else:
+                blocks.append(Block("para", line, [part.strip() for part in content]))
+            item_first = False
+        elif kind in ("fence", "code_block") and not quote:
+            lang = token.info.split()[0].lower() if token.info.strip() else ""
+            first = line if kind == "fence" else line - 1  # the line before the first line of code
+            blocks.append(Block("code", first, token.content.rstrip("\n").split("\n"), lang=lang))
+            item_first = False
+        elif kind == "html_block" and not quote:
+            blocks.append(Block("html", line, token.content.rstrip("\n").split("\n")))
+        elif kind == "table_open":
+            table = Block("table", line, [])
+        elif kind == "tr_open":
+            row = []
+        elif kind == "inline" and table is not None and tokens[index - 1].type in ("th_open", "td_open"):
+            row.append(token.content.strip())
+        elif kind == "tr_close" and table is not None:
+            row_line = next(t.map[0] + 1 for t in reversed(tokens[:index]) if t.type == "tr_open" and t.map)
+            if table.header:
+                table.rows.append((row_line, row))
+            else:
+                table.header = row
+        elif kind == "table_close" and table is not None:
+            table.lines = [" | ".join(table.header), *(" | ".join(cells) for _, cells in table.rows)]
+            blocks.append(table)
+            table = None
+    refs = {label.lower(): ref["href"] for label, ref in env.get("references", {}).items()}
+    return front_matter, blocks, refs
 
 
-def _starts_block(line: str) -> bool:
-    return bool(
-        FENCE.match(line) or HEADING.match(line) or QUOTE.match(line) or ITEM.match(line) or LINK_DEF.match(line)
-    )
+def _front_matter(text: str) -> dict:
+    try:
+        data = load(text)
+    except YamlError:  # a front matter that does not read is ignored
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def plain(text: str, refs: dict[str, str]) -> tuple[str, list[str]]:

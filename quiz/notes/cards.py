@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 @dataclass
 class Card:
-    kind: str  # command, concept, warning, term, snippet
+    kind: str  # command, keys, concept, warning, term, snippet
     line: int
     front: str
     back: str | list[str]
@@ -21,7 +21,7 @@ class Card:
 
     @property
     def type(self) -> str:
-        return {"command": "command", "term": "reversed"}.get(self.kind, "basic")
+        return {"command": "command", "keys": "keys", "term": "reversed"}.get(self.kind, "basic")
 
     def content(self) -> dict:
         """The card as deck YAML data, without its id."""

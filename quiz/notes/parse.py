@@ -6,38 +6,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from quiz.notes.blocks import (
-    BARE_URL,
-    INLINE_LINK,
-    REF_LINK,
-    Block,
-    plain,
-    read_blocks,
-    split_front_matter,
-)
+from quiz.notes.blocks import BARE_URL, INLINE_LINK, REF_LINK, Block, plain, read_note
 from quiz.notes.cards import Card, Note, Skipped, assign_ids, first_answer
+from quiz.notes.code import code_cards, item_card, join_continued, table_cards
 
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 END_PUNCT = tuple(".。:：;；!！?？,，")
-DOCKERFILE_WORDS = {
-    "FROM",
-    "RUN",
-    "CMD",
-    "ENV",
-    "COPY",
-    "ADD",
-    "WORKDIR",
-    "EXPOSE",
-    "ENTRYPOINT",
-    "VOLUME",
-    "USER",
-    "ARG",
-    "LABEL",
-    "HEALTHCHECK",
-    "SHELL",
-    "ONBUILD",
-    "STOPSIGNAL",
-}
 WARNING_PREFIX = re.compile(r"^(?:注意|警告|提示|note|warning|caution|important|tip)\s*[:：]\s*", re.I)
 SHORT_TITLE = 30  # longest line that still reads as a title
 CONCEPT_BUDGET = 300  # characters of prose kept on a concept card before trimming
@@ -62,9 +36,7 @@ def note_language(text: str) -> str:
 
 
 def generate(text: str, fallback_title: str = "notes") -> Note:
-    lines = text.replace("\r\n", "\n").split("\n")
-    front_matter, start = split_front_matter(lines)
-    blocks, refs = read_blocks(lines, start)
+    front_matter, blocks, refs = read_note(text.replace("\r\n", "\n"))
     prose_text = "\n".join(" ".join(b.lines) for b in blocks if b.kind != "code")
     title = str(front_matter.get("title") or "").strip()
     if not title:
@@ -139,6 +111,11 @@ class _Walker:
         self.start_section(title, block.line, urls)
 
     def on_item(self, index: int, block: Block) -> None:
+        card = item_card(block, self.refs)
+        if card is not None:  # - `tmux ls` — list sessions
+            card.source = self.source([])
+            self.add(card)
+            return
         text, urls = plain(block.lines[0], self.refs)
         if self.lone_item(index) and len(text) <= SHORT_TITLE and not text.endswith(END_PUNCT):
             self.start_section(text, block.line, urls, sub=True)  # a lone short bullet is a sub-heading
@@ -262,6 +239,16 @@ class _Walker:
             return None
         return text.rstrip(":：")
 
+    def on_table(self, index: int, block: Block) -> None:
+        if self.section:
+            self.section.open = False
+        for card in table_cards(block, self.note, self.refs):
+            card.source = self.source([])
+            self.add(card)
+
+    def on_html(self, index: int, block: Block) -> None:
+        self.skip(block.line, f"HTML, not read: {block.lines[0].strip()[:40]}")
+
     def on_quote(self, index: int, block: Block) -> None:
         text = " ".join(plain(line, self.refs)[0] for line in block.lines if line.strip())
         if not text:
@@ -305,6 +292,8 @@ def _is_title(text: str) -> bool:
 
 def question(title: str, lang: str) -> str:
     """The question a concept card asks about a heading."""
+    if title.endswith(("?", "？")):
+        return title  # already a question: "What is a pane?"
     versus = re.split(r"\s*(?<![A-Za-z])(?:[Vv][Ss]\.?|versus)(?![A-Za-z])\s*|\s*[与和]\s*", title)
     if lang == "zh":
         if len(versus) == 2:
@@ -324,68 +313,3 @@ def _is_term(title: str) -> bool:
     if CJK.search(title):
         return len(title) <= 6 and " " not in title
     return len(title.split()) <= 2
-
-
-def code_cards(block: Block, intro: str | None, note: Note) -> list[Card]:
-    """Command (or Dockerfile snippet) cards from one fenced block."""
-    statements = join_continued(block)
-    cards: list[Card] = []
-    comments: list[str] = []
-    current: Card | None = None
-    for line_no, text in statements:
-        stripped = text.strip()
-        if stripped.startswith("#"):
-            comments.append(stripped.lstrip("#").strip())
-            current = None
-            continue
-        command = re.sub(r"^\$\s+", "", stripped)
-        snippet = command.split(" ", 1)[0] in DOCKERFILE_WORDS or block.lang == "dockerfile"
-        if current is not None and current.kind == "snippet":
-            assert isinstance(current.back, str)  # a snippet's back is its text
-            current.back += "\n" + text  # a Dockerfile snippet runs on to the next comment
-            continue
-        if current is not None and not snippet:
-            current.back = [*current.back, command] if isinstance(current.back, list) else [current.back, command]
-            note.remarks.append(
-                Skipped(
-                    line_no,
-                    f"several commands under one comment: accepted as "
-                    f'alternatives of "{current.front}" (split them if not)',
-                )
-            )
-            continue
-        front = " ".join(c for c in comments if c) or (intro if len(statements) == 1 else None)
-        comments = []
-        if not front:
-            note.skipped.append(Skipped(line_no, f"command without a `# comment` above it: {command[:50]}"))
-            continue
-        if snippet:
-            current = Card("snippet", line_no, f"{front} (Dockerfile)", text.strip("\n"), slug_from=front)
-        else:
-            current = Card("command", line_no, front, _one_line(command), slug_from=command)
-        cards.append(current)
-    if comments:
-        note.skipped.append(Skipped(statements[-1][0], f"comment without a command below it: {comments[-1][:50]}"))
-    return cards
-
-
-def join_continued(block: Block) -> list[tuple[int, str]]:
-    """(line number, text) per statement: `\\` continuations and indented lines join the line above."""
-    statements: list[tuple[int, str]] = []
-    continued = False
-    for offset, text in enumerate(block.lines):
-        if not text.strip():
-            continued = False
-            continue
-        indented = text[:1].isspace() and statements and not statements[-1][1].lstrip().startswith("#")
-        if (continued or indented) and statements:
-            statements[-1] = (statements[-1][0], statements[-1][1] + "\n" + text)
-        else:
-            statements.append((block.line + 1 + offset, text))
-        continued = text.rstrip().endswith("\\")
-    return statements
-
-
-def _one_line(command: str) -> str:
-    """A command spanning lines as the single line one types."""
-    return " ".join(re.sub(r"\\\n", " ", command).split())

@@ -1,0 +1,191 @@
+"""Cards from the parts of a note that hold commands: code blocks (comments above or after
+each command, prompts and their output, vim's keys, Dockerfile snippets, config snippets
+left out), cheat-sheet tables, and list items with an inline command."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from quiz.notes.blocks import Block, plain
+from quiz.notes.cards import Card, Note, Skipped
+from quiz.notes.commands import (
+    code_and_meaning,
+    command_cell,
+    has_prompts,
+    is_config,
+    is_keys,
+    split_trailing_comment,
+    strip_prompt,
+    table_columns,
+)
+
+DOCKERFILE_WORDS = {
+    "FROM",
+    "RUN",
+    "CMD",
+    "ENV",
+    "COPY",
+    "ADD",
+    "WORKDIR",
+    "EXPOSE",
+    "ENTRYPOINT",
+    "VOLUME",
+    "USER",
+    "ARG",
+    "LABEL",
+    "HEALTHCHECK",
+    "SHELL",
+    "ONBUILD",
+    "STOPSIGNAL",
+}
+SHELL_WORDS = "sudo cd cat echo less more man which export source ssh-add ssh-copy-id tee xargs watch env nano vim"
+VIM_COMMENT = re.compile(r'^(?P<keys>\S.*?)\s+"\s*(?P<comment>\S.*)$')
+
+
+@cache
+def known_commands() -> frozenset[str]:
+    """Names that start a command: the tools with a bundled table, and everyday shell words."""
+    from quiz.checking.knowledge import bundled_specs
+
+    return frozenset(bundled_specs()) | frozenset(SHELL_WORDS.split())
+
+
+def code_cards(block: Block, intro: str | None, note: Note) -> list[Card]:
+    """Command (or Dockerfile snippet, or key) cards from one code block."""
+    if is_config(block.lang, block.lines):
+        note.skipped.append(Skipped(block.line + 1, f"config snippet ({block.lang or 'config'}), not commands"))
+        return []
+    if block.lang == "vim":
+        return _vim_cards(block, note)
+    prompts = has_prompts(block.lines)
+    statements = join_continued(block, prompts)
+    cards: list[Card] = []
+    comments: list[str] = []
+    current: Card | None = None
+    output_at = 0
+    for line_no, text in statements:
+        stripped = text.strip()
+        read = strip_prompt(stripped, prompts, known_commands())
+        if read is None:  # a comment line
+            comments.append(stripped.lstrip("#").strip())
+            current = None
+            continue
+        command, prompted = read
+        if prompts and not prompted:  # what the command above printed
+            if not output_at:
+                output_at = line_no
+                note.remarks.append(Skipped(line_no, "output of the command above: not a card"))
+            continue
+        command, trailing = split_trailing_comment(command)
+        snippet = command.split(" ", 1)[0] in DOCKERFILE_WORDS or block.lang == "dockerfile"
+        if current is not None and current.kind == "snippet":
+            assert isinstance(current.back, str)  # a snippet's back is its text
+            current.back += "\n" + text  # a Dockerfile snippet runs on to the next comment
+            continue
+        if current is not None and not snippet and not trailing:
+            current.back = [*current.back, command] if isinstance(current.back, list) else [current.back, command]
+            note.remarks.append(
+                Skipped(
+                    line_no,
+                    f"several commands under one comment: accepted as "
+                    f'alternatives of "{current.front}" (split them if not)',
+                )
+            )
+            continue
+        one = len(statements) == 1 or (prompts and sum(1 for _, t in statements if _prompted(t, prompts)) == 1)
+        front = trailing or " ".join(c for c in comments if c) or (intro if one else None)
+        comments = []
+        if not front:
+            note.skipped.append(Skipped(line_no, f"command without a `# comment` above it: {command[:50]}"))
+            continue
+        if snippet:
+            current = Card("snippet", line_no, f"{front} (Dockerfile)", text.strip("\n"), slug_from=front)
+        else:
+            current = Card("command", line_no, front, _one_line(command), slug_from=command)
+        cards.append(current)
+        if trailing:
+            current = None  # the comment was this command's own
+    if comments:
+        note.skipped.append(Skipped(statements[-1][0], f"comment without a command below it: {comments[-1][:50]}"))
+    return cards
+
+
+def _prompted(text: str, prompts: bool) -> bool:
+    read = strip_prompt(text.strip(), prompts, known_commands())
+    return read is not None and read[1]
+
+
+def _vim_cards(block: Block, note: Note) -> list[Card]:
+    """``dd   " delete the line``: keys and what they do; a lone ``" comment`` is the front
+    of the keys below it."""
+    cards, comment = [], None
+    for offset, text in enumerate(block.lines):
+        line_no, stripped = block.line + 1 + offset, text.strip()
+        if not stripped:
+            continue
+        if stripped.startswith('"'):
+            comment = stripped.lstrip('"').strip()
+            continue
+        match = VIM_COMMENT.match(stripped)
+        keys, front = (match["keys"].strip(), match["comment"]) if match else (stripped, comment)
+        comment = None
+        if front:
+            cards.append(Card("keys", line_no, front, keys, slug_from=keys))
+        else:
+            note.skipped.append(Skipped(line_no, f'keys without a `" comment`: {keys[:50]}'))
+    return cards
+
+
+def table_cards(block: Block, note: Note, refs: dict[str, str]) -> list[Card]:
+    """A cheat-sheet table: a card per row, from its command (or keys) column and its meaning."""
+    rows = [cells for _, cells in block.rows]
+    columns = table_columns(block.header, rows, known_commands())
+    if columns is None:
+        note.skipped.append(Skipped(block.line, f"table without a column of commands: {block.lines[0][:40]}"))
+        return []
+    command_at, meaning_at = columns
+    cards = []
+    for line_no, cells in block.rows:
+        command = command_cell(cells[command_at], known_commands()) if command_at < len(cells) else None
+        meaning = plain(cells[meaning_at], refs)[0].strip().rstrip(".。") if meaning_at < len(cells) else ""
+        if command and meaning:
+            kind = "keys" if is_keys(command) else "command"
+            cards.append(Card(kind, line_no, meaning, command, slug_from=command))
+        else:
+            note.skipped.append(
+                Skipped(line_no, f"table row without a command and its meaning: {' | '.join(cells)[:50]}")
+            )
+    return cards
+
+
+def item_card(block: Block, refs: dict[str, str]) -> Card | None:
+    """``- `tmux ls` — list sessions``: a command card, or None."""
+    found = code_and_meaning(block.lines[0], known_commands())
+    if found is None:
+        return None
+    command, meaning = found
+    kind = "keys" if is_keys(command) else "command"
+    return Card(kind, block.line, plain(meaning, refs)[0], command, slug_from=command)
+
+
+def join_continued(block: Block, prompts: bool = False) -> list[tuple[int, str]]:
+    """(line number, text) per statement: `\\` continuations and indented lines join the line above."""
+    statements: list[tuple[int, str]] = []
+    continued = False
+    for offset, text in enumerate(block.lines):
+        if not text.strip():
+            continued = False
+            continue
+        indented = text[:1].isspace() and statements and not statements[-1][1].lstrip().startswith("#")
+        if (continued or (indented and not prompts)) and statements:
+            statements[-1] = (statements[-1][0], statements[-1][1] + "\n" + text)
+        else:
+            statements.append((block.line + 1 + offset, text))
+        continued = text.rstrip().endswith("\\")
+    return statements
+
+
+def _one_line(command: str) -> str:
+    """A command spanning lines as the single line one types."""
+    return " ".join(re.sub(r"\\\n", " ", command).split())

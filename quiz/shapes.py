@@ -171,3 +171,31 @@ CommandJson = TypedDict(
         "notes": list[str],  # how the tool reads its line beyond its options (tar xzf, -5, po = pods)
     },
 )
+
+
+class GeneratedCard(TypedDict):
+    id: str
+    line: int
+    type: str  # the deck's card type: command, keys, basic, reversed
+    kind: str  # what it came from: command, keys, concept, warning, term, snippet
+    front: str
+    back: str | list[str]
+
+
+class Part(TypedDict):
+    line: int
+    lines: int
+    reason: str
+
+
+class GenerateJson(TypedDict):
+    """`quiz generate --json`."""
+
+    note: str
+    title: str
+    lang: str
+    output: str | None  # the file written, or None: then "deck" holds it
+    cards: list[GeneratedCard]
+    skipped: list[Part]
+    notes: list[Part]  # kept, but worth a look
+    deck: str | None

@@ -22,21 +22,31 @@ from quiz.errors import QuizError
     help="Merge into this deck: keeps card ids and your edits, adds new cards, removes nothing.",
 )
 @click.option("--force", is_flag=True, help="Overwrite an existing -o file (without --update).")
+@click.option("--json", "as_json", is_flag=True, help="Print the cards made and the parts skipped as JSON.")
 def generate_command(
-    note_path: str, output: str | None, deck_name: str | None, update_path: str | None, force: bool
+    note_path: str,
+    output: str | None,
+    deck_name: str | None,
+    update_path: str | None,
+    force: bool,
+    as_json: bool = False,
 ) -> None:
     """Make a deck from a Markdown note.
 
-    Commands in code blocks with a `# comment` above them become command
-    cards; headings with prose become concept cards; blockquote warnings
-    become cards. Whatever is skipped is listed on stderr with its line.
-    The result always passes `quiz lint`.
+    Commands become command cards: in code blocks with a `# comment` above or
+    after them, or after a prompt ($ cmd, user@host:~$ cmd); in cheat-sheet
+    tables (| command | meaning |); in list items (- `tmux ls` — list
+    sessions). Key sequences (Ctrl-b d, vim's ciw) become key cards; headings
+    with prose become concept cards; blockquote warnings become cards. Whatever
+    is skipped is listed on stderr with its line. The result always passes
+    `quiz lint`.
 
     \b
     Examples:
       quiz generate git-note.md -o decks/git.yaml
       quiz generate docker-note.md --deck docker
       quiz generate docker-note.md --update decks/docker.yaml
+      quiz generate tmux-cheatsheet.md -o tmux.yaml --json | jq '.skipped[]'
     """
     from pathlib import Path
 
@@ -46,8 +56,9 @@ def generate_command(
     note_file = Path(note_path)
     text = read_text(note_file)
     note = notes.generate(text, fallback_title=note_file.stem)
-    for line in notes.report_lines(note, note_file.name):
-        click.echo(line, err=True)
+    if not as_json:
+        for line in notes.report_lines(note, note_file.name):
+            click.echo(line, err=True)
     if update_path:
         from quiz.plumbing.yamlread import YamlError  # PyYAML: not for `quiz --help`
 
@@ -69,11 +80,14 @@ def generate_command(
     deck = notes.deck_yaml(note, name, note_file.name)
     if output and Path(output).exists() and not force:
         raise QuizError(f"{output} exists: use --update {output} to keep its ids and edits, or --force")
-    if output:
-        notes.check_and_write(deck, output)
+    notes.check_and_write(deck, output)
+    if as_json:
+        import json
+
+        click.echo(json.dumps(notes.report_json(note, note_file.name, output, deck), ensure_ascii=False, indent=2))
+    elif output:
         click.echo(f"wrote {output}", err=True)
     else:
-        notes.check_and_write(deck, None)
         click.echo(deck, nl=False)
 
 

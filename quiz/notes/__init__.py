@@ -22,9 +22,19 @@ from quiz.notes.write import (
     check_and_write,
     deck_name_for,
     deck_yaml,
+    report_json,
     report_lines,
     starter_deck,
     update,
 )
 
-__all__ = ["check_and_write", "deck_name_for", "deck_yaml", "generate", "report_lines", "starter_deck", "update"]
+__all__ = [
+    "check_and_write",
+    "deck_name_for",
+    "deck_yaml",
+    "generate",
+    "report_json",
+    "report_lines",
+    "starter_deck",
+    "update",
+]

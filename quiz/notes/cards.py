@@ -40,6 +40,7 @@ class Card:
 class Skipped:
     line: int
     reason: str
+    lines: int = 1  # how many lines of the note it covers
 
     def __str__(self) -> str:
         return f"line {self.line}: {self.reason}"

@@ -54,11 +54,12 @@ def known_commands() -> frozenset[str]:
 def code_cards(block: Block, intro: str | None, note: Note) -> list[Card]:
     """Command (or Dockerfile snippet, or key) cards from one code block."""
     if is_config(block.lang, block.lines):
-        note.skipped.append(Skipped(block.line + 1, f"config snippet ({block.lang or 'config'}), not commands"))
+        reason = f"config snippet ({block.lang or 'config'}), not commands"
+        note.skipped.append(Skipped(block.line + 1, reason, len(block.lines)))
         return []
     if block.lang == "vim":
         return _vim_cards(block, note)
-    prompts = has_prompts(block.lines)
+    prompts = has_prompts(block.lang, block.lines)
     statements = join_continued(block, prompts)
     cards: list[Card] = []
     comments: list[str] = []
@@ -93,7 +94,7 @@ def code_cards(block: Block, intro: str | None, note: Note) -> list[Card]:
                 )
             )
             continue
-        one = len(statements) == 1 or (prompts and sum(1 for _, t in statements if _prompted(t, prompts)) == 1)
+        one = command_count(block) == 1
         front = trailing or " ".join(c for c in comments if c) or (intro if one else None)
         comments = []
         if not front:
@@ -109,6 +110,15 @@ def code_cards(block: Block, intro: str | None, note: Note) -> list[Card]:
     if comments:
         note.skipped.append(Skipped(statements[-1][0], f"comment without a command below it: {comments[-1][:50]}"))
     return cards
+
+
+def command_count(block: Block) -> int:
+    """How many commands a code block holds (a transcript's output lines are none)."""
+    prompts = has_prompts(block.lang, block.lines)
+    statements = join_continued(block, prompts)
+    if not prompts:
+        return len(statements)
+    return sum(1 for _, text in statements if _prompted(text, prompts))
 
 
 def _prompted(text: str, prompts: bool) -> bool:
@@ -142,7 +152,8 @@ def table_cards(block: Block, note: Note, refs: dict[str, str]) -> list[Card]:
     rows = [cells for _, cells in block.rows]
     columns = table_columns(block.header, rows, known_commands())
     if columns is None:
-        note.skipped.append(Skipped(block.line, f"table without a column of commands: {block.lines[0][:40]}"))
+        reason = f"table without a column of commands: {block.lines[0][:40]}"
+        note.skipped.append(Skipped(block.line, reason, len(block.lines) + 1))
         return []
     command_at, meaning_at = columns
     cards = []

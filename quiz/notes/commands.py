@@ -58,8 +58,12 @@ def strip_prompt(line: str, block_has_prompts: bool, known: frozenset[str]) -> t
     return line, False
 
 
-def has_prompts(lines: list[str]) -> bool:
-    return any(USER_PROMPT.match(line) for line in lines)
+TRANSCRIPT_LANGS = {"console", "shell-session", "sh-session", "terminal", "shellsession", "pwsh-session"}
+
+
+def has_prompts(lang: str, lines: list[str]) -> bool:
+    """A terminal transcript: prompts, then what the commands printed."""
+    return lang in TRANSCRIPT_LANGS or any(USER_PROMPT.match(line) for line in lines)
 
 
 def split_trailing_comment(command: str) -> tuple[str, str | None]:

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 
 from quiz.notes.blocks import BARE_URL, INLINE_LINK, REF_LINK, Block, plain, read_note
 from quiz.notes.cards import Card, Note, Skipped, assign_ids, first_answer
-from quiz.notes.code import code_cards, item_card, join_continued, table_cards
+from quiz.notes.code import code_cards, command_count, item_card, join_continued, table_cards
+from quiz.notes.commands import has_prompts
 
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 END_PUNCT = tuple(".。:：;；!！?？,，")
@@ -63,8 +64,8 @@ class _Walker:
         self.close_section()
         self.close_heading()
 
-    def skip(self, line: int, reason: str) -> None:
-        self.note.skipped.append(Skipped(line, reason))
+    def skip(self, line: int, reason: str, lines: int = 1) -> None:
+        self.note.skipped.append(Skipped(line, reason, lines))
 
     def add(self, card: Card) -> None:
         self.note.cards.append(card)
@@ -151,9 +152,8 @@ class _Walker:
             self.section.prose.append(Block("para", block.line + 1, block.lines[1:]))
             self.section.open = False
         else:
-            self.skip(
-                block.line, f"paragraph with no heading of its own (give it one to make a card): {texts[0][0][:40]}"
-            )
+            reason = f"paragraph with no heading of its own (give it one to make a card): {texts[0][0][:40]}"
+            self.skip(block.line, reason, len(block.lines))
 
     def links(self, block: Block, urls: list[str]) -> None:
         if self.section is None:
@@ -224,7 +224,9 @@ class _Walker:
         ):
             return False
         text = block.lines[0].strip()
-        lone_command = len(join_continued(after)) == 1 and not after.lines[0].lstrip().startswith("#")
+        transcript = has_prompts(after.lang, after.lines)
+        first_comment = after.lines[0].lstrip().startswith("#") and not transcript
+        lone_command = command_count(after) == 1 and not first_comment
         return text.endswith((":", "：")) or (lone_command and len(text) <= 80) or _is_title(text)
 
     def intro(self, index: int) -> str | None:
@@ -233,7 +235,8 @@ class _Walker:
             return None
         text = plain(self.blocks[before].lines[0], self.refs)[0]
         code = self.blocks[index]
-        if any(line.lstrip().startswith("#") for line in code.lines) or len(join_continued(code)) != 1:
+        commented = not has_prompts(code.lang, code.lines) and any(line.lstrip().startswith("#") for line in code.lines)
+        if commented or command_count(code) != 1:
             remark = f"read as the introduction of the code below: {text[:40]}"
             self.note.remarks.append(Skipped(self.blocks[before].line, remark))
             return None
@@ -247,7 +250,7 @@ class _Walker:
             self.add(card)
 
     def on_html(self, index: int, block: Block) -> None:
-        self.skip(block.line, f"HTML, not read: {block.lines[0].strip()[:40]}")
+        self.skip(block.line, f"HTML, not read: {block.lines[0].strip()[:40]}", len(block.lines))
 
     def on_quote(self, index: int, block: Block) -> None:
         text = " ".join(plain(line, self.refs)[0] for line in block.lines if line.strip())

@@ -6,10 +6,14 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from quiz.model import counted
 from quiz.notes.cards import Card, Note, assign_ids, fingerprint, first_answer
 from quiz.plumbing.yamlread import Map, Scalar, Seq, YamlError, compose, load, plain
+
+if TYPE_CHECKING:
+    from quiz.shapes import GenerateJson
 
 # ---- YAML out -------------------------------------------------------------------
 
@@ -34,7 +38,7 @@ def scalar(value: str, indent: int) -> str:
 def card_yaml(card_id: str, content: dict, comment: str, indent: int = 2) -> str:
     """One card as a `- id: ...` item, each field on its own line."""
     pad = " " * indent
-    lines = [f"{pad}- id: {card_id}" + (f"  # {comment}" if comment else "")]
+    lines = [f"{pad}- id: {scalar(card_id, indent)}" + (f"  # {comment}" if comment else "")]  # "0" stays text
     for key, value in content.items():
         if isinstance(value, list) and key == "tags":
             lines.append(f"{pad}  {key}: [{', '.join(value)}]")
@@ -75,10 +79,32 @@ def report_lines(note: Note, note_name: str) -> list[str]:
         counts[card.kind] = counts.get(card.kind, 0) + 1
     summary = ", ".join(f"{n} {kind}" for kind, n in counts.items()) or "no cards"
     cards, skipped = len(note.cards), len(note.skipped)
-    lines = [f"{note_name}: {counted(cards, 'card')} ({summary}); {counted(skipped, 'part')} skipped"]
+    skipped_lines = sum(s.lines for s in note.skipped)
+    lines = [
+        f"{note_name}: {counted(cards, 'card')} ({summary}); "
+        f"{counted(skipped, 'part')} skipped ({counted(skipped_lines, 'line')})"
+    ]
     lines += [f"{note_name}:{s.line}: skipped: {s.reason}" for s in sorted(note.skipped, key=lambda s: s.line)]
     lines += [f"{note_name}:{s.line}: note: {s.reason}" for s in sorted(note.remarks, key=lambda s: s.line)]
     return lines
+
+
+def report_json(note: Note, note_name: str, output: str | None, deck: str) -> GenerateJson:
+    """`quiz generate --json`: what was made and what was left out, with the deck itself
+    when it went to no file."""
+    return {
+        "note": note_name,
+        "title": note.title,
+        "lang": note.lang,
+        "output": output,
+        "cards": [
+            {"id": c.id, "line": c.line, "type": c.type, "kind": c.kind, "front": c.front, "back": c.back}
+            for c in note.cards
+        ],
+        "skipped": [{"line": s.line, "lines": s.lines, "reason": s.reason} for s in note.skipped],
+        "notes": [{"line": s.line, "lines": s.lines, "reason": s.reason} for s in note.remarks],
+        "deck": None if output else deck,
+    }
 
 
 # ---- --update ------------------------------------------------------------------

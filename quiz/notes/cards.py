@@ -81,6 +81,7 @@ def slug(text: str, limit: int = 5) -> str:
 
 def assign_ids(cards: list[Card], taken: set[str]) -> None:
     """Give each card without an id a readable slug, unique among `taken` and each other."""
+    next_number: dict[str, int] = {}  # per slug, the number its next copy may take
     for card in cards:
         if card.id:
             continue
@@ -88,9 +89,10 @@ def assign_ids(cards: list[Card], taken: set[str]) -> None:
         if card.kind in ("concept", "warning", "snippet") and len(re.sub(r"[^a-z]", "", base)) < 3:
             base = f"{card.kind}-{base}" if base else f"{card.kind}-{_digest(card.front)[:6]}"
         base = base or f"{card.kind}-{_digest(card.front)[:6]}"
-        candidate, number = base, 2
+        candidate, number = base, next_number.get(base, 2)
         while candidate in taken:
             candidate, number = f"{base}-{number}", number + 1
+        next_number[base] = number  # 50,000 cards of one slug: linear, not quadratic
         card.id = candidate
         taken.add(candidate)
 

@@ -65,6 +65,7 @@ def code_cards(block: Block, intro: str | None, note: Note) -> list[Card]:
     comments: list[str] = []
     current: Card | None = None
     output_at = 0
+    one = command_count(block) == 1  # an intro above the block is the front of its one command
     for line_no, text in statements:
         stripped = text.strip()
         read = strip_prompt(stripped, prompts, known_commands())
@@ -94,7 +95,6 @@ def code_cards(block: Block, intro: str | None, note: Note) -> list[Card]:
                 )
             )
             continue
-        one = command_count(block) == 1
         front = trailing or " ".join(c for c in comments if c) or (intro if one else None)
         comments = []
         if not front:

@@ -1,0 +1,233 @@
+"""tldr pages (https://tldr.sh) read into cards, and the pages tldr clients keep on disk.
+
+In a page (tldr-pages' style guide and client specification), each ``- Description:``
+line and the `` `command` `` after it are an entry: ``frob {{[-o|--output]}} {{path/to/out}}``
+has the back ``frob -o <path/to/out>`` (placeholders in quiz's ``<name>`` style, option
+variants in their first, short spelling) and the alternative ``frob --output <path/to/out>``;
+``\\{\\{`` and ``\\}\\}`` are literal braces. :func:`option_table` makes the options a
+command table for quiz's checker, so that it takes both spellings for the same.
+
+Pure functions: the only I/O is :func:`find_cached_pages` listing directories.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import pairwise
+from pathlib import Path
+from typing import NamedTuple
+
+# an escaped brace pair, an option variant {{[-m|--message]}}, or a placeholder {{path/to/file}}
+_TOKEN = re.compile(r"\\\{\\\{|\\\}\\\}|\{\{\[([^\[\]{}]*\|[^\[\]{}]*)\]\}\}|\{\{(.*?)\}\}")
+_PLACEHOLDER_WORD = r"['\"]?\{\{(?!\[)"  # a word that is a {{placeholder}}, perhaps quoted
+_VALUE_AFTER = re.compile(rf"\s+{_PLACEHOLDER_WORD}")  # the next word is a placeholder: the option takes it
+_NOT_IN_NAME = re.compile(r"[\s<>|&;()'\"\\]")  # what quiz's <placeholder> cannot hold
+_URL = re.compile(r"(?:.*\s)?<(https?://[^\s>]+)>\.?")  # "More information: <url>." in any language
+_SPELLING = re.compile(r"--?[^\s=,-][^\s=,]*")  # an option spelling, as quiz's tables read it
+_PLAIN = re.compile(r"[A-Za-z][\w-]*")  # a command word such as "commit"
+_PATH = re.compile(r"[A-Za-z][\w-]*(?: [A-Za-z][\w-]*)*")  # a command path such as "container commit"
+_LITERAL = re.compile(r"(-[A-Za-z0-9]|--[A-Za-z0-9][\w.-]*)(=\S*)?")  # --force, -q, --format=json
+_END = {"|", "||", "&&", ";", "&", "--"}  # the tool's options stop at these words
+
+
+class Variant(NamedTuple):
+    """One ``{{[-x|--long]}}`` group of a command: its spellings, short first."""
+
+    spellings: tuple[str, ...]
+    takes_value: bool  # a {{placeholder}} word follows it
+    at: int  # where the group starts in the page's command
+
+
+@dataclass
+class Entry:
+    line: int  # of the command, 1-based
+    front: str  # the description, without its colon
+    back: str  # the command: <placeholders>, variants in their first spelling
+    alternatives: list[str]  # the command with the other spellings of its variants
+    command: str = field(default="", compare=False)  # as the page writes it
+    options: list[Variant] = field(default_factory=list, compare=False)
+
+
+@dataclass
+class TldrPage:
+    tool: str  # the title: "git commit"
+    description: str
+    url: str | None
+    entries: list[Entry] = field(default_factory=list)
+    skipped: list[tuple[int, str]] = field(default_factory=list)  # (line, reason)
+
+
+def _is_command(line: str) -> bool:
+    return len(line) > 2 and line.startswith("`") and line.endswith("`")
+
+
+def is_tldr_page(text: str) -> bool:
+    """A ``# name`` title, then a ``>`` description line, and at least one ``- ...:``
+    description followed by a `` `command` `` line (blank lines aside)."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if len(lines) < 4 or not re.fullmatch(r"# \S.*", lines[0]) or not lines[1].startswith(">"):
+        return False
+    return any(a.startswith("- ") and a.endswith(":") and _is_command(b) for a, b in pairwise(lines))
+
+
+def _convert(command: str) -> tuple[str, list[str], list[Variant]]:
+    """The command with placeholders converted: in the first spelling of its variants, in
+    each other one (deduplicated, without the first), and its variants."""
+    pieces: list[str | tuple[str, ...]] = []  # text, or a variant's spellings
+    variants: list[Variant] = []
+    end = 0
+    for match in _TOKEN.finditer(command):
+        pieces.append(command[end : match.start()])
+        end = match.end()
+        if match[1] is not None:
+            spellings = tuple(s.strip() for s in match[1].split("|"))
+            pieces.append(spellings)
+            variants.append(Variant(spellings, bool(_VALUE_AFTER.match(command, end)), match.start()))
+        else:
+            name = (_NOT_IN_NAME.sub("_", match[2].strip()) or "value") if match[2] is not None else None
+            pieces.append(f"<{name}>" if name else match[0].replace("\\", ""))
+    pieces.append(command[end:])
+    ways = max((len(v.spellings) for v in variants), default=1)
+    spelled = ["".join(p if isinstance(p, str) else p[min(k, len(p) - 1)] for p in pieces) for k in range(ways)]
+    back = spelled[0].strip()
+    alternatives = list(dict.fromkeys(s.strip() for s in spelled[1:] if s.strip() != back))
+    return back, alternatives, variants
+
+
+def read_page(text: str) -> TldrPage:
+    """The page's title, description, "More information" link and entries; anything that
+    is no part of an entry (a description without a command...) is in ``skipped``."""
+    page = TldrPage("", "", None)
+    description: list[str] = []
+    pending: tuple[int, str] | None = None  # a description waiting for its command
+    for n, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not line:
+            continue
+        if line.startswith("# ") and not page.tool and not page.entries:
+            page.tool = line[2:].strip()
+        elif line.startswith(">") and not page.entries and pending is None:
+            body = line[1:].strip()
+            url = _URL.fullmatch(body)
+            if url and page.url is None:
+                page.url = url[1]
+            elif body:
+                description.append(body)
+        elif line.startswith("- "):
+            if pending is not None:
+                page.skipped.append((pending[0], "a description without a command"))
+            pending = (n, line[2:].strip().removesuffix(":").rstrip())
+        elif _is_command(line) and pending is not None:
+            back, alternatives, variants = _convert(line[1:-1])
+            page.entries.append(Entry(n, pending[1], back, alternatives, line[1:-1], variants))
+            pending = None
+        else:
+            page.skipped.append((n, "a command without a description" if _is_command(line) else "not a tldr line"))
+    if pending is not None:
+        page.skipped.append((pending[0], "a description without a command"))
+    page.description = " ".join(description)
+    return page
+
+
+def option_table(page: TldrPage, literal: bool = True) -> dict:
+    """The page's options as a command table (``command_tables/README.md``), ``{}`` if none:
+    ``{"git": {"commands": {"commit": {"options": ["-m, --message VALUE"]}}}}``.
+
+    Each variant is an option; with ``literal`` so is each option written out (``--amend``,
+    ``-q``, ``--format=json``), else the table rejects the lines using one. An option is the
+    command's whose name is the word after the tool's (``git commit``) when it is plain, else
+    the tool's; a variant there is the command and its aliases (``docker {{[commit|container
+    commit]}}``, ``kaggle {{[c|competitions]}}``). An option takes a VALUE if a
+    ``{{placeholder}}`` (or ``=``) follows it wherever it is used. Left out: options before
+    the tool's word (``sudo -u``) or after its command (``| gzip``, ``--``), clusters
+    (``-xvf``), spellings the tables cannot read or that an earlier option of the same
+    command has."""
+    tool = page.tool.split()[0] if page.tool.split() else ""
+    canonical: dict[str, str] = {}  # alias -> command
+    scanned: list[tuple[Entry, list[tuple[int, str]], int, int, str | None]] = []
+    for entry in page.entries:
+        words = [(m.start(), m[0]) for m in re.finditer(r"\S+", entry.command)]
+        start = next((k for k, (_, word) in enumerate(words) if word == tool), None)
+        if start is None:
+            continue
+        end = next((k for k in range(start + 1, len(words)) if words[k][1] in _END), len(words))
+        at, after = words[start + 1] if start + 1 < end else (-1, "")
+        named = next((v.spellings for v in entry.options if v.at == at and all(map(_PATH.fullmatch, v.spellings))), ())
+        for alias in named[1:]:
+            canonical.setdefault(alias, named[0])
+        scanned.append((entry, words, start, end, named[0] if named else after if _PLAIN.fullmatch(after) else None))
+    found: dict[str | None, dict[tuple[str, ...], bool]] = {}  # command -> spellings -> takes a value
+    written: list[tuple[str | None, str, bool]] = []
+    for entry, words, start, end, name in scanned:
+        options = found.setdefault(canonical.get(name, name) if name else None, {})
+        stop = words[end][0] if end < len(words) else len(entry.command)
+        for variant in entry.options:
+            if not words[start][0] < variant.at < stop or not all(map(_SPELLING.fullmatch, variant.spellings)):
+                continue
+            if not {s for other in options if other != variant.spellings for s in other} & set(variant.spellings):
+                options[variant.spellings] = options.get(variant.spellings, True) and variant.takes_value
+        for k in range(start + 1, end):
+            if literal and (match := _LITERAL.fullmatch(words[k][1])):
+                value = bool(match[2]) or (k + 1 < end and re.match(_PLACEHOLDER_WORD, words[k + 1][1]) is not None)
+                written.append((canonical.get(name, name) if name else None, match[1], value))
+    for command, spelling, value in written:  # after the variants, which spell them too
+        options = found[command]
+        if not any(spelling in other for other in options if other != (spelling,)):
+            options[(spelling,)] = options.get((spelling,), True) and value
+
+    def listed(options: dict[tuple[str, ...], bool]) -> list[str]:
+        return [", ".join(spellings) + (" VALUE" if value else "") for spellings, value in options.items()]
+
+    spec: dict = {"options": listed(found[None])} if found.get(None) else {}
+    commands: dict[str, dict] = {}
+    for name, options in found.items():
+        own = [alias for alias, command in canonical.items() if command == name and alias not in found]
+        if name and (options or own):
+            commands[name] = ({"aliases": own} if own else {}) | ({"options": listed(options)} if options else {})
+    if commands:
+        spec["commands"] = commands
+    return {tool: spec} if spec else {}
+
+
+def cache_dirs(environ: Mapping[str, str]) -> list[Path]:
+    """Where tldr clients keep their pages, whether or not they exist, in this order:
+    tealdeer (``$TEALDEER_CACHE_DIR/tldr-pages``, else ``$XDG_CACHE_HOME/tealdeer/tldr-pages``),
+    tlrc (``$XDG_CACHE_HOME/tlrc``), the Node client (``~/.tldr/cache``), the Python client
+    (``$XDG_CACHE_HOME/tldr``) and its system pages (``tldr`` in each ``$XDG_DATA_DIRS``);
+    ``$XDG_CACHE_HOME`` defaults to ``~/.cache``. Paths needing an unset ``$HOME`` are left out."""
+    home = environ.get("HOME") or None
+    xdg = environ.get("XDG_CACHE_HOME") or (f"{home}/.cache" if home else None)
+    tealdeer = environ.get("TEALDEER_CACHE_DIR") or (f"{xdg}/tealdeer" if xdg else None)
+    found = [
+        f"{tealdeer}/tldr-pages" if tealdeer else None,
+        f"{xdg}/tlrc" if xdg else None,
+        f"{home}/.tldr/cache" if home else None,
+        f"{xdg}/tldr" if xdg else None,
+        *(f"{d}/tldr" for d in (environ.get("XDG_DATA_DIRS") or "/usr/share").split(":") if d),
+    ]
+    return list(dict.fromkeys(Path(path) for path in found if path))
+
+
+def find_cached_pages(tool: str, dirs: Sequence[Path], lang: str = "en") -> list[Path]:
+    """The pages of ``tool`` (``git commit`` = ``git-commit``) and of its subcommands
+    (``git-*.md``) in the caches ``dirs``, on every platform: those in ``lang`` (then in
+    its language without the country, ``pt`` for ``pt_BR``) first, then English (``pages``,
+    or ``pages.en`` as tlrc and newer tealdeer keep it). Within a language, ``dirs`` in
+    order; within a directory the tool's own page, then its subcommands' by name, each in
+    ``common`` first, then the other platforms by name."""
+    name = "-".join(tool.lower().split())
+    languages = [f"pages.{lang}", f"pages.{lang.split('_')[0]}"] if lang != "en" else []
+    found: list[Path] = []
+    for language in [*dict.fromkeys(languages), "pages", "pages.en"]:
+        for root in dirs:
+            pages = [
+                page
+                for platform in sorted((root / language).glob("*/"))
+                for page in platform.glob("*.md")
+                if page.stem == name or page.stem.startswith(f"{name}-")
+            ]
+            pages.sort(key=lambda p: (p.stem, p.parent.name != "common", p.parent.name))
+            found += [page for page in pages if page not in found and page.is_file()]
+    return found

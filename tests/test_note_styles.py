@@ -2,6 +2,7 @@
 written apart from the parser): tables, bullets with inline code, trailing comments and
 config snippets, terminal transcripts, vim keys and indented code, the Docker note's style."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -38,3 +39,41 @@ def test_the_deck_passes_lint(path, tmp_path):
 
 def test_six_styles_at_least():
     assert len(NOTES) >= 6
+
+
+def test_a_tldr_page_gives_its_variants_to_the_checker():
+    from quiz.checking.compare import compare
+    from quiz.checking.tables import parse_tools
+
+    note = generate((Path(__file__).parent / "data" / "notes" / "frob-tldr.md").read_text(encoding="utf-8"))
+    tools = parse_tools(note.tools)
+    answer = note.cards[0].back
+    assert compare(answer, "frob --output a.tar notes.txt", kind="command", tools=tools).correct
+    assert not compare(answer, "frob --output a.tar", kind="command", tools=tools).correct
+
+
+def test_generate_tldr_reads_the_cached_pages_of_a_tool(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from quiz.cli import cli
+
+    pages = tmp_path / "cache" / "tldr" / "pages" / "common"
+    pages.mkdir(parents=True)
+    page = (Path(__file__).parent / "data" / "notes" / "frob-tldr.md").read_text(encoding="utf-8")
+    (pages / "frob.md").write_text(page, encoding="utf-8")
+    (pages / "frob-list.md").write_text(page.replace("# frob\n", "# frob list\n", 1), encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("TEALDEER_CACHE_DIR", str(tmp_path / "none"))
+    out = tmp_path / "frob.yaml"
+    result = CliRunner().invoke(cli, ["generate", "--tldr", "frob", "-o", str(out), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert [card["front"] for card in report["cards"]][:3] == [
+        "Frob a file into an archive",
+        "List what an archive holds, verbosely",
+        "Show the version",
+    ]
+    assert len(report["cards"]) == 6 and report["output"] == str(out)
+    assert "frob" in yaml.safe_load(out.read_text(encoding="utf-8"))["tools"]
+    missing = CliRunner().invoke(cli, ["generate", "--tldr", "nope"])
+    assert missing.exit_code == 1 and "no cached tldr pages of nope" in missing.output

@@ -285,3 +285,9 @@ def test_the_schema_accepts_the_bundled_decks():
     for path in sorted((Path(__file__).resolve().parents[1] / "decks").glob("*.yaml")):
         deck = yaml.safe_load(path.read_text(encoding="utf-8"))
         assert jsonschema.Draft202012Validator(SCHEMA).is_valid(deck), path
+
+
+def test_a_deck_table_adds_to_a_bundled_command_and_keeps_its_other_options():
+    deck = parse_tools({"git": {"commands": {"commit": {"options": ["-Z, --zap"]}}}})
+    assert same("git commit -Z -m x", "git commit --zap --message=x", deck)  # its own and the bundled one
+    assert same("git commit -a -m x", "git commit --all -m x", deck)

@@ -301,22 +301,29 @@ def _kind(value: object) -> str:
 
 
 def merge(base: Tool, over: Tool) -> Tool:
-    """``over`` (a deck's table) merged over ``base`` command by command: its commands,
-    aliases and options replace those of the same name."""
-    own = over.own
+    """``over`` (a deck's table) merged over ``base``: its commands and aliases are added,
+    and a command both have keeps the base's options with the deck's added or replacing
+    those of the same spelling (a deck naming two options of git commit keeps the rest)."""
+    commands = dict(base.commands)
+    for path, command in over.commands.items():
+        commands[path] = _merged(commands[path], command) if path in commands else command
     return Tool(
-        Command(
-            {**base.own.options, **own.options},
-            own.options_first or base.own.options_first,
-            own.dash_value or base.own.dash_value,
-            {**base.own.synonyms, **own.synonyms},
-            own.images if own.images != "none" else base.own.images,
-        ),
-        {**base.commands, **over.commands},
+        _merged(base.own, over.own),
+        commands,
         {**{a: p for a, p in base.aliases.items() if a not in over.commands}, **over.aliases},
         over.wrapper or base.wrapper,
         over.old_style or base.old_style,
         over.options_everywhere or base.options_everywhere,
         over.equals and base.equals,
         max(over.longest_path, base.longest_path),
+    )
+
+
+def _merged(base: Command, over: Command) -> Command:
+    return Command(
+        {**base.options, **over.options},
+        over.options_first or base.options_first,
+        over.dash_value or base.dash_value,
+        {**base.synonyms, **over.synonyms},
+        over.images if over.images != "none" else base.images,
     )

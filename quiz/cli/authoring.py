@@ -9,7 +9,7 @@ from quiz.errors import QuizError
 
 
 @command("generate")
-@click.argument("note_path", metavar="NOTE.md", type=click.Path(dir_okay=False))
+@click.argument("note_path", metavar="NOTE.md", type=click.Path(dir_okay=False), required=False)
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False), help="Write the deck to this file (default: print it)."
 )
@@ -23,13 +23,17 @@ from quiz.errors import QuizError
 )
 @click.option("--force", is_flag=True, help="Overwrite an existing -o file (without --update).")
 @click.option("--json", "as_json", is_flag=True, help="Print the cards made and the parts skipped as JSON.")
+@click.option(
+    "--tldr", "tldr_tool", metavar="TOOL", help="Read your tldr client's cached pages of TOOL instead of a note."
+)
 def generate_command(
-    note_path: str,
+    note_path: str | None,
     output: str | None,
     deck_name: str | None,
     update_path: str | None,
     force: bool,
     as_json: bool = False,
+    tldr_tool: str | None = None,
 ) -> None:
     """Make a deck from a Markdown note.
 
@@ -47,15 +51,20 @@ def generate_command(
       quiz generate docker-note.md --deck docker
       quiz generate docker-note.md --update decks/docker.yaml
       quiz generate tmux-cheatsheet.md -o tmux.yaml --json | jq '.skipped[]'
+      quiz generate --tldr git -o git.yaml    (the pages your tldr client cached)
     """
     from pathlib import Path
 
     from quiz import notes
     from quiz.deckfile import DECK_NAME
 
-    note_file = Path(note_path)
-    text = read_text(note_file)
-    note = notes.generate(text, fallback_title=note_file.stem)
+    if (note_path is None) == (tldr_tool is None):
+        raise QuizError("give a note (quiz generate NOTE.md) or a tool's tldr pages (quiz generate --tldr git)")
+    if tldr_tool is not None:
+        note, note_file = tldr_note(tldr_tool), Path(f"tldr-{tldr_tool}.md")
+    else:
+        note_file = Path(note_path or "")
+        note = notes.generate(read_text(note_file), fallback_title=note_file.stem)
     if not as_json:
         for line in notes.report_lines(note, note_file.name):
             click.echo(line, err=True)
@@ -89,6 +98,23 @@ def generate_command(
         click.echo(f"wrote {output}", err=True)
     else:
         click.echo(deck, nl=False)
+
+
+def tldr_note(tool: str):
+    """A note of every cached tldr page of ``tool`` (``git``, ``git-commit``...), in the
+    learner's language first."""
+    import os
+
+    from quiz.cli.env import environment_lang
+    from quiz.notes.parse import from_tldr
+    from quiz.notes.tldr import cache_dirs, find_cached_pages
+
+    dirs = cache_dirs(os.environ)
+    pages = find_cached_pages(tool, dirs, environment_lang())
+    if not pages:
+        where = ", ".join(str(d) for d in dirs)
+        raise QuizError(f"no cached tldr pages of {tool} (looked in {where}): run your tldr client once (tldr {tool})")
+    return from_tldr([read_text(page) for page in pages])
 
 
 def read_text(path) -> str:

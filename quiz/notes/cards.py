@@ -55,6 +55,7 @@ class Note:
     cards: list[Card] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     remarks: list[Skipped] = field(default_factory=list)  # kept, but worth a look
+    tools: dict = field(default_factory=dict)  # command tables for the deck's `tools:` (from tldr pages)
 
 
 def first_answer(back: str | list[str]) -> str:

@@ -67,8 +67,11 @@ def deck_yaml(note: Note, deck_name: str, note_name: str) -> str:
         f"deck: {deck_name}",
         f"title: {scalar(note.title, 0)}",
         f"lang: {note.lang}",
-        "cards:",
     ]
+    if note.tools:  # one tool a line, as JSON (which is YAML): the tables tldr's variants make
+        head.append("tools:")
+        head += [f"  {scalar(name, 2)}: {json.dumps(table, ensure_ascii=False)}" for name, table in note.tools.items()]
+    head.append("cards:")
     cards = [card_yaml(card.id, card.content(), marker(note_name, card)) for card in note.cards]
     return "\n".join(head) + "\n" + "\n\n".join(cards) + "\n"
 

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from quiz.decks import load_deck
 from quiz.notes import deck_yaml, generate
@@ -77,3 +79,43 @@ def test_generate_tldr_reads_the_cached_pages_of_a_tool(tmp_path, monkeypatch):
     assert "frob" in yaml.safe_load(out.read_text(encoding="utf-8"))["tools"]
     missing = CliRunner().invoke(cli, ["generate", "--tldr", "nope"])
     assert missing.exit_code == 1 and "no cached tldr pages of nope" in missing.output
+
+
+# ---- whatever the note holds, the deck passes lint -------------------------------------
+
+SEEDS = [path.read_text(encoding="utf-8") for path in NOTES] + [
+    (Path(__file__).resolve().parents[1] / "decks" / "source" / "docker-note.md").read_text(encoding="utf-8")
+]
+JUNK = [
+    "\x00", "\x1b[2J", "\x1b]8;;http://x\x07", "\r", "\x85", "\x7f", "\ufeff", "\u2028", "---\n",
+    "---\ntitle: !!python/object x\n---\n",
+    "---\ntitle: 12\n---\n", "---\na: &x [1]\nb: *x\n---\n", "# \n", "| a | b |\n|---|---|\n| `x` | |\n", "`", "```",
+    "{{c1::x}}", ": ", "- ", "1. `0`: x\n", "> ", "\t", "#", "'", '"', "*", "&a", "<!-- x -->", "    ", "\\",
+    "- `ls -l` —\n", "- `0` — zero\n", "| `true` | yes |\n", "$ ", "- `Ctrl-b d` — detach\n", '```vim\n"\n```\n',
+]  # fmt: skip
+
+
+@st.composite
+def mutated_notes(draw):
+    lines = draw(st.sampled_from(SEEDS)).split("\n")
+    for _ in range(draw(st.integers(1, 6))):
+        at = draw(st.integers(0, len(lines) - 1))
+        junk = draw(st.sampled_from(JUNK) | st.text(max_size=8))
+        action = draw(st.sampled_from(["insert", "cut", "delete"]))
+        if action == "insert":
+            lines.insert(at, junk + draw(st.sampled_from(lines)))
+        elif action == "cut":
+            lines[at] = lines[at][: draw(st.integers(0, len(lines[at])))] + junk
+        elif len(lines) > 1:
+            del lines[at]
+    return "\n".join(lines)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mutated_notes())
+def test_whatever_the_note_holds_the_deck_passes_lint(tmp_path_factory, text):
+    note = generate(text, "fuzz")
+    deck = tmp_path_factory.mktemp("fuzz") / "deck.yaml"
+    deck.write_text(deck_yaml(note, "fuzz", "fuzz.md"), encoding="utf-8")
+    assert len(load_deck(deck).cards) >= len(note.cards)
+    assert "\x1b" not in deck.read_text(encoding="utf-8")  # escaped: \u001b

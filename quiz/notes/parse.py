@@ -45,7 +45,8 @@ def generate(text: str, fallback_title: str = "notes") -> Note:
     prose_text = "\n".join(" ".join(b.lines) for b in blocks if b.kind != "code")
     title = str(front_matter.get("title") or "").strip()
     if not title:
-        title = next((plain(b.lines[0], refs)[0] for b in blocks if b.kind == "heading"), fallback_title)
+        headings = (plain(b.lines[0], refs)[0] for b in blocks if b.kind == "heading")
+        title = next((heading for heading in headings if heading), fallback_title)
     note = Note(title, note_language(prose_text))
     _Walker(note, blocks, refs).walk()
     note.cards.sort(key=lambda card: card.line)

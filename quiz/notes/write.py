@@ -17,10 +17,14 @@ if TYPE_CHECKING:
 
 # ---- YAML out -------------------------------------------------------------------
 
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")  # not allowed raw in YAML
+
 
 def scalar(value: str, indent: int) -> str:
     """A string as readable YAML: plain when that reads back the same, a literal block for
     several lines, else double-quoted (JSON strings are YAML); CJK stays as it is."""
+    if _CONTROL.search(value):  # escaped (\u001b, \u007f): YAML reads that back
+        return _CONTROL.sub(lambda m: f"\\u{ord(m[0]):04x}", json.dumps(value, ensure_ascii=False))
     if "\n" in value and not value[:1].isspace() and "\t" not in value:
         pad = " " * (indent + 2)
         chomp = "" if value.endswith("\n") and not value.endswith("\n\n") else "-"
@@ -89,7 +93,7 @@ def report_lines(note: Note, note_name: str) -> list[str]:
     ]
     lines += [f"{note_name}:{s.line}: skipped: {s.reason}" for s in sorted(note.skipped, key=lambda s: s.line)]
     lines += [f"{note_name}:{s.line}: note: {s.reason}" for s in sorted(note.remarks, key=lambda s: s.line)]
-    return lines
+    return [_CONTROL.sub(lambda m: repr(m[0])[1:-1], line) for line in lines]  # the note's text, escaped
 
 
 def report_json(note: Note, note_name: str, output: str | None, deck: str) -> GenerateJson:

@@ -205,6 +205,13 @@ def bench_checking() -> None:
         report(name, f"{value:.1f} {unit}", "200 µs" if "compare," in name else "-")
 
 
+def bench_notes() -> None:
+    from benchmarks import bench_notes
+
+    for name, value, unit in bench_notes.run():
+        report(name, f"{value:.2f} {unit}", "2 s")
+
+
 def bench_review(db: Path) -> None:
     from benchmarks import bench_review
 
@@ -257,6 +264,7 @@ def main() -> None:
         bench_reimport(folder, db, env, big)
         bench_queue_and_answer(db, answers=50 if options.quick else 500, before_answers=lambda: bench_review(db))
         bench_checking()
+        bench_notes()
         bench_features(options.quick)
         bench_machine("last")
     finally:

@@ -119,3 +119,11 @@ def test_whatever_the_note_holds_the_deck_passes_lint(tmp_path_factory, text):
     deck.write_text(deck_yaml(note, "fuzz", "fuzz.md"), encoding="utf-8")
     assert len(load_deck(deck).cards) >= len(note.cards)
     assert "\x1b" not in deck.read_text(encoding="utf-8")  # escaped: \u001b
+
+
+def test_a_front_matter_that_does_not_read_is_reported_not_expanded():
+    bomb = ["---", "a: &a [x, x, x, x, x, x, x, x, x]"]
+    bomb += [f"{c}: &{c} [{', '.join([f'*{p}'] * 9)}]" for p, c in zip("abcdefghij", "bcdefghijk")]
+    note = generate("\n".join([*bomb, "title: never", "---", "# Bomb", "", "```", "# list", "ls -l", "```"]))
+    assert note.title == "Bomb"
+    assert [(s.line, s.reason.split(" (")[0]) for s in note.skipped] == [(1, "front matter not read")]

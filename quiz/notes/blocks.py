@@ -108,10 +108,11 @@ def read_note(text: str) -> tuple[dict, list[Block], dict[str, str]]:
 
 
 def _front_matter(text: str) -> dict:
+    """The front matter as a mapping; one that does not read is {"": why} (the note says so)."""
     try:
         data = load(text)
-    except YamlError:  # a front matter that does not read is ignored
-        return {}
+    except YamlError as error:
+        return {"": f"front matter not read ({error.message}): its title is not used"}
     return data if isinstance(data, dict) else {}
 
 

@@ -42,12 +42,15 @@ def generate(text: str, fallback_title: str = "notes") -> Note:
     if is_tldr_page(text):
         return from_tldr([text])
     front_matter, blocks, refs = read_note(text.replace("\r\n", "\n"))
+    unread = front_matter.pop("", None)
     prose_text = "\n".join(" ".join(b.lines) for b in blocks if b.kind != "code")
     title = str(front_matter.get("title") or "").strip()
     if not title:
         headings = (plain(b.lines[0], refs)[0] for b in blocks if b.kind == "heading")
         title = next((heading for heading in headings if heading), fallback_title)
     note = Note(title, note_language(prose_text))
+    if unread:
+        note.skipped.append(Skipped(1, str(unread)))
     _Walker(note, blocks, refs).walk()
     note.cards.sort(key=lambda card: card.line)
     assign_ids(note.cards, set())

@@ -1,20 +1,25 @@
-"""Decks from Markdown notes: `quiz generate` and `quiz new`.
+"""Decks from Markdown notes (and tldr pages): `quiz generate` and `quiz new`.
 
-A note in the usual style (commands in fenced blocks with a `# comment` above
-each, concepts under headings, warnings in blockquotes) becomes cards:
+A note becomes cards:
 
-- comment + command        -> command card (front: the comment, back: the command)
+- comment + command (above it, or after it: `cmd  # comment`) -> command card
+- a prompt (`$ cmd`, `user@host:~$ cmd`, root's `# cmd`) -> command card; its output: none
+- a cheat-sheet table (| command | meaning |, either order)  -> a command card per row
+- a list item `- `tmux ls` — list sessions`                  -> command card
+- key sequences (a table of keys, ```vim blocks, `Ctrl-b d`) -> key card
 - heading + prose          -> basic "concept" card (front: a question, back: the prose)
 - blockquote               -> basic "warning" card
 - `term  description` list -> reversed card
 - comment + Dockerfile line -> basic card whose back is the snippet
+- a tldr page              -> a command card per example, its variants in `tools:`
 
-Everything else is reported with its line number, never dropped silently.
-Pure functions over the text; the only I/O is the caller's.
+Config snippets (```ini, `Host web1`...) make no cards. Everything left out is reported
+with its line number, never dropped silently. Pure functions over the text; the only
+I/O is the caller's.
 
-The parser (Markdown -> cards) is quiz.notes.parse, over the blocks of
-quiz.notes.blocks; the cards and their ids are quiz.notes.cards; the writer (cards ->
-deck YAML, --update, files) is quiz.notes.write.
+blocks.py reads the Markdown (markdown-it-py); parse.py walks its blocks; code.py and
+commands.py read code, tables and list items; tldr.py reads tldr pages; cards.py holds
+the cards and their ids; write.py writes the deck YAML (--update, files).
 """
 
 from quiz.notes.parse import generate

@@ -447,3 +447,18 @@ def test_the_bundled_deck_is_bilingual_and_has_cloze_and_reversed_cards():
 def test_the_bundled_deck_covers_every_concept_of_the_note(topic):
     text = " ".join(str(card) for card in BUNDLED["cards"]).lower()
     assert topic.lower() in text
+
+
+def test_a_note_with_no_cards_is_refused_in_one_line_and_nothing_is_written(tmp_path):
+    from click.testing import CliRunner
+
+    from quiz.cli import cli
+
+    note = tmp_path / "empty.md"
+    note.write_text("just a thought, no heading\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["generate", str(note), "-o", str(tmp_path / "deck.yaml")])
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines()[-1] == (
+        "Error: empty.md: no cards to make (what was left out, and why, is listed above)"
+    )
+    assert not (tmp_path / "deck.yaml").exists()

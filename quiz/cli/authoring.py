@@ -68,6 +68,8 @@ def generate_command(
     if not as_json:
         for line in notes.report_lines(note, note_file.name):
             click.echo(line, err=True)
+    if not note.cards and not update_path:
+        raise QuizError(f"{note_file.name}: no cards to make (what was left out, and why, is listed above)")
     if update_path:
         from quiz.plumbing.yamlread import YamlError  # PyYAML: not for `quiz --help`
 

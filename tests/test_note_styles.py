@@ -129,3 +129,31 @@ def test_a_front_matter_that_does_not_read_is_reported_not_expanded():
     note = generate("\n".join([*bomb, "title: never", "---", "# Bomb", "", "```", "# list", "ls -l", "```"]))
     assert note.title == "Bomb"
     assert [(s.line, s.reason.split(" (")[0]) for s in note.skipped] == [(1, "front matter not read")]
+
+
+@pytest.mark.parametrize(
+    "title, lang, asked",
+    [
+        ("What is a pane?", "en", "What is a pane?"),  # already a question
+        ("Checking a service", "en", "How do you check a service?"),  # an action is not a term
+        ("Setting up SSH keys", "en", "How do you set up SSH keys?"),
+        ("Install Docker on Ubuntu", "en", "How do you install Docker on Ubuntu?"),
+        ("Projects and services", "en", "What are projects and services?"),
+        ("Rebase vs merge", "en", "What is the difference between Rebase and merge?"),
+        ("Pod", "zh", "什么是 Pod？"),
+        ("查看日志", "zh", "如何查看日志？"),
+        ("怎么回滚", "zh", "怎么回滚？"),
+        ("镜像分层原理", "zh", "什么是 镜像分层原理？"),
+        ("镜像的分层存储原理", "zh", "镜像的分层存储原理是什么？"),
+    ],
+)
+def test_a_concept_card_asks_one_focused_question(title, lang, asked):
+    from quiz.notes.questions import question
+
+    assert question(title, lang) == asked
+
+
+def test_the_introduction_under_the_notes_title_is_listed_not_carded():
+    note = generate("# Git notes\n\nMy own notes, kept since 2019.\n\n## Stash\n\nShelves changes for later.\n")
+    assert [card.front for card in note.cards] == ["What is Stash?"]
+    assert [(s.line, s.lines) for s in note.skipped] == [(3, 1)]

@@ -11,6 +11,7 @@ from quiz.notes.blocks import BARE_URL, INLINE_LINK, REF_LINK, Block, plain, rea
 from quiz.notes.cards import Card, Note, Skipped, assign_ids, first_answer
 from quiz.notes.code import code_cards, command_count, item_card, join_continued, table_cards
 from quiz.notes.commands import has_prompts
+from quiz.notes.questions import question
 from quiz.notes.tldr import is_tldr_page, option_table, read_page
 
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -30,6 +31,7 @@ class _Section:
     open: bool = True  # prose right after the title belongs to it
     carded: bool = False
     parent: _Section | None = None  # the heading above a bullet sub-heading
+    intro: bool = False  # the note's own title (its first heading, alone at level 1): its prose introduces it
 
 
 def note_language(text: str) -> str:
@@ -107,6 +109,10 @@ class _Walker:
         self.section: _Section | None = None
         self.heading: _Section | None = None  # the last real heading, whose links sub-headings share
         self.last_command: Card | None = None
+        headings = [(k, b.level) for k, b in enumerate(blocks) if b.kind == "heading"]
+        level_one = [k for k, level in headings if level == 1]
+        # the note's title: its first heading, when it is its only one at level 1
+        self.title_at = headings[0][0] if headings and level_one == [headings[0][0]] else -1
 
     def walk(self) -> None:
         for index, block in enumerate(self.blocks):
@@ -151,7 +157,12 @@ class _Walker:
         section = self.section
         if section is None:
             return
-        if section.prose:
+        if section.prose and section.intro:
+            lines = sum(len(block.lines) for block in section.prose)
+            self.skip(
+                section.prose[0].line, f'the introduction under the note\'s title "{section.title}": not a card', lines
+            )
+        elif section.prose:
             self.add(self.concept(section))
         if section is not self.heading and not section.carded:
             self.report_links(section)
@@ -160,6 +171,8 @@ class _Walker:
     def on_heading(self, index: int, block: Block) -> None:
         title, urls = plain(block.lines[0], self.refs)
         self.start_section(title, block.line, urls)
+        if self.section is not None and index == self.title_at:
+            self.section.intro = True
 
     def on_item(self, index: int, block: Block) -> None:
         card = item_card(block, self.refs)
@@ -341,28 +354,3 @@ def _only_links(line: str) -> bool:
 
 def _is_title(text: str) -> bool:
     return 0 < len(text) <= SHORT_TITLE and not text.endswith(END_PUNCT)
-
-
-def question(title: str, lang: str) -> str:
-    """The question a concept card asks about a heading."""
-    if title.endswith(("?", "？")):
-        return title  # already a question: "What is a pane?"
-    versus = re.split(r"\s*(?<![A-Za-z])(?:[Vv][Ss]\.?|versus)(?![A-Za-z])\s*|\s*[与和]\s*", title)
-    if lang == "zh":
-        if len(versus) == 2:
-            return f"{versus[0]}和{versus[1]}有什么区别？"
-        if _is_term(title):
-            return f"什么是 {title}？"
-        return f"关于「{title}」，笔记里讲了什么？"
-    if len(versus) == 2:
-        return f"What is the difference between {versus[0]} and {versus[1]}?"
-    if _is_term(title):
-        return f"What is {title}?"
-    return f"What does the note say about {title}?"
-
-
-def _is_term(title: str) -> bool:
-    """A name rather than a phrase: at most two words, or a short Chinese word."""
-    if CJK.search(title):
-        return len(title) <= 6 and " " not in title
-    return len(title.split()) <= 2

@@ -170,7 +170,7 @@ def test_a_chinese_kubectl_note(tmp_path):
     assert len(cards) == 6
     assert cards["pod"]["front"] == "什么是 Pod？"
     assert cards["kubectl-get-pods"]["front"] == "列出当前命名空间的所有 Pod"
-    assert cards["kubectl-exec-it-nginx-7d8b-sh"]["front"] == "进入容器执行命令"  # `$ ` prompt and colon dropped
+    assert cards["kubectl-exec-it-nginx-7d8b-sh"]["front"] == "进入容器执行命令：nginx-7d8b sh"  # the values named
     assert cards["kubectl-exec-it-nginx-7d8b-sh"]["back"] == "kubectl exec -it nginx-7d8b -- sh"
     assert 'kubectl-note.md:33: skipped: link under "参考"' in report
     assert "kubectl-note.md:20: note: several commands under one comment" in report
@@ -239,7 +239,8 @@ def test_update_keeps_ids_and_hand_edits_and_removes_nothing(tmp_path):
     deck_path = tmp_path / "deck.yaml"
     assert run("generate", str(note), "-o", str(deck_path)).exit_code == 0
     text = deck_path.read_text(encoding="utf-8")
-    text = text.replace("front: 暂停运行的容器", "front: 暂停一个正在运行的容器")  # a hand edit
+    assert "front: 暂停运行的容器：23ad234" in text  # the front names the container to type
+    text = text.replace("front: 暂停运行的容器：23ad234", "front: 暂停一个正在运行的容器")  # a hand edit
     text = text.replace("  - id: docker-kill", "  # my comment\n  - id: docker-kill")
     text += "\n  - id: my-own\n    front: written by hand\n    back: kept\n"
     deck_path.write_text(text, encoding="utf-8")

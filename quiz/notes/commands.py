@@ -148,3 +148,41 @@ def _command_cell(cell: str, known: frozenset[str]) -> str | None:
     if text and "`" not in text and (is_keys(text) or text.split()[0] in known):
         return text
     return None
+
+
+def unnamed_values(command: str, front: str) -> list[str]:
+    """The values of ``command`` (its arguments and option values as written, after the
+    program and its command words) that ``front`` does not name: a front must say what to
+    type (``systemctl start nginx`` under "Start the service")."""
+    from quiz.checking.invocation import Invocation, parse_answer
+    from quiz.checking.knowledge import tool_index
+    from quiz.checking.shell import PLACEHOLDER
+
+    tools = tool_index()
+    segments, _ = parse_answer(command, tools)
+    named = front.casefold()
+    values: list[str] = []
+    for segment in segments:
+        while isinstance(segment, Invocation) and segment.inner is not None:
+            segment = segment.inner  # what sudo runs
+        if not segment.words:
+            continue
+        path = segment.path_raw.split() if isinstance(segment, Invocation) else []
+        own = list(segment.words[1:])
+        for name in path:  # the command words, wherever the global options leave them
+            at = next((k for k, w in enumerate(own) if w.raw == name), None)
+            if at is not None:
+                del own[at]
+        tool = tools.get(segment.words[0].text)
+        reached = tuple(segment.head[1:]) if isinstance(segment, Invocation) else ()
+        for word in own:
+            text = word.text
+            if tool is not None and (*reached, text) in tool.commands:  # compose -f x.yml up: "up" too
+                reached = (*reached, text)
+                continue
+            if text.startswith("-") or text in (".", "..", "-", "~", "/") or re.fullmatch(PLACEHOLDER, text):
+                continue
+            folded = text.casefold()
+            if folded not in named and not (folded.endswith("s") and folded[:-1] in named):  # pods: "the Pod"
+                values.append(word.raw)
+    return values

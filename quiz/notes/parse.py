@@ -10,7 +10,7 @@ from quiz.checking.knowledge import bundled_tool
 from quiz.notes.blocks import BARE_URL, INLINE_LINK, REF_LINK, Block, plain, read_note
 from quiz.notes.cards import Card, Note, Skipped, assign_ids, first_answer
 from quiz.notes.code import code_cards, command_count, item_card, join_continued, table_cards
-from quiz.notes.commands import has_prompts
+from quiz.notes.commands import has_prompts, unnamed_values
 from quiz.notes.questions import question
 from quiz.notes.tldr import is_tldr_page, option_table, read_page
 
@@ -54,9 +54,20 @@ def generate(text: str, fallback_title: str = "notes") -> Note:
     if unread:
         note.skipped.append(Skipped(1, str(unread)))
     _Walker(note, blocks, refs).walk()
+    for card in note.cards:
+        if card.kind == "command":
+            name_values(card, note.lang)
     note.cards.sort(key=lambda card: card.line)
     assign_ids(note.cards, set())
     return note
+
+
+def name_values(card: Card, lang: str) -> None:
+    """Make the front name what the back needs typed: "Start a named session: work"."""
+    values = unnamed_values(first_answer(card.back), card.front)
+    if values:
+        colon = "" if card.front.endswith((":", "：")) else "：" if lang == "zh" else ":"
+        card.front = f"{card.front}{colon}{'' if lang == 'zh' else ' '}{' '.join(values)}"
 
 
 def from_tldr(pages: list[str]) -> Note:

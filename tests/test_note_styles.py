@@ -157,3 +157,28 @@ def test_the_introduction_under_the_notes_title_is_listed_not_carded():
     note = generate("# Git notes\n\nMy own notes, kept since 2019.\n\n## Stash\n\nShelves changes for later.\n")
     assert [card.front for card in note.cards] == ["What is Stash?"]
     assert [(s.line, s.lines) for s in note.skipped] == [(3, 1)]
+
+
+def test_a_tldr_page_of_a_bundled_tool_adds_only_what_its_table_lacks():
+    from quiz.checking.compare import compare
+    from quiz.checking.tables import parse_tools
+
+    page = """# git commit
+
+> Commit files to the repository.
+
+- Commit staged files with a message:
+
+`git commit {{[-m|--message]}} "{{message}}"`
+
+- Commit with an option quiz's git table does not have:
+
+`git commit {{[-Z|--zap]}}`
+"""
+    note = generate(page)
+    assert note.tools == {"git": {"commands": {"commit": {"options": ["-Z, --zap"]}}}}
+    assert [card.back for card in note.cards] == ["git commit -m <message>", "git commit -Z"]
+    tools = parse_tools(note.tools)
+    assert compare("git commit -Z", "git commit --zap", kind="command", tools=tools).correct
+    assert compare("git commit -m <message>", "git commit -a --message=x", kind="command", tools=tools).correct is False
+    assert compare("git commit -m <message>", "git commit --message=x", kind="command", tools=tools).correct

@@ -6,13 +6,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from quiz.checking.knowledge import bundled_tool
 from quiz.notes.blocks import BARE_URL, INLINE_LINK, REF_LINK, Block, plain, read_note
 from quiz.notes.cards import Card, Note, Skipped, assign_ids, first_answer
 from quiz.notes.code import code_cards, command_count, item_card, join_continued, table_cards
 from quiz.notes.commands import has_prompts, unnamed_values
 from quiz.notes.questions import question
-from quiz.notes.tldr import is_tldr_page, option_table, read_page
+from quiz.notes.tldr import from_tldr, is_tldr_page
 
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 END_PUNCT = tuple(".。:：;；!！?？,，")
@@ -68,48 +67,6 @@ def name_values(card: Card, lang: str) -> None:
     if values:
         colon = "" if card.front.endswith((":", "：")) else "：" if lang == "zh" else ":"
         card.front = f"{card.front}{colon}{'' if lang == 'zh' else ' '}{' '.join(values)}"
-
-
-def from_tldr(pages: list[str]) -> Note:
-    """A deck from tldr pages (the tldr-pages format): a command card per example, its
-    {{placeholders}} as <placeholders>, and the [-m|--message] variants in the deck's
-    `tools:` so that either spelling is right. Several pages (git, git-commit...) make one
-    deck; their lines are counted on, page after page, as if the pages were one note."""
-    read = [read_page(text) for text in pages]
-    tool = read[0].tool.split()[0] if read and read[0].tool else "tldr"
-    note = Note(f"{tool} (tldr pages)", "zh" if CJK.search(" ".join(p.description for p in read)) else "en")
-    offset = 0
-    for page, text in zip(read, pages):
-        for entry in page.entries:
-            note.cards.append(Card("command", offset + entry.line, entry.front, entry.back, page.url, entry.back))
-        note.skipped += [Skipped(offset + line, reason) for line, reason in page.skipped]
-        for name, table in option_table(page).items():
-            if bundled_tool(name) is None:  # a bundled table knows more than a page's examples
-                commands = table.get("commands", {}).values()
-                found = [*table.get("options", []), *(o for command in commands for o in command.get("options", []))]
-                note.tools[name] = {"options": _union(note.tools.get(name, {}).get("options", []), found)}
-        offset += text.count("\n") + 1
-    for table in note.tools.values():  # one spelling, one option: the first page's wins
-        table["options"] = _first_spellings(table["options"])
-    assign_ids(note.cards, set())
-    return note
-
-
-def _union(first: list, second: list) -> list:
-    return list(dict.fromkeys([*first, *second]))
-
-
-def _first_spellings(options: list[str]) -> list[str]:
-    """The options, leaving out any that spells itself like one before it. A page's options
-    all go to its tool (the examples use it with and without a command word)."""
-    seen: set[str] = set()
-    kept = []
-    for option in options:
-        spellings = {word for word in option.replace(",", " ").split() if word.startswith("-")}
-        if not spellings & seen:
-            kept.append(option)
-            seen |= spellings
-    return kept
 
 
 class _Walker:

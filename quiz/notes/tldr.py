@@ -19,6 +19,11 @@ from itertools import pairwise
 from pathlib import Path
 from typing import NamedTuple
 
+from quiz.checking.knowledge import bundled_tool
+from quiz.checking.tables import Command, Tool
+from quiz.notes.cards import Card, Note, Skipped, assign_ids
+from quiz.notes.questions import CJK
+
 # an escaped brace pair, an option variant {{[-m|--message]}}, or a placeholder {{path/to/file}}
 _TOKEN = re.compile(r"\\\{\\\{|\\\}\\\}|\{\{\[([^\[\]{}]*\|[^\[\]{}]*)\]\}\}|\{\{(.*?)\}\}")
 _PLACEHOLDER_WORD = r"['\"]?\{\{(?!\[)"  # a word that is a {{placeholder}}, perhaps quoted
@@ -231,3 +236,75 @@ def find_cached_pages(tool: str, dirs: Sequence[Path], lang: str = "en") -> list
             pages.sort(key=lambda p: (p.stem, p.parent.name != "common", p.parent.name))
             found += [page for page in pages if page not in found and page.is_file()]
     return found
+
+
+# ---- pages into a note ------------------------------------------------------------
+
+
+def from_tldr(pages: list[str]) -> Note:
+    """A deck from tldr pages (the tldr-pages format): a command card per example, its
+    {{placeholders}} as <placeholders>, and the [-m|--message] variants in the deck's
+    `tools:` so that either spelling is right. Several pages (git, git-commit...) make one
+    deck; their lines are counted on, page after page, as if the pages were one note."""
+    read = [read_page(text) for text in pages]
+    tool = read[0].tool.split()[0] if read and read[0].tool else "tldr"
+    note = Note(f"{tool} (tldr pages)", "zh" if CJK.search(" ".join(p.description for p in read)) else "en")
+    offset = 0
+    for page, text in zip(read, pages):
+        for entry in page.entries:
+            note.cards.append(Card("command", offset + entry.line, entry.front, entry.back, page.url, entry.back))
+        note.skipped += [Skipped(offset + line, reason) for line, reason in page.skipped]
+        for name, table in option_table(page).items():
+            bundled = bundled_tool(name)
+            if bundled is None:  # the page's options all go to its tool (used with and without a command)
+                commands = table.get("commands", {}).values()
+                found = [*table.get("options", []), *(o for command in commands for o in command.get("options", []))]
+                note.tools[name] = {"options": _union(note.tools.get(name, {}).get("options", []), found)}
+            else:  # only what the bundled table does not know: its options are checked, a page's guessed
+                _add_unknown(note.tools, name, bundled, table)
+        offset += text.count("\n") + 1
+    for table in note.tools.values():  # one spelling, one option: the first page's wins
+        if "options" in table:
+            table["options"] = _first_spellings(table["options"])
+        for command in table.get("commands", {}).values():
+            command["options"] = _first_spellings(command["options"])
+    assign_ids(note.cards, set())
+    return note
+
+
+def _add_unknown(tools: dict, name: str, bundled: Tool, table: dict) -> None:
+    """A tldr page's options of a bundled tool that its table lacks, into the deck's tools."""
+
+    def unknown(options: list[str], command: Command) -> list[str]:
+        return [o for o in options if not any(w in command.options for w in o.replace(",", " ").split())]
+
+    found = unknown(table.get("options", []), bundled.own)
+    entry = tools.setdefault(name, {})
+    if found:
+        entry["options"] = _union(entry.get("options", []), found)
+    for path_text, command in table.get("commands", {}).items():
+        path = bundled.aliases.get(tuple(path_text.split()), tuple(path_text.split()))
+        known = bundled.command(path) if path in bundled.commands else Command({})
+        extra = unknown(command.get("options", []), known)
+        if extra:
+            listed = entry.setdefault("commands", {}).setdefault(" ".join(path), {"options": []})
+            listed["options"] = _union(listed["options"], extra)
+    if not entry:
+        del tools[name]
+
+
+def _union(first: list, second: list) -> list:
+    return list(dict.fromkeys([*first, *second]))
+
+
+def _first_spellings(options: list[str]) -> list[str]:
+    """The options, leaving out any that spells itself like one before it. A page's options
+    all go to its tool (the examples use it with and without a command word)."""
+    seen: set[str] = set()
+    kept = []
+    for option in options:
+        spellings = {word for word in option.replace(",", " ").split() if word.startswith("-")}
+        if not spellings & seen:
+            kept.append(option)
+            seen |= spellings
+    return kept

@@ -177,8 +177,9 @@ def test_a_tldr_page_of_a_bundled_tool_adds_only_what_its_table_lacks():
 """
     note = generate(page)
     assert note.tools == {"git": {"commands": {"commit": {"options": ["-Z, --zap"]}}}}
-    assert [card.back for card in note.cards] == ["git commit -m <message>", "git commit -Z"]
+    assert [card.back for card in note.cards] == ['git commit -m "<message>"', "git commit -Z"]
     tools = parse_tools(note.tools)
     assert compare("git commit -Z", "git commit --zap", kind="command", tools=tools).correct
-    assert compare("git commit -m <message>", "git commit -a --message=x", kind="command", tools=tools).correct is False
-    assert compare("git commit -m <message>", "git commit --message=x", kind="command", tools=tools).correct
+    back = note.cards[0].back
+    assert not compare(back, "git commit -a --message='fix it'", kind="command", tools=tools).correct
+    assert compare(back, "git commit --message='fix it'", kind="command", tools=tools).correct

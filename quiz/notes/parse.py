@@ -197,14 +197,15 @@ class _Walker:
         """A paragraph of short `term  description` lines: reversed cards; bare terms are reported."""
         if len(block.lines) < 2 or any(len(t) > 40 or t.endswith(END_PUNCT) for t, _ in texts):
             return False
-        pairs = [re.split(r"\s{2,}|\s+[-–—]\s+|\s*[:：]\s+", t, maxsplit=1) for t, _ in texts]
+        split = [re.split(r"\s{2,}|\s+[-–—]\s+|\s*[:：]\s+", t, maxsplit=1) for t, _ in texts]
+        pairs = [[part.strip() for part in pair if part.strip()] for pair in split]  # "- x" has no term
         if not any(len(pair) == 2 for pair in pairs):
             return False
         for offset, pair in enumerate(pairs):
             if len(pair) == 2:
                 self.add(Card("term", block.line + offset, pair[0], pair[1], self.source([]), pair[0]))
             else:
-                self.skip(block.line + offset, f"term without a description: {pair[0]}")
+                self.skip(block.line + offset, f"term without a description: {texts[offset][0][:40]}")
         return True
 
     def concept(self, section: _Section) -> Card:

@@ -183,3 +183,18 @@ def test_a_tldr_page_of_a_bundled_tool_adds_only_what_its_table_lacks():
     back = note.cards[0].back
     assert not compare(back, "git commit -a --message='fix it'", kind="command", tools=tools).correct
     assert compare(back, "git commit --message='fix it'", kind="command", tools=tools).correct
+
+
+@pytest.mark.parametrize(
+    "line, command",
+    [
+        ("$ docker ps", "docker ps"),
+        ("user@host:~$ ls -la", "ls -la"),
+        ("root@box:/# apt update", "apt update"),
+        ("PS C:\\> Get-Process", "Get-Process"),
+        ("# journalctl -u nginx", "journalctl -u nginx"),  # root's prompt, in a transcript
+    ],
+)
+def test_a_prompt_is_not_part_of_the_command_and_output_is_no_card(line, command):
+    note = generate(f"# T\n\n## Run it\n\nRun this:\n\n```console\n{line}\nsome output\nmore output\n```\n")
+    assert [(card.back, card.line) for card in note.cards if card.kind == "command"] == [(command, 8)]

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from quiz import storage
 from quiz.checking import fish
-from quiz.checking.invocation import Invocation, WordByWord, parse_answer
+from quiz.checking.invocation import parse_answer, runs
 from quiz.checking.knowledge import Source, Tools, bundled_specs, tool_index
 from quiz.checking.tables import Command, Option, Tool, ToolTable, parse_tools
 from quiz.shapes import CommandJson
@@ -36,11 +36,7 @@ def answer_tools(answer: str, tools: Tools) -> list[str]:
     segments, _ = parse_answer(answer, tools)
     names = []
     for segment in segments:
-        while isinstance(segment, Invocation) and segment.inner is not None:
-            names.append(segment.head[0])
-            segment = segment.inner
-        if segment.words:
-            names.append(segment.words[0].text if isinstance(segment, WordByWord) else segment.head[0])
+        names += [run.words[0].text for run in runs(segment) if run.words]
     return names
 
 
@@ -52,16 +48,15 @@ def fish_tables(
     found = {}
     for name in dict.fromkeys(names):
         if tools.get(name) is None:
-            data = fish_table(engine, name, dirs)
+            data = fish_table(engine, name, fish.find_completion(name, dirs))
             if data is not None:
                 found[name] = data
     return parse_tools(found) if found else None
 
 
-def fish_table(engine: Engine, name: str, dirs: list[Path]) -> dict | None:
+def fish_table(engine: Engine, name: str, path: Path | None) -> dict | None:
     """The table data of one tool's completion file, from the collection's cache unless the
     file changed since it was read."""
-    path = fish.find_completion(name, dirs)
     if path is None:
         return None
     try:
@@ -91,7 +86,7 @@ def known_tools(engine: Engine) -> list[Known]:
         fished = storage.cached_tool_names(conn)
         decks = [(row.name, storage.deck_tools(conn, row.id)) for row in storage.select_decks(conn, None)]
     for name, path in fished.items():
-        data = fish_table(engine, name, [Path(path).parent])
+        data = fish_table(engine, name, Path(path))
         if data is not None:
             rows[name] = _known(name, "fish", path, parse_tools({name: data}).tools[name])
     bundled = tool_index()
@@ -135,10 +130,10 @@ def describe_command(engine: Engine, words: tuple[str, ...], environ: Mapping[st
     if source == "deck":
         where = ", ".join(deck for deck, data in decks if data and name in data)
     if tool is None:
-        data = fish_table(engine, name, fish.completion_dirs(environ))
+        completion = fish.find_completion(name, fish.completion_dirs(environ))
+        data = fish_table(engine, name, completion)
         if data is not None:
-            tool, source = parse_tools({name: data}).tools[name], "fish"
-            where = str(fish.find_completion(name, fish.completion_dirs(environ)))
+            tool, source, where = parse_tools({name: data}).tools[name], "fish", str(completion)
     shown: CommandJson = {
         "tool": name,
         "command": list(path),

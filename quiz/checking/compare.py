@@ -20,7 +20,16 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
-from quiz.checking.invocation import Given, Invocation, Parsed, Segment, WordByWord, generic_pair, parse_answer
+from quiz.checking.invocation import (
+    Given,
+    Invocation,
+    Parsed,
+    Segment,
+    WordByWord,
+    generic_pair,
+    parse_answer,
+    runs,
+)
 from quiz.checking.keys import key_words
 from quiz.checking.knowledge import Tools, as_tables, tool_index
 from quiz.checking.shell import Word
@@ -284,8 +293,7 @@ def lint_command(answer: str, tools: ToolTable | Iterable[ToolTable] | None = No
     segments, _ = parse_answer(answer, tool_index(as_tables(tools)))
     problems = []
     for segment in segments:
-        while isinstance(segment, Invocation) and segment.inner is not None:
-            segment = segment.inner  # the command a wrapper (sudo) runs
-        if isinstance(segment, WordByWord) and segment.problem:
-            problems.append(segment.problem)
+        run = runs(segment)[-1]  # the command a wrapper (sudo) runs
+        if isinstance(run, WordByWord) and run.problem:
+            problems.append(run.problem)
     return problems

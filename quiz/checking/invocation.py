@@ -297,6 +297,15 @@ def generic_pair(expected: WordByWord, typed: WordByWord) -> tuple[Invocation, I
     return pair[0], pair[1]
 
 
+def runs(segment: Segment) -> list[Segment]:
+    """The segment and the commands its wrappers run, outermost first: sudo -u x docker ps
+    is [the sudo invocation, the docker one]."""
+    chain = [segment]
+    while isinstance(chain[-1], Invocation) and chain[-1].inner is not None:
+        chain.append(chain[-1].inner)
+    return chain
+
+
 def _split_equals(words: Sequence[Word]) -> list[Word]:
     """--opt=value as the two words --opt value, so that the two spellings compare alike
     after the first argument too."""

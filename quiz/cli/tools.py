@@ -50,21 +50,16 @@ def tools_group(ctx: click.Context, as_json: bool) -> None:
     from quiz.tools import known_tools
 
     env: Env = ctx.obj
-    rows = known_tools(env.engine)
+    rows: list[ToolJson] = [
+        {"tool": r.name, "source": r.source, "from": r.where, "commands": r.commands, "options": r.options}
+        for r in known_tools(env.engine)
+    ]
     if as_json:
-        shown: list[ToolJson] = [
-            {"tool": r.name, "source": r.source, "from": r.where, "commands": r.commands, "options": r.options}
-            for r in rows
-        ]
-        click.echo(json.dumps(shown, ensure_ascii=False, indent=2))
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     from quiz.cli.collection import format_table
 
-    table = [
-        {"tool": r.name, "source": r.source, "from": r.where, "commands": r.commands, "options": r.options}
-        for r in rows
-    ]
-    click.echo(format_table(table, ("tool", "source", "from", "commands", "options")))
+    click.echo(format_table(rows, ("tool", "source", "from", "commands", "options")))
     click.echo("\nAny other tool: its fish completions when a card needs them, else the generic rule.")
 
 

@@ -65,7 +65,7 @@ def code_cards(block: Block, intro: str | None, note: Note) -> list[Card]:
     comments: list[str] = []
     current: Card | None = None
     output_at = 0
-    one = command_count(block) == 1  # an intro above the block is the front of its one command
+    one = _commands_in(statements, prompts) == 1  # an intro above the block is the front of its one command
     for line_no, text in statements:
         stripped = text.strip()
         read = strip_prompt(stripped, prompts, known_commands())
@@ -115,7 +115,10 @@ def code_cards(block: Block, intro: str | None, note: Note) -> list[Card]:
 def command_count(block: Block) -> int:
     """How many commands a code block holds (a transcript's output lines are none)."""
     prompts = has_prompts(block.lang, block.lines)
-    statements = join_continued(block, prompts)
+    return _commands_in(join_continued(block, prompts), prompts)
+
+
+def _commands_in(statements: list[tuple[int, str]], prompts: bool) -> int:
     if not prompts:
         return len(statements)
     return sum(1 for _, text in statements if _prompted(text, prompts))

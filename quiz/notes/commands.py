@@ -121,7 +121,7 @@ def table_columns(header: list[str], rows: list[list[str]], known: frozenset[str
     named = [k for k, cell in enumerate(header) if _plain_cell(cell).lower() in COMMAND_HEADERS]
 
     def commands_in(column: int) -> int:
-        return sum(1 for cells in rows if column < len(cells) and _command_cell(cells[column], known) is not None)
+        return sum(1 for cells in rows if column < len(cells) and command_cell(cells[column], known) is not None)
 
     counts = [commands_in(k) for k in range(len(header))]
     command = named[0] if named else max(range(len(header)), key=lambda k: counts[k])
@@ -136,10 +136,6 @@ def _plain_cell(cell: str) -> str:
 
 
 def command_cell(cell: str, known: frozenset[str]) -> str | None:
-    return _command_cell(cell, known)
-
-
-def _command_cell(cell: str, known: frozenset[str]) -> str | None:
     """The command (or keys) a table cell holds: its one code span, or plain text that is one."""
     spans = CODE_SPAN.findall(cell)
     if len(spans) == 1 and CODE_SPAN.fullmatch(cell.strip()):
@@ -154,7 +150,7 @@ def unnamed_values(command: str, front: str) -> list[str]:
     """The values of ``command`` (its arguments and option values as written, after the
     program and its command words) that ``front`` does not name: a front must say what to
     type (``systemctl start nginx`` under "Start the service")."""
-    from quiz.checking.invocation import Invocation, parse_answer
+    from quiz.checking.invocation import Invocation, parse_answer, runs
     from quiz.checking.knowledge import tool_index
     from quiz.checking.shell import PLACEHOLDER
 
@@ -163,8 +159,7 @@ def unnamed_values(command: str, front: str) -> list[str]:
     named = front.casefold()
     values: list[str] = []
     for segment in segments:
-        while isinstance(segment, Invocation) and segment.inner is not None:
-            segment = segment.inner  # what sudo runs
+        segment = runs(segment)[-1]  # what sudo runs
         if not segment.words:
             continue
         path = segment.path_raw.split() if isinstance(segment, Invocation) else []

@@ -8,12 +8,11 @@ from dataclasses import dataclass, field
 
 from quiz.notes.blocks import BARE_URL, INLINE_LINK, REF_LINK, Block, plain, read_note
 from quiz.notes.cards import Card, Note, Skipped, assign_ids, first_answer
-from quiz.notes.code import code_cards, command_count, item_card, join_continued, table_cards
+from quiz.notes.code import code_cards, command_count, item_card, table_cards
 from quiz.notes.commands import has_prompts, unnamed_values
-from quiz.notes.questions import question
+from quiz.notes.questions import CJK, question
 from quiz.notes.tldr import from_tldr, is_tldr_page
 
-CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 END_PUNCT = tuple(".。:：;；!！?？,，")
 WARNING_PREFIX = re.compile(r"^(?:注意|警告|提示|note|warning|caution|important|tip)\s*[:：]\s*", re.I)
 SHORT_TITLE = 30  # longest line that still reads as a title
@@ -296,7 +295,7 @@ class _Walker:
             and previous.kind == "code"
             and self.last_command is not None
             and self.last_command.line > previous.line
-            and len(join_continued(previous)) == 1
+            and command_count(previous) == 1
         )
         about = (
             f"`{first_answer(self.last_command.back)}`"

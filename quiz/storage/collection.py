@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from quiz.errors import UnknownDeck
 from quiz.model import DeckRow, DeckSettings, DeckSpec
 from quiz.storage.schema import (
+    CARD_COLUMNS,
     cards_t,
     chunks,
     deck_settings_t,
@@ -106,16 +107,7 @@ def sync_deck(conn: Connection, spec: DeckSpec) -> SyncReport:
     stored = {
         (row.note_key, row.ord): row
         for row in conn.execute(
-            select(
-                cards_t.c.id,
-                cards_t.c.note_key,
-                cards_t.c.ord,
-                cards_t.c.kind,
-                cards_t.c.content,
-                cards_t.c.tags,
-                cards_t.c.position,
-                cards_t.c.retired,
-            ).where(cards_t.c.deck_id == deck_id)
+            select(*CARD_COLUMNS, cards_t.c.position, cards_t.c.retired).where(cards_t.c.deck_id == deck_id)
         )
     }
     new_rows, changed_rows = [], []

@@ -15,7 +15,7 @@ from quiz import scheduling
 from quiz.model import CardKind, DeckRow, DeckSettings, Schedule, State
 from quiz.scheduling import DailyQueue, QueueCard, due_of
 from quiz.storage.collection import deck_settings
-from quiz.storage.schema import SCHEDULE_COLUMNS, cards_t, chunks, reviews_t
+from quiz.storage.schema import CARD_COLUMNS, SCHEDULE_COLUMNS, cards_t, chunks, reviews_t
 
 if TYPE_CHECKING:
     from quiz.shapes import DeckCounts
@@ -36,14 +36,7 @@ class Day:
         )
 
 
-QUEUE_COLUMNS = (
-    cards_t.c.id,
-    cards_t.c.note_key,
-    cards_t.c.ord,
-    cards_t.c.kind,
-    cards_t.c.content,
-    cards_t.c.tags,
-) + tuple(cards_t.c[name] for name in SCHEDULE_COLUMNS)
+QUEUE_COLUMNS = CARD_COLUMNS + tuple(cards_t.c[name] for name in SCHEDULE_COLUMNS)
 
 
 def _active(now: datetime):

@@ -137,6 +137,8 @@ cards_t = Table(
 
 # The columns of a card's schedule, named as quiz.model.Schedule's fields.
 SCHEDULE_COLUMNS = tuple(f.name for f in fields(Schedule))
+# What a card is, as the queue and the deck sync read it.
+CARD_COLUMNS = (cards_t.c.id, cards_t.c.note_key, cards_t.c.ord, cards_t.c.kind, cards_t.c.content, cards_t.c.tags)
 
 # The append-only review log; the `*_before` columns let undo restore a card exactly.
 reviews_t = Table(

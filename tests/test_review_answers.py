@@ -97,3 +97,10 @@ def test_a_tool_without_a_table_is_read_with_the_learners_fish_completions(engin
     with engine.connect() as conn:
         cached = conn.execute(select(tool_tables_t.c.name, tool_tables_t.c.path)).all()
     assert cached == [("frob", str(completions / "frob.fish"))]
+
+
+def test_the_expected_line_is_the_answer_as_written(engine, write_deck):
+    deck_with(engine, write_deck, "run")
+    _, shown = drive(session_for(engine), "docker run -it ubuntu bash" + ENTER + ENTER)
+    expected_line = next(line for line in shown.splitlines() if line.startswith("  expected"))
+    assert expected_line.split() == ["expected", "docker", "run", "--rm", "(missing)", "-it", "ubuntu", "bash"]

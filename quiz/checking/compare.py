@@ -50,6 +50,7 @@ class DiffPart(NamedTuple):
     expected: str
     typed: str
     at: int = -1  # where the typed word it comes from starts in the typed line
+    expected_at: int = -1  # where the expected word it comes from starts in the answer
 
 
 @dataclass(frozen=True)
@@ -88,17 +89,10 @@ def _diff_segment(expected: Segment, typed: Segment) -> list[DiffPart]:
     if not (isinstance(expected, Invocation) and isinstance(typed, Invocation)):
         return _diff_sequence(list(expected.words), list(typed.words))
     open_ended = bool(expected.args) and expected.args[-1].rest  # <args>... takes any options too
-    parts = [_pair(expected.head[0] == typed.head[0], expected.words[0].raw, typed.words[0])]
+    parts = [_pair(expected.head[0] == typed.head[0], expected.words[0], typed.words[0])]
     parts += _diff_options(expected.global_options, typed.global_options, open_ended)
     if expected.path_raw or typed.path_raw:
-        path_at = typed.words[1].start if len(typed.words) > 1 else -1
-        parts.append(
-            _pair(
-                expected.head[1:] == typed.head[1:],
-                expected.path_raw,
-                Word(typed.path_raw, typed.path_raw, start=path_at),
-            )
-        )
+        parts.append(_pair(expected.head[1:] == typed.head[1:], _path_word(expected), _path_word(typed)))
     parts += _diff_options(expected.options, typed.options, open_ended)
     parts += _diff_sequence(expected.args, typed.args)
     if expected.inner is not None or typed.inner is not None:
@@ -106,10 +100,18 @@ def _diff_segment(expected: Segment, typed: Segment) -> list[DiffPart]:
     return parts
 
 
-def _pair(same: bool, expected: str, typed: Word) -> DiffPart:
-    if not expected or not typed.raw:
-        return DiffPart("missing" if expected else "extra", expected, typed.raw, typed.start)
-    return DiffPart("same" if same else "wrong", expected, typed.raw, typed.start)
+def _path_word(invocation: Invocation) -> Word:
+    """The command path as one word, where its first word stands (after any global options)."""
+    first = invocation.path_raw.split(" ", 1)[0]
+    start = next((w.start for w in invocation.words[1:] if first and w.raw == first), -1)
+    return Word(invocation.path_raw, invocation.path_raw, start=start)
+
+
+def _pair(same: bool, expected: Word, typed: Word) -> DiffPart:
+    if not expected.raw or not typed.raw:
+        kind: PartKind = "missing" if expected.raw else "extra"
+        return DiffPart(kind, expected.raw, typed.raw, typed.start, expected.start)
+    return DiffPart("same" if same else "wrong", expected.raw, typed.raw, typed.start, expected.start)
 
 
 def _diff_options(expected: Sequence[Given], typed: Sequence[Given], open_ended: bool = False) -> list[DiffPart]:
@@ -131,9 +133,9 @@ def _diff_options(expected: Sequence[Given], typed: Sequence[Given], open_ended:
             else:
                 value = typed[j].value  # another value: the value is what is wrong
                 at = value.start if kind == "wrong" and value is not None and value.start >= 0 else typed[j].at
-                found[j] = DiffPart(kind, option.raw, typed[j].raw, at)
+                found[j] = DiffPart(kind, option.raw, typed[j].raw, at, option.at)
         ordered = unmatched
-    missing = [DiffPart("missing", option.raw, "") for option in ordered]
+    missing = [DiffPart("missing", option.raw, "", -1, option.at) for option in ordered]
     other: PartKind = "same" if open_ended else "extra"
     return [found.get(j) or DiffPart(other, "", t.raw, t.at) for j, t in enumerate(typed)] + missing
 
@@ -145,11 +147,14 @@ def _diff_sequence(expected: Sequence[Word], typed: Sequence[Word]) -> list[Diff
         head = _diff_sequence(expected[:-1], typed[: max(len(expected) - 1, 0)])
         rest = typed[len(expected) - 1 :]
         if not rest:
-            return [*head, DiffPart("missing", expected[-1].raw, "")]
-        return head + [DiffPart("same", expected[-1].raw if k == 0 else "", t.raw, t.start) for k, t in enumerate(rest)]
+            return [*head, DiffPart("missing", expected[-1].raw, "", -1, expected[-1].start)]
+        last = expected[-1]
+        return head + [
+            DiffPart("same", last.raw if k == 0 else "", t.raw, t.start, last.start) for k, t in enumerate(rest)
+        ]
     n, m = len(expected), len(typed)
     if n == m and all(e.accepts(t) for e, t in zip(expected, typed)):
-        return [DiffPart("same", e.raw, t.raw, t.start) for e, t in zip(expected, typed)]
+        return [DiffPart("same", e.raw, t.raw, t.start, e.start) for e, t in zip(expected, typed)]
     # common[i][j]: length of the longest common subsequence of expected[i:] and typed[j:]
     common = [[0] * (m + 1) for _ in range(n + 1)]
     for i in range(n - 1, -1, -1):
@@ -163,8 +168,8 @@ def _diff_sequence(expected: Sequence[Word], typed: Sequence[Word]) -> list[Diff
     extra: list[Word] = []
 
     def settle_unmatched() -> None:
-        parts.extend(DiffPart("wrong", e.raw, t.raw, t.start) for e, t in zip(missing, extra))
-        parts.extend(DiffPart("missing", e.raw, "") for e in missing[len(extra) :])
+        parts.extend(DiffPart("wrong", e.raw, t.raw, t.start, e.start) for e, t in zip(missing, extra))
+        parts.extend(DiffPart("missing", e.raw, "", -1, e.start) for e in missing[len(extra) :])
         parts.extend(DiffPart("extra", "", t.raw, t.start) for t in extra[len(missing) :])
         missing.clear()
         extra.clear()
@@ -173,7 +178,7 @@ def _diff_sequence(expected: Sequence[Word], typed: Sequence[Word]) -> list[Diff
     while i < n or j < m:
         if i < n and j < m and expected[i].accepts(typed[j]) and common[i][j] == common[i + 1][j + 1] + 1:
             settle_unmatched()
-            parts.append(DiffPart("same", expected[i].raw, typed[j].raw, typed[j].start))
+            parts.append(DiffPart("same", expected[i].raw, typed[j].raw, typed[j].start, expected[i].start))
             i, j = i + 1, j + 1
         elif j < m and (i == n or common[i][j + 1] >= common[i + 1][j]):
             extra.append(typed[j])
@@ -196,7 +201,7 @@ def _diff_command(expected: Parsed, typed: Parsed) -> list[DiffPart]:
     for operator, typed_operator, e, t in zip(
         expected_operators, typed_operators, expected_segments[1:], typed_segments[1:]
     ):
-        parts.append(DiffPart("same", operator.raw, typed_operator.raw, typed_operator.start))
+        parts.append(DiffPart("same", operator.raw, typed_operator.raw, typed_operator.start, operator.start))
         parts += _diff_segment(e, t)
     return parts
 

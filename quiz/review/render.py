@@ -147,10 +147,21 @@ def verdict(result: Verdict, typed: str, words: Words, explained: set[str]) -> F
             worst = next((k for k in _WORST if k in kinds), "same") if kinds else "same"
             typed_line += [(_TYPED_STYLE[worst] if kinds else "", text), *label(worst)]
     expected_line: Formatted = [("class:dim", words.expected)]
+    by_answer_word: dict[int, list[str]] = {}
     for part in result.diff:
         if part.expected:
-            expected_line += [(_EXPECTED_STYLE.get(part.kind, ""), part.expected)]
-            expected_line += [*label("missing"), ("", " ")] if part.kind == "missing" else [("", " ")]
+            by_answer_word.setdefault(part.expected_at, []).append(part.kind)
+    if -1 in by_answer_word:  # no positions (text, keys): the parts as compared
+        for part in result.diff:
+            if part.expected:
+                expected_line += [(_EXPECTED_STYLE.get(part.kind, ""), part.expected)]
+                expected_line += [*label("missing"), ("", " ")] if part.kind == "missing" else [("", " ")]
+    else:  # the answer as written, its missing and wrong words marked
+        for kind, text, start in spans_at(result.expected):
+            kinds = by_answer_word.get(start, []) if kind != "space" else []
+            off = "missing" in kinds or "wrong" in kinds
+            style = _EXPECTED_STYLE["missing"] if off else "class:answer" if kind != "space" else ""
+            expected_line += [(style, text), *(label("missing") if "missing" in kinds else [])]
     hint = [("class:dim", words.dash_hint)] if result.hint == "dash" else []
     return mark + typed_line + [("", "\n")] + expected_line + [("", "\n")] + hint
 

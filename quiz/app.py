@@ -3,41 +3,81 @@
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DatabaseError
+from sqlalchemy.exc import DBAPIError
 
 from quiz import __version__, storage
 from quiz.errors import QuizError
 from quiz.plumbing import resources
-from quiz.storage import schema
+from quiz.storage import failures, schema, sqlitefile
 
 BUNDLED_KEY = "bundled_decks_sha256"
 
 
-def open_collection(location: str, with_bundled: bool = True) -> Engine:
-    """The database at `location`, at the current schema, with the bundled decks imported."""
-    engine = schema.create(schema.database_url(location))
+def open_collection(
+    location: str, with_bundled: bool = True, *, create_folder: bool = False, repair: bool = False
+) -> Engine:
+    """The database at `location`, at the current schema, with the bundled decks imported.
+
+    Before anything is written, an SQLite file is looked at with the standard library:
+    another program's database is refused untouched, a damaged or read-only collection
+    is refused in one line. `repair`: only those looks that do not refuse a damaged
+    collection, no upgrade and no import (for `quiz check` and `quiz restore`)."""
+    shown = schema.shown(location)
+    url = schema.database_url(location, create_folder)
+    path = schema.sqlite_file(url)
+    if path is not None:
+        _check_file(path, shown, repair)
+    engine = schema.create(url)
+    if repair:
+        return engine
     try:
         revision = schema.schema_revision(engine)
-        if revision is None and schema.create_schema(engine):
-            pass  # a new collection, created at the current revision
-        elif revision is not None and revision > schema.HEAD_REVISION:  # revisions are zero-padded numbers
-            raise QuizError(
-                f"{location} was written by a newer quiz (schema {revision}; this one knows up to "
-                f"{schema.HEAD_REVISION}): upgrade quiz to use it"
-            )
-        elif revision != schema.HEAD_REVISION:
-            from quiz import (
-                migrate,  # Alembic is slow to import: only when there is work
-            )
-
-            migrate.upgrade(engine)
+        if revision is None:
+            if not schema.create_schema(engine):  # tables, but no revision: not ours
+                revision = schema.schema_revision(engine)  # or another process created it just now
+                if revision is None:
+                    raise QuizError(f"{shown} is not a quiz collection (it has tables but no schema revision)")
+        if revision is not None and revision != schema.HEAD_REVISION:
+            _upgrade(engine, shown, revision)
         if with_bundled:
             sync_bundled_decks(engine)
-    except DatabaseError as error:
-        raise QuizError(f"cannot use the database {location}: {error.orig}") from None
+    except DBAPIError as error:
+        engine.dispose()
+        raise QuizError(failures.describe(error, path, shown)) from None
+    except BaseException:
+        engine.dispose()
+        raise
     return engine
+
+
+def _check_file(path: Path, shown: str, repair: bool) -> None:
+    state = sqlitefile.state_of(path)
+    if state.kind == "other":
+        raise QuizError(f"{shown} is not a quiz collection: {state.detail}; nothing was written to it")
+    if repair:
+        return
+    if state.kind == "damaged":
+        raise sqlitefile.damaged(path, [state.detail])
+    problem = sqlitefile.writable_problem(path)
+    if problem:
+        raise QuizError(f"cannot use {shown}: {problem} (quiz saves each answer as it is given)")
+    sqlitefile.check_before_writing(path)
+
+
+def _upgrade(engine: Engine, shown: str, revision: str) -> None:
+    if not (revision.isdigit() and len(revision) == len(schema.HEAD_REVISION)):
+        raise QuizError(f"{shown} has an unknown schema revision {revision!r}: not a collection this quiz wrote")
+    if revision > schema.HEAD_REVISION:  # revisions are zero-padded numbers
+        raise QuizError(
+            f"{shown} was written by a newer quiz (schema {revision}; this one knows up to "
+            f"{schema.HEAD_REVISION}): upgrade quiz to use it"
+        )
+    from quiz import migrate  # Alembic is slow to import: only when there is work
+
+    migrate.upgrade(engine)
 
 
 def sync_bundled_decks(engine: Engine) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterable
+from datetime import datetime, timezone, tzinfo
 from pathlib import Path
 
 from quiz import storage
@@ -49,8 +50,10 @@ def load_deck(path: str | Path, raw: bytes | None = None) -> DeckSpec:
     return deck
 
 
-def import_files(engine, paths: Iterable[str | Path]) -> list[storage.SyncReport]:
-    """Sync deck files into the collection, all or nothing.
+def import_files(
+    engine, paths: Iterable[str | Path], now: datetime | None = None, zone: tzinfo | None = None
+) -> list[storage.SyncReport]:
+    """Sync deck files into the collection, all or nothing, after a backup (quiz.backups).
 
     A file whose exact content was imported before is not parsed again: its
     deck is reported unchanged, which keeps re-importing large decks fast.
@@ -69,5 +72,9 @@ def import_files(engine, paths: Iterable[str | Path]) -> list[storage.SyncReport
     clashes = name_clashes((str(path), unchanged.get(path) or parsed[str(path)]) for path in files)
     if clashes:  # one with a file skipped as unchanged (load_decks saw the others)
         raise DeckError(clashes)
+    if specs:  # something to write: the collection as it was is kept first
+        from quiz import backups
+
+        backups.before_change(engine, "import", now or datetime.now(timezone.utc), zone or timezone.utc)
     reports = storage.import_decks(engine, specs)
     return reports + [storage.SyncReport(name) for name in unchanged.values()]

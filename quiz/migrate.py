@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import sqlite3
-from datetime import datetime, timezone
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy.engine import Connection, Engine
 
+from quiz import backups
 from quiz.errors import QuizError
 from quiz.plumbing import resources
-from quiz.storage import schema
+from quiz.storage import schema, sqlitefile
 
 
 def alembic_config() -> Config:
@@ -52,17 +51,12 @@ def _outside_transactions(conn: Connection, sql: str) -> None:
 
 
 def _backup(engine: Engine) -> Path | None:
+    """The copy before the upgrade: whole or absent (a kill leaves no half copy), and one
+    per revision (another attempt replaces it rather than adding one)."""
     path = schema.sqlite_path(engine)
     current = schema.schema_revision(engine)
     if path is None or current is None or not path.exists():
         return None  # a new database, or a server whose backups are its operator's
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
-    target = path.with_name(f"{path.name}.{current}-{stamp}.bak")
-    # SQLite's backup API copies a consistent snapshot, WAL content included.
-    source, copy = sqlite3.connect(path), sqlite3.connect(target)
-    try:
-        source.backup(copy)
-    finally:
-        copy.close()
-        source.close()
+    target = backups.upgrade_backup(path, current)
+    sqlitefile.copy(path, target)
     return target

@@ -199,3 +199,21 @@ class GenerateJson(TypedDict):
     skipped: list[Part]
     notes: list[Part]  # kept, but worth a look
     deck: str | None
+
+
+class BackupJson(TypedDict):
+    """`quiz backups --json`: one per backup, newest first."""
+
+    path: str
+    made: str  # ISO 8601, UTC
+    reason: str  # daily, import, manual, restore, damaged, upgrade-from-0004, ...
+    bytes: int
+
+
+class CheckJson(TypedDict):
+    """`quiz check --json`: what was looked at and what was found; ok when nothing was."""
+
+    ok: bool
+    integrity: list[str] | None  # SQLite's own check of its pages; None on a server
+    foreign_keys: list[str]
+    log: list[dict[str, object]]  # cards whose schedule disagrees with their last review

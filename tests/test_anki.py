@@ -473,7 +473,9 @@ def test_unwritable_path_is_one_clear_line_and_leaves_nothing(engine, write_deck
 
 def test_an_interrupted_export_leaves_no_file(engine, write_deck, tmp_path, monkeypatch):
     import_files(engine, [write_deck(DECK)])
-    (tmp_path / "out.apkg").write_bytes(b"the previous export")
+    with zipfile.ZipFile(tmp_path / "out.apkg", "w") as previous:
+        previous.writestr("collection.anki2", b"the previous export")
+    before = (tmp_path / "out.apkg").read_bytes()
 
     writestr = zipfile.ZipFile.writestr
 
@@ -486,7 +488,7 @@ def test_an_interrupted_export_leaves_no_file(engine, write_deck, tmp_path, monk
     with pytest.raises(KeyboardInterrupt):
         export(engine, tmp_path, datetime.now(timezone.utc))
     assert sorted(p.name for p in tmp_path.iterdir() if "apkg" in p.name) == ["out.apkg"]
-    assert (tmp_path / "out.apkg").read_bytes() == b"the previous export"
+    assert (tmp_path / "out.apkg").read_bytes() == before
 
 
 class Terminal(io.StringIO):

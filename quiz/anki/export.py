@@ -39,6 +39,7 @@ from quiz.anki.fields import (
     plain_text,
 )
 from quiz.anki.layout import write_layout
+from quiz.errors import QuizError
 from quiz.model import CardKind, DeckRow, DeckSettings, State
 from quiz.plumbing import files
 from quiz.plumbing.gcpause import collector_paused
@@ -82,6 +83,7 @@ def export_decks(
     clock: Clock,
     with_progress: bool = False,
     on_progress: Callable[[int, int], None] | None = None,
+    force: bool = False,
 ) -> ExportReport:
     """Write the decks (all of them if `names` is empty) to an .apkg file at `path`.
 
@@ -91,6 +93,8 @@ def export_decks(
     """
     target = Path(path)
     files.check_writable(target)
+    if not force and files.real_target(target).is_file() and not is_anki_package(target):
+        raise QuizError(f"{target} exists and is not an Anki package: choose another -o, or --force to replace it")
     # Some 10^5 rows and objects that all live to the end: the collector's passes over them are
     # wasted work, and one pass once it is back on costs as much again, so it comes back only
     # when they are gone with _export's locals. Paused, bench_anki's 100k export with progress
@@ -387,6 +391,15 @@ def _ease(difficulty: float | None) -> int:
 
 
 # -- the file ---------------------------------------------------------------------------
+
+
+def is_anki_package(path: Path) -> bool:
+    """A zip file with an Anki collection in it (what an export may replace without --force)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return any(name.startswith("collection.anki2") for name in archive.namelist())
+    except (OSError, zipfile.BadZipFile):
+        return False
 
 
 def _write_package(target: Path, collection: bytes) -> None:

@@ -10,6 +10,8 @@ imported inside the commands, so `quiz --help` stays fast.
 from __future__ import annotations
 
 import gc
+import sys
+from pathlib import Path
 
 import click
 
@@ -25,8 +27,10 @@ from quiz.cli.collection import (
 )
 from quiz.cli.env import Env
 from quiz.cli.reports import export_group, optimize_command, stats_command
+from quiz.cli.safety import backup_command, backups_command, check_command, restore_command
 from quiz.cli.tools import tools_group
 from quiz.errors import DeckError, QuizError
+from quiz.plumbing.textwidth import visible
 
 EXIT_INTERRUPTED = 130
 
@@ -46,10 +50,32 @@ class QuizGroup(click.Group):
             click.echo(f"{counted(count, 'problem')}; nothing was changed", err=True)
             raise click.exceptions.Exit(1) from None
         except QuizError as error:
-            raise click.ClickException(str(error)) from None
+            raise click.ClickException(visible(str(error))) from None
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
+        except Exception as error:
+            message = database_failure(error, ctx.find_object(Env))
+            if message is None:
+                raise
+            raise click.ClickException(visible(message)) from None
+        finally:
+            env = ctx.find_object(Env)
+            if env is not None:
+                env.close()
+
+
+def database_failure(error: Exception, env: Env | None) -> str | None:
+    """One line for a database error that no command expected (disk full, a damaged
+    file, a server gone), or None for anything else. SQLAlchemy is not imported for it."""
+    exc = sys.modules.get("sqlalchemy.exc")
+    if exc is None or not isinstance(error, exc.DBAPIError) or env is None:
+        return None
+    from quiz.storage import failures, schema
+
+    where = env.where
+    path = schema.sqlite_file(where) if "://" in where else Path(where).expanduser()
+    return failures.describe(error, path, schema.shown(where))
 
 
 @click.group(cls=QuizGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -96,5 +122,9 @@ for command in (
     stats_command,
     optimize_command,
     tools_group,
+    check_command,
+    backup_command,
+    backups_command,
+    restore_command,
 ):
     cli.add_command(command)

@@ -1,10 +1,18 @@
-"""Files written whole or not at all: a temporary file beside the target, renamed into place."""
+"""Files written whole or not at all: a temporary file beside the target, renamed into place.
+
+The target is the real file: a symlink is followed (its target is replaced, the link
+stays), a character device or a pipe (`/dev/stdout`, `/dev/null`) is written directly,
+and anything else that is not a regular file is refused. The temporary file is named
+`.NAME.PID.quiz-XXXX.part` (no glob for the target's suffix matches it), and a stale one
+of ours, left by a killed process, is removed on the next write to the same target.
+"""
 
 from __future__ import annotations
 
 import os
 import stat
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,40 +20,101 @@ from typing import BinaryIO
 
 from quiz.errors import QuizError
 
+STALE_AFTER_S = 24 * 3600  # a temporary file this old is stale even if its process id is in use again
+
+
+def real_target(target: Path) -> Path:
+    """The file a write to `target` must change: through any symlinks."""
+    return Path(os.path.realpath(target)) if target.is_symlink() else target
+
+
+def is_stream(target: Path) -> bool:
+    """A character device or a pipe, written directly (there is nothing to replace)."""
+    try:
+        mode = real_target(target).stat().st_mode
+    except OSError:
+        return False
+    return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)
+
 
 def check_writable(target: Path) -> None:
     """Fail early, in one line, when `target` cannot be written."""
-    if target.is_dir():
+    real = real_target(target)
+    if is_stream(real):
+        if not os.access(real, os.W_OK):
+            raise QuizError(f"cannot write {target}: permission denied")
+        return
+    if real.is_dir():
         raise QuizError(f"cannot write {target}: it is a folder")
-    folder = target.parent
+    if real.exists() and not real.is_file():
+        raise QuizError(f"cannot write {target}: it is not a regular file")
+    folder = real.parent
     if not folder.is_dir():
         raise QuizError(f"cannot write {target}: no folder {folder}")
-    if not os.access(folder, os.W_OK | os.X_OK) or (target.exists() and not os.access(target, os.W_OK)):
+    if not os.access(folder, os.W_OK | os.X_OK) or (real.exists() and not os.access(real, os.W_OK)):
         raise QuizError(f"cannot write {target}: permission denied")
 
 
 @contextmanager
 def replacing(target: Path) -> Iterator[tuple[BinaryIO, Path]]:
-    """(the open temporary file, its path): on a clean exit it replaces `target` in one rename,
-    keeping the old file's mode (a new one gets the usual mode); on any error, Ctrl-C included,
-    nothing is left behind. An OSError becomes a one-line QuizError."""
+    """(the open file, its path): on a clean exit it replaces `target` in one rename,
+    keeping the old file's mode (a new one gets the usual mode); on any error, Ctrl-C
+    included, nothing is left behind. A device or pipe is written directly instead.
+    An OSError becomes a one-line QuizError."""
+    check_writable(target)
+    real = real_target(target)
+    if is_stream(real):
+        try:
+            with open(real, "wb") as stream:
+                yield stream, real
+        except OSError as error:
+            raise QuizError(f"cannot write {target}: {error.strerror or error}") from None
+        return
+    remove_stale_parts(real)
     try:
-        handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+        handle, name = tempfile.mkstemp(prefix=f".{real.name}.{os.getpid()}.quiz-", suffix=".part", dir=real.parent)
     except OSError as error:
         raise QuizError(f"cannot write {target}: {error.strerror or error}") from None
     temporary = Path(name)
     try:
         with os.fdopen(handle, "wb") as file:
             yield file, temporary
-        mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else 0o666 & ~_umask()
+        mode = stat.S_IMODE(real.stat().st_mode) if real.exists() else 0o666 & ~_umask()
         os.chmod(temporary, mode)  # mkstemp makes it private
-        os.replace(temporary, target)
+        os.replace(temporary, real)
     except OSError as error:
         temporary.unlink(missing_ok=True)
         raise QuizError(f"cannot write {target}: {error.strerror or error}") from None
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+
+
+def remove_stale_parts(target: Path) -> list[Path]:
+    """Remove the temporary files of earlier writes to `target` whose process is gone."""
+    removed = []
+    for part in target.parent.glob(f".{target.name}.*.quiz-*.part"):
+        pid = part.name[len(target.name) + 2 :].split(".", 1)[0]
+        try:
+            old = time.time() - part.stat().st_mtime > STALE_AFTER_S
+            if old or not (pid.isdigit() and _alive(int(pid))):
+                part.unlink()
+                removed.append(part)
+        except OSError:
+            continue  # gone already, or not ours to remove
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    return True
 
 
 def _umask() -> int:

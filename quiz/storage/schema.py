@@ -5,6 +5,7 @@ created and stamped without Alembic."""
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import fields
@@ -29,12 +30,13 @@ from sqlalchemy import (
     UniqueConstraint,
     create_engine,
     event,
+    make_url,
     false,
     insert,
     inspect,
 )
 from sqlalchemy.engine import Connection, CursorResult, Engine
-from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, ProgrammingError
 
 from quiz.errors import QuizError
 from quiz.model import Schedule
@@ -218,13 +220,42 @@ tool_tables_t = Table(
 # -- engine --------------------------------------------------------------------
 
 
-def database_url(location: str) -> str:
-    """A file path or an SQLAlchemy URL -> an SQLAlchemy URL."""
+class Locked(QuizError):
+    """Another process held the collection's write lock for longer than the busy timeout."""
+
+    def __init__(self) -> None:
+        super().__init__("the collection is locked by another quiz process; try again in a moment")
+
+
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]+:")  # sqlite:/x.db, postgres:x (a drive letter is one letter)
+
+
+def database_url(location: str, create_folder: bool = False) -> str:
+    """A file path or an SQLAlchemy URL -> an SQLAlchemy URL. A file's folder must exist
+    (a typo must not make a new collection somewhere new) unless `create_folder`."""
     if "://" in location:
         return location
+    if _SCHEME.match(location) and not Path(location).exists():
+        raise QuizError(f"{location} is neither a file path nor a URL (a URL looks like sqlite:///path/quiz.db)")
     path = Path(location).expanduser()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if create_folder:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise QuizError(f"cannot make the folder {path.parent}: {error.strerror or error}") from None
+    elif not path.parent.is_dir():
+        raise QuizError(f"no folder {path.parent} for the collection {location}: check the path, or make the folder")
     return f"sqlite:///{path}"
+
+
+def shown(location: str) -> str:
+    """The location as it may be printed: a URL's password hidden."""
+    if "://" not in location:
+        return location
+    try:
+        return make_url(location).render_as_string(hide_password=True)
+    except ArgumentError:
+        return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", location)
 
 
 def sqlite_path(engine: Engine) -> Path | None:
@@ -234,9 +265,41 @@ def sqlite_path(engine: Engine) -> Path | None:
     return Path(database)
 
 
+def sqlite_file(url: str) -> Path | None:
+    """The file of an SQLite URL (None for a server, or an in-memory database)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
+
+
+DRIVERS = {"psycopg": "pip install 'quiz[postgres]'", "psycopg2": "use postgresql+psycopg://, which quiz[postgres] installs"}
+
+
 def create(url: str) -> Engine:
     """An engine with SQLite tuned for one learner and a few concurrent processes."""
-    engine = create_engine(url)
+    try:
+        backend = make_url(url).get_backend_name()
+    except ArgumentError as error:
+        raise QuizError(f"not a database URL: {shown(url)} ({error})") from None
+    if backend not in ("sqlite", "postgresql"):
+        scheme = url.split("://", 1)[0]
+        raise QuizError(
+            f"quiz keeps a collection in SQLite or PostgreSQL, not {scheme}:// "
+            "(give a file path, sqlite:///PATH or postgresql+psycopg://...)"
+        )
+    try:
+        engine = create_engine(url)
+    except NoSuchModuleError:
+        scheme = url.split("://", 1)[0]
+        raise QuizError(
+            f"unknown database URL scheme {scheme}:// (use a file path, sqlite:///PATH or postgresql+psycopg://...)"
+        ) from None
+    except ModuleNotFoundError as error:
+        fix = DRIVERS.get((error.name or "").split(".")[0], f"pip install {error.name}")
+        raise QuizError(f"the database driver {error.name} is not installed: {fix}") from None
+    except ArgumentError as error:
+        raise QuizError(f"not a database URL: {shown(url)} ({error})") from None
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_on_connect)
         event.listen(engine, "begin", _sqlite_on_begin)
@@ -258,6 +321,12 @@ def _sqlite_on_begin(connection: Connection) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+# On PostgreSQL every quiz write transaction first takes this advisory lock, as SQLite's
+# BEGIN IMMEDIATE takes the write lock: two imports of a new deck, or two first uses of an
+# empty database, then run one after the other instead of one failing on a unique key.
+WRITE_LOCK_KEY = 0x7175697A  # "quiz"
+
+
 @contextmanager
 def writing(engine: Engine) -> Iterator[Connection]:
     """A write transaction that holds the write lock from its start."""
@@ -265,10 +334,12 @@ def writing(engine: Engine) -> Iterator[Connection]:
         with engine.connect() as conn:
             conn = conn.execution_options(quiz_write=True)
             with conn.begin():
+                if conn.dialect.name == "postgresql":
+                    conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
                 yield conn
     except OperationalError as error:
         if "locked" in str(error).lower() or "busy" in str(error).lower():
-            raise QuizError("the database is locked by another quiz process; try again in a moment") from None
+            raise Locked() from None
         raise
 
 

@@ -1,0 +1,211 @@
+"""Commands that keep the collection safe: check, backup, backups, restore."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from quiz.cli.env import Env, command, learner_zone
+from quiz.errors import QuizError
+
+if TYPE_CHECKING:
+    from quiz.shapes import BackupJson, CheckJson
+
+
+def collection_file(env: Env, damaged_ok: bool = False) -> Path:
+    """The collection's SQLite file, which must be a quiz collection (damaged, with `damaged_ok`)."""
+    from quiz import backups
+    from quiz.storage import schema, sqlitefile
+
+    where = env.where
+    path = schema.sqlite_file(where) if "://" in where else Path(where).expanduser()
+    if path is None:
+        raise QuizError(f"{schema.shown(where)}: {backups.NOT_SQLITE}")
+    state = sqlitefile.state_of(path)
+    if state.kind == "new":
+        raise QuizError(f"no collection at {path} yet")
+    if state.kind == "other" or (state.kind == "damaged" and not damaged_ok):
+        raise QuizError(f"{path} is not a quiz collection: {state.detail}")
+    return path
+
+
+@command("check")
+@click.option("--full", is_flag=True, help="SQLite's full integrity_check (slower) instead of quick_check.")
+@click.option("--json", "as_json", is_flag=True, help="Print what was found as one JSON object.")
+@click.pass_obj
+def check_command(env: Env, full: bool, as_json: bool = False) -> None:
+    """Check the collection: its pages, its links, and the review log against the cards.
+
+    Exits with 1 when something is wrong; a damaged collection is then refused by
+    every command that writes, until it passes again (quiz restore brings back a
+    backup). Nothing is changed.
+
+    \b
+    Examples:
+      quiz check
+      quiz check --full --json
+    """
+    import json
+
+    from quiz import app
+    from quiz.storage import checks, schema, sqlitefile
+
+    where = env.where
+    path = schema.sqlite_file(where) if "://" in where else None
+    if "://" not in where:
+        path = collection_file(env, damaged_ok=True)
+    integrity = sqlitefile.integrity_problems(path, full) if path is not None else None
+    foreign: list[str] = []
+    log: list[checks.Disagreement] = []
+    if not integrity:
+        engine = app.open_collection(where, with_bundled=False, repair=True)
+        try:
+            with engine.connect() as conn:
+                foreign, log = checks.foreign_key_problems(conn), checks.log_disagreements(conn)
+        finally:
+            engine.dispose()
+    if path is not None:
+        if integrity:
+            sqlitefile.damaged(path, integrity)  # remembered: writes are refused until it passes
+        else:
+            sqlitefile.damaged_mark(path).unlink(missing_ok=True)
+    ok = not (integrity or foreign or log)
+    if as_json:
+        report: CheckJson = {
+            "ok": ok,
+            "integrity": integrity,
+            "foreign_keys": foreign,
+            "log": [{"deck": d.deck, "id": d.key, "card": d.ord + 1, "problem": d.what} for d in log],
+        }
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        from quiz.plumbing.textwidth import visible
+
+        name = "integrity_check" if full else "quick_check"
+        if integrity is None:
+            click.echo("pages: checked by the database server")
+        else:
+            click.echo(f"pages ({name}): " + ("ok" if not integrity else f"{len(integrity)} problems"))
+            for line in integrity[:20]:
+                click.echo(f"  {visible(line)}")
+        click.echo("links: " + ("ok" if not foreign else f"{len(foreign)} broken"))
+        for line in foreign[:20]:
+            click.echo(f"  {line}")
+        click.echo("review log: " + ("ok" if not log else f"{len(log)} cards disagree with their last review"))
+        for d in log[:20]:
+            click.echo(f"  {d.deck} {d.key} (card {d.ord + 1}): {d.what}")
+        if integrity:
+            click.echo("The collection is damaged: quiz backups lists the copies, quiz restore brings one back.")
+    if not ok:
+        raise click.exceptions.Exit(1)
+
+
+@command("backup")
+@click.argument("path", required=False, type=click.Path(dir_okay=False))
+@click.pass_obj
+def backup_command(env: Env, path: str | None) -> None:
+    """Copy the collection now: into its backups folder, or to PATH.
+
+    quiz also makes one by itself before each import and once a day at the start
+    of a review, and keeps the last 7 daily, 4 weekly and 3 monthly of those; the
+    ones made with this command stay until you remove them.
+
+    \b
+    Examples:
+      quiz backup
+      quiz backup ~/quiz-before-the-move.db
+    """
+    from datetime import datetime, timezone
+
+    from quiz import backups
+    from quiz.storage import sqlitefile
+
+    collection = collection_file(env)
+    now = datetime.now(timezone.utc)
+    if path is None:
+        made = backups.make(collection, "manual", now, learner_zone())
+    else:
+        made = Path(path)
+        if made.exists():
+            raise QuizError(f"{path} exists: choose a new name")
+        problems = sqlitefile.integrity_problems(collection)
+        if problems:
+            raise sqlitefile.damaged(collection, problems)
+        sqlitefile.copy(collection, made)
+    click.echo(f"backed up to {made}")
+
+
+@command("backups")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array, newest first.")
+@click.pass_obj
+def backups_command(env: Env, as_json: bool = False) -> None:
+    """List the collection's backups, newest first.
+
+    \b
+    Examples:
+      quiz backups
+      quiz restore "$(quiz backups --json | jq -r '.[0].path')"
+    """
+    import json
+
+    from quiz import backups
+    from quiz.cli.collection import format_table
+
+    collection = collection_file(env, damaged_ok=True)
+    found = backups.listing(collection)
+    if as_json:
+        rows: list[BackupJson] = [
+            {"path": str(b.path), "made": b.made.isoformat(), "reason": b.reason, "bytes": b.size} for b in found
+        ]
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not found:
+        click.echo("No backups yet: quiz backup makes one")
+        return
+    zone = learner_zone()
+    shown = [
+        {
+            "made": b.made.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
+            "reason": b.reason,
+            "size": _size(b.size),
+            "file": b.path.name,
+        }
+        for b in found
+    ]
+    click.echo(format_table(shown, ("made", "reason", "size", "file")))
+    click.echo(f"in {backups.folder(collection)}")
+
+
+def _size(count: int) -> str:
+    size, unit = float(count), "B"
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            break
+        size /= 1024
+    return f"{count} B" if unit == "B" else f"{size:.1f} {unit}"
+
+
+@command("restore")
+@click.argument("backup")
+@click.pass_obj
+def restore_command(env: Env, backup: str) -> None:
+    """Bring a backup back: the collection becomes that copy.
+
+    The collection as it is now is backed up first, so a restore can be undone
+    with another restore. BACKUP is a path, or a file name from quiz backups.
+
+    \b
+    Examples:
+      quiz backups
+      quiz restore quiz-20261201T080000Z-daily.db
+    """
+    from datetime import datetime, timezone
+
+    from quiz import backups
+
+    collection = collection_file(env, damaged_ok=True)
+    source = backups.find(collection, backup)
+    saved = backups.restore(collection, source, datetime.now(timezone.utc), learner_zone())
+    click.echo(f"restored {source.name}" + (f"; the collection as it was is in {saved}" if saved else ""))

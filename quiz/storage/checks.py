@@ -1,0 +1,68 @@
+"""`quiz check`'s look at the collection's rows: foreign keys, and the review log against the
+cards (a card's schedule is what its last review left, or new if it has none)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.engine import Connection
+
+from quiz.model import State
+from quiz.storage.schema import cards_t, decks_t, reviews_t
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    deck: str
+    key: str
+    ord: int
+    what: str
+
+
+def foreign_key_problems(conn: Connection) -> list[str]:
+    """Rows pointing at rows that are not there (PostgreSQL enforces them: nothing to look at)."""
+    if conn.dialect.name != "sqlite":
+        return []
+    return [
+        f"{table} row {rowid} points at a missing {parent} row"
+        for table, rowid, parent, _ in conn.exec_driver_sql("PRAGMA foreign_key_check").all()
+    ]
+
+
+def log_disagreements(conn: Connection, limit: int = 100) -> list[Disagreement]:
+    """Cards whose schedule is not what their last review left (at most `limit`)."""
+    last = (
+        select(reviews_t.c.card_id, func.max(reviews_t.c.id).label("review_id"))
+        .group_by(reviews_t.c.card_id)
+        .subquery()
+    )
+    review = reviews_t.alias("last_review")
+    differs = or_(
+        cards_t.c.state != review.c.state_after,
+        cards_t.c.due.is_distinct_from(review.c.due_after),
+        cards_t.c.stability.is_distinct_from(review.c.stability_after),
+        cards_t.c.difficulty.is_distinct_from(review.c.difficulty_after),
+        cards_t.c.last_review.is_distinct_from(review.c.reviewed_at),
+        cards_t.c.reps != review.c.reps_before + 1,
+    )
+    reviewed = (
+        select(decks_t.c.name, cards_t.c.note_key, cards_t.c.ord)
+        .join_from(cards_t, last, last.c.card_id == cards_t.c.id)
+        .join(review, review.c.id == last.c.review_id)
+        .join(decks_t, decks_t.c.id == cards_t.c.deck_id)
+        .where(differs)
+        .order_by(decks_t.c.name, cards_t.c.note_key, cards_t.c.ord)
+        .limit(limit)
+    )
+    found = [Disagreement(*row, "its schedule is not what its last review left") for row in conn.execute(reviewed)]
+    never = (
+        select(decks_t.c.name, cards_t.c.note_key, cards_t.c.ord)
+        .join(decks_t, decks_t.c.id == cards_t.c.deck_id)
+        .outerjoin(last, last.c.card_id == cards_t.c.id)
+        .where(and_(last.c.card_id.is_(None), cards_t.c.state != State.NEW.value))
+        .order_by(decks_t.c.name, cards_t.c.note_key, cards_t.c.ord)
+        .limit(limit)
+    )
+    found += [Disagreement(*row, "it has a schedule but no review") for row in conn.execute(never)]
+    return found[:limit]

@@ -54,6 +54,9 @@ def open_collection(
 
 
 def _check_file(path: Path, shown: str, repair: bool) -> None:
+    problem = None if repair else sqlitefile.writable_problem(path)
+    if problem:
+        raise QuizError(f"cannot use {shown}: {problem} (quiz saves each answer as it is given)")
     state = sqlitefile.state_of(path)
     if state.kind == "other":
         raise QuizError(f"{shown} is not a quiz collection: {state.detail}; nothing was written to it")
@@ -61,9 +64,6 @@ def _check_file(path: Path, shown: str, repair: bool) -> None:
         return
     if state.kind == "damaged":
         raise sqlitefile.damaged(path, [state.detail])
-    problem = sqlitefile.writable_problem(path)
-    if problem:
-        raise QuizError(f"cannot use {shown}: {problem} (quiz saves each answer as it is given)")
     sqlitefile.check_before_writing(path)
 
 

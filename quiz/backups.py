@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 KEEP = {"day": 7, "week": 4, "month": 3}
 STAMP = "%Y%m%dT%H%M%SZ"
-_NAME = re.compile(r"(?P<stem>.+)-(?P<stamp>\d{8}T\d{6}Z)(?:\.\d+)?-(?P<reason>[a-z-]+)\.db\Z")
+_NAME = re.compile(r"(?P<stem>.+)-(?P<stamp>\d{8}T\d{6}Z)(?:\.(?P<count>\d+))?-(?P<reason>[a-z-]+)\.db\Z")
 _UPGRADE = re.compile(r"(?P<stem>.+)\.(?P<revision>\d{4})\.bak\Z")
 NOT_SQLITE = "a collection on a database server is backed up with the server's own tools (pg_dump)"
 
@@ -34,6 +34,7 @@ class Backup:
     made: datetime  # UTC
     reason: str  # import, daily, manual, restore, upgrade-from-0004, ...
     size: int
+    count: int = 0  # the second of two made in the same second
 
     @property
     def rotated(self) -> bool:
@@ -75,12 +76,12 @@ def make(collection: Path, reason: str, now: datetime, zone: tzinfo = timezone.u
 
 
 def _free_name(place: Path, stem: str, now: datetime, reason: str) -> Path:
+    """A new name; a later backup of the same second is numbered higher, so it sorts as newer."""
     stamp = now.astimezone(timezone.utc).strftime(STAMP)
-    target = place / f"{stem}-{stamp}-{reason}.db"
-    count = 1
-    while target.exists():  # two in one second
-        target, count = place / f"{stem}-{stamp}.{count}-{reason}.db", count + 1
-    return target
+    taken = [_NAME.match(path.name) for path in place.glob(f"{glob_escape(stem)}-{stamp}*.db")]
+    counts = [int(match["count"] or 0) for match in taken if match]
+    numbered = f".{max(counts) + 1}" if counts else ""
+    return place / f"{stem}-{stamp}{numbered}-{reason}.db"
 
 
 def listing(collection: Path) -> list[Backup]:
@@ -90,14 +91,14 @@ def listing(collection: Path) -> list[Backup]:
         match = _NAME.match(path.name)
         if match and match["stem"] == collection.stem:
             made = datetime.strptime(match["stamp"], STAMP).replace(tzinfo=timezone.utc)
-            found.append(Backup(path, made, match["reason"], path.stat().st_size))
+            found.append(Backup(path, made, match["reason"], path.stat().st_size, int(match["count"] or 0)))
     for path in collection.parent.glob(f"{glob_escape(collection.name)}.*.bak"):
         match = _UPGRADE.match(path.name)
         if match and match["stem"] == collection.name:
             stat = path.stat()
             made = datetime.fromtimestamp(stat.st_mtime, timezone.utc)
             found.append(Backup(path, made, f"upgrade-from-{match['revision']}", stat.st_size))
-    return sorted(found, key=lambda backup: backup.made, reverse=True)
+    return sorted(found, key=lambda backup: (backup.made, backup.count), reverse=True)
 
 
 def glob_escape(name: str) -> str:

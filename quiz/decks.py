@@ -66,13 +66,14 @@ def import_files(
     prints = {path: fingerprint(raw) for path, raw in contents.items()}
     with engine.connect() as conn:
         known = storage.decks_by_fingerprint(conn, set(prints.values()))
+        empty = not storage.deck_names(conn)
     unchanged = {path: known[prints[path]] for path in files if prints.get(path) in known}
     specs = load_decks((path for path in files if path not in unchanged), contents)
     parsed = {spec.path: spec.name for spec in specs}
     clashes = name_clashes((str(path), unchanged.get(path) or parsed[str(path)]) for path in files)
     if clashes:  # one with a file skipped as unchanged (load_decks saw the others)
         raise DeckError(clashes)
-    if specs:  # something to write: the collection as it was is kept first
+    if specs and not empty:  # something to write over: the collection as it was is kept first
         from quiz import backups
 
         backups.before_change(engine, "import", now or datetime.now(timezone.utc), zone or timezone.utc)

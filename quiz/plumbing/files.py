@@ -31,7 +31,7 @@ def real_target(target: Path) -> Path:
 def is_stream(target: Path) -> bool:
     """A character device or a pipe, written directly (there is nothing to replace)."""
     try:
-        mode = real_target(target).stat().st_mode
+        mode = target.stat().st_mode  # through links as the kernel follows them (/dev/stdout -> a pipe)
     except OSError:
         return False
     return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)
@@ -39,11 +39,11 @@ def is_stream(target: Path) -> bool:
 
 def check_writable(target: Path) -> None:
     """Fail early, in one line, when `target` cannot be written."""
-    real = real_target(target)
-    if is_stream(real):
-        if not os.access(real, os.W_OK):
+    if is_stream(target):
+        if not os.access(target, os.W_OK):
             raise QuizError(f"cannot write {target}: permission denied")
         return
+    real = real_target(target)
     if real.is_dir():
         raise QuizError(f"cannot write {target}: it is a folder")
     if real.exists() and not real.is_file():
@@ -62,14 +62,14 @@ def replacing(target: Path) -> Iterator[tuple[BinaryIO, Path]]:
     included, nothing is left behind. A device or pipe is written directly instead.
     An OSError becomes a one-line QuizError."""
     check_writable(target)
-    real = real_target(target)
-    if is_stream(real):
+    if is_stream(target):
         try:
-            with open(real, "wb") as stream:
-                yield stream, real
+            with open(target, "wb") as stream:
+                yield stream, target
         except OSError as error:
             raise QuizError(f"cannot write {target}: {error.strerror or error}") from None
         return
+    real = real_target(target)
     remove_stale_parts(real)
     try:
         handle, name = tempfile.mkstemp(prefix=f".{real.name}.{os.getpid()}.quiz-", suffix=".part", dir=real.parent)
@@ -93,7 +93,7 @@ def replacing(target: Path) -> Iterator[tuple[BinaryIO, Path]]:
 def remove_stale_parts(target: Path) -> list[Path]:
     """Remove the temporary files of earlier writes to `target` whose process is gone."""
     removed = []
-    for part in target.parent.glob(f".{target.name}.*.quiz-*.part"):
+    for part in target.parent.glob(f".{target.name}.*.quiz-*.part*"):  # and SQLite's -journal of one
         pid = part.name[len(target.name) + 2 :].split(".", 1)[0]
         try:
             old = time.time() - part.stat().st_mtime > STALE_AFTER_S

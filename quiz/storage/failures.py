@@ -20,7 +20,6 @@ KNOWN = (
         "cannot open the collection",
     ),
 )
-DAMAGED = ("malformed", "not a database", "file is encrypted", "corrupt")
 
 
 def describe(error: DBAPIError, path: Path | None, shown: str) -> str:
@@ -28,7 +27,7 @@ def describe(error: DBAPIError, path: Path | None, shown: str) -> str:
     A damaged SQLite file is remembered, so that every later write checks it first."""
     detail = str(error.orig).splitlines()[0] if error.orig is not None else type(error).__name__
     lowered = detail.lower()
-    if path is not None and any(word in lowered for word in DAMAGED):
+    if path is not None and sqlitefile.is_damage(detail):
         return str(sqlitefile.damaged(path, [detail]))
     for words, message in KNOWN:
         if any(word in lowered for word in words):

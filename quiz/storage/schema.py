@@ -35,7 +35,7 @@ from sqlalchemy import (
     insert,
     inspect,
 )
-from sqlalchemy.engine import Connection, CursorResult, Engine
+from sqlalchemy.engine import URL, Connection, CursorResult, Engine
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, ProgrammingError
 
 from quiz.errors import QuizError
@@ -248,13 +248,20 @@ def database_url(location: str, create_folder: bool = False) -> str:
     return f"sqlite:///{path}"
 
 
+def parsed_url(url: str) -> URL:
+    try:
+        return make_url(url)
+    except (ArgumentError, ValueError) as error:
+        raise QuizError(f"not a database URL: {shown(url)} ({error})") from None
+
+
 def shown(location: str) -> str:
     """The location as it may be printed: a URL's password hidden."""
     if "://" not in location:
         return location
     try:
         return make_url(location).render_as_string(hide_password=True)
-    except ArgumentError:
+    except (ArgumentError, ValueError):
         return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", location)
 
 
@@ -267,7 +274,7 @@ def sqlite_path(engine: Engine) -> Path | None:
 
 def sqlite_file(url: str) -> Path | None:
     """The file of an SQLite URL (None for a server, or an in-memory database)."""
-    parsed = make_url(url)
+    parsed = parsed_url(url)
     if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
         return None
     return Path(parsed.database)
@@ -278,10 +285,7 @@ DRIVERS = {"psycopg": "pip install 'quiz[postgres]'", "psycopg2": "use postgresq
 
 def create(url: str) -> Engine:
     """An engine with SQLite tuned for one learner and a few concurrent processes."""
-    try:
-        backend = make_url(url).get_backend_name()
-    except ArgumentError as error:
-        raise QuizError(f"not a database URL: {shown(url)} ({error})") from None
+    backend = parsed_url(url).get_backend_name()
     if backend not in ("sqlite", "postgresql"):
         scheme = url.split("://", 1)[0]
         raise QuizError(

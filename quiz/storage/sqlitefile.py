@@ -23,6 +23,14 @@ DAMAGED_SUFFIX = ".damaged"  # beside the file, while it fails its integrity che
 BUSY_TIMEOUT_MS = 5000
 
 
+DAMAGE_WORDS = ("malformed", "not a database", "file is encrypted", "corrupt")
+
+
+def is_damage(message: str) -> bool:
+    """SQLite's words for a file whose pages are not what they should be."""
+    return any(word in message.lower() for word in DAMAGE_WORDS)
+
+
 @dataclass(frozen=True)
 class FileState:
     kind: str  # "new" (absent or empty), "quiz", "other" (another program's), "damaged"
@@ -60,7 +68,9 @@ def state_of(path: Path) -> FileState:
         finally:
             conn.close()
     except sqlite3.DatabaseError as error:
-        return FileState("damaged", str(error))
+        if is_damage(str(error)):
+            return FileState("damaged", str(error))
+        raise QuizError(f"cannot read {path}: {error}") from None
     if not tables:
         return FileState("new")
     if "col" in tables and "notes" in tables:
@@ -117,6 +127,11 @@ def copy(source: Path, target: Path) -> None:
     appearing at `target` whole or not at all."""
     with files.replacing(target) as (_, temporary):
         _backup(source, temporary)
+        conn = sqlite3.connect(temporary)  # one file on its own: no -wal or -shm beside a copy
+        try:
+            conn.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            conn.close()
 
 
 def restore(source: Path, target: Path) -> None:

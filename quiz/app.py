@@ -35,11 +35,10 @@ def open_collection(
         return engine
     try:
         revision = schema.schema_revision(engine)
-        if revision is None:
-            if not schema.create_schema(engine):  # tables, but no revision: not ours
-                revision = schema.schema_revision(engine)  # or another process created it just now
-                if revision is None:
-                    raise QuizError(f"{shown} is not a quiz collection (it has tables but no schema revision)")
+        if revision is None and not schema.create_schema(engine):  # tables, but no revision
+            revision = schema.schema_revision(engine)  # another process created it just now, or not ours
+            if revision is None:
+                raise QuizError(f"{shown} is not a quiz collection (it has tables but no schema revision)")
         if revision is not None and revision != schema.HEAD_REVISION:
             _upgrade(engine, shown, revision)
         if with_bundled:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from quiz.plumbing.textwidth import visible  # stdlib only (re) at import
+
 
 class QuizError(Exception):
     """A user-facing error: its message is shown as is, with a non-zero exit."""
@@ -18,7 +20,9 @@ class Problem(NamedTuple):
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}: {self.message}"
+        # The message echoes the deck (a bad key, a bad value) and the path may be a shared
+        # file's name: both are someone else's text.
+        return visible(f"{self.path}:{self.line}:{self.column}: {self.message}")
 
 
 class DeckError(QuizError):

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from quiz import scheduling, storage
 from quiz.model import DeckRow, DeckSettings, Schedule, State, counted, localize
-from quiz.plumbing.textwidth import clip, display_width, pad
+from quiz.plumbing.textwidth import clip, display_width, pad, visible
 from quiz.shapes import DeckStates, HardCard, Heatmap, Outcomes, RetentionRow, StatsJson, StatsTime, StatsToday
 from quiz.storage import reports
 
@@ -381,7 +381,7 @@ def _hardest_lines(hardest: list[HardCard]) -> list[str]:
     lines = [f"  {'id':>7} {'lapses':>6} {'recall':>6}  card"]
     for card in hardest:
         where = f"{card['deck']}/{card['key']}: "
-        text = pad(clip(where + card["front"], WIDTH - 25), WIDTH - 25)
+        text = pad(clip(visible(where + card["front"]), WIDTH - 25), WIDTH - 25)  # the deck's text
         lines.append(f"  {card['id']:>7} {card['lapses']:>6} {_percent(card['retrievability']):>6}  {text}".rstrip())
     return lines
 

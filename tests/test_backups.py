@@ -251,3 +251,19 @@ def test_kill_9_during_a_backup_leaves_a_whole_copy_or_none(tmp_path):
     sqlitefile.copy(db, target)  # the next copy clears what the kills left
     assert sorted(p.name for p in target.parent.iterdir()) == ["copy.db"]
     print("kill -9 during a backup:", {o: outcomes.count(o) for o in set(outcomes)})
+
+
+def test_the_review_makes_the_days_backup_beside_it(tmp_path):
+    from quiz import storage
+    from quiz.cli.collection import day_backup
+
+    db = tmp_path / "quiz.db"
+    engine = app.open_collection(str(db))
+    day = storage.Day.of(utc(2026, 3, 1, 9), timezone.utc, 4)
+    with day_backup(engine, day):
+        pass
+    with day_backup(engine, storage.Day.of(utc(2026, 3, 1, 21), timezone.utc, 4)):
+        pass
+    engine.dispose()
+    assert [b.reason for b in backups.listing(db)] == ["daily"]
+    assert cards_in(backups.listing(db)[0].path) == cards_in(db)

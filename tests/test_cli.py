@@ -141,7 +141,8 @@ def test_a_file_that_is_not_a_database_is_a_clear_error(db_path):
     db_path.write_bytes(b"this is not sqlite" * 100)
     result = CliRunner().invoke(cli, ["--db", str(db_path), "decks"])
     assert result.exit_code == 1
-    assert result.stderr == f"Error: {db_path} is not a quiz collection: it is not an SQLite database; nothing was written to it\n"
+    why = "it is not an SQLite database; nothing was written to it"
+    assert result.stderr == f"Error: {db_path} is not a quiz collection: {why}\n"
     assert db_path.read_bytes() == b"this is not sqlite" * 100
 
 

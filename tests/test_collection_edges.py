@@ -128,7 +128,8 @@ def test_a_full_disk_is_one_line_and_loses_nothing(db_path, tmp_path, monkeypatc
         dbapi_connection.execute(f"PRAGMA max_page_count = {pages + 1}")
 
     monkeypatch.setattr(schema, "_sqlite_on_connect", small_disk)
-    big = "deck: big\ntitle: Big\ncards:\n" + "".join(f"  - {{id: c{i}, front: 'q{i} {'x' * 200}', back: a}}\n" for i in range(2000))
+    rows = "".join(f"  - {{id: c{i}, front: 'q{i} {'x' * 200}', back: a}}\n" for i in range(2000))
+    big = "deck: big\ntitle: Big\ncards:\n" + rows
     (tmp_path / "big.yaml").write_text(big)
     before = sqlite3.connect(db_path).execute("SELECT count(*) FROM cards").fetchone()
 
@@ -155,7 +156,8 @@ def test_a_read_only_collection_is_refused_before_the_review_starts(tmp_path):
     finally:
         tmp_path.chmod(0o755)
     assert done.returncode == 1, done.stderr
-    assert done.stderr == f"Error: cannot use {db}: its folder {tmp_path} is read-only (quiz saves each answer as it is given)\n"
+    why = f"its folder {tmp_path} is read-only (quiz saves each answer as it is given)"
+    assert done.stderr == f"Error: cannot use {db}: {why}\n"
     assert db.read_bytes() == before
 
 
@@ -174,7 +176,7 @@ def test_two_first_uses_and_two_imports_at_once_both_succeed(location, tmp_path)
             (report,) = import_files(engine, [tmp_path / "mini.yaml"])
             reports.append("created" if report.created else "unchanged" if report.unchanged else "updated")
             engine.dispose()
-        except BaseException as error:  # noqa: BLE001 - the test reports it
+        except BaseException as error:
             errors.append(error)
 
     threads = [threading.Thread(target=use) for _ in range(2)]

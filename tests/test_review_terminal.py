@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shlex
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from quiz import storage
+from quiz import backups, storage
 from quiz.storage import schema
 
 DECK = """
@@ -126,6 +127,31 @@ def test_a_short_session_in_a_real_terminal(terminal, db_path):
     assert "Reviewed 2 cards · 1 Again · retention 50%" in screen
     assert "EXIT=0" in screen and "Traceback" not in screen
     assert stored_answers(db_path) == [("one", 3), ("two", 1)]
+    # The main file alone is the collection (the WAL was folded in at the end), as a
+    # file-sync tool copies it. The import's backup was the day's: the review made no other.
+    copy = db_path.with_name("copy.db")
+    copy.write_bytes(db_path.read_bytes())
+    assert stored_answers(copy) == [("one", 3), ("two", 1)]
+    assert [backup.reason for backup in backups.listing(db_path)] == ["import"]
+
+
+def test_an_answer_waits_for_a_lock_held_elsewhere_and_is_saved(terminal, db_path):
+    terminal.at_prompt("Show the latest container", 0)
+    holder = sqlite3.connect(db_path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another process writing, for longer than the busy timeout
+    try:
+        terminal.send("docker ps -l", "Enter")
+        terminal.at_prompt("✓ right", 0)
+        terminal.send("3")
+        terminal.wait_for("your answer waits", timeout=30)
+    finally:
+        holder.execute("COMMIT")
+        holder.close()
+    terminal.at_prompt("What is LXC?", 1)
+    terminal.send("C-d")
+    screen = terminal.wait_for("EXIT=")
+    assert "EXIT=0" in screen and "Traceback" not in screen
+    assert stored_answers(db_path) == [("one", 3)]
 
 
 def test_kill_9_loses_at_most_the_card_on_screen(terminal, db_path):

@@ -6,6 +6,7 @@ import click
 
 from quiz.cli.env import command
 from quiz.errors import QuizError
+from quiz.plumbing.textwidth import visible
 
 
 @command("generate")
@@ -65,9 +66,9 @@ def generate_command(
     else:
         note_file = Path(note_path or "")
         note = notes.generate(read_text(note_file), fallback_title=note_file.stem)
-    if not as_json:
+    if not as_json:  # the reports quote the note: someone else's text
         for line in notes.report_lines(note, note_file.name):
-            click.echo(line, err=True)
+            click.echo(visible(line), err=True)
     if not note.cards and not update_path:
         raise QuizError(f"{note_file.name}: no cards to make (what was left out, and why, is listed above)")
     if update_path:
@@ -83,19 +84,22 @@ def generate_command(
             raise QuizError(f"{update_path}: cannot update this deck: {error}") from None
         notes.check_and_write(merged, output or update_path)
         for line in report:
-            click.echo(f"{update_path}: {line}", err=True)
+            click.echo(visible(f"{update_path}: {line}"), err=True)
         return
     name = deck_name or notes.deck_name_for(note_file.stem)
     if not DECK_NAME.match(name):
         raise QuizError(f'--deck "{name}": use lowercase letters and digits joined by hyphens (like git-basics)')
     deck = notes.deck_yaml(note, name, note_file.name)
-    if output and Path(output).exists() and not force:
+    from quiz.plumbing.files import is_stream
+
+    if output and Path(output).exists() and not is_stream(Path(output)) and not force:
         raise QuizError(f"{output} exists: use --update {output} to keep its ids and edits, or --force")
     notes.check_and_write(deck, output)
     if as_json:
         import json
 
-        click.echo(json.dumps(notes.report_json(note, note_file.name, output, deck), ensure_ascii=False, indent=2))
+        shown = json.dumps(notes.report_json(note, note_file.name, output, deck), ensure_ascii=False, indent=2)
+        click.echo(visible(shown))
     elif output:
         click.echo(f"wrote {output}", err=True)
     else:

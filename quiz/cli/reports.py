@@ -38,9 +38,16 @@ PROGRESS_BAR_MIN_STEPS = 10_000  # about 5000 cards: a note and a card each
 )
 @click.option("--lang", help="The language of the cards (default: yours).")
 @click.option("--json", "as_json", is_flag=True, help="Print what was written as one JSON object.")
+@click.option("--force", is_flag=True, help="Replace an -o file that is not an Anki package.")
 @click.pass_obj
 def export_anki_command(
-    env: Env, names: tuple[str, ...], output: str, with_progress: bool, lang: str | None, as_json: bool = False
+    env: Env,
+    names: tuple[str, ...],
+    output: str,
+    with_progress: bool,
+    lang: str | None,
+    as_json: bool = False,
+    force: bool = False,
 ) -> None:
     """Write decks (all of them by default) as an Anki package (.apkg).
 
@@ -71,6 +78,7 @@ def export_anki_command(
             clock=clock,
             with_progress=with_progress,
             on_progress=progress.update,
+            force=force,
         )
     if as_json:
         import json
@@ -133,6 +141,7 @@ def stats_command(env: Env, names: tuple[str, ...] = (), as_json: bool = False) 
     from datetime import datetime, timezone
 
     from quiz import stats, storage
+    from quiz.plumbing.textwidth import visible
 
     rollover = env.rollover_hour()
     lang = env.lang()
@@ -142,7 +151,7 @@ def stats_command(env: Env, names: tuple[str, ...] = (), as_json: bool = False) 
             conn, decks, datetime.now(timezone.utc), learner_zone(), rollover, lang, every_deck=not names
         )
     if as_json:
-        click.echo(json.dumps(numbers, ensure_ascii=False, indent=2))
+        click.echo(visible(json.dumps(numbers, ensure_ascii=False, indent=2)))  # the hardest cards' fronts
     else:
         colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
         click.echo(stats.render(numbers, colour=colour))

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from quiz.cli.env import Env, QuizCommand
+from quiz.plumbing.textwidth import visible
 
 if TYPE_CHECKING:
     from quiz.shapes import CommandJson, ToolJson
@@ -54,8 +55,8 @@ def tools_group(ctx: click.Context, as_json: bool) -> None:
         {"tool": r.name, "source": r.source, "from": r.where, "commands": r.commands, "options": r.options}
         for r in known_tools(env.engine)
     ]
-    if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    if as_json:  # a deck's tables: refused with control characters, not with bidi overrides
+        click.echo(visible(json.dumps(rows, ensure_ascii=False, indent=2)))
         return
     from quiz.cli.collection import format_table
 
@@ -85,9 +86,9 @@ def show_command(env: Env, words: tuple[str, ...], as_json: bool = False) -> Non
     except LookupError as error:
         raise QuizError(str(error.args[0])) from None
     if as_json:
-        click.echo(json.dumps(shown, ensure_ascii=False, indent=2))
+        click.echo(visible(json.dumps(shown, ensure_ascii=False, indent=2)))
         return
-    click.echo(text_of(shown))
+    click.echo(visible(text_of(shown)))
 
 
 def text_of(shown: CommandJson) -> str:

@@ -93,7 +93,7 @@ def report_lines(note: Note, note_name: str) -> list[str]:
     ]
     lines += [f"{note_name}:{s.line}: skipped: {s.reason}" for s in sorted(note.skipped, key=lambda s: s.line)]
     lines += [f"{note_name}:{s.line}: note: {s.reason}" for s in sorted(note.remarks, key=lambda s: s.line)]
-    return [_CONTROL.sub(lambda m: repr(m[0])[1:-1], line) for line in lines]  # the note's text, escaped
+    return lines
 
 
 def report_json(note: Note, note_name: str, output: str | None, deck: str) -> GenerateJson:
@@ -278,17 +278,20 @@ def check_and_write(text: str, path: str | None) -> None:
 
     from quiz.plumbing import files
 
-    if path is None:
+    stream = path is not None and files.is_stream(Path(path))  # /dev/stdout: checked first, then written
+    if path is None or stream:
         with tempfile.TemporaryDirectory() as folder:
             checked = Path(folder) / "deck.yaml"
             checked.write_text(text, encoding="utf-8")
-            _check(checked, "generated deck")
-        return
-    files.check_writable(Path(path))
+            _check(checked, path or "generated deck")
+        if path is None:
+            return
+    assert path is not None
     with files.replacing(Path(path)) as (file, temporary):
         file.write(text.encode("utf-8"))
         file.flush()
-        _check(temporary, path)
+        if not stream:
+            _check(temporary, path)
 
 
 def _check(deck_file, where: str) -> None:

@@ -14,7 +14,7 @@ from prompt_toolkit.styles import Style
 
 from quiz.checking.shell import spans
 from quiz.model import CLOZE, CardKind, Rating, localize
-from quiz.plumbing.textwidth import display_width
+from quiz.plumbing.textwidth import display_width, visible
 from quiz.review.words import Words
 from quiz.scheduling import QueueCard, format_interval
 from quiz.session import Summary
@@ -54,12 +54,14 @@ Formatted = list[tuple[str, str]]
 
 
 def rule(title: str, tags: str, width: int) -> Formatted:
-    """A separator line naming the deck and the card's tags: `── Docker · container ───`."""
-    label = f" {title} " + (f"· {' / '.join(tags.split())} " if tags else "")
+    """A separator line naming the deck and the card's tags: `── Docker · container ───`
+    (measured as it is shown: on one line, visible)."""
+    title, tags = " ".join(visible(title).split()), " / ".join(visible(tags).split())
+    label = f" {title} " + (f"· {tags} " if tags else "")
     fill = max(2, width - display_width(label) - 2)
     parts = [("class:rule", "──"), ("class:title", f" {title} ")]
     if tags:
-        parts.append(("class:tags", f"· {' / '.join(tags.split())} "))
+        parts.append(("class:tags", f"· {tags} "))
     return parts + [("class:rule", "─" * fill), ("", "\n")]
 
 

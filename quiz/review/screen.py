@@ -7,8 +7,9 @@ A card goes: question -> typed answer or reveal -> rating (one key) -> note.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from prompt_toolkit import PromptSession, print_formatted_text
 from prompt_toolkit.formatted_text import FormattedText
@@ -16,6 +17,7 @@ from prompt_toolkit.output import ColorDepth
 
 from quiz import storage
 from quiz.model import CardKind, Rating, accepted_answers
+from quiz.plumbing.textwidth import visible
 from quiz.review import keys, render
 from quiz.review.words import words_for
 from quiz.scheduling import QueueCard
@@ -23,6 +25,10 @@ from quiz.session import ReviewSession, Summary, is_typed
 
 if TYPE_CHECKING:
     from quiz.checking.tables import ToolTable
+
+
+T = TypeVar("T")
+LOCK_RETRY_S = 0.5  # after the busy timeout (5 s) has passed once
 
 
 class Quit(Exception):
@@ -59,6 +65,10 @@ class Screen:
     # -- output ---------------------------------------------------------------------
 
     def echo(self, parts: list[tuple[str, str]]) -> None:
+        """Print, every piece visible: the cards are someone else's text, and prompt_toolkit
+        turns ESC into ? and drops CR but prints BEL, BS and C1 (U+009B: CSI) raw. Here,
+        not in render, so that the diff's word positions are the text's own."""
+        parts = [(style, visible(text)) for style, text in parts]
         if parts:
             self.transcript.append(render.plain(parts))
             print_formatted_text(FormattedText(parts), style=render.STYLE, end="")
@@ -128,6 +138,19 @@ class Screen:
         else:
             self.echo([("class:dim", self.words.undone.format(self.words.actions[action.kind]))])
 
+    def saved(self, write: Callable[[], T]) -> T:
+        """Run a write; while another process holds the lock past the busy timeout, say that
+        the answer waits, and try again until it is saved (Ctrl-C still quits)."""
+        told = False
+        while True:
+            try:
+                return write()
+            except storage.Locked:
+                if not told:
+                    self.echo([("class:dim", self.words.waiting)])
+                    told = True
+                time.sleep(LOCK_RETRY_S)
+
     # -- one card ---------------------------------------------------------------------
 
     def show(self, card: QueueCard) -> None:
@@ -146,7 +169,7 @@ class Screen:
         rating, interval = self.rating(card, selected)
         duration_ms = round((time.monotonic() - started) * 1000)
         try:
-            answered = self.session.answer(card, rating, duration_ms, typed)
+            answered = self.saved(lambda: self.session.answer(card, rating, duration_ms, typed))
         except storage.CardChanged:
             self.echo([("class:bad", self.words.card_changed)])
             return

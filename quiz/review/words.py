@@ -34,6 +34,7 @@ class Words:
     buried: str
     nothing_to_undo: str
     card_changed: str  # answered in another quiz process since this one queued it
+    waiting: str  # the write lock is held elsewhere: the answer waits to be saved
     undone: str  # what was undone
     actions: dict[str, str]  # session.Action kinds
     leech: str  # lapses, deck, card id
@@ -72,6 +73,7 @@ ENGLISH = Words(
     buried="buried until tomorrow\n",
     nothing_to_undo="nothing to undo\n",
     card_changed="this card was answered elsewhere (another quiz process?): left as that one saved it\n",
+    waiting="another quiz process is writing to the collection: your answer waits and is saved when it is done…\n",
     undone="undone: {} of the previous card\n",
     actions={"answer": "answer", "suspend": "suspension", "bury": "burying"},
     leech="Leech: this card lapsed {} times and is now suspended. Rewrite it, then: quiz unsuspend {} {}\n",
@@ -121,6 +123,7 @@ CHINESE = Words(
     buried="已搁置到明天\n",
     nothing_to_undo="没有可以撤销的操作\n",
     card_changed="这张卡片刚在另一个 quiz 进程里作答过：保留那边保存的结果\n",
+    waiting="另一个 quiz 进程正在写入：你的回答在等待，写入结束后立即保存…\n",
     undone="已撤销上一张卡片的{}\n",
     actions={"answer": "评分", "suspend": "暂停", "bury": "搁置"},
     leech="难记卡片：这张卡片已遗忘 {} 次，现已暂停。请改写它，然后运行 quiz unsuspend {} {}\n",

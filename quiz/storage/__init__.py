@@ -41,6 +41,7 @@ from quiz.storage.collection import (
 from quiz.storage.queue import Day, deck_counts, load_queue
 from quiz.storage.schema import (
     SCHEDULE_COLUMNS,
+    Locked,
     cards_t,
     deck_settings_t,
     decks_t,
@@ -54,6 +55,7 @@ __all__ = [
     "Answered",
     "CardChanged",
     "Day",
+    "Locked",
     "SuspendedCard",
     "SyncReport",
     "answer",

@@ -30,10 +30,10 @@ from sqlalchemy import (
     UniqueConstraint,
     create_engine,
     event,
-    make_url,
     false,
     insert,
     inspect,
+    make_url,
 )
 from sqlalchemy.engine import URL, Connection, CursorResult, Engine
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, ProgrammingError
@@ -280,7 +280,10 @@ def sqlite_file(url: str) -> Path | None:
     return Path(parsed.database)
 
 
-DRIVERS = {"psycopg": "pip install 'quiz[postgres]'", "psycopg2": "use postgresql+psycopg://, which quiz[postgres] installs"}
+DRIVERS = {
+    "psycopg": "pip install 'quiz[postgres]'",
+    "psycopg2": "use postgresql+psycopg://, which quiz[postgres] installs",
+}
 
 
 def create(url: str) -> Engine:

@@ -9,6 +9,7 @@ switched to WAL mode or given quiz's tables.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 from dataclasses import dataclass
@@ -75,7 +76,7 @@ def state_of(path: Path) -> FileState:
         return FileState("new")
     if "col" in tables and "notes" in tables:
         return FileState("other", "it is an Anki collection (to bring one in, export it from Anki as an .apkg)")
-    if not QUIZ_TABLES <= tables:
+    if not tables >= QUIZ_TABLES:
         names = ", ".join(sorted(tables)[:5])
         return FileState("other", f"it is another program's database (tables: {names})")
     return FileState("quiz")
@@ -112,10 +113,8 @@ def check_before_writing(path: Path) -> None:
 
 def damaged(path: Path, problems: list[str]) -> QuizError:
     """The error for a damaged collection, remembered beside it until it passes the check."""
-    try:
+    with contextlib.suppress(OSError):  # a read-only folder: the check runs again next time anyway
         damaged_mark(path).write_text("\n".join(problems) + "\n", encoding="utf-8")
-    except OSError:
-        pass  # a read-only folder: the check runs again next time anyway
     first = problems[0] if problems else "it failed its integrity check"
     return QuizError(
         f"{path} is damaged ({first}); nothing was written: see quiz check, and quiz backups to restore one"

@@ -69,6 +69,7 @@ def make(collection: Path, reason: str, now: datetime, zone: tzinfo = timezone.u
         target_folder.mkdir(exist_ok=True)
     except OSError as error:
         raise QuizError(f"cannot make {target_folder}: {error.strerror or error}") from None
+    files.remove_stale_parts(target_folder, f"{files.glob_escape(collection.stem)}-*.db")  # of killed backups
     target = _free_name(target_folder, collection.stem, now, reason)
     sqlitefile.copy(collection, target)
     thin(collection, now, zone)
@@ -78,7 +79,7 @@ def make(collection: Path, reason: str, now: datetime, zone: tzinfo = timezone.u
 def _free_name(place: Path, stem: str, now: datetime, reason: str) -> Path:
     """A new name; a later backup of the same second is numbered higher, so it sorts as newer."""
     stamp = now.astimezone(timezone.utc).strftime(STAMP)
-    taken = [_NAME.match(path.name) for path in place.glob(f"{glob_escape(stem)}-{stamp}*.db")]
+    taken = [_NAME.match(path.name) for path in place.glob(f"{files.glob_escape(stem)}-{stamp}*.db")]
     counts = [int(match["count"] or 0) for match in taken if match]
     numbered = f".{max(counts) + 1}" if counts else ""
     return place / f"{stem}-{stamp}{numbered}-{reason}.db"
@@ -87,22 +88,18 @@ def _free_name(place: Path, stem: str, now: datetime, reason: str) -> Path:
 def listing(collection: Path) -> list[Backup]:
     """The collection's backups, newest first: those in its folder and the upgrade copies."""
     found = []
-    for path in folder(collection).glob(f"{glob_escape(collection.stem)}-*.db"):
+    for path in folder(collection).glob(f"{files.glob_escape(collection.stem)}-*.db"):
         match = _NAME.match(path.name)
         if match and match["stem"] == collection.stem:
             made = datetime.strptime(match["stamp"], STAMP).replace(tzinfo=timezone.utc)
             found.append(Backup(path, made, match["reason"], path.stat().st_size, int(match["count"] or 0)))
-    for path in collection.parent.glob(f"{glob_escape(collection.name)}.*.bak"):
+    for path in collection.parent.glob(f"{files.glob_escape(collection.name)}.*.bak"):
         match = _UPGRADE.match(path.name)
         if match and match["stem"] == collection.name:
             stat = path.stat()
             made = datetime.fromtimestamp(stat.st_mtime, timezone.utc)
             found.append(Backup(path, made, f"upgrade-from-{match['revision']}", stat.st_size))
     return sorted(found, key=lambda backup: (backup.made, backup.count), reverse=True)
-
-
-def glob_escape(name: str) -> str:
-    return re.sub(r"([*?\[])", r"[\1]", name)
 
 
 def thin(collection: Path, now: datetime, zone: tzinfo) -> list[Path]:

@@ -267,3 +267,27 @@ def test_the_review_makes_the_days_backup_beside_it(tmp_path):
     engine.dispose()
     assert [b.reason for b in backups.listing(db)] == ["daily"]
     assert cards_in(backups.listing(db)[0].path) == cards_in(db)
+
+
+@pytest.mark.parametrize("args", [["import", "changed.yaml"], ["decks"]])
+def test_a_damaged_collection_never_checked_is_not_written_to(collection, tmp_path, args):
+    (tmp_path / "changed.yaml").write_text(DECK.replace("one?", "uno?"))
+    damage(collection)
+    before, copies = collection.read_bytes(), backups.listing(collection)
+    refused = run(collection, *[str(tmp_path / a) if a.endswith(".yaml") else a for a in args])
+    assert refused.exit_code == 1
+    assert refused.stderr.startswith(f"Error: {collection} is damaged (") and "quiz check" in refused.stderr
+    assert collection.read_bytes() == before
+    assert backups.listing(collection) == copies  # no copy of a damaged file pushes a good one out
+
+
+def test_a_killed_backups_part_files_are_removed_by_the_next_backup(collection):
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    place = backups.folder(collection)
+    place.mkdir(exist_ok=True)
+    stale = [place / f".quiz-20260101T000000Z-daily.db.{gone.pid}.quiz-x1.part{end}" for end in ("", "-journal")]
+    for path in stale:
+        path.write_bytes(b"half a copy")
+    backups.make(collection, "manual", datetime.now(timezone.utc))
+    assert not any(path.exists() for path in stale)

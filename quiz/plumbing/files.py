@@ -10,6 +10,7 @@ of ours, left by a killed process, is removed on the next write to the same targ
 from __future__ import annotations
 
 import os
+import re
 import stat
 import tempfile
 import time
@@ -70,7 +71,7 @@ def replacing(target: Path) -> Iterator[tuple[BinaryIO, Path]]:
             raise QuizError(f"cannot write {target}: {error.strerror or error}") from None
         return
     real = real_target(target)
-    remove_stale_parts(real)
+    remove_stale_parts(real.parent, glob_escape(real.name))
     try:
         handle, name = tempfile.mkstemp(prefix=f".{real.name}.{os.getpid()}.quiz-", suffix=".part", dir=real.parent)
     except OSError as error:
@@ -90,19 +91,30 @@ def replacing(target: Path) -> Iterator[tuple[BinaryIO, Path]]:
         raise
 
 
-def remove_stale_parts(target: Path) -> list[Path]:
-    """Remove the temporary files of earlier writes to `target` whose process is gone."""
+_PART = re.compile(r"\.(?P<pid>\d+)\.quiz-[^.]*\.part(?:-journal|-wal|-shm)?\Z")
+
+
+def remove_stale_parts(folder: Path, name: str) -> list[Path]:
+    """Remove the temporary files of earlier writes to files named `name` (a glob) in
+    `folder` whose process is gone, with SQLite's -journal of one."""
     removed = []
-    for part in target.parent.glob(f".{target.name}.*.quiz-*.part*"):  # and SQLite's -journal of one
-        pid = part.name[len(target.name) + 2 :].split(".", 1)[0]
+    for part in folder.glob(f".{name}.*.quiz-*.part*"):
+        match = _PART.search(part.name)
+        if match is None:
+            continue
         try:
             old = time.time() - part.stat().st_mtime > STALE_AFTER_S
-            if old or not (pid.isdigit() and _alive(int(pid))):
+            if old or not _alive(int(match["pid"])):
                 part.unlink()
                 removed.append(part)
         except OSError:
             continue  # gone already, or not ours to remove
     return removed
+
+
+def glob_escape(name: str) -> str:
+    """`name` as a glob that matches only itself."""
+    return re.sub(r"([*?\[])", r"[\1]", name)
 
 
 def _alive(pid: int) -> bool:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import gc
 import sys
-from pathlib import Path
 
 import click
 
@@ -71,6 +70,8 @@ def database_failure(error: Exception, env: Env | None) -> str | None:
     exc = sys.modules.get("sqlalchemy.exc")
     if exc is None or not isinstance(error, exc.DBAPIError) or env is None:
         return None
+    from pathlib import Path
+
     from quiz.storage import failures, schema
 
     where = env.where

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -11,11 +10,15 @@ from quiz.cli.env import Env, command, learner_zone
 from quiz.errors import QuizError
 
 if TYPE_CHECKING:
+    from pathlib import Path  # not for `quiz --help`, which imports no pathlib: in the commands
+
     from quiz.shapes import BackupJson, CheckJson
 
 
 def collection_file(env: Env, damaged_ok: bool = False) -> Path:
     """The collection's SQLite file, which must be a quiz collection (damaged, with `damaged_ok`)."""
+    from pathlib import Path
+
     from quiz import backups
     from quiz.storage import schema, sqlitefile
 
@@ -118,6 +121,7 @@ def backup_command(env: Env, path: str | None) -> None:
       quiz backup ~/quiz-before-the-move.db
     """
     from datetime import datetime, timezone
+    from pathlib import Path
 
     from quiz import backups
     from quiz.storage import sqlitefile

@@ -197,3 +197,12 @@ def test_open_collection_in_python_refuses_too(tmp_path):
     path.write_text("hello")
     with pytest.raises(QuizError, match="not a quiz collection"):
         app.open_collection(str(path))
+
+
+def test_on_postgresql_check_looks_at_the_rows_and_backups_are_the_servers(postgres_database):
+    assert run(postgres_database, "decks").exit_code == 0
+    checked = run(postgres_database, "check")
+    assert checked.exit_code == 0, checked.output
+    assert checked.output.splitlines() == ["pages: checked by the database server", "links: ok", "review log: ok"]
+    for args in (["backup"], ["backups"], ["restore", "x.db"]):
+        assert "pg_dump" in one_line_error(run(postgres_database, *args))

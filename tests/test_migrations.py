@@ -179,3 +179,26 @@ def test_a_collection_from_a_newer_quiz_is_refused_and_left_alone(db_path):
     with pytest.raises(QuizError, match="written by a newer quiz"):
         app.open_collection(str(db_path), with_bundled=False)
     assert list(db_path.parent.glob("*.bak")) == []
+
+
+def test_a_failed_upgrade_tried_again_keeps_one_whole_copy(db_path, monkeypatch):
+    before = fill_first_revision(schema.create(schema.database_url(str(db_path))))
+
+    def broken(config, revision):
+        raise RuntimeError("the upgrade stopped halfway")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(migrate.command, "upgrade", broken)
+        for _ in range(2):
+            with pytest.raises(RuntimeError):
+                app.open_collection(str(db_path), with_bundled=False)
+    app.open_collection(str(db_path), with_bundled=False).dispose()
+
+    assert sorted(p.name for p in db_path.parent.iterdir() if ".bak" in p.name or ".part" in p.name) == [
+        "quiz.db.0001.bak"
+    ]
+    copy = schema.create(schema.database_url(str(db_path.with_name("quiz.db.0001.bak"))))
+    assert schema.schema_revision(copy) == FIRST
+    with copy.connect() as conn:
+        assert conn.execute(text("SELECT * FROM cards")).all() == before["cards"][1]
+    copy.dispose()

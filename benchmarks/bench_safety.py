@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.run import quiz_command, write_deck
+from benchmarks.run import imported_collection, quiz_command
 from quiz import app, backups
 from quiz.storage import sqlitefile
 
@@ -39,9 +39,7 @@ def main() -> None:
     cards = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
-        deck, db = folder / "deck.yaml", folder / "quiz.db"
-        write_deck(deck, cards)
-        subprocess.run(quiz_command() + ["--db", str(db), "import", str(deck)], check=True, capture_output=True)
+        _, db = imported_collection(folder, cards)
         size = db.stat().st_size / 1e6
 
         def looks() -> None:

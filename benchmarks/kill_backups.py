@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from alembic import command
 
-from benchmarks.run import quiz_command, write_deck
+from benchmarks.run import imported_collection, quiz_command
 from quiz import migrate
 from quiz.storage import schema, sqlitefile
 
@@ -68,9 +68,7 @@ def main() -> None:
     size = int(sys.argv[2]) if len(sys.argv) > 2 else 50_000
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
-        deck, db = folder / "deck.yaml", folder / "quiz.db"
-        write_deck(deck, size)
-        subprocess.run(quiz_command() + ["--db", str(db), "import", str(deck)], check=True, capture_output=True)
+        deck, db = imported_collection(folder, size)
         cards = cards_and_revision(db)[0]
         decks = quiz_command() + ["--db", str(db), "decks"]
 

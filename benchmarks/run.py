@@ -88,6 +88,14 @@ def write_deck(path: Path, count: int) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def imported_collection(folder: Path, cards: int) -> tuple[Path, Path]:
+    """(deck.yaml, quiz.db) in `folder`: the benchmark deck of `cards` cards, imported."""
+    deck, db = folder / "deck.yaml", folder / "quiz.db"
+    write_deck(deck, cards)
+    subprocess.run(quiz_command() + ["--db", str(db), "import", str(deck)], check=True, capture_output=True)
+    return deck, db
+
+
 def timed_command(args: list[str], env: dict) -> float:
     """Wall seconds of one run of the command."""
     start = time.perf_counter()

@@ -124,6 +124,21 @@ def postgres_database(postgres_server) -> str:
 
 
 @pytest.fixture
+def run(db_path):
+    """`run("decks", "--json")`: quiz's command line on the test's collection, through click."""
+    from click.testing import CliRunner
+
+    from quiz.cli.main import cli
+
+    runner = CliRunner()
+
+    def run(*args: str):
+        return runner.invoke(cli, ["--db", str(db_path), *args], catch_exceptions=False)
+
+    return run
+
+
+@pytest.fixture
 def write_deck(tmp_path):
     """Write a deck file from an indented YAML string; returns its path."""
 

@@ -24,16 +24,6 @@ cards:
 """
 
 
-@pytest.fixture
-def run(db_path):
-    runner = CliRunner()
-
-    def run(*args: str):
-        return runner.invoke(cli, ["--db", str(db_path), *args], catch_exceptions=False)
-
-    return run
-
-
 def dump(db_path) -> dict:
     engine = schema.create(schema.database_url(str(db_path)))
     with engine.connect() as conn:

@@ -8,7 +8,6 @@ import json
 import re
 
 import pytest
-from click.testing import CliRunner
 from prompt_toolkit.application import create_app_session
 from prompt_toolkit.data_structures import Size
 from prompt_toolkit.input import create_pipe_input
@@ -16,7 +15,6 @@ from prompt_toolkit.output.vt100 import Vt100_Output
 from sqlalchemy import update
 
 from quiz import app, review, storage
-from quiz.cli import cli
 from quiz.plumbing.textwidth import visible
 from quiz.session import ReviewSession
 from quiz.storage import cards_t
@@ -54,16 +52,6 @@ def shown(output: str, *escapes: str) -> None:
     assert OBEYED.findall(output) == []
     for escape in escapes:
         assert escape in output
-
-
-@pytest.fixture
-def run(db_path):
-    runner = CliRunner()
-
-    def run(*args: str):
-        return runner.invoke(cli, ["--db", str(db_path), *args], catch_exceptions=False)
-
-    return run
 
 
 @pytest.fixture

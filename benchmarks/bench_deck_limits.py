@@ -17,7 +17,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.run import quiz_command, write_deck
-from quiz.deckfile import MAX_CARDS, MAX_CLOZE, MAX_HELD, MAX_TEXT
+from quiz.deckfile import MAX_CARDS, MAX_CLOZE, MAX_HELD
+from quiz.deckvalues import MAX_TEXT
 
 MB = 1024 * 1024
 TARGET_MB = 300

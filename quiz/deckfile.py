@@ -1,27 +1,36 @@
 """One deck file read and checked: libyaml's events as small located nodes
 (quiz.plumbing.yamlread: no Python objects from tags, no aliases), checked node by node,
 so each problem points at a line and column; every problem is collected instead of
-stopping at the first. Cards are checked as they are read."""
+stopping at the first. Cards are checked as they are read.
+
+A deck that passes these checks can be reviewed, imported and exported: every value is
+within what the scheduler, the database and Anki take, and the limits below keep each
+command's time and memory in proportion to the file (decks/README.md lists them)."""
 
 from __future__ import annotations
 
-import difflib
+import collections
 import hashlib
 import re
 from pathlib import Path
 
 from quiz import __version__
+from quiz.deckvalues import LANG_CODE, MAX_NAME, ValueChecks, shown
 from quiz.errors import Problem
-from quiz.model import CLOZE, SETTING_NAMES, CardKind, CardSpec, DeckSpec, Text
+from quiz.model import CLOZE, CLOZE_OPENING, CardKind, CardSpec, DeckSpec, Text
 from quiz.plumbing.gcpause import collector_paused
-from quiz.plumbing.yamlread import Map, Node, Refused, Reported, Scalar, Seq, YamlError, plain, read
+from quiz.plumbing.yamlread import Map, Node, Reported, Scalar, Seq, YamlError, plain, read
 
 DECK_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 CARD_ID = re.compile(r"[a-z0-9]+(?:[-_.][a-z0-9]+)*\Z")
-LANG_CODE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*\Z")
-DURATION = re.compile(r"([0-9]+)([smhd])\Z")
-SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-KIND_NAMES = {"int": "a number", "float": "a number", "bool": "true/false", "null": "empty"}
+URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S+\Z")
+
+# Limits (decks/README.md, decks/schema.json). A cloze card keeps its whole text once per
+# deletion, so one entry of 10,000 deletions once made a 1.3 GB collection: the number of
+# cards and the text they hold together are bounded per deck, not only per card.
+MAX_CARDS = 100_000  # reviewable cards in one deck
+MAX_HELD = 10_000_000  # characters held by the deck's cards together (see held_by)
+MAX_CLOZE = 500  # cloze numbers go from c1 to c500 (Anki cannot import c0)
 
 TOP_KEYS = ("deck", "title", "lang", "description", "settings", "tools", "cards")
 CARD_KEYS = ("id", "type", "front", "back", "text", "note", "tags", "source")
@@ -41,37 +50,32 @@ def fingerprint(raw: bytes) -> str:
     return hashlib.sha256(__version__.encode() + b"\0" + raw).hexdigest()
 
 
-def parse_duration(text: str) -> int | None:
-    """'10m' -> 600 seconds; None if it is not a duration."""
-    match = DURATION.match(text)
-    return int(match[1]) * SECONDS[match[2]] if match else None
-
-
 def cloze_numbers(text: str) -> list[int]:
     return sorted({int(m[1]) for m in CLOZE.finditer(text)})
 
 
-class Reader:
+class Reader(ValueChecks):
     """Validates one file's nodes, collecting problems instead of stopping at the first."""
 
     def __init__(self, path: str):
-        self.path = path
-        self.problems: list[Problem] = []
+        super().__init__(path)
         self.lang = "en"
         self.cards: list[CardSpec] = []
         self.first_line: dict[str, int] = {}  # card id -> line, to name duplicates
         self.sha256 = ""
-
-    def problem(self, node: Node | None, message: str) -> None:
-        line, column = (node.line, node.column) if node else (1, 1)
-        self.problems.append(Problem(self.path, line, column, message))
-
-    def report(self, line: int, column: int, message: str) -> None:
-        self.problems.append(Problem(self.path, line, column, message))
+        self.held = 0  # characters held by the cards so far
+        self.full = False  # over a deck limit: no more cards are kept
 
     # -- file and YAML ------------------------------------------------------
 
     def read(self, path: Path, raw: bytes | None = None) -> DeckSpec | None:
+        deck = self.read_deck(path, raw)
+        if self.unlisted:
+            more = f"{self.unlisted} more problems from here on are not listed: fix the ones above first"
+            self.problems.append(Problem(self.path, *self.unlisted_at, more))
+        return deck
+
+    def read_deck(self, path: Path, raw: bytes | None) -> DeckSpec | None:
         text = self.text_of(path, raw)
         if text is None:
             return None
@@ -97,60 +101,10 @@ class Reader:
             return raw.decode("utf-8").removeprefix("\ufeff")
         except UnicodeDecodeError as error:
             line = raw.count(b"\n", 0, error.start) + 1
-            column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+            line_start = raw.rfind(b"\n", 0, error.start) + 1
+            column = len(raw[line_start : error.start].decode("utf-8")) + 1  # characters, not bytes
             self.report(line, column, "not UTF-8 text: save the file as UTF-8")
             return None
-
-    def mapping(self, node: Node, what: str, allowed: tuple[str, ...]) -> dict[str, tuple]:
-        """Key name -> (key node, value node), reporting unknown and repeated keys."""
-        if isinstance(node, Refused):
-            return {}
-        if not isinstance(node, Map):
-            self.problem(node, f"{what} must be a mapping of keys to values")
-            return {}
-        entries: dict[str, tuple] = {}
-        for key_node, value_node in node.pairs:
-            key = key_node.value if isinstance(key_node, Scalar) else None
-            if key is None or key not in allowed:
-                hint = difflib.get_close_matches(str(key), allowed, n=1)
-                suggestion = f' (did you mean "{hint[0]}"?)' if hint else ""
-                self.problem(key_node, f'{what}: unknown key "{key}"{suggestion}')
-            elif key in entries:
-                self.problem(key_node, f'{what}: "{key}" is given twice')
-            else:
-                entries[key] = (key_node, value_node)
-        return entries
-
-    def string(self, node: Node, what: str) -> str | None:
-        if isinstance(node, Scalar) and node.kind == "str":
-            return node.value
-        if isinstance(node, Scalar):
-            kind = KIND_NAMES.get(node.kind, node.kind)
-            quote = " (put it in quotes)" if node.kind != "null" else ""
-            self.problem(node, f"{what} must be text, not {kind}{quote}")
-        elif not isinstance(node, Refused):
-            self.problem(node, f"{what} must be text, not {'a list' if isinstance(node, Seq) else 'a mapping'}")
-        return None
-
-    def text(self, node: Node, what: str) -> Text | None:
-        """A string, or a mapping of language codes to strings."""
-        if not isinstance(node, Map):
-            value = self.string(node, what)
-            if value is not None and not value.strip():
-                self.problem(node, f"{what} must not be empty")
-            return value or None
-        by_lang = {}
-        for lang, (key_node, value_node) in self.mapping(node, what, _AnyKey()).items():
-            if not LANG_CODE.match(lang):
-                self.problem(key_node, f'{what}: "{lang}" is not a language code (like en, zh, pt-BR)')
-            value = self.string(value_node, f"{what}.{lang}")
-            if value is not None and not value.strip():
-                self.problem(value_node, f"{what}.{lang} must not be empty")
-            elif value is not None:
-                by_lang[lang] = value
-        if not node.pairs:
-            self.problem(node, f"{what} must not be empty")
-        return by_lang or None
 
     # -- deck ------------------------------------------------------------
 
@@ -163,8 +117,9 @@ class Reader:
         name = self.deck_name(top, root)
         if "lang" in top:
             lang = self.string(top["lang"][1], "lang")
-            if lang is not None and not LANG_CODE.match(lang):
-                self.problem(top["lang"][1], f'lang: "{lang}" is not a language code (like en, zh, pt-BR)')
+            if lang is not None and (not LANG_CODE.match(lang) or len(lang) > MAX_NAME["lang"]):
+                self.problem(top["lang"][1], f'lang: "{shown(lang)}" is not a language code (like en, zh, pt-BR)')
+                lang = None
             self.lang = lang or self.lang
         title = self.text(top["title"][1], "title") if "title" in top else name
         description = self.text(top["description"][1], "description") if "description" in top else None
@@ -185,65 +140,11 @@ class Reader:
             return None
         node = top["deck"][1]
         name = self.string(node, "deck")
-        if name is not None and not DECK_NAME.match(name):
-            self.problem(node, f'deck name "{name}" must be lowercase letters, digits and dashes')
+        if name is not None and len(name) > MAX_NAME["deck"]:
+            self.problem(node, f"deck name is {len(name)} characters long: at most {MAX_NAME['deck']}")
+        elif name is not None and not DECK_NAME.match(name):
+            self.problem(node, f'deck name "{shown(name)}" must be lowercase letters, digits and dashes')
         return name
-
-    def settings(self, node: Node) -> dict:
-        settings = {}
-        for key, (_, value) in self.mapping(node, "settings", SETTING_NAMES).items():
-            parsed = self.setting(key, value)
-            if parsed is not None:
-                settings[key] = parsed
-        return settings
-
-    def setting(self, key: str, node: Node):
-        if key in ("learning_steps", "relearning_steps"):
-            steps = [parse_duration(s) for s in self.strings(node, f"settings.{key}")]
-            if None in steps:
-                self.problem(node, f"settings.{key}: steps are durations like 30s, 10m, 1h, 1d")
-                return None
-            return tuple(steps)
-        if key == "parameters":
-            if not isinstance(node, Seq):
-                self.problem(node, "settings.parameters must be a list of 21 numbers")
-                return None
-            numbers = [self.number(item, "settings.parameters") for item in node.items]
-            if None in numbers or len(numbers) != 21:
-                self.problem(node, f"settings.parameters must be a list of 21 numbers (got {len(numbers)})")
-                return None
-            return tuple(numbers)
-        value = self.number(node, f"settings.{key}")
-        if value is None:
-            return None
-        if key == "desired_retention":
-            if not 0.7 <= value <= 0.99:
-                self.problem(node, "settings.desired_retention must be between 0.7 and 0.99")
-                return None
-            return float(value)
-        minimum = 1 if key in ("maximum_interval", "leech_threshold") else 0
-        if value != int(value) or value < minimum:
-            self.problem(node, f"settings.{key} must be a whole number >= {minimum}")
-            return None
-        return int(value)
-
-    def number(self, node: Node, what: str) -> float | None:
-        if isinstance(node, Scalar) and node.kind in ("int", "float"):
-            try:
-                return float(node.value.replace("_", ""))
-            except ValueError:
-                pass
-        self.problem(node, f"{what} must be a number")
-        return None
-
-    def strings(self, node: Node, what: str) -> list[str]:
-        if isinstance(node, Refused):
-            return []
-        if not isinstance(node, Seq):
-            self.problem(node, f"{what} must be a list")
-            return []
-        values = [self.string(item, what) for item in node.items]
-        return [v for v in values if v is not None]
 
     def tools(self, node: Node) -> dict | None:
         if not isinstance(node, Map):
@@ -260,13 +161,29 @@ class Reader:
         except ValueError as error:
             self.problem(node, f"tools: {error}")
             return None
+        self.numbers_in(node, "tools")
         return tools
 
     # -- cards -------------------------------------------------------------
 
     def card(self, node: Node, position: int) -> None:
-        """Check one entry of `cards:` and keep the cards it makes."""
-        self.cards.extend(self.card_specs(node, position))
+        """Check one entry of `cards:` and keep the cards it makes, within the deck's limits."""
+        specs = self.card_specs(node, position)
+        if not specs or self.full:
+            return
+        self.held += len(specs) * held_by(specs[0])
+        if len(self.cards) + len(specs) > MAX_CARDS:
+            self.problem(node, f"more than {MAX_CARDS:,} cards in one deck: split it into several decks")
+        elif self.held > MAX_HELD:
+            self.problem(
+                node,
+                f"the cards of this deck hold more than {MAX_HELD:,} characters (a cloze card holds its "
+                "whole text once per deletion, a reversed card twice): split it into several decks",
+            )
+        else:
+            self.cards.extend(specs)
+            return
+        self.full = True
 
     def card_specs(self, node: Node, position: int) -> list[CardSpec]:
         if not isinstance(node, Map):
@@ -283,6 +200,8 @@ class Reader:
                 value: Text | list[str] | None
                 if name == "back" and kind in TYPED and isinstance(value_node, Seq):
                     answers = self.strings(value_node, f"{label}: back")
+                    if not value_node.items or any(not answer.strip() for answer in answers):
+                        self.problem(value_node, f"{label}: back must list accepted answers, none of them empty")
                     value = answers or None
                 else:
                     value = self.text(value_node, f"{label}: {name}")
@@ -290,7 +209,9 @@ class Reader:
                     content[name] = value
         if "source" in fields:
             source = self.string(fields["source"][1], f"{label}: source")
-            if source is not None:
+            if source is not None and not URL.match(source):
+                self.problem(fields["source"][1], f"{label}: source must be a URL, like https://example.org/page")
+            elif source is not None:
                 content["source"] = source
         tags = self.tags(fields["tags"][1], label) if "tags" in fields else ()
         if kind is None or key is None:
@@ -305,8 +226,11 @@ class Reader:
         key = self.string(id_node, f"card #{position + 1}: id")
         if key is None:
             return None
+        if len(key) > MAX_NAME["id"]:
+            self.problem(id_node, f"card #{position + 1}: id is {len(key)} characters long: at most {MAX_NAME['id']}")
+            return None
         if not CARD_ID.match(key):
-            self.problem(id_node, f'card "{key}": id must be lowercase letters, digits and - _ .')
+            self.problem(id_node, f'card "{shown(key)}": id must be lowercase letters, digits and - _ .')
             return None
         if key in self.first_line:
             self.problem(id_node, f'card "{key}": duplicate id (first used on line {self.first_line[key]})')
@@ -324,14 +248,17 @@ class Reader:
         except ValueError:
             if name is not None:
                 choices = ", ".join(k.value for k in CardKind)
-                self.problem(type_node, f'{label}: unknown type "{name}" (one of {choices})')
+                self.problem(type_node, f'{label}: unknown type "{shown(name)}" (one of {choices})')
             return None
 
     def tags(self, node: Node, label: str) -> tuple[str, ...]:
         tags = self.strings(node, f"{label}: tags")
         bad = [t for t in tags if not t or any(c.isspace() for c in t)]
         if bad:
-            self.problem(node, f'{label}: tag "{bad[0]}" must be one word (no spaces)')
+            self.problem(node, f'{label}: tag "{shown(bad[0])}" must be one word (no spaces)')
+        twice = [tag for tag, count in collections.Counter(tags).items() if count > 1]
+        if twice:
+            self.problem(node, f'{label}: tag "{shown(twice[0])}" is given twice')
         return tuple(t for t in tags if t not in bad)
 
     def expand(self, node, fields, key, kind, content, tags, position, label) -> list[CardSpec]:
@@ -355,6 +282,19 @@ class Reader:
 
     def cloze_ords(self, node: Node, text: Text, label: str) -> list[int]:
         variants = [text] if isinstance(text, str) else list(text.values())
+        for variant in variants:  # every {{cN:: counts, nested or not: Anki reads them all
+            last = None
+            for last in CLOZE_OPENING.finditer(variant):
+                digits = last[1].lstrip("0")
+                if not digits or len(digits) > 3 or int(digits) > MAX_CLOZE:
+                    anki = " (Anki cannot import c0)" if not digits else ""
+                    self.problem(node, f"{label}: c{shown(last[1])}: cloze numbers go from c1 to c{MAX_CLOZE}{anki}")
+                    return []
+            # Closed, each of them: an opening never closed would cost CLOZE a scan to the
+            # end of the text each time it is read (minutes for a text of 10,000 "{{c1::").
+            if last is not None and variant.find("}}", last.end()) < 0:
+                self.problem(node, f"{label}: {{{{c{shown(last[1])}:: is not closed: end the deletion with }}}}")
+                return []
         numbers = [cloze_numbers(v) for v in variants]
         if not numbers[0]:
             self.problem(node, f"{label}: a cloze needs at least one deletion like {{{{c1::answer}}}}")
@@ -365,11 +305,13 @@ class Reader:
         return numbers[0]
 
 
-class _AnyKey(tuple):
-    """Allowed-keys stand-in that accepts every key (language codes are checked apart)."""
-
-    def __contains__(self, key) -> bool:
-        return isinstance(key, str)
+def held_by(spec: CardSpec) -> int:
+    """The characters one card holds in the collection: every text of its entry, and its tags."""
+    size = len(" ".join(spec.tags))
+    for value in spec.content.values():
+        values = value.values() if isinstance(value, dict) else [value] if isinstance(value, str) else value
+        size += sum(len(v) for v in values)
+    return size
 
 
 def _card_label(node: Map, position: int) -> str:
@@ -380,5 +322,5 @@ def _card_label(node: Map, position: int) -> str:
             and isinstance(value_node, Scalar)
             and value_node.value
         ):
-            return f'card "{value_node.value}"'
+            return f'card "{shown(value_node.value)}"'
     return f"card #{position + 1}"

@@ -8,11 +8,14 @@ import contextlib
 from collections.abc import Iterable
 from datetime import datetime, timezone, tzinfo
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from quiz import storage
 from quiz.deckfile import Reader, fingerprint
 from quiz.errors import DeckError, Problem
 from quiz.model import DeckSpec
+
+if TYPE_CHECKING:
+    from quiz.storage import SyncReport
 
 
 def load_decks(paths: Iterable[str | Path], contents: dict[Path, bytes] | None = None) -> list[DeckSpec]:
@@ -52,12 +55,14 @@ def load_deck(path: str | Path, raw: bytes | None = None) -> DeckSpec:
 
 def import_files(
     engine, paths: Iterable[str | Path], now: datetime | None = None, zone: tzinfo | None = None
-) -> list[storage.SyncReport]:
+) -> list[SyncReport]:
     """Sync deck files into the collection, all or nothing, after a backup (quiz.backups).
 
     A file whose exact content was imported before is not parsed again: its
     deck is reported unchanged, which keeps re-importing large decks fast.
     """
+    from quiz import storage  # SQLAlchemy: not for `quiz lint`
+
     files = [Path(p) for p in paths]
     contents: dict[Path, bytes] = {}
     for path in files:

@@ -8,8 +8,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
 
-# A cloze deletion: {{c1::answer}} or {{c1::answer::hint}}.
-CLOZE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.S)
+# A cloze deletion: {{c1::answer}} or {{c1::answer::hint}}. ASCII digits only, as Anki reads them
+# (`\d` would take other scripts' digits too).
+CLOZE = re.compile(r"\{\{c([0-9]+)::(.*?)(?:::(.*?))?\}\}", re.S)
+CLOZE_OPENING = re.compile(r"\{\{c([0-9]+)::")  # where a deletion starts, closed or not
 
 # A text is one string (in the deck's language) or one string per language code.
 Text = str | dict[str, str]
@@ -54,6 +56,20 @@ class DeckSettings:
 
 
 SETTING_NAMES = tuple(DeckSettings.__dataclass_fields__)
+
+# What a deck file may set each setting to (decks/schema.json says the same): far beyond any
+# real deck's needs, and within the database's 32-bit integers and the dates the scheduler
+# can compute (a 10**20-day interval overflows a datetime in the middle of a review).
+SETTING_LIMITS = {
+    "desired_retention": (0.7, 0.99),
+    "learning_steps": (1, 365 * 86400),  # each step, in seconds: from 1s to a year
+    "relearning_steps": (1, 365 * 86400),
+    "new_per_day": (0, 9999),
+    "reviews_per_day": (0, 9999),
+    "maximum_interval": (1, 36500),  # days: 100 years, FSRS's default
+    "leech_threshold": (1, 9999),
+}
+MAX_STEPS = 10  # learning or relearning steps
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,14 @@ def day_begins(day: date, zone: tzinfo, rollover_hour: int) -> datetime:
 # -- FSRS ----------------------------------------------------------------------
 
 
+def parameter_bounds() -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """FSRS's own bounds of its parameters, (lowest, highest) one per parameter: what its
+    Scheduler accepts, so a deck's `parameters` are checked as the review will use them."""
+    from fsrs.scheduler import LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
+
+    return tuple(LOWER_BOUNDS_PARAMETERS), tuple(UPPER_BOUNDS_PARAMETERS)
+
+
 def check_parameters(parameters) -> str | None:
     """FSRS's own complaint about a parameter list, or None if it is usable."""
     try:

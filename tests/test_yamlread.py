@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import datetime
+import functools
 import math
 import subprocess
 import sys
@@ -230,6 +231,45 @@ def test_nodes_know_their_spans_and_flow_style():
     assert isinstance(literal, Scalar) and (literal.end.line, literal.end.column) == (10, 0)  # the next line
     assert isinstance(last, Scalar) and (last.line, last.column) == (11, 7)
     assert (last.end.line, last.end.column) == (10, 9)
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("a: 中文\x01\n", (1, 6)),  # libyaml's reader counts UTF-8 bytes here: 3 a character
+        ("a: 😀 é\nb: ok\x07\n", (2, 6)),
+        ("中文: 中文\n中文中文: [中文, \x00]\n", (2, 12)),
+    ],
+)
+def test_a_character_not_allowed_is_pointed_at_in_characters_after_any_text(text, where):
+    error = raised(text)
+    assert (error.line, error.column) == where and "not allowed in YAML" in error.message, str(error)
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\x85"])
+def test_unicode_line_separators_inside_a_line_do_not_shift_the_lines_after_them(separator):
+    # An editor shows LS, PS and NEL inside their line; libyaml would count each as a new line.
+    assert (raised(f'a: "x{separator}y"\nb: [1, *x]\n').line, raised(f'a: "x{separator}y"\nb: *x\n').column) == (2, 4)
+    error = raised(f"a: 'one{separator}two'\nb: {{c: [1}}\n")
+    assert (error.line, "syntax error" in error.message) == (2, True)
+    root = compose(f'a: "x{separator}y"  # {separator}\nb: [1, 2]\nc: d\n')
+    assert isinstance(root, Map)
+    b, items = root.pairs[1][0], root.pairs[1][1]
+    assert isinstance(items, Seq) and (b.line, b.column, items.line, items.column) == (2, 1, 2, 4)
+    assert (items.end.line, items.end.column) == (1, 9)  # 0-based, just after the `]`
+    assert (root.pairs[2][1].line, root.pairs[2][1].column) == (3, 4)
+
+
+def test_nesting_is_bounded_and_never_runs_out_of_stack():
+    assert load("x: " + "[" * 49 + "]" * 49) == {"x": functools.reduce(lambda inner, _: [inner], range(48), [])}
+    error = raised("x: " + "[" * 50 + "]" * 50)
+    assert (error.line, error.column, error.message) == (
+        1,
+        53,
+        "nested more than 50 levels deep: a deck needs far fewer",
+    )
+    for text in ("x: " + "[" * 600 + "]" * 600, "x: " + "{a: " * 600 + "1" + "}" * 600):
+        assert "nested more than 50 levels" in raised(text).message  # not a RecursionError
 
 
 def test_no_module_of_quiz_but_yamlread_imports_pyyaml():

@@ -8,7 +8,7 @@ import hashlib
 import html
 import re
 
-from quiz.model import CardKind, accepted_answers, localize
+from quiz.model import CLOZE_OPENING, CardKind, accepted_answers, localize
 
 # Constant ids (in genanki's range): re-exports must name the same note types.
 MODEL_IDS = {
@@ -88,14 +88,11 @@ def code_html(command: str) -> str:
     return f"<code>{html.escape(command, quote=False)}</code>"
 
 
-CLOZE_OPEN = re.compile(r"\{\{c(\d+)::")
-
-
 def cloze_html(text: str) -> str:
     """Cloze text as HTML; braces and "::" inside a deletion become character references,
     because Anki ends a deletion at the first "}}" (think `--format '{{.Names}}'`)."""
     out, position = [], 0
-    while (match := CLOZE_OPEN.search(text, position)) is not None:
+    while (match := CLOZE_OPENING.search(text, position)) is not None:
         end = _cloze_end(text, match.end())
         if end is None:
             break  # an unclosed deletion stays plain text

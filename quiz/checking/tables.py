@@ -82,7 +82,7 @@ _SPELLING = re.compile(r"--?[^\s=,-][^\s=,]*")
 _ENTRY = re.compile(rf"\s*({_SPELLING.pattern}(?:[\s,]+{_SPELLING.pattern})*)(?:[\s,]+([^\s,-][^\s,]*))?[\s,]*")
 _SEPARATOR = re.compile(r"[\s,]+")
 _IMAGES = ("none", "first", "all")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # a table's words reach the terminal (quiz tools show)
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # a table's words reach the terminal (quiz tools show)
 
 
 def parse_tools(data: object) -> ToolTable:
@@ -96,7 +96,7 @@ def parse_tools(data: object) -> ToolTable:
     errors: list[str] = []
     tools = {}
     for name, spec in data.items():
-        if not isinstance(name, str) or not name or len(name.split()) != 1 or _CONTROL.search(name):
+        if not isinstance(name, str) or not name or len(name.split()) != 1 or CONTROL.search(name):
             errors.append(f"{name!r}: a tool name is one word")
             continue
         tools[name] = parse_tool(name, spec, errors)
@@ -148,13 +148,14 @@ def parse_tool(name: str, spec: object, errors: list[str], lazy: bool = False) -
     own = _parse_command(spec, name, errors)
     paths = {path_text: _path(path_text, name, errors) for path_text in listed}
     specs, aliases = {}, {}
+    command_paths = set(paths.values())  # looked up once per alias: a set, or a huge table is quadratic
     for path_text, command_spec in listed.items():
         where = f"{name} {path_text}"
         command_spec = _mapping(command_spec, where, _COMMAND_KEYS, errors)
         specs[paths[path_text]] = (where, command_spec)
         for alias_text in _strings(command_spec.get("aliases"), f"{where}: aliases", errors):
             alias = _path(alias_text, where, errors)
-            if alias in aliases or alias in paths.values():
+            if alias in aliases or alias in command_paths:
                 errors.append(f'{where}: alias "{alias_text}" is already a command or an alias')
             aliases[alias] = paths[path_text]
     commands = _Commands(specs, own)
@@ -239,7 +240,7 @@ def _synonyms(value: object, where: str, errors: list[str]) -> dict[str, str]:
             not isinstance(word, str | int)
             or not isinstance(canonical, str | int)
             or isinstance(word, bool)
-            or _CONTROL.search(f"{word}{canonical}")
+            or CONTROL.search(f"{word}{canonical}")
         ):
             errors.append(f"{where}: synonyms: {word!r}: {canonical!r} is not a word and its canonical word")
         else:
@@ -265,7 +266,7 @@ def _strings(value: object, where: str, errors: list[str]) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         errors.append(f"{where}: expected a list of strings, not {value!r}")
         return []
-    if any(_CONTROL.search(item) for item in value):
+    if any(CONTROL.search(item) for item in value):
         errors.append(f"{where}: control characters are not allowed, in {value!r}")
         return []
     return value
@@ -290,7 +291,7 @@ def _options_first(spec: Mapping, where: str, errors: list[str]) -> int:
 
 
 def _path(text: object, where: str, errors: list[str]) -> tuple[str, ...]:
-    path = tuple(text.split()) if isinstance(text, str) and not _CONTROL.search(text) else ()
+    path = tuple(text.split()) if isinstance(text, str) and not CONTROL.search(text) else ()
     if not path or any(word.startswith("-") for word in path):
         errors.append(f'{where}: {text!r} is not a command path (words such as "volume ls")')
     return path

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from quiz.deckvalues import MAX_TEXT
 from quiz.notes.blocks import BARE_URL, INLINE_LINK, REF_LINK, Block, plain, read_note
 from quiz.notes.cards import Card, Note, Skipped, assign_ids, first_answer
 from quiz.notes.code import code_cards, command_count, item_card, table_cards
@@ -39,8 +40,27 @@ def note_language(text: str) -> str:
 
 
 def generate(text: str, fallback_title: str = "notes") -> Note:
-    if is_tldr_page(text):
-        return from_tldr([text])
+    note = from_tldr([text]) if is_tldr_page(text) else _from_markdown(text, fallback_title)
+    return _within_limits(note, fallback_title)
+
+
+def _within_limits(note: Note, fallback_title: str) -> Note:
+    """The note without what a deck may not hold (quiz.deckvalues.MAX_TEXT), each card left out
+    listed: what quiz generate writes must pass quiz lint."""
+    kept = []
+    for card in note.cards:
+        texts = [card.front, card.source or "", *([card.back] if isinstance(card.back, str) else card.back)]
+        if max(len(text) for text in texts) > MAX_TEXT:
+            note.skipped.append(Skipped(card.line, f"a card with a text over {MAX_TEXT:,} characters: too long"))
+        else:
+            kept.append(card)
+    note.cards = kept
+    if len(note.title) > MAX_TEXT:
+        note.title = fallback_title
+    return note
+
+
+def _from_markdown(text: str, fallback_title: str) -> Note:
     front_matter, blocks, refs = read_note(text.replace("\r\n", "\n"))
     unread = front_matter.pop("", None)
     prose_text = "\n".join(" ".join(b.lines) for b in blocks if b.kind != "code")
@@ -305,6 +325,9 @@ class _Walker:
         lang = self.note.lang
         front = f"{about} 有什么要注意的？" if lang == "zh" else f"What should you watch out for with {about}?"
         back = WARNING_PREFIX.sub("", text)
+        if not back.strip():
+            self.skip(block.line, f'"{text}" with nothing to watch out for: not a card')
+            return
         if self.note.lang == "en":
             back = back[:1].upper() + back[1:]
         last = self.note.cards[-1] if self.note.cards else None

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from quiz.checking.knowledge import bundled_tool
-from quiz.checking.tables import Command, Tool
+from quiz.checking.tables import CONTROL, Command, Tool
 from quiz.notes.cards import Card, Note, Skipped, assign_ids
 from quiz.notes.questions import CJK
 
@@ -30,7 +30,7 @@ _PLACEHOLDER_WORD = r"['\"]?\{\{(?!\[)"  # a word that is a {{placeholder}}, per
 _VALUE_AFTER = re.compile(rf"\s+{_PLACEHOLDER_WORD}")  # the next word is a placeholder: the option takes it
 _NOT_IN_NAME = re.compile(r"[\s<>|&;()'\"\\]")  # what quiz's <placeholder> cannot hold
 _URL = re.compile(r"(?:.*\s)?<(https?://[^\s>]+)>\.?")  # "More information: <url>." in any language
-_SPELLING = re.compile(r"--?[^\s=,-][^\s=,]*")  # an option spelling, as quiz's tables read it
+_SPELLING = re.compile(r"--?[^\s=,\x00-\x1f\x7f-\x9f-][^\s=,\x00-\x1f\x7f-\x9f]*")  # as quiz's tables read it
 _PLAIN = re.compile(r"[A-Za-z][\w-]*")  # a command word such as "commit"
 _PATH = re.compile(r"[A-Za-z][\w-]*(?: [A-Za-z][\w-]*)*")  # a command path such as "container commit"
 _LITERAL = re.compile(r"(-[A-Za-z0-9]|--[A-Za-z0-9][\w.-]*)(=\S*)?")  # --force, -q, --format=json
@@ -124,6 +124,9 @@ def read_page(text: str) -> TldrPage:
             if pending is not None:
                 page.skipped.append((pending[0], "a description without a command"))
             pending = (n, line[2:].strip().removesuffix(":").rstrip())
+            if not pending[1]:  # `- :`: no front for a card
+                page.skipped.append((n, "an empty description"))
+                pending = None
         elif _is_command(line) and pending is not None:
             back, alternatives, variants = _convert(line[1:-1])
             page.entries.append(Entry(n, pending[1], back, alternatives, line[1:-1], variants))
@@ -150,6 +153,8 @@ def option_table(page: TldrPage, literal: bool = True) -> dict:
     (``-xvf``), spellings the tables cannot read or that an earlier option of the same
     command has."""
     tool = page.tool.split()[0] if page.tool.split() else ""
+    if CONTROL.search(tool):
+        return {}  # no table can name it (it would reach the terminal)
     canonical: dict[str, str] = {}  # alias -> command
     scanned: list[tuple[Entry, list[tuple[int, str]], int, int, str | None]] = []
     for entry in page.entries:

@@ -9,11 +9,19 @@ Why not yaml.compose: on a 100k-card deck it takes ~3 s and 400 MB, while the
 event stream takes ~1 s and stays small. Items of one top-level list (the
 cards) are handed to a callback as they are read and then dropped, so memory
 does not grow with the deck. Aliases are refused outright (no alias bombs) and
-only the standard tags are accepted, so no Python object is ever built.
+only the standard tags are accepted, so no Python object is ever built; collections
+nest at most MAX_DEPTH levels, so no reader of the nodes can run out of stack.
+
+Lines and columns are the editor's: columns count characters (libyaml's marks do too, but
+the C reader's errors give a byte offset), and lines end at \n, \r\n or \r only. libyaml
+also ends lines at NEL, LS and PS (U+0085, U+2028, U+2029), which editors show inside a
+line; where the text has any, marks are recomputed from their character index.
 """
 
 from __future__ import annotations
 
+import bisect
+import re
 from collections.abc import Callable
 from typing import overload
 
@@ -36,6 +44,10 @@ YAML_TAG = "tag:yaml.org,2002:"
 SCALAR_TAGS = {"str", "int", "float", "bool", "null"}
 _resolve = yaml.resolver.Resolver().resolve
 _RESOLVABLE_FIRST = frozenset(k for k in yaml.resolver.Resolver.yaml_implicit_resolvers if k)
+MAX_DEPTH = 50  # a deck nests 6 levels deep (tools: tool, commands, command, options, option)
+_BYTE_OFFSETS = Loader is not yaml.SafeLoader  # libyaml's reader errors count bytes of UTF-8
+_UNICODE_BREAKS = re.compile("[\x85\u2028\u2029]")
+_LINE_BREAK = re.compile("\r\n|\r|\n")
 
 
 class Node:
@@ -159,8 +171,10 @@ def read(text: str, report: Report, stream_key: str | None, on_item: Callable[[N
     `on_item(node, index)` instead of being kept: the root keeps a Seq of Nones.
     Each problem goes to `report`, which may raise to stop at the first.
     """
+    lines = _Lines(text) if _UNICODE_BREAKS.search(text) else None
+    where = lines.where if lines else _where
     try:
-        events = _Events(text, report)
+        events = _Events(text, report, lines)
         events.expect(StreamStartEvent)
         first = events.next()
         if isinstance(first, StreamEndEvent):
@@ -173,15 +187,17 @@ def read(text: str, report: Report, stream_key: str | None, on_item: Callable[[N
         events.expect(DocumentEndEvent)
         second = events.next()
         if isinstance(second, DocumentStartEvent):
-            report(_where(second.start_mark)[0], 1, "one deck per file: remove the second document (---)")
+            report(where(second.start_mark)[0], 1, "one deck per file: remove the second document (---)")
         return root
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        report(*_where(mark), f"YAML syntax error: {error.problem or error.context}")
+        report(*where(mark), f"YAML syntax error: {error.problem or error.context}")
     except yaml.reader.ReaderError as error:
-        line = text.count("\n", 0, error.position) + 1
-        column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
-        report(line, column, f"character {error.character!r} is not allowed in YAML")
+        position = error.position
+        if _BYTE_OFFSETS:
+            position = len(text.encode("utf-8")[:position].decode("utf-8", "ignore"))
+        line, column = _Lines(text).at(position)
+        report(line + 1, column + 1, f"character {error.character!r} is not allowed in YAML")
     raise Reported
 
 
@@ -190,11 +206,44 @@ def _where(mark) -> tuple[int, int]:
     return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
 
 
+class _Lines:
+    """Marks as an editor counts lines, from their character index (see the module's doc)."""
+
+    def __init__(self, text: str):
+        self.starts = [0] + [match.end() for match in _LINE_BREAK.finditer(text)]
+
+    def at(self, index: int) -> tuple[int, int]:
+        """The 0-based line and column of a character index."""
+        line = bisect.bisect_right(self.starts, index) - 1
+        return line, index - self.starts[line]
+
+    def mark(self, mark):
+        return yaml.Mark(mark.name, mark.index, *self.at(mark.index), None, 0)
+
+    def where(self, mark) -> tuple[int, int]:
+        return _where(self.mark(mark) if mark is not None else None)
+
+
 class _Events:
-    def __init__(self, text: str, report: Report):
+    def __init__(self, text: str, report: Report, lines: _Lines | None = None):
         self.loader = Loader(text)
-        self.next = self.loader.get_event
+        self.next = self.loader.get_event if lines is None else self.remarked
+        self.lines = lines
         self.report = report
+        self.depth = 0
+
+    def remarked(self):
+        """The next event, its marks recomputed (only for a text with NEL, LS or PS)."""
+        assert self.lines is not None
+        event = self.loader.get_event()
+        event.start_mark, event.end_mark = self.lines.mark(event.start_mark), self.lines.mark(event.end_mark)
+        return event
+
+    def deeper(self, event) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            self.report(*_where(event.start_mark), f"nested more than {MAX_DEPTH} levels deep: a deck needs far fewer")
+            raise Reported
 
     def expect(self, kind) -> None:
         event = self.next()
@@ -205,9 +254,11 @@ class _Events:
             return self.scalar(event)
         if isinstance(event, SequenceStartEvent):
             refused = self.unsafe(event, "seq")
+            self.deeper(event)
             items = []
             while not isinstance(child := self.next(), SequenceEndEvent):
                 items.append(self.node(child))
+            self.depth -= 1
             return refused or Seq(event.start_mark, items, bool(event.flow_style), child.end_mark)
         if isinstance(event, MappingStartEvent):
             return self.mapping(event, None, None)
@@ -217,6 +268,7 @@ class _Events:
 
     def mapping(self, event, stream_key: str | None, on_item) -> Node:
         refused = self.unsafe(event, "map")
+        self.deeper(event)
         pairs = []
         while type(key_event := self.next()) is not MappingEndEvent:
             # Keys are looked up as strings: `1:` or `true:` is simply an unknown key.
@@ -237,13 +289,16 @@ class _Events:
             else:
                 value = self.node(value_event)
             pairs.append((key, value))
+        self.depth -= 1
         return refused or Map(event.start_mark, pairs, bool(event.flow_style), key_event.end_mark)
 
     def stream(self, event, on_item) -> Node:
+        self.deeper(event)
         index = 0
         while type(child := self.next()) is not SequenceEndEvent:
             on_item(self.node(child), index)
             index += 1
+        self.depth -= 1
         return self.unsafe(event, "seq") or Seq(
             event.start_mark, [None] * index, bool(event.flow_style), child.end_mark
         )

@@ -253,11 +253,11 @@ class Reader(ValueChecks):
 
     def tags(self, node: Node, label: str) -> tuple[str, ...]:
         tags = self.strings(node, f"{label}: tags")
-        bad = [t for t in tags if not t or any(c.isspace() for c in t)]
+        bad = [t for t in tags if t.split() != [t]]  # empty, or with a space
         if bad:
             self.problem(node, f'{label}: tag "{shown(bad[0])}" must be one word (no spaces)')
-        twice = [tag for tag, count in collections.Counter(tags).items() if count > 1]
-        if twice:
+        if len(set(tags)) != len(tags):
+            twice = [tag for tag, count in collections.Counter(tags).items() if count > 1]
             self.problem(node, f'{label}: tag "{shown(twice[0])}" is given twice')
         return tuple(t for t in tags if t not in bad)
 
@@ -310,7 +310,7 @@ def held_by(spec: CardSpec) -> int:
     size = len(" ".join(spec.tags))
     for value in spec.content.values():
         values = value.values() if isinstance(value, dict) else [value] if isinstance(value, str) else value
-        size += sum(len(v) for v in values)
+        size += sum(map(len, values))
     return size
 
 

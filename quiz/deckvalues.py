@@ -107,9 +107,10 @@ class ValueChecks:
         for lang, (key_node, value_node) in self.mapping(node, what, AnyKey()).items():
             if not LANG_CODE.match(lang) or len(lang) > MAX_NAME["lang"]:
                 self.problem(key_node, f'{what}: "{shown(lang)}" is not a language code (like en, zh, pt-BR)')
-            value = self.string(value_node, f"{what}.{shown(lang)}")
+            label = f"{what}.{lang}" if len(lang) <= 60 else f"{what}.{shown(lang)}"
+            value = self.string(value_node, label)
             if value is not None and not value.strip():
-                self.problem(value_node, f"{what}.{shown(lang)} must not be empty")
+                self.problem(value_node, f"{label} must not be empty")
             elif value is not None:
                 by_lang[lang] = value
         if not node.pairs:

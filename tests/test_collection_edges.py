@@ -206,3 +206,25 @@ def test_on_postgresql_check_looks_at_the_rows_and_backups_are_the_servers(postg
     assert checked.output.splitlines() == ["pages: checked by the database server", "links: ok", "review log: ok"]
     for args in (["backup"], ["backups"], ["restore", "x.db"]):
         assert "pg_dump" in one_line_error(run(postgres_database, *args))
+
+
+def test_first_uses_of_a_new_file_at_once_never_meet_a_lock(tmp_path):
+    """Switching a new file to WAL mode is outside SQLite's busy handler: 20 races of two."""
+    errors: list[BaseException] = []
+    for attempt in range(20):
+        location = str(tmp_path / f"race-{attempt}.db")
+        barrier = threading.Barrier(2)
+
+        def use(location: str, barrier: threading.Barrier) -> None:
+            try:
+                barrier.wait()
+                app.open_collection(location, with_bundled=False).dispose()
+            except BaseException as error:  # the test reports it
+                errors.append(error)
+
+        threads = [threading.Thread(target=use, args=(location, barrier)) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+    assert errors == []

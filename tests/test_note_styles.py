@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from quiz.decks import load_deck
@@ -113,6 +113,7 @@ def mutated_notes(draw):
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(mutated_notes())
+@example(text="---\n\n========\n\x85\n\n\x00---\n\n## A\n\n- `ssh-add -l`\n")  # a back of U+0085 alone
 def test_whatever_the_note_holds_the_deck_passes_lint(tmp_path_factory, text):
     note = generate(text, "fuzz")
     if not note.cards:  # no deck: quiz generate says so and writes nothing (tests/test_notes.py)

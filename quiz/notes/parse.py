@@ -49,9 +49,12 @@ def _within_limits(note: Note, fallback_title: str) -> Note:
     listed: what quiz generate writes must pass quiz lint."""
     kept = []
     for card in note.cards:
-        texts = [card.front, card.source or "", *([card.back] if isinstance(card.back, str) else card.back)]
+        backs = [card.back] if isinstance(card.back, str) else list(card.back)
+        texts = [card.front, card.source or "", *backs]
         if max(len(text) for text in texts) > MAX_TEXT:
             note.skipped.append(Skipped(card.line, f"a card with a text over {MAX_TEXT:,} characters: too long"))
+        elif not card.front.strip() or not all(back.strip() for back in backs):  # U+0085 alone, say
+            note.skipped.append(Skipped(card.line, "a card with an empty front or back"))
         else:
             kept.append(card)
     note.cards = kept

@@ -273,7 +273,10 @@ def studied(engine, write_deck):
     study_history(engine, ids["amp/0"], ratings, start)
     study_history(engine, ids["alpine/0"], [Rating.GOOD, Rating.GOOD, Rating.EASY], start + timedelta(days=1))
     storage.set_suspended(engine, ids["alpine/0"], True)
-    answer(engine, ids["ps-format/0"], Rating.AGAIN, now - timedelta(seconds=30))
+    # Answered so that its next step falls before the day's end (04:00), whenever the test runs:
+    # a step that crosses it makes the card a day-learning one (queue 3) in Anki.
+    day_end = datetime(today.year, today.month, today.day, ROLLOVER, tzinfo=timezone.utc) + timedelta(days=1)
+    answer(engine, ids["ps-format/0"], Rating.AGAIN, min(now - timedelta(seconds=30), day_end - timedelta(minutes=10)))
     assert quiz_card(engine, ids["amp/0"]).due < now + timedelta(days=400)  # the history fits before today
     return ids, now
 

@@ -70,13 +70,9 @@ def database_failure(error: Exception, env: Env | None) -> str | None:
     exc = sys.modules.get("sqlalchemy.exc")
     if exc is None or not isinstance(error, exc.DBAPIError) or env is None:
         return None
-    from pathlib import Path
+    from quiz.storage import failures, location
 
-    from quiz.storage import failures, schema
-
-    where = env.where
-    path = schema.sqlite_file(where) if "://" in where else Path(where).expanduser()
-    return failures.describe(error, path, schema.shown(where))
+    return failures.describe(error, location.file_of(env.where), location.shown(env.where))
 
 
 @click.group(cls=QuizGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})

@@ -17,15 +17,12 @@ if TYPE_CHECKING:
 
 def collection_file(env: Env, damaged_ok: bool = False) -> Path:
     """The collection's SQLite file, which must be a quiz collection (damaged, with `damaged_ok`)."""
-    from pathlib import Path
-
     from quiz import backups
-    from quiz.storage import schema, sqlitefile
+    from quiz.storage import location, sqlitefile
 
-    where = env.where
-    path = schema.sqlite_file(where) if "://" in where else Path(where).expanduser()
+    path = location.file_of(env.where)
     if path is None:
-        raise QuizError(f"{schema.shown(where)}: {backups.NOT_SQLITE}")
+        raise QuizError(f"{location.shown(env.where)}: {backups.NOT_SQLITE}")
     state = sqlitefile.state_of(path)
     if state.kind == "new":
         raise QuizError(f"no collection at {path} yet")
@@ -53,12 +50,10 @@ def check_command(env: Env, full: bool, as_json: bool = False) -> None:
     import json
 
     from quiz import app
-    from quiz.storage import checks, schema, sqlitefile
+    from quiz.storage import checks, location, sqlitefile
 
     where = env.where
-    path = schema.sqlite_file(where) if "://" in where else None
-    if "://" not in where:
-        path = collection_file(env, damaged_ok=True)
+    path = collection_file(env, damaged_ok=True) if location.file_of(where) is not None else None
     integrity = sqlitefile.integrity_problems(path, full) if path is not None else None
     foreign: list[str] = []
     log: list[checks.Disagreement] = []

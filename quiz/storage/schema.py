@@ -35,13 +35,13 @@ from sqlalchemy import (
     false,
     insert,
     inspect,
-    make_url,
 )
-from sqlalchemy.engine import URL, Connection, CursorResult, Engine
+from sqlalchemy.engine import Connection, CursorResult, Engine
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, ProgrammingError
 
 from quiz.errors import QuizError
 from quiz.model import Schedule
+from quiz.storage.location import parsed_url, shown
 
 # The newest revision in migrations/versions; a test keeps the two in step.
 HEAD_REVISION = "0005"
@@ -250,36 +250,11 @@ def database_url(location: str, create_folder: bool = False) -> str:
     return f"sqlite:///{path}"
 
 
-def parsed_url(url: str) -> URL:
-    try:
-        return make_url(url)
-    except (ArgumentError, ValueError) as error:
-        raise QuizError(f"not a database URL: {shown(url)} ({error})") from None
-
-
-def shown(location: str) -> str:
-    """The location as it may be printed: a URL's password hidden."""
-    if "://" not in location:
-        return location
-    try:
-        return make_url(location).render_as_string(hide_password=True)
-    except (ArgumentError, ValueError):
-        return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", location)
-
-
 def sqlite_path(engine: Engine) -> Path | None:
     database = engine.url.database
     if engine.dialect.name != "sqlite" or not database or database == ":memory:":
         return None
     return Path(database)
-
-
-def sqlite_file(url: str) -> Path | None:
-    """The file of an SQLite URL (None for a server, or an in-memory database)."""
-    parsed = parsed_url(url)
-    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
-        return None
-    return Path(parsed.database)
 
 
 DRIVERS = {

@@ -58,7 +58,7 @@ def upgrade_backup(collection: Path, revision: str) -> Path:
     return collection.with_name(f"{collection.name}.{revision}.bak")
 
 
-def make(collection: Path, reason: str, now: datetime, zone: tzinfo = timezone.utc) -> Path:
+def make(collection: Path, reason: str, now: datetime, zone: tzinfo = timezone.utc, thinned: bool = True) -> Path:
     """Copy the collection into its backups folder now, then thin the old copies.
     A damaged collection is refused: its copy would push good ones out."""
     problems = sqlitefile.integrity_problems(collection)
@@ -72,7 +72,8 @@ def make(collection: Path, reason: str, now: datetime, zone: tzinfo = timezone.u
     files.remove_stale_parts(target_folder, f"{files.glob_escape(collection.stem)}-*.db")  # of killed backups
     target = _free_name(target_folder, collection.stem, now, reason)
     sqlitefile.copy(collection, target)
-    thin(collection, now, zone)
+    if thinned:
+        thin(collection, now, zone)
     return target
 
 
@@ -157,7 +158,8 @@ def restore(collection: Path, backup: Path, now: datetime, zone: tzinfo = timezo
         for part in ("", "-wal", "-shm"):  # a stale WAL must not be replayed into the restored file
             collection.with_name(collection.name + part).unlink(missing_ok=True)
     elif collection.exists():
-        saved = make(collection, "restore", now, zone)
+        saved = make(collection, "restore", now, zone, thinned=False)  # thinned once the backup is back
     sqlitefile.restore(backup, collection)
     sqlitefile.damaged_mark(collection).unlink(missing_ok=True)
+    thin(collection, now, zone)
     return saved

@@ -291,3 +291,15 @@ def test_a_killed_backups_part_files_are_removed_by_the_next_backup(collection):
         path.write_bytes(b"half a copy")
     backups.make(collection, "manual", datetime.now(timezone.utc))
     assert not any(path.exists() for path in stale)
+
+
+def test_restoring_todays_backup_is_not_undone_by_the_thinning(collection, tmp_path):
+    # The copy of the collection made before a restore is newer than the backup restored,
+    # and today keeps only its newest: the backup must be read before it is thinned away.
+    (tmp_path / "mini.yaml").write_text(DECK.replace("one?", "uno?"))
+    assert run(collection, "import", str(tmp_path / "mini.yaml")).exit_code == 0
+    (today,) = backups.listing(collection)
+    wanted = cards_in(today.path)
+    restored = run(collection, "restore", today.path.name)
+    assert restored.exit_code == 0, restored.output
+    assert cards_in(collection) == wanted != [] and wanted != cards_in(next(iter(backups.listing(collection))).path)

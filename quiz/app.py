@@ -39,6 +39,8 @@ def open_collection(
         if revision is None and not schema.create_schema(engine):  # tables, but no revision
             revision = schema.schema_revision(engine)  # another process created it just now, or not ours
             if revision is None:
+                if path is not None and (problems := sqlitefile.integrity_problems(path)):
+                    raise sqlitefile.damaged(path, problems)  # the revision's page is among the damaged ones
                 raise QuizError(f"{shown} is not a quiz collection (it has tables but no schema revision)")
         if revision is not None and revision != schema.HEAD_REVISION:
             _upgrade(engine, shown, revision)

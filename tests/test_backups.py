@@ -303,3 +303,25 @@ def test_restoring_todays_backup_is_not_undone_by_the_thinning(collection, tmp_p
     restored = run(collection, "restore", today.path.name)
     assert restored.exit_code == 0, restored.output
     assert cards_in(collection) == wanted != [] and wanted != cards_in(next(iter(backups.listing(collection))).path)
+
+
+
+def test_a_damaged_collection_whose_revision_cannot_be_read_is_called_damaged(collection):
+    # The revision reads as none (here: its row is gone) and another page is damaged: the
+    # error names the damage, not "not a quiz collection" (CI found it with damage() alone).
+    conn = sqlite3.connect(collection)
+    conn.execute("DELETE FROM alembic_version")
+    conn.commit()
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    (page,) = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'decks'").fetchone()
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    raw = bytearray(collection.read_bytes())
+    start = (page - 1) * page_size
+    raw[start + 8 : start + 40] = b"\xff" * 32
+    collection.write_bytes(bytes(raw))
+    before = collection.read_bytes()
+    refused = run(collection, "decks")
+    assert refused.exit_code == 1
+    assert refused.stderr.startswith(f"Error: {collection} is damaged (") and "quiz check" in refused.stderr
+    assert collection.read_bytes() == before

@@ -17,6 +17,7 @@ from datetime import date, datetime, time, timedelta, timezone, tzinfo
 import fsrs
 from fsrs.scheduler import FUZZ_RANGES
 
+from quiz import i18n
 from quiz.model import CardKind, DeckSettings, Rating, Schedule, State
 
 DEFAULT_ROLLOVER_HOUR = 4
@@ -146,21 +147,23 @@ def _fuzzed_days(days: int, card_id: int, reps: int, settings: DeckSettings) -> 
     return min(round(draw * (high - low + 1) + low), settings.maximum_interval)
 
 
-def format_interval(interval: timedelta) -> str:
-    """Anki-style short interval: 45s, 10m, 3h, 4d, 2.1mo, 1.3y."""
+def format_interval(interval: timedelta, lang: str | None = None) -> str:
+    """Anki-style short interval in the learner's language: 45s, 10m, 3h, 4d, 2.1mo, 1.3y
+    (45秒, 10分钟, 3小时, 4天, 2.1个月, 1.3年)."""
+    pgettext = i18n.translation(lang).pgettext
     seconds = interval.total_seconds()
     days = seconds / 86400
     if seconds < 60:
-        return f"{max(0, round(seconds))}s"
+        return pgettext("interval", "{}s").format(max(0, round(seconds)))
     if seconds < 3600:
-        return f"{round(seconds / 60)}m"
+        return pgettext("interval", "{}m").format(round(seconds / 60))
     if days < 1:
-        return f"{round(seconds / 3600)}h"
+        return pgettext("interval", "{}h").format(round(seconds / 3600))
     if days < 30:
-        return f"{round(days)}d"
+        return pgettext("interval", "{}d").format(round(days))
     if days < 365:
-        return f"{days / 30:.1f}mo"
-    return f"{days / 365:.1f}y"
+        return pgettext("interval", "{}mo").format(f"{days / 30:.1f}")
+    return pgettext("interval", "{}y").format(f"{days / 365:.1f}")
 
 
 # -- the day's queue ----------------------------------------------------------------

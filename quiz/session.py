@@ -122,7 +122,7 @@ class ReviewSession:
 
     def intervals(self, card: QueueCard) -> dict[Rating, str]:
         preview = scheduling.preview(card.id, card.schedule, self.clock(), self.settings(card))
-        return {rating: scheduling.format_interval(interval) for rating, interval in preview.items()}
+        return {rating: scheduling.format_interval(interval, self.lang) for rating, interval in preview.items()}
 
     def settings(self, card: QueueCard) -> DeckSettings:
         return self.decks[card.deck].settings

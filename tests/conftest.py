@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from quiz import app
+from quiz import app, config, i18n
 
 
 @pytest.fixture(autouse=True)
@@ -29,7 +29,14 @@ def isolated_home(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.delenv("QUIZ_DB", raising=False)
+    monkeypatch.delenv("QUIZ_CONFIG", raising=False)
     monkeypatch.setenv("TZ", "UTC")
+    # English unless a test says otherwise (quiz.i18n looks the language up again).
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    config.values.cache_clear()
+    i18n.use(None)
 
 
 @pytest.fixture

@@ -111,12 +111,12 @@ def tldr_note(tool: str):
     learner's language first."""
     import os
 
-    from quiz.cli.env import environment_lang
+    from quiz import i18n
     from quiz.notes.parse import from_tldr
     from quiz.notes.tldr import cache_dirs, find_cached_pages
 
     dirs = cache_dirs(os.environ)
-    pages = find_cached_pages(tool, dirs, environment_lang())
+    pages = find_cached_pages(tool, dirs, i18n.language())
     if not pages:
         where = ", ".join(str(d) for d in dirs)
         raise QuizError(f"no cached tldr pages of {tool} (looked in {where}): run your tldr client once (tldr {tool})")

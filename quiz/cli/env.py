@@ -98,10 +98,10 @@ class Env:
             return int(storage.get_setting(conn, "rollover_hour") or 4)
 
     def lang(self) -> str:
-        from quiz import storage
+        """The learner's language (quiz.i18n): the configuration's, else the environment's."""
+        from quiz import i18n
 
-        with self.engine.connect() as conn:
-            return storage.get_setting(conn, "lang") or environment_lang()
+        return i18n.language()
 
 
 def learner_zone():
@@ -120,13 +120,3 @@ def learner_zone():
             return ZoneInfo.from_file(zone_file, key="localtime")
     except (OSError, ValueError):
         return datetime.now().astimezone().tzinfo
-
-
-def environment_lang() -> str:
-    """The learner's language from LC_ALL/LC_MESSAGES/LANG (zh_CN.UTF-8 -> zh)."""
-    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(name, "")
-        code = value.split(".")[0].split("_")[0].lower()
-        if code and code not in ("c", "posix"):
-            return code
-    return "en"

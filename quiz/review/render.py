@@ -231,7 +231,7 @@ def when(moment: datetime, now: datetime, zone: tzinfo, words: Words) -> str:
         at = words.tomorrow.format(local.strftime("%H:%M"))
     else:
         at = re.sub(r"(?<!\d)0(\d)", r"\1", local.strftime(words.date_format))  # 2 Dec, 12月2日
-    return words.in_.format(format_interval(delta), at)
+    return words.in_.format(format_interval(delta, words.lang), at)
 
 
 def plain(parts: Formatted) -> str:

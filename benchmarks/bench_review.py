@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from quiz import app
 from quiz.model import Rating
 from quiz.review import render
-from quiz.review.words import ENGLISH
+from quiz.review.words import words_for
 from quiz.session import ReviewSession
 
 
@@ -61,7 +61,7 @@ def rating_to_next_card_ms(db: Path, deck: str, answers: int = 200) -> tuple[flo
         if card is None:
             break
         render.question(card, "en", "en")
-        render.rating_choices(session.intervals(card), None, ENGLISH)
+        render.rating_choices(session.intervals(card), None, words_for("en"))
         times.append(time.perf_counter() - start)
         clock_now[0] += timedelta(seconds=4)
     times.sort()

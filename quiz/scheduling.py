@@ -238,6 +238,22 @@ class DailyQueue:
     def next_due(self) -> datetime | None:
         return due_of(self.learning[0]) if self.learning else None
 
+    def counts(self) -> tuple[int, int, int]:
+        """New, learning and review cards left, an undone card counted by its state."""
+        new, learning, reviews = len(self.new), len(self.learning), len(self.reviews)
+        for card in self.undone:
+            state = card.schedule.state
+            new += state == State.NEW
+            reviews += state == State.REVIEW
+            learning += state in (State.LEARNING, State.RELEARNING)
+        return new, learning, reviews
+
+    def find(self, card_id: int) -> QueueCard | None:
+        return next(
+            (c for cards in (self.undone, self.learning, self.reviews, self.new) for c in cards if c.id == card_id),
+            None,
+        )
+
     def answered(self, card: QueueCard, schedule: Schedule, day_end: datetime) -> None:
         """Take the card out; put it back if it is due again today; bury its siblings."""
         self.remove(card.id)

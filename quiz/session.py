@@ -68,6 +68,7 @@ class ReviewSession:
     day: storage.Day = field(init=False)
     history: list[Action] = field(default_factory=list)
     ratings: list[Rating] = field(default_factory=list)
+    skipped: list[int] = field(default_factory=list)  # card ids, shown after the others of their kind
     started: datetime = field(init=False)
 
     def __post_init__(self) -> None:
@@ -103,6 +104,20 @@ class ReviewSession:
             rows = [DeckRow(d.id, d.name, d.title, d.lang) for d in self.decks.values()]
             self.queue = storage.load_queue(conn, rows, self.day, {d.id: d.settings for d in self.decks.values()})
 
+    def rebuild(self, first: QueueCard | None = None) -> None:
+        """Today's queue built again from the collection, as the next session would build it,
+        after a card left it or came back other than by an answer (suspend, bury, undo): a
+        new card suspended or buried makes room under the day's new-card limit, an undone
+        answer brings its note's other cards back. `first` (the undone card) comes first;
+        skipped cards stay behind the others."""
+        self.reload()
+        for card_id in self.skipped:
+            queued = self.queue.find(card_id)
+            if queued is not None:
+                self.queue.postpone(queued)
+        if first is not None:
+            self.queue.put_back(first)
+
     # -- what to show ---------------------------------------------------------------
 
     def current(self) -> QueueCard | None:
@@ -118,7 +133,7 @@ class ReviewSession:
 
     def counts(self) -> tuple[int, int, int]:
         """New, learning and review cards left today."""
-        return len(self.queue.new), len(self.queue.learning), len(self.queue.reviews)
+        return self.queue.counts()
 
     def intervals(self, card: QueueCard) -> dict[Rating, str]:
         preview = scheduling.preview(card.id, card.schedule, self.clock(), self.settings(card))
@@ -151,17 +166,18 @@ class ReviewSession:
 
     def suspend(self, card: QueueCard) -> None:
         storage.set_suspended(self.engine, card.id, True)
-        self.queue.remove(card.id)
         self.history.append(Action("suspend", card))
+        self.rebuild()
 
     def bury(self, card: QueueCard) -> None:
         storage.set_buried(self.engine, card.id, self.day.end)
-        self.queue.remove(card.id)
         self.history.append(Action("bury", card))
+        self.rebuild()
 
     def skip(self, card: QueueCard) -> None:
         """Show this card after the others of its kind (nothing is written)."""
         self.queue.postpone(card)
+        self.skipped = [card_id for card_id in self.skipped if card_id != card.id] + [card.id]
 
     def undo(self) -> Action | None:
         """Take back the last answer, suspend or bury; its card comes first again."""
@@ -177,7 +193,7 @@ class ReviewSession:
         else:
             storage.set_buried(self.engine, action.card.id, None)
         self.history.pop()
-        self.queue.put_back(action.card)
+        self.rebuild(first=action.card)
         return action
 
     def summary(self) -> Summary:

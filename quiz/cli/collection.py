@@ -10,35 +10,43 @@ import click
 
 from quiz.cli.env import Env, command, learner_zone
 from quiz.errors import QuizError
+from quiz.i18n import _, ngettext, pgettext
 from quiz.plumbing.textwidth import clip, display_width, pad, visible
 
 if TYPE_CHECKING:
     from quiz.shapes import DeckJson, SuspendedJson  # the --json shapes, for the type checker
 
 
-@command("lint")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False))
-def lint_command(paths: tuple[str, ...]) -> None:
-    """Check deck files and report every problem as PATH:LINE:COL: MESSAGE.
+@command(
+    "lint",
+    help=_("""Check deck files and report every problem as PATH:LINE:COL: MESSAGE.
 
     \b
     Examples:
       quiz lint decks/docker.yaml
       quiz lint decks/*.yaml
-    """
+    """),
+)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False))
+def lint_command(paths: tuple[str, ...]) -> None:
     from quiz.decks import load_decks
-    from quiz.model import counted
 
     specs = load_decks(paths)
     cards = sum(len(spec.cards) for spec in specs)
-    click.echo(f"ok: {counted(len(specs), 'deck')}, {counted(cards, 'card')}")
+    click.echo(_("ok: {decks}, {cards}").format(decks=decks_count(len(specs)), cards=cards_count(cards)))
 
 
-@command("import")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.pass_obj
-def import_command(env: Env, paths: tuple[str, ...]) -> None:
-    """Add or update decks from YAML files, keeping progress.
+def decks_count(count: int) -> str:
+    return ngettext("{} deck", "{} decks", count).format(count)
+
+
+def cards_count(count: int) -> str:
+    return ngettext("{} card", "{} cards", count).format(count)
+
+
+@command(
+    "import",
+    help=_("""Add or update decks from YAML files, keeping progress.
 
     A card's progress follows its id: edit its text freely. A card removed
     from the file is retired (its history kept) and returns if re-added. If
@@ -48,7 +56,11 @@ def import_command(env: Env, paths: tuple[str, ...]) -> None:
     Examples:
       quiz import decks/docker.yaml
       quiz import decks/*.yaml
-    """
+    """),
+)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.pass_obj
+def import_command(env: Env, paths: tuple[str, ...]) -> None:
     from quiz.decks import import_files
 
     for report in import_files(env.engine, paths, zone=learner_zone()):
@@ -57,26 +69,30 @@ def import_command(env: Env, paths: tuple[str, ...]) -> None:
 
 def describe_sync(report) -> str:
     if report.unchanged:
-        return f"{report.deck}: unchanged"
-    parts = [
-        f"{count} {what}"
+        return _("{deck}: unchanged").format(deck=report.deck)
+    counts = [
+        what.format(count)
         for count, what in (
-            (report.added, "added"),
-            (report.updated, "updated"),
-            (report.retired, "retired"),
-            (report.restored, "restored"),
+            (report.added, _("{} added")),
+            (report.updated, _("{} updated")),
+            (report.retired, _("{} retired")),
+            (report.restored, _("{} restored")),
         )
         if count
     ]
-    prefix = "new deck, " if report.created else ""
-    return f"{report.deck}: {prefix}{', '.join(parts) or 'details updated'}"
+    parts = [_("new deck")] if report.created else []
+    parts += counts or [_("details updated")]
+    return _("{deck}: {changes}").format(deck=report.deck, changes=listed(parts))
 
 
-@command("review", needs=("quiz.session", "quiz.review.screen"), opens=True)
-@click.argument("names", nargs=-1)
-@click.pass_obj
-def review_command(env: Env, names: tuple[str, ...] = ()) -> None:
-    """Review today's cards: type commands, reveal the rest, rate with one key.
+def listed(parts: list[str]) -> str:
+    """Parts of one line, `a, b, c` (a Chinese list: `a，b，c`)."""
+    return pgettext("list separator", ", ").join(parts)
+
+
+@command(
+    "review",
+    help=_("""Review today's cards: type commands, reveal the rest, rate with one key.
 
     Every answer is saved at once; quit any time (Ctrl-D or :quit) and the
     summary shows what you did and when the next card is due.
@@ -85,17 +101,26 @@ def review_command(env: Env, names: tuple[str, ...] = ()) -> None:
     Examples:
       quiz review                  all decks
       quiz review docker git       only these decks
-    """
+    """),
+    needs=("quiz.session", "quiz.review.screen"),
+    opens=True,
+)
+@click.argument("names", nargs=-1)
+@click.option(
+    "--no-wait", is_flag=True, help=_("End at the summary without waiting for a key (u: undo the last answer).")
+)
+@click.pass_obj
+def review_command(env: Env, names: tuple[str, ...] = (), no_wait: bool = False) -> None:
     import sys
 
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        raise QuizError("quiz review needs a terminal (for scripts: quiz decks --json)")
+        raise QuizError(_("quiz review needs a terminal (for scripts: quiz decks --json)"))
     from quiz import review
     from quiz.session import ReviewSession
 
     session = ReviewSession.open(env.engine, list(names), learner_zone(), env.rollover_hour(), env.lang())
     with day_backup(env.engine, session.day):
-        review.run(session)
+        review.run(session, wait=not no_wait)
 
 
 @contextmanager
@@ -128,24 +153,47 @@ def day_backup(engine, day) -> Iterator[None]:
         if worker is not None:
             worker.join()
         for error in failed:
-            click.echo(f"the day's backup was not made: {error}", err=True)
+            click.echo(_("the day's backup was not made: {error}").format(error=error), err=True)
 
 
 COUNT_COLUMNS = ("cards", "new", "learning", "review", "due", "suspended")
 
 
-@command("decks")
-@click.argument("names", nargs=-1)
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON array, one object per deck.")
-@click.pass_obj
-def decks_command(env: Env, names: tuple[str, ...] = (), as_json: bool = False) -> None:
-    """List decks with their card counts and what is due today.
+def column_headers() -> dict[str, str]:
+    """The tables' headers (`quiz decks`, `quiz suspended`, `quiz stats`), by the key of their column."""
+    return {
+        "deck": pgettext("column", "deck"),
+        "title": pgettext("column", "title"),
+        "cards": pgettext("column", "cards"),
+        "new": pgettext("column", "new"),
+        "learning": pgettext("column", "learning"),
+        "review": pgettext("column", "review"),
+        "due": pgettext("column", "due"),
+        "suspended": pgettext("column", "suspended"),
+        "young": pgettext("column", "young"),
+        "mature": pgettext("column", "mature"),
+        "leech": pgettext("column", "leech"),
+        "id": pgettext("column", "id"),
+        "card": pgettext("column", "card"),
+        "front": pgettext("column", "front"),
+        "total": pgettext("column", "total"),
+    }
+
+
+@command(
+    "decks",
+    help=_("""List decks with their card counts and what is due today.
 
     \b
     Examples:
       quiz decks
       quiz decks docker --json
-    """
+    """),
+)
+@click.argument("names", nargs=-1)
+@click.option("--json", "as_json", is_flag=True, help=_("Print a JSON array, one object per deck."))
+@click.pass_obj
+def decks_command(env: Env, names: tuple[str, ...] = (), as_json: bool = False) -> None:
     import json
 
     from quiz import storage
@@ -163,37 +211,45 @@ def decks_command(env: Env, names: tuple[str, ...] = (), as_json: bool = False) 
     if as_json:  # json.dumps leaves DEL, C1 and bidi characters raw
         click.echo(visible(json.dumps(rows, ensure_ascii=False, indent=2)))
     elif not rows:
-        click.echo("No decks yet: quiz import DECK.yaml")
+        click.echo(_("No decks yet: quiz import DECK.yaml"))
     else:
-        click.echo(format_table(rows, ("deck", "title", *COUNT_COLUMNS)))
+        headers = column_headers()
+        columns = ("deck", "title", *COUNT_COLUMNS)
+        click.echo(format_table(rows, columns, tuple(headers[c] for c in columns)))
 
 
-def format_table(rows: Sequence[Mapping[str, object]], columns: tuple[str, ...]) -> str:
+def format_table(
+    rows: Sequence[Mapping[str, object]], columns: tuple[str, ...], headers: tuple[str, ...] | None = None
+) -> str:
     """Columns aligned by display width (CJK characters take two cells), each cell visible
-    and on one line: a deck's title may hold escape sequences and newlines."""
+    and on one line: a deck's title may hold escape sequences and newlines. The header line
+    is `headers` (the learner's words for the columns), else the columns' keys."""
     cells = [[" ".join(visible(str(row[c])).split()) for c in columns] for row in rows]
-    widths = [max(display_width(text) for text in column) for column in zip(columns, *cells)]
+    top = headers or columns
+    widths = [max(display_width(text) for text in column) for column in zip(top, *cells)]
     numeric = [all(isinstance(row[c], int) for row in rows) for c in columns]
 
     def line(texts) -> str:
         padded = [pad(text, width, right) for text, width, right in zip(texts, widths, numeric)]
         return "  ".join(padded).rstrip()
 
-    return "\n".join([line(columns), *(line(texts) for texts in cells)])
+    return "\n".join([line(top), *(line(texts) for texts in cells)])
 
 
-@command("suspended")
-@click.argument("names", nargs=-1)
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON array, one object per card.")
-@click.pass_obj
-def suspended_command(env: Env, names: tuple[str, ...] = (), as_json: bool = False) -> None:
-    """List the suspended cards: suspended in a review, or as leeches.
+@command(
+    "suspended",
+    help=_("""List the suspended cards: suspended in a review, or as leeches.
 
     \b
     Examples:
       quiz suspended
       quiz suspended docker --json
-    """
+    """),
+)
+@click.argument("names", nargs=-1)
+@click.option("--json", "as_json", is_flag=True, help=_("Print a JSON array, one object per card."))
+@click.pass_obj
+def suspended_command(env: Env, names: tuple[str, ...] = (), as_json: bool = False) -> None:
     import json
 
     from quiz import storage
@@ -220,21 +276,21 @@ def suspended_command(env: Env, names: tuple[str, ...] = (), as_json: bool = Fal
     if as_json:
         click.echo(visible(json.dumps(rows, ensure_ascii=False, indent=2)))
     elif not rows:
-        click.echo("No suspended cards.")
+        click.echo(_("No suspended cards."))
     else:  # clipped once visible, so that the cut is measured on what is shown
+        leech = pgettext("suspended as", "leech")
         shown = [
-            {**row, "leech": "leech" if row["leech"] else "", "front": clip(visible(row["front"]), 44)} for row in rows
+            {**row, "leech": leech if row["leech"] else "", "front": clip(visible(row["front"]), 44)} for row in rows
         ]
-        click.echo(format_table(shown, ("deck", "id", "card", "leech", "front")))
-        click.echo("Bring them back with: quiz unsuspend DECK ID...")
+        headers = column_headers()
+        columns = ("deck", "id", "card", "leech", "front")
+        click.echo(format_table(shown, columns, tuple(headers[c] for c in columns)))
+        click.echo(_("Bring them back with: quiz unsuspend DECK ID..."))
 
 
-@command("unsuspend")
-@click.argument("deck")
-@click.argument("card_ids", nargs=-1, required=True)
-@click.pass_obj
-def unsuspend_command(env: Env, deck: str, card_ids: tuple[str, ...]) -> None:
-    """Bring suspended cards back into reviews (a leech: once you have rewritten it).
+@command(
+    "unsuspend",
+    help=_("""Bring suspended cards back into reviews (a leech: once you have rewritten it).
 
     CARD_IDS are the ids in the deck file, as `quiz suspended` lists them; every
     card of a reversed or cloze note comes back.
@@ -243,11 +299,15 @@ def unsuspend_command(env: Env, deck: str, card_ids: tuple[str, ...]) -> None:
     Examples:
       quiz unsuspend docker ps-l
       quiz unsuspend docker ps-l logs-f-t
-    """
+    """),
+)
+@click.argument("deck")
+@click.argument("card_ids", nargs=-1, required=True)
+@click.pass_obj
+def unsuspend_command(env: Env, deck: str, card_ids: tuple[str, ...]) -> None:
     from quiz import storage
-    from quiz.model import counted
 
     with env.engine.connect() as conn:
         (found,) = storage.select_decks(conn, [deck])
     count = storage.unsuspend(env.engine, found, list(dict.fromkeys(card_ids)))
-    click.echo(f"{deck}: {counted(count, 'card')} back in reviews")
+    click.echo(_("{deck}: {cards} back in reviews").format(deck=deck, cards=cards_count(count)))

@@ -69,7 +69,7 @@ def words_for(lang: str) -> Words:
     # The labels before a command line share one display width, so the commands line up.
     labels = [_("you typed"), _("expected"), _("answer")]
     width = max(display_width(label) for label in labels)
-    you_typed, expected, answer = (f"  {label}{' ' * (width - display_width(label))}  " for label in labels)
+    you_typed, expected, answer = (f"  {label}{' ' * (width - display_width(label))} " for label in labels)
     return Words(
         lang=lang,
         ratings={Rating.AGAIN: _("Again"), Rating.HARD: _("Hard"), Rating.GOOD: _("Good"), Rating.EASY: _("Easy")},

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 # As Anki: with nothing else left, learning cards due this soon are shown early.
 LEARN_AHEAD = timedelta(minutes=20)
+FIRST_REVIEWS = 20  # a learner with fewer answers than this sees how to answer under each prompt
 
 
 @dataclass
@@ -69,11 +70,18 @@ class ReviewSession:
     history: list[Action] = field(default_factory=list)
     ratings: list[Rating] = field(default_factory=list)
     skipped: list[int] = field(default_factory=list)  # card ids, shown after the others of their kind
+    answers_before: int = field(init=False)  # in the collection when the session began, up to FIRST_REVIEWS
     started: datetime = field(init=False)
 
     def __post_init__(self) -> None:
         self.started = self.clock()
         self.reload()
+        with self.engine.connect() as conn:
+            self.answers_before = storage.reviews_up_to(conn, FIRST_REVIEWS)
+
+    def needs_hint(self) -> bool:
+        """The first card of the session, or the learner's first reviews ever: say how to answer."""
+        return not self.ratings or self.answers_before + len(self.ratings) < FIRST_REVIEWS
 
     @classmethod
     def open(

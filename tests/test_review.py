@@ -60,12 +60,13 @@ def session_for(engine, clock=None, names=None, lang="en") -> ReviewSession:
     return ReviewSession.open(engine, names, UTC, 4, lang, clock=clock or Clock(MORNING))
 
 
-def drive(session: ReviewSession, keys: str):
-    """Run the screen on these keystrokes; Ctrl-D at the end so it cannot hang."""
+def drive(session: ReviewSession, keys: str, wait: bool = False):
+    """Run the screen on these keystrokes; Ctrl-D at the end so it cannot hang (with
+    `wait`, the summary's key is among `keys`)."""
     with create_pipe_input() as pipe:
         pipe.send_text(keys + CTRL_D)
         with create_app_session(input=pipe, output=DummyOutput()):
-            summary, transcript = review.run(session)
+            summary, transcript = review.run(session, wait=wait)
     return summary, "".join(transcript)
 
 
@@ -243,6 +244,7 @@ def test_a_leech_is_suspended_the_learner_told_and_it_can_come_back(deck, locati
             )
         )
     _, shown = drive(session_for(deck), ENTER + "1")
+    shown = " ".join(shown.split())  # as read: the message wraps at 80 columns
     assert "Leech: this card lapsed 8 times" in shown and "quiz unsuspend t lxc" in shown
     assert leech_state(deck, "lxc") == (True, True)
 

@@ -174,7 +174,7 @@ def test_the_review_screen_shows_the_cards_visible(evil):
     with create_pipe_input() as pipe:
         pipe.send_text(keys + CTRL_D)
         with create_app_session(input=pipe, output=terminal):
-            review.run(session)
+            review.run(session, wait=False)
     printed = "".join(terminal.text).replace("\r\n", "\n")  # prompt_toolkit's own line ends
     # the rule's title and tag, the front, the back, the note, the typed answer's diff
     shown(printed, f"Evil {OSC_TITLE} deck {CLEAR}{CSI}31m", f"tag{CLEAR}", f"over{BS}write {CSI}31m {RLO}evil")

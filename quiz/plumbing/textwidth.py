@@ -43,3 +43,70 @@ def pad(text: str, width: int, right: bool = False) -> str:
     import wcwidth
 
     return wcwidth.rjust(text, width) if right else wcwidth.ljust(text, width)
+
+
+# Where a line may break in text without spaces: around each CJK character (Han, kana,
+# Hangul, fullwidth forms), but never before closing punctuation nor after opening.
+_CJK = "\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3100-\u31ff\u3200-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef"
+_ATOMS = re.compile(f"\n|[ ]+|[{_CJK}]|[^ \n{_CJK}]+")
+_NO_BREAK_BEFORE = set("，。、；：？！）」』》】〉〕］｝…,.;:?!)]}%")
+_NO_BREAK_AFTER = set("（「『《【〈〔［｛([{")
+ESCAPE = "[ZeroWidthEscape]"  # a fragment written raw, taking no cells (prompt_toolkit's own mark)
+
+
+def wrap(parts: list[tuple[str, str]], width: int, hanging: int = 0) -> list[tuple[str, str]]:
+    """Styled text (prompt_toolkit fragments) broken into lines of at most `width` cells: at
+    spaces, and between CJK characters; a word longer than a line is cut where it must be.
+    Continuation lines start with `hanging` spaces; the text's own newlines stay."""
+    words: list[list[tuple[str, str]]] = []  # runs that may not break inside: text, spaces or newline
+    for style, text in parts:
+        if ESCAPE in style:
+            (words[-1].append((style, text)) if words else words.append([(style, text)]))
+            continue
+        for atom in _ATOMS.findall(text):
+            if words and atom[0] not in " \n" and _glued(words[-1], atom):
+                words[-1].append((style, atom))
+            else:
+                words.append([(style, atom)])
+    out: list[tuple[str, str]] = []
+    pending: list[tuple[str, str]] = []  # the spaces before the next word, dropped at a break
+    column = 0
+    for word in words:
+        text = "".join(t for s, t in word if ESCAPE not in s)
+        if text == "\n":
+            out.append(word[0])
+            column, pending = 0, []
+            continue
+        if text.startswith(" "):
+            pending = word
+            continue
+        size, gap = display_width(text), sum(display_width(t) for _, t in pending)
+        if column and column + gap + size > width:
+            out.append(("", "\n" + " " * hanging))
+            column, pending = hanging, []
+        out += pending
+        column += gap
+        pending = []
+        for style, piece in word:
+            if ESCAPE in style:
+                out.append((style, piece))
+                continue
+            for char in piece if column + display_width(piece) > width else (piece,):
+                cells = display_width(char)
+                if column + cells > width and column > hanging:  # longer than a line: cut
+                    out.append(("", "\n" + " " * hanging))
+                    column = hanging
+                out.append((style, char))
+                column += cells
+    return out + pending
+
+
+def _glued(word: list[tuple[str, str]], atom: str) -> bool:
+    """Whether `atom` continues `word` (no break between them)."""
+    last = next((t for s, t in reversed(word) if ESCAPE not in s), "")
+    if not last or last[0] in " \n":
+        return False
+    cjk_before, cjk_after = bool(re.match(f"[{_CJK}]", last[-1])), bool(re.match(f"[{_CJK}]", atom[0]))
+    if not (cjk_before or cjk_after):
+        return True
+    return atom[0] in _NO_BREAK_BEFORE or last[-1] in _NO_BREAK_AFTER

@@ -19,6 +19,8 @@ COMMANDS = (":undo", ":suspend", ":bury", ":skip", ":help", ":quit")
 QUIT = "quit"
 REVEAL = "reveal"
 UNDO = "undo"
+HELP = "?"
+NARROW = 60  # columns: under this, the short status bar
 _PLACEHOLDER = re.compile(PLACEHOLDER)
 
 
@@ -47,6 +49,10 @@ def common_bindings(guard: QuitGuard) -> KeyBindings:
     def _(event) -> None:
         event.app.exit(result=QUIT)
 
+    @bindings.add("escape")
+    def _(event) -> None:
+        event.app.current_buffer.reset()
+
     return bindings
 
 
@@ -55,14 +61,48 @@ def _empty() -> Condition:
 
 
 def reveal_bindings(guard: QuitGuard) -> KeyBindings:
-    """Enter (with nothing typed) or Space reveals the answer; `?` asks for help."""
+    """Enter or Space reveals the answer, `u` undoes the last one, `?` asks for help, `:`
+    starts a command; any other key does nothing (no line fills up with ignored keys)."""
     bindings = common_bindings(guard)
     empty = _empty()
+
+    @bindings.add("<any>", filter=empty)
+    def _(event) -> None:
+        pass
+
+    @bindings.add(":", filter=empty)
+    def _(event) -> None:
+        event.app.current_buffer.insert_text(":")
 
     @bindings.add(" ", filter=empty)
     @bindings.add("enter", filter=empty)
     def _(event) -> None:
         event.app.exit(result=REVEAL)
+
+    @bindings.add("u", filter=empty)
+    def _(event) -> None:
+        event.app.exit(result=UNDO)
+
+    @bindings.add("?", filter=empty)
+    def _(event) -> None:
+        event.app.exit(result=HELP)
+
+    return bindings
+
+
+def any_key_bindings(guard: QuitGuard) -> KeyBindings:
+    """One key ends the prompt: `u` asks for undo, any other key (Enter too) for the end."""
+    bindings = common_bindings(guard)
+
+    @bindings.add("<any>")
+    @bindings.add("enter")
+    @bindings.add("escape")
+    def _(event) -> None:
+        event.app.exit(result=QUIT)
+
+    @bindings.add("u")
+    def _(event) -> None:
+        event.app.exit(result=UNDO)
 
     return bindings
 
@@ -140,11 +180,18 @@ def toolbar(
     elapsed: Callable[[], str],
     guard: QuitGuard,
     words: Words,
+    hint: Callable[[], str],
 ) -> Callable[[], list]:
+    """The status bar under the prompt, and above it, for a learner's first reviews, how to
+    answer; under NARROW columns it keeps done, left and the time (and Ctrl-C's warning)."""
+
     def render() -> list:
-        parts = [("", words.toolbar.format(*counts(), done(), elapsed()))]
-        if guard.armed:
-            parts.append(("class:toolbar.warning", words.quit_warning))
-        return parts
+        shown = hint()
+        above = [("class:hint", shown + "\n")] if shown else []
+        if get_app().output.get_size().columns < NARROW:  # the warning on a line of its own
+            warning = [("class:toolbar.warning", words.quit_warning + "\n")] if guard.armed else []
+            return above + warning + [("", words.toolbar_narrow.format(done(), sum(counts()), elapsed()))]
+        warning = [("class:toolbar.warning", words.quit_warning)] if guard.armed else []
+        return above + [("", words.toolbar.format(*counts(), done(), elapsed()))] + warning
 
     return render

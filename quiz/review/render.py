@@ -14,7 +14,7 @@ from prompt_toolkit.styles import Style
 
 from quiz.checking.shell import spans
 from quiz.model import CLOZE, CardKind, Rating, localize
-from quiz.plumbing.textwidth import display_width, visible
+from quiz.plumbing.textwidth import ESCAPE, display_width, visible
 from quiz.review.words import Words
 from quiz.scheduling import QueueCard, format_interval
 from quiz.session import Summary
@@ -22,30 +22,34 @@ from quiz.session import Summary
 if TYPE_CHECKING:
     from quiz.checking.compare import Verdict
 
+# Colours from the terminal's own 16-colour palette, so that they suit its background,
+# light or dark (a fixed grey vanishes on one of them); NO_COLOR is prompt_toolkit's.
 STYLE = Style.from_dict(
     {
-        "rule": "#888888",
+        "rule": "ansibrightblack",
         "title": "bold",
-        "tags": "#888888 italic",
+        "tags": "ansibrightblack italic",
         "question": "bold",
-        "answer": "#00aa88 bold",
-        "cloze": "#3399ff bold",
-        "note": "#aaaaaa",
-        "good": "#00aa00 bold",
-        "bad": "#dd3333 bold",
-        "missing": "#00aa00 underline",
-        "extra": "#dd3333 strike",
-        "wrong": "#dd8800 bold",
+        "answer": "ansicyan bold",
+        "cloze": "ansiblue bold",
+        "note": "",
+        "source": "ansibrightblack underline",
+        "good": "ansigreen bold",
+        "bad": "ansired bold",
+        "missing": "ansigreen underline",
+        "extra": "ansired strike",
+        "wrong": "ansimagenta bold",
         "key": "bold",
         "selected": "reverse bold",
-        "dim": "#888888",
-        "sh.command": "#3399ff bold",
-        "sh.option": "#cc7700",
-        "sh.string": "#00aa88",
-        "sh.operator": "#dd3333 bold",
-        "sh.placeholder": "#aa66cc",
-        "bottom-toolbar": "noreverse #888888",
-        "toolbar.warning": "#dd8800 bold",
+        "dim": "ansibrightblack",
+        "hint": "ansibrightblack italic",
+        "sh.command": "ansiblue bold",
+        "sh.option": "ansicyan",
+        "sh.string": "ansigreen",
+        "sh.operator": "ansired bold",
+        "sh.placeholder": "ansimagenta italic",
+        "bottom-toolbar": "noreverse ansibrightblack",
+        "toolbar.warning": "ansired bold",
     }
 )
 
@@ -100,10 +104,28 @@ def cloze(text: str, number: int, reveal: bool) -> Formatted:
     return parts
 
 
-def note(card: QueueCard, lang: str, deck_lang: str) -> Formatted:
-    if "note" not in card.content:
-        return []
-    return [("class:note", localize(card.content["note"], lang, deck_lang)), ("", "\n")]
+NOTE_INDENT = 2  # a note's lines; its continuation lines hang NOTE_INDENT further in
+
+
+def note(card: QueueCard, lang: str, deck_lang: str, words: Words, links: bool) -> Formatted:
+    """The card's note and its source link, shown with the answer (before rating: the
+    explanation is what an honest rating needs). The link is an OSC 8 hyperlink where the
+    terminal shows them (`links`), the address itself in any case."""
+    parts: Formatted = []
+    if "note" in card.content:
+        for line in localize(card.content["note"], lang, deck_lang).splitlines():
+            parts += [("class:note", " " * NOTE_INDENT + line), ("", "\n")]
+    source = card.content.get("source")
+    if isinstance(source, str):
+        link = [(ESCAPE, f"\x1b]8;;{source}\x1b\\")] if links and _LINKABLE.fullmatch(source) else []
+        shown = [("class:source", source)]
+        parts += [("class:dim", " " * NOTE_INDENT + words.source + " ")] + link + shown
+        parts += [(ESCAPE, "\x1b]8;;\x1b\\")] if link else []
+        parts += [("", "\n")]
+    return parts
+
+
+_LINKABLE = re.compile(r"[\x21-\x7e]+")  # printable ASCII only: nothing that ends the sequence early
 
 
 def spans_at(line: str) -> list[tuple[str, str, int]]:
@@ -172,13 +194,23 @@ def revealed_command(expected: str, words: Words) -> Formatted:
     return [("class:dim", words.answer), ("class:answer", expected), ("", "\n")]
 
 
-def rating_choices(intervals: dict[Rating, str], selected: Rating | None, words: Words) -> Formatted:
-    """`1 Again 1m  2 Hard 6m  [3 Good 10m]  4 Easy 3d` with the pre-selected one marked."""
-    parts: Formatted = []
-    for rating in Rating:
-        label = f"{int(rating)} {words.ratings[rating]} {intervals[rating]}"
-        parts.append(("class:selected", f"[{label}]") if rating == selected else ("", f" {label} "))
-        parts.append(("", "  "))
+def rating_choices(intervals: dict[Rating, str], selected: Rating | None, words: Words, width: int = 80) -> Formatted:
+    """`1 Again 1m  2 Hard 6m  [3 Good 10m]  4 Easy 3d` with the pre-selected one marked; in a
+    narrow terminal the names go (`1 1m  2 6m  [3 Good 10m]  4 3d`), the marked one's last."""
+    for named in ("all", "selected", "none"):
+        parts: Formatted = []
+        for rating in Rating:
+            name = named == "all" or (named == "selected" and rating == selected)
+            label = (
+                f"{int(rating)} {words.ratings[rating]} {intervals[rating]}"
+                if name
+                else f"{int(rating)} {intervals[rating]}"
+            )
+            parts.append(("class:selected", f"[{label}]") if rating == selected else ("", f" {label} "))
+            parts.append(("", " " if named == "none" else "  "))
+        parts[-1] = ("", "")
+        if display_width(plain(parts)) < width:
+            break
     return parts
 
 
@@ -235,4 +267,19 @@ def when(moment: datetime, now: datetime, zone: tzinfo, words: Words) -> str:
 
 
 def plain(parts: Formatted) -> str:
-    return "".join(text for _, text in parts)
+    """The text of `parts` as it reads (escape sequences left out)."""
+    return "".join(text for style, text in parts if ESCAPE not in style)
+
+
+def shows_links(environ: dict[str, str], terminal: bool) -> bool:
+    """Whether the terminal shows OSC 8 hyperlinks (others print the sequence as junk or
+    drop it): the terminals that say who they are and are known to, never through tmux or
+    screen (which pass them on only when configured to), never into a pipe."""
+    if not terminal or environ.get("TMUX") or environ.get("STY") or environ.get("TERM", "").startswith("screen"):
+        return False
+    if environ.get("TERM_PROGRAM") in ("iTerm.app", "WezTerm", "vscode", "ghostty", "Hyper", "Tabby", "rio"):
+        return True
+    if any(name in environ.get("TERM", "") for name in ("kitty", "foot", "alacritty", "ghostty", "wezterm")):
+        return True
+    vte = environ.get("VTE_VERSION", "")
+    return bool(environ.get("WT_SESSION") or environ.get("KONSOLE_VERSION") or (vte.isdigit() and int(vte) >= 5000))

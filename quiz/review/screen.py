@@ -6,6 +6,8 @@ A card goes: question -> typed answer or reveal -> rating (one key) -> note.
 
 from __future__ import annotations
 
+import os
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,7 +19,7 @@ from prompt_toolkit.output import ColorDepth
 
 from quiz import storage
 from quiz.model import CardKind, Rating, accepted_answers
-from quiz.plumbing.textwidth import visible
+from quiz.plumbing.textwidth import ESCAPE, display_width, visible, wrap
 from quiz.review import keys, render
 from quiz.review.words import words_for
 from quiz.scheduling import QueueCard
@@ -47,28 +49,39 @@ class Screen:
     def __post_init__(self) -> None:
         self.guard = keys.QuitGuard()
         self.words = words_for(self.session.lang)
+        self.hint = ""  # the line above the status bar: how to answer, for a learner's first cards
         self.prompts: PromptSession[str | Rating] = PromptSession(
             bottom_toolbar=keys.toolbar(
-                self.session.counts, lambda: len(self.session.ratings), self.elapsed, self.guard, self.words
+                self.session.counts,
+                lambda: len(self.session.ratings),
+                self.elapsed,
+                self.guard,
+                self.words,
+                lambda: self.hint,
             ),
             style=render.STYLE,
             completer=keys.CommandCompleter(),
             complete_while_typing=False,
             enable_history_search=False,
+            enable_suspend=True,  # Ctrl-Z, as in every terminal program
+            reserve_space_for_menu=0,  # the hint and the status bar right under the prompt
             color_depth=ColorDepth.default(),
             refresh_interval=1.0,  # the toolbar's clock
         )
+        self.links = render.shows_links(dict(os.environ), sys.stdout.isatty())
         self.tools_cache: dict[str, ToolTable | None] = {}  # deck name -> its parsed command tables
         self.explained: set[str] = set()  # the diff marks whose meaning was shown once
         self.fish_cache: dict[str, ToolTable | None] = {}  # tool -> its table from fish completions
 
     # -- output ---------------------------------------------------------------------
 
-    def echo(self, parts: list[tuple[str, str]]) -> None:
+    def echo(self, parts: list[tuple[str, str]], hanging: int = 0) -> None:
         """Print, every piece visible: the cards are someone else's text, and prompt_toolkit
         turns ESC into ? and drops CR but prints BEL, BS and C1 (U+009B: CSI) raw. Here,
-        not in render, so that the diff's word positions are the text's own."""
-        parts = [(style, visible(text)) for style, text in parts]
+        not in render, so that the diff's word positions are the text's own. (The only
+        escapes are render's own hyperlinks.) Lines wrap at words, `hanging` in."""
+        parts = [(style, text if ESCAPE in style else visible(text)) for style, text in parts]
+        parts = wrap(parts, self.width(), hanging)
         if parts:
             self.transcript.append(render.plain(parts))
             print_formatted_text(FormattedText(parts), style=render.STYLE, end="")
@@ -160,12 +173,22 @@ class Screen:
         started = time.monotonic()
         self.echo([("", "\n")] + render.rule(deck.title, card.tags, self.width()))
         self.echo(render.question(card, lang, deck_lang))
-        if is_typed(card):
-            typed, selected = self.typed_answer(card)
-        else:
-            self.ask("", key_bindings=keys.reveal_bindings(self.guard))
-            self.echo(render.answer(card, lang, deck_lang))
-            typed, selected = None, None
+        typed_card = is_typed(card)
+        self.hint = (
+            (self.words.hint_typed if typed_card else self.words.hint_reveal) if self.session.needs_hint() else ""
+        )
+        try:
+            if typed_card:
+                typed, selected = self.typed_answer(card)
+            else:
+                if self.ask("", key_bindings=keys.reveal_bindings(self.guard)) == keys.UNDO:
+                    self.undo()
+                    raise Restart
+                self.echo(render.answer(card, lang, deck_lang))
+                typed, selected = None, Rating.GOOD
+        finally:
+            self.hint = ""
+        self.echo(render.note(card, lang, deck_lang, self.words, self.links), hanging=2 * render.NOTE_INDENT)
         rating, interval = self.rating(card, selected)
         duration_ms = round((time.monotonic() - started) * 1000)
         try:
@@ -173,7 +196,7 @@ class Screen:
         except storage.CardChanged:
             self.echo([("class:bad", self.words.card_changed)])
             return
-        self.echo(render.rated(rating, interval, self.words) + render.note(card, lang, deck_lang))
+        self.echo(render.rated(rating, interval, self.words))
         if answered.leech:
             self.echo([("class:bad", self.words.leech.format(answered.schedule.lapses, card.deck, card.key))])
 
@@ -184,19 +207,23 @@ class Screen:
         typed = self.ask(
             self.words.keys_prompt if keys_card else "$ ", exact, lexer=None if keys_card else keys.ShellLexer()
         )
+        if typed.strip() == "u" and "u" not in (answer.strip() for answer in expected):
+            self.undo()  # `u` undoes the last answer at any prompt (unless it is this card's answer)
+            raise Restart
+        labels = display_width(self.words.expected)
         if not typed.strip():  # "I don't know"
-            self.echo(render.revealed_command(expected[0], self.words))
+            self.echo(render.revealed_command(expected[0], self.words), hanging=labels)
             return "", Rating.AGAIN
         from quiz.checking.compare import compare  # the checker loads here, not before the first card
 
         tables = () if keys_card else self.tables(card, expected)
         verdict = compare(expected, typed, kind="keys" if keys_card else "command", tools=tables)
-        self.echo(render.verdict(verdict, typed, self.words, self.explained))
+        self.echo(render.verdict(verdict, typed, self.words, self.explained), hanging=labels)
         return typed, Rating.GOOD if verdict.correct else Rating.AGAIN
 
     def rating(self, card: QueueCard, selected: Rating | None) -> tuple[Rating, str]:
         intervals = self.session.intervals(card)
-        self.echo(render.rating_choices(intervals, selected, self.words) + [("", "\n")])
+        self.echo(render.rating_choices(intervals, selected, self.words, self.width()) + [("", "\n")])
         bindings = keys.rating_bindings(self.guard, selected)
         while True:
             result = self.ask(self.words.rate_prompt, key_bindings=bindings)
@@ -205,6 +232,21 @@ class Screen:
                 raise Restart
             if isinstance(result, Rating):
                 return result, intervals[result]
+
+    def last_chance(self) -> bool:
+        """After the summary, one key: `u` undoes the last answer (True: review on), any
+        other key ends the session."""
+        self.hint = self.words.last_chance
+        try:
+            result = self.ask("", key_bindings=keys.any_key_bindings(self.guard))
+        except (Quit, EOFError):
+            return False
+        finally:
+            self.hint = ""
+        if result != keys.UNDO:
+            return False
+        self.undo()
+        return True
 
     def deck_lang(self, card: QueueCard) -> str:
         return self.session.decks[card.deck].lang
@@ -234,19 +276,22 @@ class Screen:
         return self.tools_cache[card.deck]
 
 
-def run(session: ReviewSession) -> tuple[Summary, list[str]]:
-    """Review until the queue is empty or the learner quits; the summary and the transcript."""
+def run(session: ReviewSession, wait: bool = True) -> tuple[Summary, list[str]]:
+    """Review until the queue is empty or the learner quits; the summary and the transcript.
+    With `wait`, the summary waits for one key, so that the last answer can be undone."""
     screen = Screen(session)
     while True:
         card = session.current()
-        if card is None:
-            break
-        try:
-            screen.show(card)
-        except Restart:
-            continue
-        except (Quit, EOFError):  # EOFError: the input closed
-            break
-    summary = session.summary()
-    screen.echo(render.summary(summary, session.clock(), session.zone, screen.words))
-    return summary, screen.transcript
+        if card is not None:
+            try:
+                screen.show(card)
+            except Restart:
+                pass
+            except (Quit, EOFError):  # EOFError: the input closed
+                card = None
+            if card is not None:
+                continue
+        summary = session.summary()
+        screen.echo(render.summary(summary, session.clock(), session.zone, screen.words))
+        if not (wait and session.history and screen.last_chance()):
+            return summary, screen.transcript

@@ -30,7 +30,6 @@ class Words:
     toolbar: str  # new, learning, review, done, elapsed
     toolbar_narrow: str  # done, left, elapsed (under 60 columns)
     quit_warning: str
-    quit_warning_narrow: str
     unknown_command: str  # the command typed
     help_hint: str
     marks: dict[str, str]  # what a diff mark means: wrong, extra, missing
@@ -84,7 +83,6 @@ def words_for(lang: str) -> Words:
         toolbar=_(" new {} · learning {} · review {}  │  done {}  │  {} "),
         toolbar_narrow=_(" done {} · left {} · {} "),
         quit_warning=_(" Ctrl-C again to quit "),
-        quit_warning_narrow=_(" ^C again: quit "),
         unknown_command=_("unknown command {}"),
         help_hint=_(" (:help lists them)") + "\n",
         marks={"wrong": _("wrong"), "extra": _("extra"), "missing": _("missing")},

@@ -38,7 +38,7 @@ from quiz.storage.collection import (
     set_setting,
     sync_deck,
 )
-from quiz.storage.queue import Day, deck_counts, load_queue
+from quiz.storage.queue import Day, deck_counts, load_queue, reviews_up_to
 from quiz.storage.schema import (
     SCHEDULE_COLUMNS,
     Locked,
@@ -73,6 +73,7 @@ __all__ = [
     "has_new_cards",
     "import_decks",
     "load_queue",
+    "reviews_up_to",
     "next_due",
     "reviews_t",
     "save_parameters",

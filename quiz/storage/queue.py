@@ -169,3 +169,10 @@ def deck_counts(conn: Connection, decks: list[DeckRow], day: Day) -> list[DeckCo
     queue = load_queue(conn, decks, day)  # limits are per deck: one queue counts for each
     due = Counter(card.deck for part in (queue.learning, queue.reviews, queue.new) for card in part)
     return [{**counts[d.id], "due": due[d.name]} for d in decks]
+
+
+def reviews_up_to(conn: Connection, most: int) -> int:
+    """How many answers the collection holds, counted up to `most` (the first screens'
+    hints need no more, and a collection of years need not be counted)."""
+    first = select(reviews_t.c.id).limit(most).subquery()
+    return conn.execute(select(func.count()).select_from(first)).scalar_one()

@@ -155,11 +155,11 @@ def test_tools_shows_a_decks_tool_names_visible(run, tmp_path):
 
 
 class Terminal(Vt100_Output):
-    """An 80x24 VT100 terminal that keeps the text written to it, apart from the control
-    sequences of its own that prompt_toolkit writes raw (colours, cursor moves: ESC, CR, BS)."""
+    """A VT100 terminal (80x24 unless told) that keeps the text written to it, apart from the
+    control sequences of its own that prompt_toolkit writes raw (colours, cursor moves: ESC, CR, BS)."""
 
-    def __init__(self) -> None:
-        super().__init__(io.StringIO(), lambda: Size(rows=24, columns=80), term="xterm", enable_cpr=False)
+    def __init__(self, columns: int = 80, rows: int = 24) -> None:
+        super().__init__(io.StringIO(), lambda: Size(rows=rows, columns=columns), term="xterm", enable_cpr=False)
         self.text: list[str] = []
 
     def write(self, data: str) -> None:

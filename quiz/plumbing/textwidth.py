@@ -78,7 +78,7 @@ def wrap(parts: list[tuple[str, str]], width: int, hanging: int = 0) -> list[tup
             column, pending = 0, []
             continue
         if text.startswith(" "):
-            pending = word
+            pending += word
             continue
         size, gap = display_width(text), sum(display_width(t) for _, t in pending)
         if column and column + gap + size > width:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from prompt_toolkit import PromptSession
 from prompt_toolkit.application import get_app
 from prompt_toolkit.completion import Completer, Completion
-from prompt_toolkit.filters import Condition
+from prompt_toolkit.filters import Condition, is_done, to_filter
 from prompt_toolkit.key_binding import KeyBindings
+from prompt_toolkit.layout import BufferControl, ConditionalContainer, FormattedTextControl, HSplit, Window
 from prompt_toolkit.lexers import Lexer
 
 from quiz.checking.shell import PLACEHOLDER, spans
@@ -174,24 +176,38 @@ def _word_style(text: str, first: bool) -> str:
     return "option" if text.startswith("-") else ""
 
 
+def hint_under_input(prompts: PromptSession, hint: Callable[[], str]) -> None:
+    """A line right under the input line, when `hint` has something to say: prompt_toolkit
+    keeps its bottom toolbar at the terminal's last line, far below. The input keeps to its
+    own lines and an empty window fills the space between the hint and the status bar."""
+    line = Window(
+        FormattedTextControl(lambda: [("class:hint", hint())]), height=1, dont_extend_height=True, wrap_lines=False
+    )
+    layout = prompts.app.layout
+    for window in layout.find_all_windows():
+        if isinstance(window.content, BufferControl) and window.content.buffer is prompts.default_buffer:
+            window.dont_extend_height = to_filter(True)
+    container = layout.container
+    assert isinstance(container, HSplit)
+    container.children[1:1] = [ConditionalContainer(line, filter=Condition(lambda: bool(hint())) & ~is_done), Window()]
+
+
 def toolbar(
     counts: Callable[[], tuple[int, int, int]],
     done: Callable[[], int],
     elapsed: Callable[[], str],
     guard: QuitGuard,
     words: Words,
-    hint: Callable[[], str],
+    columns: Callable[[], int],
 ) -> Callable[[], list]:
-    """The status bar under the prompt, and above it, for a learner's first reviews, how to
-    answer; under NARROW columns it keeps done, left and the time (and Ctrl-C's warning)."""
+    """The status bar; under NARROW columns it keeps done, left and the time, and Ctrl-C's
+    warning goes on a line of its own."""
 
     def render() -> list:
-        shown = hint()
-        above = [("class:hint", shown + "\n")] if shown else []
-        if get_app().output.get_size().columns < NARROW:  # the warning on a line of its own
+        if columns() < NARROW:
             warning = [("class:toolbar.warning", words.quit_warning + "\n")] if guard.armed else []
-            return above + warning + [("", words.toolbar_narrow.format(done(), sum(counts()), elapsed()))]
+            return warning + [("", words.toolbar_narrow.format(done(), sum(counts()), elapsed()))]
         warning = [("class:toolbar.warning", words.quit_warning)] if guard.armed else []
-        return above + [("", words.toolbar.format(*counts(), done(), elapsed()))] + warning
+        return [("", words.toolbar.format(*counts(), done(), elapsed()))] + warning
 
     return render

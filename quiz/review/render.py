@@ -14,7 +14,7 @@ from prompt_toolkit.styles import Style
 
 from quiz.checking.shell import spans
 from quiz.model import CLOZE, CardKind, Rating, localize
-from quiz.plumbing.textwidth import ESCAPE, display_width, visible
+from quiz.plumbing.textwidth import ESCAPE, clip, display_width, visible
 from quiz.review.words import Words
 from quiz.scheduling import QueueCard, format_interval
 from quiz.session import Summary
@@ -59,8 +59,12 @@ Formatted = list[tuple[str, str]]
 
 def rule(title: str, tags: str, width: int) -> Formatted:
     """A separator line naming the deck and the card's tags: `── Docker · container ───`
-    (measured as it is shown: on one line, visible)."""
+    (measured as it is shown: on one line, visible, cut to fit: tags first, then the title)."""
     title, tags = " ".join(visible(title).split()), " / ".join(visible(tags).split())
+    room = width - 6  # the dashes around, and the spaces
+    if tags and display_width(f"{title} · {tags}") > room:
+        tags = clip(tags, room - display_width(title) - 3) if room - display_width(title) - 3 >= 6 else ""
+    title = clip(title, room - (display_width(tags) + 3 if tags else 0))
     label = f" {title} " + (f"· {tags} " if tags else "")
     fill = max(2, width - display_width(label) - 2)
     parts = [("class:rule", "──"), ("class:title", f" {title} ")]
@@ -201,15 +205,15 @@ def rating_choices(intervals: dict[Rating, str], selected: Rating | None, words:
         parts: Formatted = []
         for rating in Rating:
             name = named == "all" or (named == "selected" and rating == selected)
-            label = (
-                f"{int(rating)} {words.ratings[rating]} {intervals[rating]}"
-                if name
-                else f"{int(rating)} {intervals[rating]}"
-            )
-            parts.append(("class:selected", f"[{label}]") if rating == selected else ("", f" {label} "))
-            parts.append(("", " " if named == "none" else "  "))
-        parts[-1] = ("", "")
-        if display_width(plain(parts)) < width:
+            label = f"{int(rating)} {words.ratings[rating]} " if name else f"{int(rating)} "
+            label += intervals[rating]
+            if rating == selected:
+                parts.append(("class:selected", f"[{label}]"))
+            else:
+                parts.append(("", f" {label} " if named == "all" else label))
+            parts.append(("", "  "))
+        parts.pop()
+        if display_width(plain(parts)) <= width:
             break
     return parts
 

@@ -57,18 +57,21 @@ class Screen:
                 self.elapsed,
                 self.guard,
                 self.words,
-                lambda: self.hint,
+                self.width,
             ),
             style=render.STYLE,
             completer=keys.CommandCompleter(),
             complete_while_typing=False,
             enable_history_search=False,
             enable_suspend=True,  # Ctrl-Z, as in every terminal program
-            reserve_space_for_menu=0,  # the hint and the status bar right under the prompt
+            reserve_space_for_menu=7,  # the commands' menu under the input (Tab), over the hint
             color_depth=ColorDepth.default(),
             refresh_interval=1.0,  # the toolbar's clock
         )
         self.links = render.shows_links(dict(os.environ), sys.stdout.isatty())
+        keys.hint_under_input(self.prompts, lambda: self.hint)
+        # Esc clears the input once no key follows it this soon (Alt-b arrives as Esc b at once).
+        self.prompts.app.timeoutlen = 0.3
         self.tools_cache: dict[str, ToolTable | None] = {}  # deck name -> its parsed command tables
         self.explained: set[str] = set()  # the diff marks whose meaning was shown once
         self.fish_cache: dict[str, ToolTable | None] = {}  # tool -> its table from fish completions

@@ -1,4 +1,5 @@
-"""The installed `quiz` in a real terminal (tmux): answer, quit, and survive kill -9."""
+"""The installed `quiz` in a real terminal (tmux): answer, quit, and survive kill -9; at 40
+columns and in Chinese; Esc, Ctrl-Z and the summary's last key."""
 
 from __future__ import annotations
 
@@ -28,14 +29,21 @@ cards:
 
 
 class Terminal:
-    """An 80x24 tmux pane running one command, on a tmux server of its own."""
+    """A tmux pane (80x24 unless told) running one command, on a tmux server of its own; with
+    `shell`, an interactive bash (job control: Ctrl-Z) where the command is typed."""
 
-    def __init__(self, command: list[str], env: dict, socket: str):
+    def __init__(self, command: list[str], env: dict, socket: str, size=(80, 24), shell: bool = False):
         self.tmux = ["tmux", "-L", socket]
         exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
         # The shell stays after quiz ends, so its last screen and exit code can be read.
         script = f"env {exports} {shlex.join(command)}; echo EXIT=$?; sleep 60"
-        subprocess.run(self.tmux + ["new-session", "-d", "-s", "quiz", "-x", "80", "-y", "24", script], check=True)
+        if shell:
+            script = f"env {exports} PS1='$ ' bash --norc --noprofile -i"
+        columns, rows = (str(n) for n in size)
+        subprocess.run(self.tmux + ["new-session", "-d", "-s", "quiz", "-x", columns, "-y", rows, script], check=True)
+        if shell:
+            self.wait_for("$ ")
+            self.send(f'({shlex.join(command)}; echo EX""IT=$?)', "Enter")  # the line typed is no EXIT=
 
     def screen(self) -> str:
         return subprocess.run(
@@ -54,11 +62,11 @@ class Terminal:
             time.sleep(0.05)
         raise AssertionError(f"{text!r} never appeared; the screen:\n{self.screen()}")
 
-    def at_prompt(self, text: str, answered: int) -> None:
+    def at_prompt(self, text: str, answered: int, done: str = "done {}") -> None:
         """Wait for `text`, then for the prompt's toolbar: keys sent earlier would meet
         the terminal's line discipline, not the prompt."""
         self.wait_for(text)
-        self.wait_for(f"done {answered}")
+        self.wait_for(done.format(answered))
 
     def send(self, *keys: str) -> None:
         subprocess.run(self.tmux + ["send-keys", "-t", "quiz", *keys], check=True)
@@ -77,7 +85,8 @@ class Terminal:
 
 
 @pytest.fixture
-def terminal(tmp_path, db_path):
+def open_terminal(tmp_path, db_path):
+    """Terminals on the smoke deck's collection: `open_terminal(size=..., env=..., shell=...)`."""
     script = Path(sys.executable).with_name("quiz")
     command = [str(script)] if script.exists() else [sys.executable, "-m", "quiz"]
     deck = tmp_path / "smoke.yaml"
@@ -87,7 +96,9 @@ def terminal(tmp_path, db_path):
         "TERM": "xterm-256color",
         "HOME": os.environ["HOME"],
         "XDG_DATA_HOME": os.environ["XDG_DATA_HOME"],
+        "XDG_CONFIG_HOME": os.environ["XDG_CONFIG_HOME"],
         "PATH": os.environ["PATH"],
+        "LANG": "C.UTF-8",
     }
     subprocess.run(
         command + ["--db", str(db_path), "import", str(deck)],
@@ -95,9 +106,23 @@ def terminal(tmp_path, db_path):
         check=True,
         capture_output=True,
     )
-    screen = Terminal(command + ["--db", str(db_path), "review", "smoke"], env, socket=f"quiz-test-{os.getpid()}")
-    yield screen
-    screen.close()
+    opened = []
+
+    def make(size=(80, 24), shell: bool = False, **more: str) -> Terminal:
+        socket = f"quiz-test-{os.getpid()}-{len(opened)}"
+        opened.append(
+            Terminal(command + ["--db", str(db_path), "review", "smoke"], {**env, **more}, socket, size, shell)
+        )
+        return opened[-1]
+
+    yield make
+    for screen in opened:
+        screen.close()
+
+
+@pytest.fixture
+def terminal(open_terminal):
+    return open_terminal()
 
 
 def stored_answers(db_path) -> list:
@@ -123,6 +148,8 @@ def test_a_short_session_in_a_real_terminal(terminal, db_path):
     terminal.send("1")
     terminal.at_prompt("What is a hypervisor?", 2)
     terminal.send("C-d")
+    terminal.wait_for("any other key quits")  # the summary's last key: u would undo
+    terminal.send("q")
     screen = terminal.wait_for("EXIT=")
     assert "Reviewed 2 cards · 1 Again · retention 50%" in screen
     assert "EXIT=0" in screen and "Traceback" not in screen
@@ -149,6 +176,8 @@ def test_an_answer_waits_for_a_lock_held_elsewhere_and_is_saved(terminal, db_pat
         holder.close()
     terminal.at_prompt("What is LXC?", 1)
     terminal.send("C-d")
+    terminal.wait_for("any other key quits")
+    terminal.send("Enter")
     screen = terminal.wait_for("EXIT=")
     assert "EXIT=0" in screen and "Traceback" not in screen
     assert stored_answers(db_path) == [("one", 3)]
@@ -169,3 +198,60 @@ def test_kill_9_loses_at_most_the_card_on_screen(terminal, db_path):
     os.kill(terminal.quiz_pid(), signal.SIGKILL)
     assert "EXIT=137" in terminal.wait_for("EXIT=")
     assert stored_answers(db_path) == [("one", 3), ("two", 4)]
+
+
+def test_a_chinese_session_at_40_columns(open_terminal, db_path):
+    terminal = open_terminal(size=(40, 12), LANG="zh_CN.UTF-8")
+    chinese = " 已完成 {} · 剩"
+    terminal.at_prompt("Show the latest container", 0, chinese)
+    assert "输入命令 · 直接回车显示答案 · ? 帮助" in terminal.screen()  # the first card teaches
+    terminal.send("docker ps --latest", "Enter")
+    screen = terminal.wait_for("✓ 正确")
+    rows = [line for line in screen.splitlines() if "[3 " in line]
+    assert rows and all(len(line) <= 40 for line in rows)  # the rating row fits
+    terminal.send("C-c")
+    assert "再按一次 Ctrl-C 退出" in terminal.wait_for("再按一次")  # at 40 columns too
+    terminal.send("Enter")
+    terminal.at_prompt("What is LXC?", 1, chinese)
+    terminal.send("x", "y")  # on a revealed card, keys are not echoed
+    terminal.send("Space")
+    terminal.at_prompt("Linux Containers", 1, chinese)
+    assert "xy" not in terminal.screen()
+    terminal.send("4")
+    terminal.at_prompt("What is a hypervisor?", 2, chinese)
+    terminal.send("C-d")
+    terminal.wait_for("u 撤销上一次评分")
+    terminal.send("u")  # the summary's last key undoes the last answer: LXC again
+    terminal.wait_for("已撤销上一张卡片的评分")
+    terminal.at_prompt("What is LXC?", 1, chinese)
+    terminal.send("C-d")
+    terminal.wait_for("u 撤销上一次评分")
+    terminal.send("q")
+    screen = terminal.wait_for("EXIT=")
+    assert "EXIT=0" in screen and "Traceback" not in screen
+    assert stored_answers(db_path) == [("one", 3)]
+
+
+def test_esc_clears_the_input_and_ctrl_z_suspends_to_the_shell(open_terminal, db_path):
+    terminal = open_terminal(shell=True)
+    terminal.at_prompt("Show the latest container", 0)
+    terminal.send("docker rm")
+    terminal.wait_for("$ docker rm")
+    terminal.send("Escape")
+    deadline = time.monotonic() + 10
+    while "docker rm" in terminal.screen() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert "docker rm" not in terminal.screen()
+    terminal.send("C-z")
+    terminal.wait_for("Stopped")
+    terminal.send("fg", "Enter")
+    terminal.at_prompt("Show the latest container", 0)
+    terminal.send("docker ps -l", "Enter")
+    terminal.at_prompt("✓ right", 0)
+    terminal.send("3")
+    terminal.at_prompt("What is LXC?", 1)
+    terminal.send("C-d")
+    terminal.wait_for("any other key quits")
+    terminal.send("q")
+    assert "EXIT=0" in terminal.wait_for("EXIT=")
+    assert stored_answers(db_path) == [("one", 3)]

@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from quiz import app
 from quiz.model import Rating
+from quiz.plumbing.textwidth import wrap
 from quiz.review import render
 from quiz.review.words import words_for
 from quiz.session import ReviewSession
@@ -44,6 +45,8 @@ def first_card_ms(db: Path, deck: str, runs: int = 5) -> float:
                 raise SystemExit(f"the review screen never showed a card; the screen:\n{screen}")
         times.append(time.perf_counter() - start)
         subprocess.run(tmux + ["kill-server"], capture_output=True)
+    if not times:
+        raise SystemExit(f"nothing to answer in {deck} on {now:%Y-%m-%d %H:%M}")
     return statistics.median(times) * 1000
 
 
@@ -53,6 +56,7 @@ def rating_to_next_card_ms(db: Path, deck: str, answers: int = 200) -> tuple[flo
     engine = app.open_collection(str(db), with_bundled=False)
     session = ReviewSession.open(engine, [deck], ZoneInfo("Europe/Berlin"), 4, "en", clock=lambda: clock_now[0])
     times = []
+    words = words_for("en")
     card = session.current()
     for _ in range(answers):
         start = time.perf_counter()
@@ -60,21 +64,47 @@ def rating_to_next_card_ms(db: Path, deck: str, answers: int = 200) -> tuple[flo
         card = session.current()
         if card is None:
             break
-        render.question(card, "en", "en")
-        render.rating_choices(session.intervals(card), None, words_for("en"))
+        # what the screen prints before the rating prompt, wrapped at 80 columns
+        wrap(render.question(card, "en", "en"), 80)
+        wrap(render.note(card, "en", "en", words, links=False), 80, 4)
+        wrap(render.rating_choices(session.intervals(card), None, words, 80), 80)
+        session.needs_hint()
         times.append(time.perf_counter() - start)
         clock_now[0] += timedelta(seconds=4)
     times.sort()
     return statistics.median(times) * 1000, times[int(len(times) * 0.95)] * 1000
 
 
+def undo_ms(db: Path, deck: str, undos: int = 15) -> float:
+    """Median of `undos` undos of an answer: each builds today's queue again (as suspend and
+    bury do), so that its counts are the next session's."""
+    now = datetime(2026, 11, 28, 9, tzinfo=timezone.utc)
+    engine = app.open_collection(str(db), with_bundled=False)
+    session = ReviewSession.open(engine, [deck], ZoneInfo("Europe/Berlin"), 4, "en", clock=lambda: now)
+    times = []
+    for _ in range(undos):
+        card = session.current()
+        if card is None:
+            break
+        session.answer(card, Rating.GOOD, 3000)
+        start = time.perf_counter()
+        session.undo()
+        times.append(time.perf_counter() - start)
+    engine.dispose()
+    if not times:
+        raise SystemExit(f"nothing to answer in {deck} on {now:%Y-%m-%d %H:%M}")
+    return statistics.median(times) * 1000
+
+
 def run(db: Path, deck: str) -> list[tuple[str, float, str]]:
     first = first_card_ms(db, deck)  # before the answers below change the collection
+    undo = undo_ms(db, deck)  # which leaves the collection as it was
     median, p95 = rating_to_next_card_ms(db, deck)
     return [
         ("review: first card on screen (tmux, median of 5)", first, "ms"),
         ("review: rating key to next card (median)", median, "ms"),
         ("review: rating key to next card (95th pct)", p95, "ms"),
+        ("review: undo, today's queue built again (median)", undo, "ms"),
     ]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import gettext
+import inspect
 import string
 import subprocess
 import sys
@@ -201,3 +202,23 @@ def test_a_french_learner_gets_english_cards_and_words(tmp_path):
     assert shown.returncode == 0 and chinese.returncode == 0, shown.stderr + chinese.stderr
     assert not any("\u4e00" <= c <= "\u9fff" for c in shown.stdout), shown.stdout
     assert any("\u4e00" <= c <= "\u9fff" for c in chinese.stdout), chinese.stdout
+
+
+def test_every_help_text_is_in_the_catalogs():
+    """`--help` of every command: its text and its options' (click reads no catalog itself)."""
+    import click
+
+    from quiz.cli import cli
+
+    written = {m.id for m in catalog("zh") if isinstance(m.id, str)}
+    msgids = written | {inspect.cleandoc(m) for m in written}  # as written, or as click cleans a docstring
+    missing = []
+
+    def walk(command: click.Command, name: str) -> None:
+        texts = [command.help] + [p.help for p in command.params if isinstance(p, click.Option)]
+        missing.extend(f"{name}: {text[:60]!r}" for text in texts if text and text not in msgids)
+        for sub_name, sub in getattr(command, "commands", {}).items():
+            walk(sub, f"{name} {sub_name}")
+
+    walk(cli, "quiz")
+    assert not missing, "help texts without a translation:\n" + "\n".join(missing)

@@ -10,6 +10,7 @@ from sqlalchemy.exc import DBAPIError
 
 from quiz import __version__, storage
 from quiz.errors import QuizError
+from quiz.i18n import _
 from quiz.plumbing import resources
 from quiz.storage import failures, schema, sqlitefile
 from quiz.storage import location as locations  # `location` is the argument's name
@@ -41,7 +42,8 @@ def open_collection(
             if revision is None:
                 if path is not None and (problems := sqlitefile.integrity_problems(path)):
                     raise sqlitefile.damaged(path, problems)  # the revision's page is among the damaged ones
-                raise QuizError(f"{shown} is not a quiz collection (it has tables but no schema revision)")
+                message = _("{collection} is not a quiz collection (it has tables but no schema revision)")
+                raise QuizError(message.format(collection=shown))
         if revision is not None and revision != schema.HEAD_REVISION:
             _upgrade(engine, shown, revision)
         if with_bundled:
@@ -58,10 +60,12 @@ def open_collection(
 def _check_file(path: Path, shown: str, repair: bool) -> None:
     problem = None if repair else sqlitefile.writable_problem(path)
     if problem:
-        raise QuizError(f"cannot use {shown}: {problem} (quiz saves each answer as it is given)")
+        message = _("cannot use {collection}: {problem} (quiz saves each answer as it is given)")
+        raise QuizError(message.format(collection=shown, problem=problem))
     state = sqlitefile.state_of(path)
     if state.kind == "other":
-        raise QuizError(f"{shown} is not a quiz collection: {state.detail}; nothing was written to it")
+        message = _("{collection} is not a quiz collection: {reason}; nothing was written to it")
+        raise QuizError(message.format(collection=shown, reason=state.detail))
     if repair:
         return
     if state.kind == "damaged":
@@ -71,12 +75,14 @@ def _check_file(path: Path, shown: str, repair: bool) -> None:
 
 def _upgrade(engine: Engine, shown: str, revision: str) -> None:
     if not (revision.isdigit() and len(revision) == len(schema.HEAD_REVISION)):
-        raise QuizError(f"{shown} has an unknown schema revision {revision!r}: not a collection this quiz wrote")
+        message = _("{collection} has an unknown schema revision {revision}: not a collection this quiz wrote")
+        raise QuizError(message.format(collection=shown, revision=repr(revision)))
     if revision > schema.HEAD_REVISION:  # revisions are zero-padded numbers
-        raise QuizError(
-            f"{shown} was written by a newer quiz (schema {revision}; this one knows up to "
-            f"{schema.HEAD_REVISION}): upgrade quiz to use it"
+        message = _(
+            "{collection} was written by a newer quiz (schema {revision}; this one knows up to {known}): "
+            "upgrade quiz to use it"
         )
+        raise QuizError(message.format(collection=shown, revision=revision, known=schema.HEAD_REVISION))
     from quiz import migrate  # Alembic is slow to import: only when there is work
 
     migrate.upgrade(engine)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from quiz.errors import QuizError
+from quiz.i18n import _
 from quiz.plumbing import files
 from quiz.storage import schema, sqlitefile
 
@@ -25,7 +26,6 @@ KEEP = {"day": 7, "week": 4, "month": 3}
 STAMP = "%Y%m%dT%H%M%SZ"
 _NAME = re.compile(r"(?P<stem>.+)-(?P<stamp>\d{8}T\d{6}Z)(?:\.(?P<count>\d+))?-(?P<reason>[a-z-]+)\.db\Z")
 _UPGRADE = re.compile(r"(?P<stem>.+)\.(?P<revision>\d{4})\.bak\Z")
-NOT_SQLITE = "a collection on a database server is backed up with the server's own tools (pg_dump)"
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,11 @@ class Backup:
         """In the daily/weekly/monthly rotation: not one made by hand (`quiz backup`), an
         upgrade's copy, or a damaged file's. Those stay until the learner removes them."""
         return not (self.reason.startswith("upgrade-from-") or self.reason in ("manual", "damaged"))
+
+
+def not_sqlite() -> str:
+    """Why quiz makes no backup of a collection on a server."""
+    return _("a collection on a database server is backed up with the server's own tools (pg_dump)")
 
 
 def before_change(engine: Engine, reason: str, now: datetime, zone: tzinfo = timezone.utc) -> Path | None:
@@ -68,7 +73,8 @@ def make(collection: Path, reason: str, now: datetime, zone: tzinfo = timezone.u
     try:
         target_folder.mkdir(exist_ok=True)
     except OSError as error:
-        raise QuizError(f"cannot make {target_folder}: {error.strerror or error}") from None
+        problem = error.strerror or error
+        raise QuizError(_("cannot make {folder}: {problem}").format(folder=target_folder, problem=problem)) from None
     files.remove_stale_parts(target_folder, f"{files.glob_escape(collection.stem)}-*.db")  # of killed backups
     target = _free_name(target_folder, collection.stem, now, reason)
     sqlitefile.copy(collection, target)
@@ -137,7 +143,7 @@ def find(collection: Path, name: str) -> Path:
     for candidate in (Path(name), folder(collection) / name, collection.parent / name):
         if candidate.is_file():
             return candidate
-    raise QuizError(f"no backup {name}: quiz backups lists them")
+    raise QuizError(_("no backup {name}: quiz backups lists them").format(name=name))
 
 
 def restore(collection: Path, backup: Path, now: datetime, zone: tzinfo = timezone.utc) -> Path | None:
@@ -145,15 +151,17 @@ def restore(collection: Path, backup: Path, now: datetime, zone: tzinfo = timezo
     (a damaged one is copied byte for byte). Returns that copy, None if there was no collection."""
     state = sqlitefile.state_of(backup)
     if state.kind != "quiz":
-        raise QuizError(f"{backup} is not a quiz collection: {state.detail or 'it is empty'}")
+        why = state.detail or _("it is empty")
+        raise QuizError(_("{path} is not a quiz collection: {why}").format(path=backup, why=why))
     problems = sqlitefile.integrity_problems(backup)
     if problems:
-        raise QuizError(f"{backup} is damaged ({problems[0]}): choose another backup")
+        damaged = _("{path} is damaged ({problem}): choose another backup")
+        raise QuizError(damaged.format(path=backup, problem=problems[0]))
     saved: Path | None = None
     if collection.exists() and sqlitefile.integrity_problems(collection):
         saved = _free_name(folder(collection), collection.stem, now, "damaged")
         saved.parent.mkdir(exist_ok=True)
-        with open(collection, "rb") as source, files.replacing(saved) as (out, _):
+        with open(collection, "rb") as source, files.replacing(saved) as (out, _temporary):
             shutil.copyfileobj(source, out)
         for part in ("", "-wal", "-shm"):  # a stale WAL must not be replayed into the restored file
             collection.with_name(collection.name + part).unlink(missing_ok=True)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from quiz.errors import QuizError
+from quiz.i18n import N_
 
 LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*\Z")
 
@@ -36,7 +37,8 @@ def values() -> dict[str, Any]:
     except FileNotFoundError:
         return {}
     except (OSError, UnicodeDecodeError) as error:
-        raise QuizError(f"cannot read {where}: {getattr(error, 'strerror', None) or error}") from None
+        reason = getattr(error, "strerror", None) or error
+        raise QuizError(said(N_("cannot read {path}: {reason}")).format(path=where, reason=reason)) from None
     import tomllib
 
     try:
@@ -48,12 +50,21 @@ def values() -> dict[str, Any]:
         raise QuizError(f"{where}:{line}:{column}: {message}") from None
 
 
+def said(message: str) -> str:
+    """A message of the configuration's own errors in the environment's language: the
+    configured one is what could not be read (and _() would read it again)."""
+    from quiz import i18n
+
+    return i18n.translation(i18n.environment_language() or i18n.ENGLISH).gettext(message)
+
+
 def language() -> str | None:
     """The configured language as a tag (`zh`, `pt-BR`), or None."""
     value = values().get("language")
     if value is None:
         return None
     if not isinstance(value, str) or not LANGUAGE_TAG.match(value):
-        raise QuizError(f'{path()}: language = {value!r} is not a language code (like "en" or "zh")')
+        message = said(N_('{path}: language = {value} is not a language code (like "en" or "zh")'))
+        raise QuizError(message.format(path=path(), value=repr(value)))
     primary, _, region = value.replace("_", "-").partition("-")
     return f"{primary.lower()}-{region}" if region else primary.lower()

@@ -15,8 +15,9 @@ import re
 from pathlib import Path
 
 from quiz import __version__
-from quiz.deckvalues import LANG_CODE, MAX_NAME, ValueChecks, shown
+from quiz.deckvalues import DECK_FILE, LANG_CODE, MAX_NAME, ValueChecks, What, Words, not_a_language, shown, too_long
 from quiz.errors import Problem
+from quiz.i18n import _, ngettext
 from quiz.model import CLOZE, CLOZE_OPENING, CardKind, CardSpec, DeckSpec, Text
 from quiz.plumbing.gcpause import collector_paused
 from quiz.plumbing.yamlread import Map, Node, Reported, Scalar, Seq, YamlError, plain, read
@@ -71,8 +72,12 @@ class Reader(ValueChecks):
     def read(self, path: Path, raw: bytes | None = None) -> DeckSpec | None:
         deck = self.read_deck(path, raw)
         if self.unlisted:
-            more = f"{self.unlisted} more problems from here on are not listed: fix the ones above first"
-            self.problems.append(Problem(self.path, *self.unlisted_at, more))
+            more = ngettext(
+                "{count} more problem from here on is not listed: fix the ones above first",
+                "{count} more problems from here on are not listed: fix the ones above first",
+                self.unlisted,
+            )
+            self.problems.append(Problem(self.path, *self.unlisted_at, more.format(count=self.unlisted)))
         return deck
 
     def read_deck(self, path: Path, raw: bytes | None) -> DeckSpec | None:
@@ -85,7 +90,7 @@ class Reader(ValueChecks):
         except Reported:
             return None
         if root is None or (isinstance(root, Scalar) and root.value == ""):
-            self.report(1, 1, "empty file: a deck needs `deck:` and `cards:`")
+            self.report(1, 1, _("empty file: a deck needs `deck:` and `cards:`"))
             return None
         return self.deck(root)
 
@@ -94,7 +99,7 @@ class Reader(ValueChecks):
             try:
                 raw = path.read_bytes()
             except OSError as error:
-                self.report(1, 1, f"cannot read: {error.strerror or error}")
+                self.report(1, 1, _("cannot read: {reason}").format(reason=error.strerror or error))
                 return None
         self.sha256 = fingerprint(raw)
         try:
@@ -103,22 +108,22 @@ class Reader(ValueChecks):
             line = raw.count(b"\n", 0, error.start) + 1
             line_start = raw.rfind(b"\n", 0, error.start) + 1
             column = len(raw[line_start : error.start].decode("utf-8")) + 1  # characters, not bytes
-            self.report(line, column, "not UTF-8 text: save the file as UTF-8")
+            self.report(line, column, _("not UTF-8 text: save the file as UTF-8"))
             return None
 
     # -- deck ------------------------------------------------------------
 
     def deck(self, root: Node) -> DeckSpec | None:
-        top = self.mapping(root, "deck file", TOP_KEYS)
+        top = self.mapping(root, DECK_FILE, TOP_KEYS)
         if not top:
             if not self.problems:
-                self.problem(root, "a deck needs `deck:` and `cards:`")
+                self.problem(root, _("a deck needs `deck:` and `cards:`"))
             return None
         name = self.deck_name(top, root)
         if "lang" in top:
             lang = self.string(top["lang"][1], "lang")
             if lang is not None and (not LANG_CODE.match(lang) or len(lang) > MAX_NAME["lang"]):
-                self.problem(top["lang"][1], f'lang: "{shown(lang)}" is not a language code (like en, zh, pt-BR)')
+                self.problem(top["lang"][1], not_a_language("lang", lang))
                 lang = None
             self.lang = lang or self.lang
         title = self.text(top["title"][1], "title") if "title" in top else name
@@ -126,29 +131,30 @@ class Reader(ValueChecks):
         settings = self.settings(top["settings"][1]) if "settings" in top else {}
         tools = self.tools(top["tools"][1]) if "tools" in top else None
         if "cards" not in top:
-            self.problem(root, "no `cards:` in this deck")
+            self.problem(root, _("no `cards:` in this deck"))
         elif not isinstance(top["cards"][1], Seq) or not top["cards"][1].items:
             # A list of cards was checked card by card while it was read.
-            self.problem(top["cards"][1], "cards must be a non-empty list of cards")
+            self.problem(top["cards"][1], _("cards must be a non-empty list of cards"))
         return DeckSpec(
             name or "", title or name or "", self.lang, self.path, description, settings, tools, self.cards, self.sha256
         )
 
     def deck_name(self, top: dict, root: Node) -> str | None:
         if "deck" not in top:
-            self.problem(root, "missing `deck:` (the deck's name, like docker or git-basics)")
+            self.problem(root, _("missing `deck:` (the deck's name, like docker or git-basics)"))
             return None
         node = top["deck"][1]
         name = self.string(node, "deck")
         if name is not None and len(name) > MAX_NAME["deck"]:
-            self.problem(node, f"deck name is {len(name)} characters long: at most {MAX_NAME['deck']}")
+            self.problem(node, too_long(_("deck name"), len(name), MAX_NAME["deck"]))
         elif name is not None and not DECK_NAME.match(name):
-            self.problem(node, f'deck name "{shown(name)}" must be lowercase letters, digits and dashes')
+            message = _('deck name "{name}" must be lowercase letters, digits and dashes')
+            self.problem(node, message.format(name=shown(name)))
         return name
 
     def tools(self, node: Node) -> dict | None:
         if not isinstance(node, Map):
-            self.problem(node, "tools must be a mapping of tool names to their tables")
+            self.problem(node, _("tools must be a mapping of tool names to their tables"))
             return None
         from quiz.checking.tables import parse_tools
 
@@ -173,13 +179,14 @@ class Reader(ValueChecks):
             return
         self.held += len(specs) * held_by(specs[0])
         if len(self.cards) + len(specs) > MAX_CARDS:
-            self.problem(node, f"more than {MAX_CARDS:,} cards in one deck: split it into several decks")
+            message = _("more than {limit} cards in one deck: split it into several decks")
+            self.problem(node, message.format(limit=f"{MAX_CARDS:,}"))
         elif self.held > MAX_HELD:
-            self.problem(
-                node,
-                f"the cards of this deck hold more than {MAX_HELD:,} characters (a cloze card holds its "
-                "whole text once per deletion, a reversed card twice): split it into several decks",
+            message = _(
+                "the cards of this deck hold more than {limit} characters (a cloze card holds its "
+                "whole text once per deletion, a reversed card twice): split it into several decks"
             )
+            self.problem(node, message.format(limit=f"{MAX_HELD:,}"))
         else:
             self.cards.extend(specs)
             return
@@ -187,7 +194,7 @@ class Reader(ValueChecks):
 
     def card_specs(self, node: Node, position: int) -> list[CardSpec]:
         if not isinstance(node, Map):
-            self.mapping(node, f"card #{position + 1}", CARD_KEYS)  # reports the problem
+            self.mapping(node, numbered(position), CARD_KEYS)  # reports the problem
             return []
         label = _card_label(node, position)
         fields = self.mapping(node, label, CARD_KEYS)
@@ -199,18 +206,20 @@ class Reader(ValueChecks):
                 value_node = fields[name][1]
                 value: Text | list[str] | None
                 if name == "back" and kind in TYPED and isinstance(value_node, Seq):
-                    answers = self.strings(value_node, f"{label}: back")
+                    answers = self.strings(value_node, of(label, "back"))
                     if not value_node.items or any(not answer.strip() for answer in answers):
-                        self.problem(value_node, f"{label}: back must list accepted answers, none of them empty")
+                        message = _("{what} must list accepted answers, none of them empty")
+                        self.problem(value_node, message.format(what=of(label, "back")))
                     value = answers or None
                 else:
-                    value = self.text(value_node, f"{label}: {name}")
+                    value = self.text(value_node, of(label, name))
                 if value is not None:
                     content[name] = value
         if "source" in fields:
-            source = self.string(fields["source"][1], f"{label}: source")
+            source = self.string(fields["source"][1], of(label, "source"))
             if source is not None and not URL.match(source):
-                self.problem(fields["source"][1], f"{label}: source must be a URL, like https://example.org/page")
+                message = _("{what} must be a URL, like https://example.org/page")
+                self.problem(fields["source"][1], message.format(what=of(label, "source")))
             elif source is not None:
                 content["source"] = source
         tags = self.tags(fields["tags"][1], label) if "tags" in fields else ()
@@ -220,56 +229,63 @@ class Reader(ValueChecks):
 
     def card_id(self, fields: dict, node: Node, position: int) -> str | None:
         if "id" not in fields:
-            self.problem(node, f'card #{position + 1}: missing "id" (progress follows it: keep it stable)')
+            message = _('{card}: missing "id" (progress follows it: keep it stable)')
+            self.problem(node, message.format(card=numbered(position)))
             return None
         id_node = fields["id"][1]
-        key = self.string(id_node, f"card #{position + 1}: id")
+        key = self.string(id_node, of(numbered(position), "id"))
         if key is None:
             return None
         if len(key) > MAX_NAME["id"]:
-            self.problem(id_node, f"card #{position + 1}: id is {len(key)} characters long: at most {MAX_NAME['id']}")
+            self.problem(id_node, too_long(of(numbered(position), "id"), len(key), MAX_NAME["id"]))
             return None
         if not CARD_ID.match(key):
-            self.problem(id_node, f'card "{shown(key)}": id must be lowercase letters, digits and - _ .')
+            message = _("{what} must be lowercase letters, digits and - _ .")
+            self.problem(id_node, message.format(what=of(named(key), "id")))
             return None
         if key in self.first_line:
-            self.problem(id_node, f'card "{key}": duplicate id (first used on line {self.first_line[key]})')
+            message = _("{card}: duplicate id (first used on line {line})")
+            self.problem(id_node, message.format(card=named(key, whole=True), line=self.first_line[key]))
             return None
         self.first_line[key] = id_node.line
         return key
 
-    def card_kind(self, fields: dict, label: str) -> CardKind | None:
+    def card_kind(self, fields: dict, label: What) -> CardKind | None:
         if "type" not in fields:
             return CardKind.BASIC
         type_node = fields["type"][1]
-        name = self.string(type_node, f"{label}: type")
+        name = self.string(type_node, of(label, "type"))
         try:
             return CardKind(name)
         except ValueError:
             if name is not None:
                 choices = ", ".join(k.value for k in CardKind)
-                self.problem(type_node, f'{label}: unknown type "{shown(name)}" (one of {choices})')
+                message = _('{card}: unknown type "{type}" (one of {choices})')
+                self.problem(type_node, message.format(card=label, type=shown(name), choices=choices))
             return None
 
-    def tags(self, node: Node, label: str) -> tuple[str, ...]:
-        tags = self.strings(node, f"{label}: tags")
+    def tags(self, node: Node, label: What) -> tuple[str, ...]:
+        tags = self.strings(node, of(label, "tags"))
         bad = [t for t in tags if t.split() != [t]]  # empty, or with a space
         if bad:
-            self.problem(node, f'{label}: tag "{shown(bad[0])}" must be one word (no spaces)')
+            message = _('{card}: tag "{tag}" must be one word (no spaces)')
+            self.problem(node, message.format(card=label, tag=shown(bad[0])))
         if len(set(tags)) != len(tags):
             twice = [tag for tag, count in collections.Counter(tags).items() if count > 1]
-            self.problem(node, f'{label}: tag "{shown(twice[0])}" is given twice')
+            self.problem(node, _('{card}: tag "{tag}" is given twice').format(card=label, tag=shown(twice[0])))
         return tuple(t for t in tags if t not in bad)
 
     def expand(self, node, fields, key, kind, content, tags, position, label) -> list[CardSpec]:
         """The reviewable cards of one deck entry: siblings share the key."""
         missing = [name for name in REQUIRED[kind] if name not in fields]
         for name in missing:
-            self.problem(node, f'{label}: missing "{name}"')
+            self.problem(node, _('{card}: missing "{field}"').format(card=label, field=name))
         if kind is not CardKind.CLOZE and "text" in fields:
-            self.problem(fields["text"][0], f'{label}: "text" is for cloze cards; use front and back')
+            message = _('{card}: "text" is for cloze cards; use front and back')
+            self.problem(fields["text"][0], message.format(card=label))
         if kind is CardKind.CLOZE and "front" in fields:
-            self.problem(fields["front"][0], f'{label}: a cloze card has "text" with {{{{c1::...}}}}, not "front"')
+            message = _('{card}: a cloze card has "text" with {example}, not "front"')
+            self.problem(fields["front"][0], message.format(card=label, example="{{c1::...}}"))
         if missing or ("text" in REQUIRED[kind] and "text" not in content):
             return []
         if kind is CardKind.CLOZE:
@@ -280,27 +296,34 @@ class Reader(ValueChecks):
             ords = [0]
         return [CardSpec(key, o, kind, content, tags, position) for o in ords]
 
-    def cloze_ords(self, node: Node, text: Text, label: str) -> list[int]:
+    def cloze_ords(self, node: Node, text: Text, label: What) -> list[int]:
         variants = [text] if isinstance(text, str) else list(text.values())
         for variant in variants:  # every {{cN:: counts, nested or not: Anki reads them all
             last = None
             for last in CLOZE_OPENING.finditer(variant):
                 digits = last[1].lstrip("0")
                 if not digits or len(digits) > 3 or int(digits) > MAX_CLOZE:
-                    anki = " (Anki cannot import c0)" if not digits else ""
-                    self.problem(node, f"{label}: c{shown(last[1])}: cloze numbers go from c1 to c{MAX_CLOZE}{anki}")
+                    if digits:
+                        message = _("{card}: {number}: cloze numbers go from c1 to {last}")
+                    else:
+                        message = _("{card}: {number}: cloze numbers go from c1 to {last} (Anki cannot import c0)")
+                    number = f"c{shown(last[1])}"
+                    self.problem(node, message.format(card=label, number=number, last=f"c{MAX_CLOZE}"))
                     return []
             # Closed, each of them: an opening never closed would cost CLOZE a scan to the
             # end of the text each time it is read (minutes for a text of 10,000 "{{c1::").
             if last is not None and variant.find("}}", last.end()) < 0:
-                self.problem(node, f"{label}: {{{{c{shown(last[1])}:: is not closed: end the deletion with }}}}")
+                message = _("{card}: {opening} is not closed: end the deletion with {closing}")
+                self.problem(node, message.format(card=label, opening=f"{{{{c{shown(last[1])}::", closing="}}"))
                 return []
         numbers = [cloze_numbers(v) for v in variants]
         if not numbers[0]:
-            self.problem(node, f"{label}: a cloze needs at least one deletion like {{{{c1::answer}}}}")
+            message = _("{card}: a cloze needs at least one deletion like {example}")
+            self.problem(node, message.format(card=label, example="{{c1::answer}}"))
             return []
         if any(n != numbers[0] for n in numbers):
-            self.problem(node, f"{label}: every language must have the same deletions (c1, c2, ...)")
+            message = _("{card}: every language must have the same deletions (c1, c2, ...)")
+            self.problem(node, message.format(card=label))
             return []
         return numbers[0]
 
@@ -314,7 +337,7 @@ def held_by(spec: CardSpec) -> int:
     return size
 
 
-def _card_label(node: Map, position: int) -> str:
+def _card_label(node: Map, position: int) -> Words:
     for key_node, value_node in node.pairs:
         if (
             isinstance(key_node, Scalar)
@@ -322,5 +345,36 @@ def _card_label(node: Map, position: int) -> str:
             and isinstance(value_node, Scalar)
             and value_node.value
         ):
-            return f'card "{shown(value_node.value)}"'
-    return f"card #{position + 1}"
+            return named(value_node.value)
+    return numbered(position)
+
+
+# A card, and a key of it, as messages name them: Words, put together only for a problem.
+
+
+def numbered(position: int) -> Words:
+    """A card of the deck by its place, where it has no id to name it: card #3."""
+    return Words(_numbered, position)
+
+
+def named(key: str, whole: bool = False) -> Words:
+    """A card of the deck by its id: card "ps-l" (the id as the deck spells it, a long one cut
+    unless `whole`)."""
+    return Words(_named, key, whole)
+
+
+def of(owner: What, key: str) -> Words:
+    """A key of a card, in messages: card "ps-l": front."""
+    return Words(_of, owner, key)
+
+
+def _numbered(position: int) -> str:
+    return _("card #{number}").format(number=position + 1)
+
+
+def _named(key: str, whole: bool) -> str:
+    return _('card "{id}"').format(id=key if whole else shown(key))
+
+
+def _of(owner: What, key: str) -> str:
+    return _("{owner}: {key}").format(owner=owner, key=key)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from quiz.deckfile import Reader, fingerprint
 from quiz.errors import DeckError, Problem
+from quiz.i18n import _
 from quiz.model import DeckSpec
 
 if TYPE_CHECKING:
@@ -39,7 +40,8 @@ def name_clashes(named: Iterable[tuple[str, str]]) -> list[Problem]:
     problems = []
     for path, name in named:
         if name in first_file:
-            problems.append(Problem(path, 1, 1, f'deck "{name}" is also defined in {first_file[name]}'))
+            message = _('deck "{name}" is also defined in {path}').format(name=name, path=first_file[name])
+            problems.append(Problem(path, 1, 1, message))
         first_file.setdefault(name, path)
     return problems
 

@@ -9,15 +9,16 @@ from __future__ import annotations
 import difflib
 import math
 import re
+from collections.abc import Callable
 
 from quiz.errors import Problem
+from quiz.i18n import N_, _, ngettext, pgettext
 from quiz.model import MAX_STEPS, SETTING_LIMITS, SETTING_NAMES, Text
 from quiz.plumbing.yamlread import Map, Node, Refused, Scalar, Seq, YamlError, plain
 
 LANG_CODE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*\Z")
 DURATION = re.compile(r"([1-9][0-9]{0,11})([smhd])\Z")  # 12 digits: more is past any limit
 SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-KIND_NAMES = {"int": "a number", "float": "a number", "bool": "true/false", "null": "empty"}
 MAX_TEXT = 10_000  # characters in one string: a front, one language of it, an answer, a tag...
 MAX_PROBLEMS = 100  # problems listed per file; the rest are counted
 MAX_NAME = {"deck": 100, "id": 200, "lang": 35}  # the database's columns
@@ -34,6 +35,49 @@ def shown(value: object, limit: int = 60) -> str:
     """A value of the file as a message quotes it: a long one is cut (it may be megabytes)."""
     text = str(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class Words:
+    """A part of a message (a card's name, a key of it) put into words only when a problem
+    is reported: every value has one, few have a problem, and the catalogs are read for those."""
+
+    __slots__ = ("args", "compose")
+
+    def __init__(self, compose: Callable[..., str], *args: object) -> None:
+        self.compose, self.args = compose, args
+
+    def __str__(self) -> str:
+        return self.compose(*self.args)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
+
+
+What = str | Words  # what a message is about: a key of the deck as written, or Words
+DECK_FILE = Words(_, N_("deck file"))
+
+
+def dotted(what: What, lang: str) -> str:
+    """One language of a text: `front.zh`."""
+    return f"{what}.{lang}" if len(lang) <= 60 else f"{what}.{shown(lang)}"
+
+
+def kind_name(kind: str) -> str:
+    """What a YAML value is, as a message names it: a number, true/false; another kind by its name."""
+    if kind in ("int", "float"):
+        return pgettext("a YAML value", "a number")
+    if kind == "bool":
+        return pgettext("a YAML value", "true/false")
+    return pgettext("a YAML value", "timestamp") if kind == "timestamp" else kind
+
+
+def too_long(what: What, length: object, limit: object) -> str:
+    return _("{what} is {length} characters long: at most {limit}").format(what=what, length=length, limit=limit)
+
+
+def not_a_language(what: What, value: str) -> str:
+    message = _('{what}: "{value}" is not a language code (like en, zh, pt-BR)')
+    return message.format(what=what, value=shown(value))
 
 
 class AnyKey(tuple):
@@ -62,64 +106,70 @@ class ValueChecks:
         self.unlisted_at = self.unlisted_at if self.unlisted else (line, column)
         self.unlisted += 1
 
-    def mapping(self, node: Node, what: str, allowed: tuple[str, ...]) -> dict[str, tuple]:
+    def mapping(self, node: Node, what: What, allowed: tuple[str, ...]) -> dict[str, tuple]:
         """Key name -> (key node, value node), reporting unknown and repeated keys."""
         if isinstance(node, Refused):
             return {}
         if not isinstance(node, Map):
-            self.problem(node, f"{what} must be a mapping of keys to values")
+            self.problem(node, _("{what} must be a mapping of keys to values").format(what=what))
             return {}
         entries: dict[str, tuple] = {}
         for key_node, value_node in node.pairs:
             key = key_node.value if isinstance(key_node, Scalar) else None
             if key is None or key not in allowed:
                 hint = difflib.get_close_matches(str(key)[:100], allowed, n=1)
-                suggestion = f' (did you mean "{hint[0]}"?)' if hint else ""
-                self.problem(key_node, f'{what}: unknown key "{shown(key)}"{suggestion}')
+                if hint:
+                    message = _('{what}: unknown key "{key}" (did you mean "{hint}"?)')
+                else:
+                    message = _('{what}: unknown key "{key}"')
+                self.problem(key_node, message.format(what=what, key=shown(key), hint=hint[0] if hint else ""))
             elif key in entries:
-                self.problem(key_node, f'{what}: "{key}" is given twice')
+                self.problem(key_node, _('{what}: "{key}" is given twice').format(what=what, key=key))
             else:
                 entries[key] = (key_node, value_node)
         return entries
 
-    def string(self, node: Node, what: str) -> str | None:
+    def string(self, node: Node, what: What) -> str | None:
         if isinstance(node, Scalar) and node.kind == "str":
             if len(node.value) > MAX_TEXT:
-                self.problem(node, f"{what} is {len(node.value):,} characters long: at most {MAX_TEXT:,}")
+                self.problem(node, too_long(what, f"{len(node.value):,}", f"{MAX_TEXT:,}"))
                 return None
             return node.value
-        if isinstance(node, Scalar):
-            kind = KIND_NAMES.get(node.kind, node.kind)
-            quote = " (put it in quotes)" if node.kind != "null" else ""
-            self.problem(node, f"{what} must be text, not {kind}{quote}")
+        if isinstance(node, Scalar) and node.kind == "null":
+            self.problem(node, _("{what} must be text, not empty").format(what=what))
+        elif isinstance(node, Scalar):
+            message = _("{what} must be text, not {kind} (put it in quotes)")
+            self.problem(node, message.format(what=what, kind=kind_name(node.kind)))
+        elif isinstance(node, Seq):
+            self.problem(node, _("{what} must be text, not a list").format(what=what))
         elif not isinstance(node, Refused):
-            self.problem(node, f"{what} must be text, not {'a list' if isinstance(node, Seq) else 'a mapping'}")
+            self.problem(node, _("{what} must be text, not a mapping").format(what=what))
         return None
 
-    def text(self, node: Node, what: str) -> Text | None:
+    def text(self, node: Node, what: What) -> Text | None:
         """A string, or a mapping of language codes to strings."""
         if not isinstance(node, Map):
             value = self.string(node, what)
             if value is not None and not value.strip():
-                self.problem(node, f"{what} must not be empty")
+                self.problem(node, _("{what} must not be empty").format(what=what))
             return value or None
         by_lang = {}
         for lang, (key_node, value_node) in self.mapping(node, what, AnyKey()).items():
             if not LANG_CODE.match(lang) or len(lang) > MAX_NAME["lang"]:
-                self.problem(key_node, f'{what}: "{shown(lang)}" is not a language code (like en, zh, pt-BR)')
-            label = f"{what}.{lang}" if len(lang) <= 60 else f"{what}.{shown(lang)}"
+                self.problem(key_node, not_a_language(what, lang))
+            label = Words(dotted, what, lang)
             value = self.string(value_node, label)
             if value is not None and not value.strip():
-                self.problem(value_node, f"{label} must not be empty")
+                self.problem(value_node, _("{what} must not be empty").format(what=label))
             elif value is not None:
                 by_lang[lang] = value
         if not node.pairs:
-            self.problem(node, f"{what} must not be empty")
+            self.problem(node, _("{what} must not be empty").format(what=what))
         return by_lang or None
 
     def settings(self, node: Node) -> dict:
         settings = {}
-        for key, (_, value) in self.mapping(node, "settings", SETTING_NAMES).items():
+        for key, (_key, value) in self.mapping(node, "settings", SETTING_NAMES).items():
             parsed = self.setting(key, value)
             if parsed is not None:
                 settings[key] = parsed
@@ -127,12 +177,15 @@ class ValueChecks:
 
     def setting(self, key: str, node: Node):
         low, high = SETTING_LIMITS.get(key, (0, 0))
+        what = f"settings.{key}"  # the deck's own words
         if key in ("learning_steps", "relearning_steps"):
-            steps = [parse_duration(s) for s in self.strings(node, f"settings.{key}")]
+            steps = [parse_duration(s) for s in self.strings(node, what)]
             if isinstance(node, Seq) and len(node.items) > MAX_STEPS:
-                self.problem(node, f"settings.{key}: at most {MAX_STEPS} steps")
+                message = ngettext("{what}: at most {count} step", "{what}: at most {count} steps", MAX_STEPS)
+                self.problem(node, message.format(what=what, count=MAX_STEPS))
             elif any(step is None or not low <= step <= high for step in steps):
-                self.problem(node, f"settings.{key}: steps are durations from 1s to 365d, like 30s, 10m, 1h, 1d")
+                message = _("{what}: steps are durations from 1s to 365d, like 30s, 10m, 1h, 1d")
+                self.problem(node, message.format(what=what))
             else:
                 return tuple(steps)
             return None
@@ -141,11 +194,13 @@ class ValueChecks:
         value = self.number(node)
         if key == "desired_retention":
             if value is None or not low <= value <= high:
-                self.problem(node, f"settings.desired_retention must be between {low} and {high}")
+                message = _("{what} must be between {low} and {high}")
+                self.problem(node, message.format(what=what, low=low, high=high))
                 return None
             return float(value)
         if value is None or value != int(value) or not low <= value <= high:
-            self.problem(node, f"settings.{key} must be a whole number from {low} to {high}")
+            message = _("{what} must be a whole number from {low} to {high}")
+            self.problem(node, message.format(what=what, low=low, high=high))
             return None
         return int(value)
 
@@ -155,15 +210,20 @@ class ValueChecks:
 
         lowest, highest = parameter_bounds()
         if not isinstance(node, Seq) or len(node.items) != len(lowest):
-            got = f" (got {len(node.items)})" if isinstance(node, Seq) else ""
-            self.problem(node, f"settings.parameters must be a list of {len(lowest)} numbers{got}")
+            if isinstance(node, Seq):
+                message = _("{what} must be a list of {count} numbers (got {got})")
+            else:
+                message = _("{what} must be a list of {count} numbers")
+            got = len(node.items) if isinstance(node, Seq) else 0
+            self.problem(node, message.format(what="settings.parameters", count=len(lowest), got=got))
             return None
         values = []
         for index, (item, low, high) in enumerate(zip(node.items, lowest, highest)):
             value = self.number(item)
             if value is None or not low <= value <= high:
+                message = _("{what} must be a number from {low} to {high} (FSRS's bounds)")
                 where = f"settings.parameters[{index}]"
-                self.problem(item, f"{where} must be a number from {low:g} to {high:g} (FSRS's bounds)")
+                self.problem(item, message.format(what=where, low=f"{low:g}", high=f"{high:g}"))
             else:
                 values.append(float(value))
         return tuple(values) if len(values) == len(lowest) else None
@@ -181,20 +241,21 @@ class ValueChecks:
             return value if -INT64 <= value < INT64 else None
         return value if isinstance(value, float) and math.isfinite(value) else None
 
-    def numbers_in(self, node: Node | None, what: str) -> None:
+    def numbers_in(self, node: Node | None, what: What) -> None:
         """Report each number that is no usable value: NaN, infinity, beyond 64 bits."""
         if isinstance(node, Scalar) and node.kind in ("int", "float") and self.number(node) is None:
-            self.problem(node, f"{what}: {shown(node.value)} is no usable number (finite, and within 64 bits)")
+            message = _("{what}: {value} is no usable number (finite, and within 64 bits)")
+            self.problem(node, message.format(what=what, value=shown(node.value)))
         children = node.items if isinstance(node, Seq) else node.pairs if isinstance(node, Map) else []
         for child in children:
             for item in child if isinstance(child, tuple) else (child,):
                 self.numbers_in(item, what)
 
-    def strings(self, node: Node, what: str) -> list[str]:
+    def strings(self, node: Node, what: What) -> list[str]:
         if isinstance(node, Refused):
             return []
         if not isinstance(node, Seq):
-            self.problem(node, f"{what} must be a list")
+            self.problem(node, _("{what} must be a list").format(what=what))
             return []
         values = [self.string(item, what) for item in node.items]
         return [v for v in values if v is not None]

@@ -35,5 +35,7 @@ class DeckError(QuizError):
 
 class UnknownDeck(QuizError):
     def __init__(self, names: list[str], known: list[str]):
-        known_text = ", ".join(known) or "none imported yet"
-        super().__init__(f"unknown deck {', '.join(names)} (decks: {known_text})")
+        from quiz.i18n import _
+
+        known_text = ", ".join(known) or _("none imported yet")
+        super().__init__(_("unknown deck {names} (decks: {known})").format(names=", ".join(names), known=known_text))

@@ -10,6 +10,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from quiz import backups
 from quiz.errors import QuizError
+from quiz.i18n import _
 from quiz.plumbing import resources
 from quiz.storage import schema, sqlitefile
 
@@ -36,7 +37,7 @@ def upgrade(engine: Engine, revision: str = "head") -> Path | None:
                 config.attributes["connection"] = conn
                 command.upgrade(config, revision)
                 if sqlite and conn.exec_driver_sql("PRAGMA foreign_key_check").first():
-                    raise QuizError("the schema upgrade broke a foreign key; nothing was changed")
+                    raise QuizError(_("the schema upgrade broke a foreign key; nothing was changed"))
         finally:
             if sqlite:
                 _outside_transactions(conn, "PRAGMA foreign_keys = ON")

@@ -16,6 +16,7 @@ import fsrs_rs_python as fsrs_rs
 
 from quiz import scheduling, storage
 from quiz.errors import QuizError
+from quiz.i18n import _
 from quiz.model import DeckRow, DeckSettings, State
 from quiz.shapes import FitJson, WorkloadJson
 from quiz.storage import reports
@@ -64,7 +65,7 @@ def training_items(history, zone: tzinfo, rollover_hour: int) -> tuple[list, int
         if start is None:  # progress from before the log began: FSRS cannot replay it
             continue
         reviews, previous, used = [], None, False
-        for _, reviewed_at, rating, _ in card_history[start:]:
+        for _card, reviewed_at, rating, _state in card_history[start:]:
             day = scheduling.learner_date(reviewed_at, zone, rollover_hour)
             delta = (day - previous).days if previous else 0
             reviews.append(fsrs_rs.FSRSReview(int(rating), delta))
@@ -74,7 +75,7 @@ def training_items(history, zone: tzinfo, rollover_hour: int) -> tuple[list, int
             previous = day
         cards += used
     dated_items.sort(key=lambda pair: pair[0])
-    return [item for _, item in dated_items], cards
+    return [item for _day, item in dated_items], cards
 
 
 def _per_card(history: Iterable[Row]) -> Iterator[list[Row]]:
@@ -108,20 +109,30 @@ def fit(engine: Engine, decks: list[DeckRow], zone: tzinfo, rollover_hour: int, 
         settings = _shared_settings(conn, decks)
     items, cards = training_items(history, zone, rollover_hour)
     if len(items) < MIN_REVIEWS:
-        raise QuizError(
-            f"optimize needs at least {MIN_REVIEWS} reviews made a day or more after the card's previous answer;"
-            f" {'these decks have' if len(decks) > 1 else 'this deck has'} {len(items)}: nothing was changed"
-        )
+        if len(decks) > 1:
+            message = _(
+                "optimize needs at least {needed} reviews made a day or more after the card's previous answer;"
+                " these decks have {count}: nothing was changed"
+            )
+        else:
+            message = _(
+                "optimize needs at least {needed} reviews made a day or more after the card's previous answer;"
+                " this deck has {count}: nothing was changed"
+            )
+        raise QuizError(message.format(needed=MIN_REVIEWS, count=len(items)))
     current = list(settings.parameters or fsrs_rs.DEFAULT_PARAMETERS)
     try:
         fitted = fsrs_rs.FSRS(current).compute_parameters(items, num_relearning_steps=len(settings.relearning_steps))
     except (ValueError, RuntimeError) as error:
-        raise QuizError(f"FSRS could not fit these reviews ({error}); nothing was changed") from None
+        raise QuizError(
+            _("FSRS could not fit these reviews ({reason}); nothing was changed").format(reason=error)
+        ) from None
     # fsrs-rs computes in float32: round, so a value at a bound is not just outside it.
     parameters = [round(float(value), 4) for value in fitted]
     problem = scheduling.check_parameters(parameters)
     if problem:
-        raise QuizError(f"the fitted parameters are not usable ({problem.splitlines()[-1]}); nothing was changed")
+        message = _("the fitted parameters are not usable ({reason}); nothing was changed")
+        raise QuizError(message.format(reason=problem.splitlines()[-1]))
     before, after = _evaluate(current, items), _evaluate(parameters, items)
     better = after[0] < before[0]
     if better:

@@ -52,7 +52,8 @@ class ExportJson(TypedDict):
 class StatsToday(TypedDict):
     answers: int
     cards: int
-    due_left: int
+    due_left: int  # today's queue: learning and review cards due today (forecast[0]) and new_left
+    new_left: int
     retention: float | None
     time_ms: int
 

@@ -2,23 +2,21 @@
 heatmap of the past year, the next 30 days' forecast and the hardest cards.
 
 `collect` gathers the numbers (the `--json` output) with a few aggregate
-queries; `render` draws them within 80 columns. Time and zone are parameters,
+queries; quiz.statstext draws them within 80 columns. Time and zone are parameters,
 so tests pin "today" exactly.
 """
 
 from __future__ import annotations
 
 import json
-import math
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from itertools import accumulate
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from quiz import scheduling, storage
-from quiz.model import DeckRow, DeckSettings, Schedule, State, counted, localize
-from quiz.plumbing.textwidth import clip, display_width, pad, visible
-from quiz.shapes import DeckStates, HardCard, Heatmap, Outcomes, RetentionRow, StatsJson, StatsTime, StatsToday
+from quiz.model import DeckRow, DeckSettings, Schedule, State, localize
+from quiz.shapes import DeckStates, HardCard, Heatmap, Outcomes, RetentionRow, StatsJson
 from quiz.storage import reports
 
 if TYPE_CHECKING:
@@ -89,6 +87,7 @@ def collect(
             "answers": periods["day"]["answers"],
             "cards": cards_today,
             "due_left": cards["due_left"],
+            "new_left": cards["new_left"],
             "retention": _rate(_sum_outcomes(periods["day"])),
             "time_ms": periods["day"]["ms"],
         },
@@ -130,13 +129,20 @@ def _card_numbers(
 ) -> dict:
     """What the cards say: today's queue, counts by state, forecast, hardest cards."""
     if not decks:
-        return {"due_left": 0, "decks": [], "forecast": [0] * FORECAST_DAYS, "hardest": []}
+        return {"due_left": 0, "new_left": 0, "decks": [], "forecast": [0] * FORECAST_DAYS, "hardest": []}
     settings = {deck.id: storage.deck_settings(conn, deck.id) for deck in decks}
     today = scheduling.learner_date(now, zone, rollover_hour)
+    queue = storage.load_queue(conn, decks, storage.Day.of(now, zone, rollover_hour), settings)
+    new, learning, reviews = queue.counts()
+    forecast = _forecast(conn, [deck.id for deck in decks], today, zone, rollover_hour)
+    # Today's due cards are those today's review shows (the daily limits applied, buried
+    # cards and the siblings of today's answers left out), in both places they are counted.
+    forecast[0] = learning + reviews
     return {
-        "due_left": len(storage.load_queue(conn, decks, storage.Day.of(now, zone, rollover_hour), settings)),
+        "due_left": len(queue),
+        "new_left": new,
         "decks": _cards_by_state(conn, decks),
-        "forecast": _forecast(conn, [deck.id for deck in decks], today, zone, rollover_hour),
+        "forecast": forecast,
         "hardest": _hardest(conn, decks, settings, now, lang),
     }
 
@@ -209,7 +215,8 @@ def _streak(conn, log_decks, counts: list[int], first: date, zone: tzinfo, rollo
 
 
 def _forecast(conn, deck_ids: list[int], today: date, zone: tzinfo, rollover_hour: int) -> list[int]:
-    """Cards due on each of the next 30 days; today's count includes overdue cards."""
+    """Cards due on each of the next 30 days; today's count includes overdue cards (and is
+    replaced by the day's queue's, in _card_numbers)."""
     long_ago = datetime(1970, 1, 1, tzinfo=timezone.utc)
     bounds = [long_ago, *day_starts(today + timedelta(days=1), FORECAST_DAYS, zone, rollover_hour)]
     return reports.due_per_range(conn, deck_ids, bounds)
@@ -253,144 +260,3 @@ def _front(row, lang: str, deck_lang: str) -> str:
 
 
 # -- drawing -----------------------------------------------------------------------------
-
-HEAT_CHARS = "·░▒▓█"
-BAR_CHARS = " ▁▂▃▄▅▆▇█"
-GREENS = (None, 22, 28, 34, 46)  # 256-colour greens, darker for fewer answers
-WEEKDAYS = ("Mon", "", "Wed", "", "Fri", "", "Sun")
-
-
-def render(stats: StatsJson, colour: bool = False) -> str:
-    """The numbers as text, no line wider than 80 columns."""
-
-    def heading(text: str) -> str:
-        return f"\033[1m{text}\033[0m" if colour else text
-
-    sections = [
-        [heading(f"Today ({stats['date']})"), *_today_lines(stats["today"])],
-        [heading("Cards"), *_state_lines(stats["decks"])],
-        [heading("True retention (review cards: passed / answered)"), *_retention_lines(stats["retention"])],
-        [heading("Answers per day, past year"), *_heatmap_lines(stats["heatmap"], stats["date"], colour)],
-        [heading("Due in the next 30 days"), *_forecast_lines(stats["forecast"])],
-        [heading("Hardest cards"), *_hardest_lines(stats["hardest"])],
-        [heading("Time"), *_time_lines(stats["time"])],
-    ]
-    return "\n\n".join("\n".join(section) for section in sections)
-
-
-def _percent(rate: float | None) -> str:
-    return "-" if rate is None else f"{rate * 100:.1f}%"
-
-
-def _duration(ms: int) -> str:
-    seconds = ms / 1000
-    if seconds < 60:
-        return f"{seconds:.1f}s"
-    if seconds < 3600:
-        return f"{seconds / 60:.1f} min"
-    return f"{seconds / 3600:.1f} h"
-
-
-def _today_lines(today: StatsToday) -> list[str]:
-    return [
-        f"  {counted(today['answers'], 'answer')} on {counted(today['cards'], 'card')}"
-        f" in {_duration(today['time_ms'])}; {today['due_left']} still due",
-        f"  retention today: {_percent(today['retention'])}",
-    ]
-
-
-def _state_lines(decks: list[DeckStates]) -> list[str]:
-    if not decks:
-        return ["  no decks"]
-    rows: list[dict[str, Any]] = [dict(deck) for deck in decks]
-    if len(decks) > 1:
-        rows.append({"deck": "total", **{c: sum(row[c] for row in rows) for c in STATE_COLUMNS}})
-    number_width = max(len(column) for column in STATE_COLUMNS)
-    name_width = max(4, min(max(display_width(row["deck"]) for row in rows), WIDTH - 2 - 6 * (number_width + 1)))
-
-    def line(name: str, cells) -> str:
-        return "  " + pad(clip(name, name_width), name_width) + "".join(f" {cell:>{number_width}}" for cell in cells)
-
-    return [line("deck", STATE_COLUMNS), *(line(row["deck"], (row[c] for c in STATE_COLUMNS)) for row in rows)]
-
-
-def _retention_lines(retention: dict[str, RetentionRow]) -> list[str]:
-    lines = [f"  {'':<7}{'young':>22}{'mature':>22}{'total':>22}"]
-    for name, row in retention.items():
-        cells = []
-        for kind in ("young", "mature", "total"):
-            outcome = row[kind]
-            answered = outcome["passed"] + outcome["failed"]
-            cells.append(f"{_percent(outcome['retention']):>8} {outcome['passed']:>6}/{answered:<6}")
-        lines.append(f"  {name:<7}{''.join(cells)}".rstrip())
-    return lines
-
-
-def _heatmap_lines(heatmap: Heatmap, today_text: str, colour: bool) -> list[str]:
-    """GitHub-style: a column per week (Monday on top), darker for more answers."""
-    first = date.fromisoformat(heatmap["first"])
-    counts = heatmap["counts"]
-    peak = max(counts) or 1
-    grid_start = first - timedelta(days=first.weekday())
-    weeks = (len(counts) + first.weekday() + 6) // 7
-    rows = []
-    for weekday in range(7):
-        cells = []
-        for week in range(weeks):
-            index = (grid_start + timedelta(days=7 * week + weekday) - first).days
-            if not 0 <= index < len(counts):
-                cells.append(" ")
-                continue
-            level = math.ceil(4 * counts[index] / peak) if counts[index] else 0
-            char = HEAT_CHARS[level]
-            cells.append(f"\033[38;5;{GREENS[level]}m{char}\033[0m" if colour and level else char)
-        rows.append(f"  {WEEKDAYS[weekday]:<4}" + "".join(cells).rstrip())
-    total = sum(counts)
-    active = sum(1 for count in counts if count)
-    rows.append(
-        f"  {first.isoformat()} to {today_text}: {counted(total, 'answer')} on {counted(active, 'day')},"
-        f" at most {max(counts)} a day"
-    )
-    rows.append(f"  current streak: {counted(heatmap['streak'], 'day')}")
-    return rows
-
-
-def _forecast_lines(forecast: list[int], height: int = 6) -> list[str]:
-    """A column per day (two cells wide), today on the left."""
-    peak = max(forecast)
-    if peak == 0:
-        return ["  nothing due"]
-    label_width = len(str(peak))
-    lines = []
-    for level in range(height, 0, -1):
-        cells = []
-        for count in forecast:
-            eighths = round(8 * height * count / peak) - 8 * (level - 1)
-            cells.append(BAR_CHARS[max(0, min(8, eighths))] * 2)
-        label = str(peak) if level == height else ""
-        lines.append(f"  {label:>{label_width}} " + "".join(cells).rstrip())
-    axis = "".join(f"{day:<10}" for day in range(0, len(forecast), 5))
-    lines.append(f"  {'':>{label_width}} {axis}".rstrip() + "  (days from today)")
-    lines.append(f"  today {forecast[0]} (with overdue), next 7 days {sum(forecast[:7])}, next 30 days {sum(forecast)}")
-    return lines
-
-
-def _hardest_lines(hardest: list[HardCard]) -> list[str]:
-    if not hardest:
-        return ["  no lapses yet"]
-    lines = [f"  {'id':>7} {'lapses':>6} {'recall':>6}  card"]
-    for card in hardest:
-        where = f"{card['deck']}/{card['key']}: "
-        text = pad(clip(visible(where + card["front"]), WIDTH - 25), WIDTH - 25)  # the deck's text
-        lines.append(f"  {card['id']:>7} {card['lapses']:>6} {_percent(card['retrievability']):>6}  {text}".rstrip())
-    return lines
-
-
-def _time_lines(time_stats: StatsTime) -> list[str]:
-    average = time_stats["average_ms"]
-    if average is None:  # no timed answers
-        return [f"  {counted(time_stats['answers'], 'answer')}, none timed"]
-    return [
-        f"  {counted(time_stats['answers'], 'answer')}; {_duration(average)} per answer on average,"
-        f" {_duration(time_stats['total_ms'])} in all"
-    ]

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import event, insert
 
-from quiz import stats, storage
+from quiz import stats, statstext, storage
 from quiz.cli import cli
 from quiz.model import State
 from quiz.storage import reports
@@ -151,7 +151,15 @@ def test_today(engine, history):
     today = collect(engine)["today"]
     # 3 answers today on 3 cards; 1 of 2 review answers passed; 4+6+2 seconds
     # still due: the learning card, the overdue and tagged reviews, one new card
-    assert today == {"answers": 3, "cards": 3, "due_left": 4, "retention": 0.5, "time_ms": 12000}
+    assert today == {"answers": 3, "cards": 3, "due_left": 4, "new_left": 1, "retention": 0.5, "time_ms": 12000}
+
+
+def test_the_two_due_today_figures_agree(engine, history):
+    numbers = collect(engine)
+    # the learning card and the overdue and tagged reviews: due today, in the queue and the forecast
+    assert numbers["forecast"][0] == numbers["today"]["due_left"] - numbers["today"]["new_left"] == 3
+    page = statstext.render(numbers)
+    assert "3 still due, 1 new" in page and "today 3 (with overdue)" in page
 
 
 def test_cards_by_state_count_each_card_once_and_leeches_again(engine, history):
@@ -303,13 +311,13 @@ def test_review_log_scans_read_only_the_covering_index(engine, history):
 
 def test_rendering_fits_80_columns_and_colour_is_optional(engine, history):
     numbers = collect(engine)
-    plain = stats.render(numbers, colour=False)
+    plain = statstext.render(numbers, colour=False)
     assert "\033[" not in plain
     widths = [cells(line) for line in plain.splitlines()]
     assert max(widths) <= 80
     assert "current streak: 3 days" in plain
     assert re.search(r"year\s+75\.0%\s+3/4\s+50\.0%\s+2/4\s+62\.5%\s+5/8", plain)
-    coloured = stats.render(numbers, colour=True)
+    coloured = statstext.render(numbers, colour=True)
     assert "\033[38;5;" in coloured
     assert max(cells(re.sub(r"\033\[[0-9;]*m", "", line)) for line in coloured.splitlines()) <= 80
 
@@ -317,7 +325,7 @@ def test_rendering_fits_80_columns_and_colour_is_optional(engine, history):
 def test_empty_collection(engine):
     numbers = collect(engine)
     assert numbers["today"]["retention"] is None and numbers["heatmap"]["streak"] == 0
-    assert "no lapses yet" in stats.render(numbers)
+    assert "no lapses yet" in statstext.render(numbers)
 
 
 def test_cli_json_and_no_color(location, history, monkeypatch):

@@ -40,6 +40,7 @@ from quiz.anki.fields import (
 )
 from quiz.anki.layout import write_layout
 from quiz.errors import QuizError
+from quiz.i18n import _
 from quiz.model import CardKind, DeckRow, DeckSettings, State
 from quiz.plumbing import files
 from quiz.plumbing.gcpause import collector_paused
@@ -94,7 +95,8 @@ def export_decks(
     target = Path(path)
     files.check_writable(target)
     if not force and files.real_target(target).is_file() and not is_anki_package(target):
-        raise QuizError(f"{target} exists and is not an Anki package: choose another -o, or --force to replace it")
+        message = _("{path} exists and is not an Anki package: choose another -o, or --force to replace it")
+        raise QuizError(message.format(path=target))
     # Some 10^5 rows and objects that all live to the end: the collector's passes over them are
     # wasted work, and one pass once it is back on costs as much again, so it comes back only
     # when they are gone with _export's locals. Paused, bench_anki's 100k export with progress
@@ -120,7 +122,7 @@ def _export(
         cards = reports.cards_for_export(conn, deck_ids)
         reviews = reports.reviews_for_export(conn, deck_ids if names else None) if with_progress else []
     ids = _identities(cards, int(clock.now.timestamp()) * 1000)
-    firsts = [index for index, (note_id, _) in enumerate(ids) if index == 0 or note_id != ids[index - 1][0]]
+    firsts = [index for index, (note_id, _card_id) in enumerate(ids) if index == 0 or note_id != ids[index - 1][0]]
     progress = _Progress(on_progress, len(firsts) + len(cards) + len(reviews) + 2)
     package = _Package(decks, settings, lang, clock, with_progress)
     _write_package(target, package.build(cards, ids, firsts, reviews, progress))
@@ -185,7 +187,7 @@ class _Package:
         write_layout(db, self.decks, self.settings, self.lang, self.clock, timestamp)
         # Bulk rows go in before genanki's indexes exist: building them once is faster.
         indexes = db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL").fetchall()
-        for name, _ in indexes:
+        for name, _sql in indexes:
             db.execute(f"DROP INDEX {name}")
         progress.insert(db, "notes", NOTE_COLUMNS, self._notes(cards, ids, firsts, mtime))
         make_card = self._studied_card if self.with_progress else self._new_card
@@ -198,9 +200,9 @@ class _Package:
                 for index, (card, (note_id, card_id)) in enumerate(zip(cards, ids))
             ),
         )
-        card_ids = {card.id: card_id for card, (_, card_id) in zip(cards, ids)}
+        card_ids = {card.id: card_id for card, (_note_id, card_id) in zip(cards, ids)}
         progress.insert(db, "revlog", REVLOG_COLUMNS, _revlog_rows(reviews, card_ids, self.clock))
-        for _, sql in indexes:
+        for _name, sql in indexes:
             db.execute(sql)
         progress.advance()
         db.commit()
@@ -405,7 +407,7 @@ def is_anki_package(path: Path) -> bool:
 def _write_package(target: Path, collection: bytes) -> None:
     """The .apkg appears whole or not at all (quiz.plumbing.files)."""
     with (
-        files.replacing(target) as (raw, _),
+        files.replacing(target) as (raw, _temporary),
         zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, compresslevel=ZIP_LEVEL) as archive,
     ):
         archive.writestr("collection.anki2", collection)

@@ -160,7 +160,7 @@ COUNT_COLUMNS = ("cards", "new", "learning", "review", "due", "suspended")
 
 
 def column_headers() -> dict[str, str]:
-    """The tables' headers (`quiz decks`, `quiz suspended`, `quiz stats`), by the key of their column."""
+    """The headers of `quiz decks` and `quiz suspended`, by the key of their column."""
     return {
         "deck": pgettext("column", "deck"),
         "title": pgettext("column", "title"),
@@ -170,13 +170,10 @@ def column_headers() -> dict[str, str]:
         "review": pgettext("column", "review"),
         "due": pgettext("column", "due"),
         "suspended": pgettext("column", "suspended"),
-        "young": pgettext("column", "young"),
-        "mature": pgettext("column", "mature"),
         "leech": pgettext("column", "leech"),
         "id": pgettext("column", "id"),
         "card": pgettext("column", "card"),
         "front": pgettext("column", "front"),
-        "total": pgettext("column", "total"),
     }
 
 

@@ -29,6 +29,7 @@ from quiz.cli.reports import export_group, optimize_command, stats_command
 from quiz.cli.safety import backup_command, backups_command, check_command, restore_command
 from quiz.cli.tools import tools_group
 from quiz.errors import DeckError, QuizError
+from quiz.i18n import N_, _, ngettext
 from quiz.plumbing.textwidth import visible
 
 EXIT_INTERRUPTED = 130
@@ -41,17 +42,16 @@ class QuizGroup(click.Group):
         try:
             return super().invoke(ctx)
         except DeckError as error:
-            from quiz.model import counted
-
             for problem in error.problems:
                 click.echo(str(problem), err=True)
             count = len(error.problems)
-            click.echo(f"{counted(count, 'problem')}; nothing was changed", err=True)
+            problems = ngettext("{} problem", "{} problems", count).format(count)
+            click.echo(_("{problems}; nothing was changed").format(problems=problems), err=True)
             raise click.exceptions.Exit(1) from None
         except QuizError as error:
             raise click.ClickException(visible(str(error))) from None
         except KeyboardInterrupt:
-            click.echo("interrupted", err=True)
+            click.echo(_("interrupted"), err=True)
             raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
         except Exception as error:
             message = database_failure(error, ctx.find_object(Env))
@@ -75,18 +75,46 @@ def database_failure(error: Exception, env: Env | None) -> str | None:
     return failures.describe(error, location.file_of(env.where), location.shown(env.where))
 
 
-@click.group(cls=QuizGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option(
-    "--db",
-    "location",
-    envvar="QUIZ_DB",
-    metavar="PATH|URL",
-    help="The collection: a file path or an SQLAlchemy URL. [env: QUIZ_DB; default: quiz.db in your data directory]",
+# click's own words (Usage:, Options, Error: ...) are looked up by the stdlib's gettext in
+# no catalog of ours: they go through quiz's instead, in the learner's language. Marked
+# here so that they are in the catalogs; the others stay English.
+CLICK_WORDS = (
+    N_("Usage:"),
+    N_("Options"),
+    N_("Commands"),
+    N_("Show this message and exit."),
+    N_("Show the version and exit."),
+    N_("Error: {message}"),
+    N_("Try '{command} {option}' for help."),
+    N_("No such command {name!r}."),
+    N_("No such option {name!r}."),
+    N_("Missing argument"),
+    N_("Missing option"),
+    N_("Missing command."),
+    N_("Aborted!"),
+    N_("env var: {var}"),
+    N_("default: {default}"),
+    N_("Invalid value for {param_hint}: {message}"),
+    N_("required"),
 )
-@click.version_option(__version__, prog_name="quiz")
-@click.pass_context
-def cli(ctx: click.Context, location: str | None) -> None:
-    """Spaced repetition in the terminal, for the tools you use every day.
+
+
+def speak_through_quiz() -> None:
+    """Each click module took `gettext` and `ngettext` as its own names: those names now
+    are quiz's (before the decorators below call them)."""
+    ours = {"_": _, "ngettext": ngettext}
+    for name in ("core", "decorators", "exceptions", "formatting", "parser", "termui", "types"):
+        module = sys.modules.get(f"click.{name}")
+        if module is not None:
+            module.__dict__.update({word: ours[word] for word in ours if word in module.__dict__})
+
+
+speak_through_quiz()
+
+
+@click.group(
+    cls=QuizGroup,
+    help=_("""Spaced repetition in the terminal, for the tools you use every day.
 
     \b
     Examples:
@@ -94,7 +122,20 @@ def cli(ctx: click.Context, location: str | None) -> None:
       quiz decks                   what is due today, per deck
       quiz lint decks/*.yaml       check deck files
       quiz import decks/*.yaml     add or update decks (progress is kept)
-    """
+    """),
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+@click.option(
+    "--db",
+    "location",
+    envvar="QUIZ_DB",
+    metavar="PATH|URL",
+    help=_("The collection: a file path or an SQLAlchemy URL. [env: QUIZ_DB; default: quiz.db in your data directory]"),
+)
+@click.version_option(__version__, prog_name="quiz")
+@click.pass_context
+def cli(ctx: click.Context, location: str | None) -> None:
     ctx.obj = Env(location)
     if ctx.invoked_subcommand is None:  # through review's own invoke, as `quiz review` goes
         with review_command.make_context("review", [], parent=ctx) as review_ctx:

@@ -9,47 +9,34 @@ import click
 
 from quiz.cli.env import Env, QuizCommand, command, learner_zone
 from quiz.errors import QuizError
+from quiz.i18n import _, ngettext
+from quiz.plumbing.textwidth import display_width, pad
 
 if TYPE_CHECKING:
     from quiz.shapes import ExportJson, RetentionJson  # the --json shapes, for the type checker
 
 
-@click.group("export")
-def export_group() -> None:
-    """Export decks to other programs.
+@click.group(
+    "export",
+    help=_("""Export decks to other programs.
 
     \b
     Examples:
       quiz export anki -o quiz.apkg
       quiz export anki docker -o docker.apkg --with-progress
-    """
+    """),
+)
+def export_group() -> None:
+    pass
 
 
 PROGRESS_BAR_MIN_STEPS = 10_000  # about 5000 cards: a note and a card each
 
 
-@export_group.command("anki", cls=QuizCommand)
-@click.argument("names", nargs=-1)
-@click.option("-o", "--output", required=True, type=click.Path(), help="The .apkg file to write.")
-@click.option(
-    "--with-progress",
-    is_flag=True,
-    help="Include each card's schedule, FSRS memory state and review history (Anki with FSRS continues from it).",
-)
-@click.option("--lang", help="The language of the cards (default: yours).")
-@click.option("--json", "as_json", is_flag=True, help="Print what was written as one JSON object.")
-@click.option("--force", is_flag=True, help="Replace an -o file that is not an Anki package.")
-@click.pass_obj
-def export_anki_command(
-    env: Env,
-    names: tuple[str, ...],
-    output: str,
-    with_progress: bool,
-    lang: str | None,
-    as_json: bool = False,
-    force: bool = False,
-) -> None:
-    """Write decks (all of them by default) as an Anki package (.apkg).
+@export_group.command(
+    "anki",
+    cls=QuizCommand,
+    help=_("""Write decks (all of them by default) as an Anki package (.apkg).
 
     Importing a newer export into Anki updates the notes it already has
     instead of adding copies. With --with-progress, cards new to Anki bring
@@ -61,12 +48,33 @@ def export_anki_command(
       quiz export anki docker -o docker.apkg --with-progress
       quiz export anki docker -o docker-zh.apkg --lang zh
       quiz export anki -o quiz.apkg --with-progress --json | jq .reviews
-    """
+    """),
+)
+@click.argument("names", nargs=-1)
+@click.option("-o", "--output", required=True, type=click.Path(), help=_("The .apkg file to write."))
+@click.option(
+    "--with-progress",
+    is_flag=True,
+    help=_("Include each card's schedule, FSRS memory state and review history (Anki with FSRS continues from it)."),
+)
+@click.option("--lang", help=_("The language of the cards (default: yours)."))
+@click.option("--json", "as_json", is_flag=True, help=_("Print what was written as one JSON object."))
+@click.option("--force", is_flag=True, help=_("Replace an -o file that is not an Anki package."))
+@click.pass_obj
+def export_anki_command(
+    env: Env,
+    names: tuple[str, ...],
+    output: str,
+    with_progress: bool,
+    lang: str | None,
+    as_json: bool = False,
+    force: bool = False,
+) -> None:
     import sys
     from datetime import datetime, timezone
 
     from quiz import anki
-    from quiz.model import counted
+    from quiz.cli.collection import cards_count, decks_count, listed
 
     clock = anki.Clock(datetime.now(timezone.utc), learner_zone(), env.rollover_hour())
     with ExportProgress(sys.stderr) as progress:
@@ -92,9 +100,17 @@ def export_anki_command(
         }
         click.echo(json.dumps(written))
         return
-    counts = [counted(report.decks, "deck"), counted(report.notes, "note"), counted(report.cards, "card")]
-    counts += [counted(report.reviews, "review")] if with_progress else []
-    click.echo(f"wrote {report.path}: {', '.join(counts)}")
+    counts = [
+        decks_count(report.decks),
+        ngettext("{} note", "{} notes", report.notes).format(report.notes),
+        cards_count(report.cards),
+    ]
+    counts += [reviews_count(report.reviews)] if with_progress else []
+    click.echo(_("wrote {path}: {counts}").format(path=report.path, counts=listed(counts)))
+
+
+def reviews_count(count: int) -> str:
+    return ngettext("{} review", "{} reviews", count).format(count)
 
 
 class ExportProgress:
@@ -107,7 +123,7 @@ class ExportProgress:
 
     def update(self, done: int, total: int) -> None:
         if self.bar is None and total >= PROGRESS_BAR_MIN_STEPS:
-            self.bar = click.progressbar(length=total, label="exporting", file=self.stream).__enter__()
+            self.bar = click.progressbar(length=total, label=_("exporting"), file=self.stream).__enter__()
         if self.bar is not None:
             self.bar.update(done - self.shown)
             self.shown = done
@@ -120,12 +136,9 @@ class ExportProgress:
             self.bar.__exit__(*exc)
 
 
-@command("stats")
-@click.argument("names", nargs=-1)
-@click.option("--json", "as_json", is_flag=True, help="Print the numbers as one JSON object.")
-@click.pass_obj
-def stats_command(env: Env, names: tuple[str, ...] = (), as_json: bool = False) -> None:
-    """Show progress: today, cards by state, true retention, a year's heatmap with
+@command(
+    "stats",
+    help=_("""Show progress: today, cards by state, true retention, a year's heatmap with
     the current streak, the next 30 days' forecast, the hardest cards, time spent.
 
     Colour only on a terminal and without NO_COLOR.
@@ -135,12 +148,17 @@ def stats_command(env: Env, names: tuple[str, ...] = (), as_json: bool = False) 
       quiz stats
       quiz stats docker git
       quiz stats --json | jq .retention.month
-    """
+    """),
+)
+@click.argument("names", nargs=-1)
+@click.option("--json", "as_json", is_flag=True, help=_("Print the numbers as one JSON object."))
+@click.pass_obj
+def stats_command(env: Env, names: tuple[str, ...] = (), as_json: bool = False) -> None:
     import json
     import sys
     from datetime import datetime, timezone
 
-    from quiz import stats, storage
+    from quiz import stats, statstext, storage
     from quiz.plumbing.textwidth import visible
 
     rollover = env.rollover_hour()
@@ -154,20 +172,12 @@ def stats_command(env: Env, names: tuple[str, ...] = (), as_json: bool = False) 
         click.echo(visible(json.dumps(numbers, ensure_ascii=False, indent=2)))  # the hardest cards' fronts
     else:
         colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-        click.echo(stats.render(numbers, colour=colour))
+        click.echo(statstext.render(numbers, colour=colour))
 
 
-@command("optimize")
-@click.argument("names", nargs=-1)
-@click.option(
-    "--retention",
-    is_flag=True,
-    help="Instead of fitting: simulate a year at several desired retentions and show the workload.",
-)
-@click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
-@click.pass_obj
-def optimize_command(env: Env, names: tuple[str, ...] = (), retention: bool = False, as_json: bool = False) -> None:
-    """Fit the FSRS parameters to your own reviews and use them from now on.
+@command(
+    "optimize",
+    help=_("""Fit the FSRS parameters to your own reviews and use them from now on.
 
     Fits one set of parameters to the reviews of the named decks (all decks if
     none are named), reports how well the parameters in use and the fitted ones
@@ -182,17 +192,27 @@ def optimize_command(env: Env, names: tuple[str, ...] = (), retention: bool = Fa
       quiz optimize
       quiz optimize docker
       quiz optimize --retention docker
-    """
+    """),
+)
+@click.argument("names", nargs=-1)
+@click.option(
+    "--retention",
+    is_flag=True,
+    help=_("Instead of fitting: simulate a year at several desired retentions and show the workload."),
+)
+@click.option("--json", "as_json", is_flag=True, help=_("Print the result as one JSON object."))
+@click.pass_obj
+def optimize_command(env: Env, names: tuple[str, ...] = (), retention: bool = False, as_json: bool = False) -> None:
     import json
 
     from quiz import optimize, storage
-    from quiz.model import counted
+    from quiz.cli.collection import cards_count, decks_count
 
     with env.engine.connect() as conn:
         decks = storage.select_decks(conn, list(names))
     if not decks:
-        raise QuizError("no decks yet: quiz import DECK.yaml")
-    what = decks[0].name if len(decks) == 1 else counted(len(decks), "deck")
+        raise QuizError(_("no decks yet: quiz import DECK.yaml"))
+    what = decks[0].name if len(decks) == 1 else decks_count(len(decks))
     if retention:
         results, best, current = optimize.workloads(env.engine, decks)
         if as_json:
@@ -203,31 +223,50 @@ def optimize_command(env: Env, names: tuple[str, ...] = (), retention: bool = Fa
             }
             click.echo(json.dumps(shown, indent=2))
             return
-        click.echo(f"A simulated year of {what} (your limits and parameters) at each desired retention:")
-        click.echo(f"{'retention':>9} {'min/day':>8} {'reviews/day':>11} {'memorized':>9} {'s per memorized':>15}")
+        click.echo(
+            _("A simulated year of {what} (your limits and parameters) at each desired retention:").format(what=what)
+        )
+        headers = (_("retention"), _("min/day"), _("reviews/day"), _("memorized"), _("s per memorized"))
+        widths = [max(width, display_width(text)) for width, text in zip((9, 8, 11, 9, 15), headers)]
+        click.echo(aligned(headers, widths))
         for w in results:
-            click.echo(
-                f"{w.retention:>9.2f} {w.minutes_per_day:>8.1f} {w.reviews_per_day:>11.1f}"
-                f" {w.memorized:>9.0f} {w.seconds_per_memorized:>15.1f}"
+            numbers = (w.retention, w.minutes_per_day, w.reviews_per_day, w.memorized, w.seconds_per_memorized)
+            texts = [f"{number:.{places}f}" for number, places in zip(numbers, (2, 1, 1, 0, 1))]
+            click.echo(aligned(texts, widths))
+        click.echo(
+            _("least time per memorized card at {best}; you use {current}").format(
+                best=f"{best:.2f}", current=f"{current:.2f}"
             )
-        click.echo(f"least time per memorized card at {best:.2f}; you use {current:.2f}")
+        )
         return
     result = optimize.fit(env.engine, decks, learner_zone(), env.rollover_hour(), every_deck=not names)
     if as_json:
         click.echo(json.dumps(result.as_json(), indent=2))
         return
-    click.echo(f"fitted to {result.reviews} reviews of {result.cards} cards")
-    click.echo(f"{'':<8}{'log loss':>10}{'RMSE':>10}")
-    for label, (loss, rmse) in (("before", result.before), ("after", result.after)):
-        click.echo(f"{label:<8}{loss:>10.4f}{rmse * 100:>9.2f}%")
+    click.echo(
+        _("fitted to {reviews} of {cards}").format(
+            reviews=reviews_count(result.reviews), cards=cards_count(result.cards)
+        )
+    )
+    labels = (_("before"), _("after"))
+    label_width = max(8, *(display_width(label) + 2 for label in labels))
+    loss_width = max(10, display_width(_("log loss")) + 2)
+    click.echo(pad("", label_width) + pad(_("log loss"), loss_width, right=True) + f"{'RMSE':>10}")
+    for label, (loss, rmse) in zip(labels, (result.before, result.after)):
+        click.echo(pad(label, label_width) + pad(f"{loss:.4f}", loss_width, right=True) + f"{rmse * 100:>9.2f}%")
     if result.saved:
         import textwrap
 
-        click.echo(f"saved for {what}; the parameters:")
+        click.echo(_("saved for {what}; the parameters:").format(what=what))
         click.echo(
             textwrap.fill(
                 ", ".join(f"{p:g}" for p in result.parameters), 78, initial_indent="  ", subsequent_indent="  "
             )
         )
     else:
-        click.echo("the parameters in use predict your reviews as well: nothing was changed")
+        click.echo(_("the parameters in use predict your reviews as well: nothing was changed"))
+
+
+def aligned(texts, widths) -> str:
+    """Cells right-aligned in their widths (in terminal cells), one space apart."""
+    return " ".join(pad(text, width, right=True) for text, width in zip(texts, widths))

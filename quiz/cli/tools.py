@@ -9,31 +9,53 @@ from typing import TYPE_CHECKING
 import click
 
 from quiz.cli.env import Env, QuizCommand
-from quiz.plumbing.textwidth import visible
+from quiz.i18n import _, pgettext
+from quiz.plumbing.textwidth import display_width, pad, visible
 
 if TYPE_CHECKING:
     from quiz.shapes import CommandJson, ToolJson
 
-SOURCES = {
-    "deck": "the deck's own tools:",
-    "bundled": "quiz's bundled table",
-    "fish": "your fish completions",
-    "generic": "no table: the generic rule",
-}
-GENERIC_RULE = """\
-Without a table, an answer is read with what the expected answer itself shows:
-  flags in any order before the first argument   -v --dry-run x = --dry-run -v x
-  short flags bundled in any order               -la = -al = -l -a
-  --opt=value written either way                 --out=a.txt = --out a.txt
-  quoting that gives the same words              'a b' = "a b" = a\\ b
-Anything after the first argument is compared word by word, in order."""
+
+def sources() -> dict[str, str]:
+    """Where the knowledge of a tool comes from, said in full (`quiz tools show`)."""
+    return {
+        "deck": _("the deck's own tools:"),
+        "bundled": _("quiz's bundled table"),
+        "fish": _("your fish completions"),
+        "generic": _("no table: the generic rule"),
+    }
 
 
-@click.group("tools", invoke_without_command=True)
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON array, one object per tool.")
-@click.pass_context
-def tools_group(ctx: click.Context, as_json: bool) -> None:
-    """List the tools quiz knows the options of, and where it learned them.
+def source_names() -> dict[str, str]:
+    """The same, short (`quiz tools`'s source column); `--json` keeps the keys."""
+    return {
+        "deck": pgettext("source", "deck"),
+        "bundled": pgettext("source", "bundled"),
+        "fish": pgettext("source", "fish"),
+        "generic": pgettext("source", "generic"),
+    }
+
+
+def generic_rule() -> str:
+    examples = [
+        (_("flags in any order before the first argument"), "-v --dry-run x = --dry-run -v x"),
+        (_("short flags bundled in any order"), "-la = -al = -l -a"),
+        (_("--opt=value written either way"), "--out=a.txt = --out a.txt"),
+        (_("quoting that gives the same words"), "'a b' = \"a b\" = a\\ b"),
+    ]
+    width = max(display_width(rule) for rule, _example in examples) + 3
+    return "\n".join(
+        [
+            _("Without a table, an answer is read with what the expected answer itself shows:"),
+            *(f"  {pad(rule, width)}{example}" for rule, example in examples),
+            _("Anything after the first argument is compared word by word, in order."),
+        ]
+    )
+
+
+@click.group(
+    "tools",
+    help=_("""List the tools quiz knows the options of, and where it learned them.
 
     Answers are compared the way each tool reads its command line: from the
     deck's own `tools:`, else quiz's bundled tables, else your fish shell's
@@ -45,7 +67,12 @@ def tools_group(ctx: click.Context, as_json: bool) -> None:
       quiz tools --json | jq -r '.[] | select(.source == "bundled") | .tool'
       quiz tools show git commit
       quiz tools show kubectl get
-    """
+    """),
+    invoke_without_command=True,
+)
+@click.option("--json", "as_json", is_flag=True, help=_("Print a JSON array, one object per tool."))
+@click.pass_context
+def tools_group(ctx: click.Context, as_json: bool) -> None:
     if ctx.invoked_subcommand is not None:
         return
     from quiz.tools import known_tools
@@ -60,16 +87,23 @@ def tools_group(ctx: click.Context, as_json: bool) -> None:
         return
     from quiz.cli.collection import format_table
 
-    click.echo(format_table(rows, ("tool", "source", "from", "commands", "options")))
-    click.echo("\nAny other tool: its fish completions when a card needs them, else the generic rule.")
+    names = source_names()
+    shown = [{**row, "source": names.get(row["source"], row["source"])} for row in rows]
+    headers = (
+        pgettext("column", "tool"),
+        pgettext("column", "source"),
+        pgettext("column", "from"),
+        pgettext("column", "commands"),
+        pgettext("column", "options"),
+    )
+    click.echo(format_table(shown, ("tool", "source", "from", "commands", "options"), headers))
+    click.echo("\n" + _("Any other tool: its fish completions when a card needs them, else the generic rule."))
 
 
-@tools_group.command("show", cls=QuizCommand)
-@click.argument("words", nargs=-1, required=True)
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-@click.pass_obj
-def show_command(env: Env, words: tuple[str, ...], as_json: bool = False) -> None:
-    """Show what quiz knows of a tool, or of one of its commands.
+@tools_group.command(
+    "show",
+    cls=QuizCommand,
+    help=_("""Show what quiz knows of a tool, or of one of its commands.
 
     \b
     Examples:
@@ -77,7 +111,12 @@ def show_command(env: Env, words: tuple[str, ...], as_json: bool = False) -> Non
       quiz tools show git commit
       quiz tools show docker container ls
       quiz tools show git commit --json
-    """
+    """),
+)
+@click.argument("words", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help=_("Print one JSON object."))
+@click.pass_obj
+def show_command(env: Env, words: tuple[str, ...], as_json: bool = False) -> None:
     from quiz.errors import QuizError
     from quiz.tools import describe_command
 
@@ -93,23 +132,25 @@ def show_command(env: Env, words: tuple[str, ...], as_json: bool = False) -> Non
 
 def text_of(shown: CommandJson) -> str:
     path = " ".join([shown["tool"], *shown["command"]])
-    lines = [f"{path}: {SOURCES[shown['source']]}" + (f" ({shown['from']})" if shown["from"] else "")]
+    lines = [f"{path}: {sources()[shown['source']]}" + (f" ({shown['from']})" if shown["from"] else "")]
     if shown["source"] == "generic":
-        return "\n".join([*lines, "", GENERIC_RULE])
+        return "\n".join([*lines, "", generic_rule()])
     if shown["aliases"]:
-        lines.append("also written: " + ", ".join(" ".join([shown["tool"], *alias]) for alias in shown["aliases"]))
-    lines.append(
-        {
-            "anywhere": "options may come before, between or after the arguments",
-            "first": "options end at the first argument; the rest is compared in order",
-        }.get(str(shown["options_where"]), f"options end at argument {shown['options_where']}; the rest in order")
-    )
-    lines += shown["notes"]
+        aliases = ", ".join(" ".join([shown["tool"], *alias]) for alias in shown["aliases"])
+        lines.append(_("also written: {}").format(aliases))
+    where = shown["options_where"]
+    if where == "anywhere":
+        lines.append(_("options may come before, between or after the arguments"))
+    elif where == "first":
+        lines.append(_("options end at the first argument; the rest is compared in order"))
+    else:
+        lines.append(_("options end at argument {}; the rest in order").format(where))
+    lines += shown["notes"]  # the table's own words
     for label, listed in (
-        ("options", shown["options"]),
-        ("before the command", shown["global_options"]),
-        ("commands", shown["commands"]),
+        (_("options:"), shown["options"]),
+        (_("before the command:"), shown["global_options"]),
+        (_("commands:"), shown["commands"]),
     ):
         if listed:
-            lines += ["", f"{label}:", *(f"  {line}" for line in listed)]
+            lines += ["", label, *(f"  {line}" for line in listed)]
     return "\n".join(lines)

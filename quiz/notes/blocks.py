@@ -108,11 +108,12 @@ def read_note(text: str) -> tuple[dict, list[Block], dict[str, str]]:
 
 
 def _front_matter(text: str) -> dict:
-    """The front matter as a mapping; one that does not read is {"": why} (the note says so)."""
+    """The front matter as a mapping; one that does not read is {"": the YAML problem} (the
+    note says so)."""
     try:
         data = load(text)
     except YamlError as error:
-        return {"": f"front matter not read ({error.message}): its title is not used"}
+        return {"": error.message}
     return data if isinstance(data, dict) else {}
 
 

@@ -38,9 +38,24 @@ class Card:
 
 @dataclass
 class Skipped:
+    """A part of the note left out, or a remark on one kept: why in English (`reason`, for
+    `quiz generate --json`: scripts read it) and in the learner's language (`shown`)."""
+
     line: int
     reason: str
     lines: int = 1  # how many lines of the note it covers
+    shown: str = ""  # the report's words; the reason when empty
+
+    def __post_init__(self) -> None:
+        self.shown = self.shown or self.reason
+
+    @classmethod
+    def saying(cls, line: int, message: str, lines: int = 1, **values: object) -> Skipped:
+        """`message` is marked N_() where it is written; its {names} are filled with `values`
+        (the note's own text, never translated)."""
+        from quiz.i18n import _
+
+        return cls(line, message.format(**values), lines, _(message).format(**values))
 
     def __str__(self) -> str:
         return f"line {self.line}: {self.reason}"

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from quiz.i18n import N_
 from quiz.notes.blocks import Block, plain
 from quiz.notes.cards import Card, Note, Skipped
 from quiz.notes.commands import (
@@ -54,8 +55,8 @@ def known_commands() -> frozenset[str]:
 def code_cards(block: Block, intro: str | None, note: Note) -> list[Card]:
     """Command (or Dockerfile snippet, or key) cards from one code block."""
     if is_config(block.lang, block.lines):
-        reason = f"config snippet ({block.lang or 'config'}), not commands"
-        note.skipped.append(Skipped(block.line + 1, reason, len(block.lines)))
+        reason = N_("config snippet ({language}), not commands")
+        note.skipped.append(Skipped.saying(block.line + 1, reason, len(block.lines), language=block.lang or "config"))
         return []
     if block.lang == "vim":
         return _vim_cards(block, note)
@@ -77,7 +78,7 @@ def code_cards(block: Block, intro: str | None, note: Note) -> list[Card]:
         if prompts and not prompted:  # what the command above printed
             if not output_at:
                 output_at = line_no
-                note.remarks.append(Skipped(line_no, "output of the command above: not a card"))
+                note.remarks.append(Skipped.saying(line_no, N_("output of the command above: not a card")))
             continue
         command, trailing = split_trailing_comment(command)
         snippet = command.split(" ", 1)[0] in DOCKERFILE_WORDS or block.lang == "dockerfile"
@@ -87,18 +88,14 @@ def code_cards(block: Block, intro: str | None, note: Note) -> list[Card]:
             continue
         if current is not None and not snippet and not trailing:
             current.back = [*current.back, command] if isinstance(current.back, list) else [current.back, command]
-            note.remarks.append(
-                Skipped(
-                    line_no,
-                    f"several commands under one comment: accepted as "
-                    f'alternatives of "{current.front}" (split them if not)',
-                )
-            )
+            reason = N_('several commands under one comment: accepted as alternatives of "{front}" (split them if not)')
+            note.remarks.append(Skipped.saying(line_no, reason, front=current.front))
             continue
         front = trailing or " ".join(c for c in comments if c) or (intro if one else None)
         comments = []
         if not front:
-            note.skipped.append(Skipped(line_no, f"command without a `# comment` above it: {command[:50]}"))
+            reason = N_("command without a `# comment` above it: {command}")
+            note.skipped.append(Skipped.saying(line_no, reason, command=command[:50]))
             continue
         if snippet:
             current = Card("snippet", line_no, f"{front} (Dockerfile)", text.strip("\n"), slug_from=front)
@@ -108,7 +105,8 @@ def code_cards(block: Block, intro: str | None, note: Note) -> list[Card]:
         if trailing:
             current = None  # the comment was this command's own
     if comments:
-        note.skipped.append(Skipped(statements[-1][0], f"comment without a command below it: {comments[-1][:50]}"))
+        reason = N_("comment without a command below it: {comment}")
+        note.skipped.append(Skipped.saying(statements[-1][0], reason, comment=comments[-1][:50]))
     return cards
 
 
@@ -146,7 +144,7 @@ def _vim_cards(block: Block, note: Note) -> list[Card]:
         if front:
             cards.append(Card("keys", line_no, front, keys, slug_from=keys))
         else:
-            note.skipped.append(Skipped(line_no, f'keys without a `" comment`: {keys[:50]}'))
+            note.skipped.append(Skipped.saying(line_no, N_('keys without a `" comment`: {keys}'), keys=keys[:50]))
     return cards
 
 
@@ -155,8 +153,8 @@ def table_cards(block: Block, note: Note, refs: dict[str, str]) -> list[Card]:
     rows = [cells for _, cells in block.rows]
     columns = table_columns(block.header, rows, known_commands())
     if columns is None:
-        reason = f"table without a column of commands: {block.lines[0][:40]}"
-        note.skipped.append(Skipped(block.line, reason, len(block.lines) + 1))
+        reason = N_("table without a column of commands: {header}")
+        note.skipped.append(Skipped.saying(block.line, reason, len(block.lines) + 1, header=block.lines[0][:40]))
         return []
     command_at, meaning_at = columns
     cards = []
@@ -167,9 +165,8 @@ def table_cards(block: Block, note: Note, refs: dict[str, str]) -> list[Card]:
             kind = "keys" if is_keys(command) else "command"
             cards.append(Card(kind, line_no, meaning, command, slug_from=command))
         else:
-            note.skipped.append(
-                Skipped(line_no, f"table row without a command and its meaning: {' | '.join(cells)[:50]}")
-            )
+            reason = N_("table row without a command and its meaning: {row}")
+            note.skipped.append(Skipped.saying(line_no, reason, row=" | ".join(cells)[:50]))
     return cards
 
 

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from quiz.deckvalues import MAX_TEXT
+from quiz.i18n import N_
 from quiz.notes.blocks import BARE_URL, INLINE_LINK, REF_LINK, Block, plain, read_note
 from quiz.notes.cards import Card, Note, Skipped, assign_ids, first_answer
 from quiz.notes.code import code_cards, command_count, item_card, table_cards
@@ -52,9 +53,10 @@ def _within_limits(note: Note, fallback_title: str) -> Note:
         backs = [card.back] if isinstance(card.back, str) else list(card.back)
         texts = [card.front, card.source or "", *backs]
         if max(len(text) for text in texts) > MAX_TEXT:
-            note.skipped.append(Skipped(card.line, f"a card with a text over {MAX_TEXT:,} characters: too long"))
+            reason = N_("a card with a text over {limit} characters: too long")
+            note.skipped.append(Skipped.saying(card.line, reason, limit=f"{MAX_TEXT:,}"))
         elif not card.front.strip() or not all(back.strip() for back in backs):  # U+0085 alone, say
-            note.skipped.append(Skipped(card.line, "a card with an empty front or back"))
+            note.skipped.append(Skipped.saying(card.line, N_("a card with an empty front or back")))
         else:
             kept.append(card)
     note.cards = kept
@@ -73,7 +75,8 @@ def _from_markdown(text: str, fallback_title: str) -> Note:
         title = next((heading for heading in headings if heading), fallback_title)
     note = Note(title, note_language(prose_text))
     if unread:
-        note.skipped.append(Skipped(1, str(unread)))
+        reason = N_("front matter not read ({problem}): its title is not used")
+        note.skipped.append(Skipped.saying(1, reason, problem=unread))
     _Walker(note, blocks, refs).walk()
     for card in note.cards:
         if card.kind == "command":
@@ -110,8 +113,9 @@ class _Walker:
         self.close_section()
         self.close_heading()
 
-    def skip(self, line: int, reason: str, lines: int = 1) -> None:
-        self.note.skipped.append(Skipped(line, reason, lines))
+    def skip(self, line: int, reason: str, lines: int = 1, **values: object) -> None:
+        """Report a part left out: `reason` marked N_(), its {names} filled with `values`."""
+        self.note.skipped.append(Skipped.saying(line, reason, lines, **values))
 
     def add(self, card: Card) -> None:
         self.note.cards.append(card)
@@ -141,7 +145,7 @@ class _Walker:
 
     def report_links(self, section: _Section) -> None:
         for line in section.link_lines:
-            self.skip(line, f'link under "{section.title}" kept by no card (no card in that section)')
+            self.skip(line, N_('link under "{title}" kept by no card (no card in that section)'), title=section.title)
 
     def close_section(self) -> None:
         section = self.section
@@ -149,9 +153,8 @@ class _Walker:
             return
         if section.prose and section.intro:
             lines = sum(len(block.lines) for block in section.prose)
-            self.skip(
-                section.prose[0].line, f'the introduction under the note\'s title "{section.title}": not a card', lines
-            )
+            reason = N_('the introduction under the note\'s title "{title}": not a card')
+            self.skip(section.prose[0].line, reason, lines, title=section.title)
         elif section.prose:
             self.add(self.concept(section))
         if section is not self.heading and not section.carded:
@@ -176,7 +179,7 @@ class _Walker:
         elif self.section and self.section.open and self.section.prose:
             self.section.prose.append(block)
         else:
-            self.skip(block.line, f"list item outside a heading's prose: {text[:40]}")
+            self.skip(block.line, N_("list item outside a heading's prose: {text}"), text=text[:40])
 
     def lone_item(self, index: int) -> bool:
         block = self.blocks[index]
@@ -205,12 +208,12 @@ class _Walker:
             self.section.prose.append(Block("para", block.line + 1, block.lines[1:]))
             self.section.open = False
         else:
-            reason = f"paragraph with no heading of its own (give it one to make a card): {texts[0][0][:40]}"
-            self.skip(block.line, reason, len(block.lines))
+            reason = N_("paragraph with no heading of its own (give it one to make a card): {text}")
+            self.skip(block.line, reason, len(block.lines), text=texts[0][0][:40])
 
     def links(self, block: Block, urls: list[str]) -> None:
         if self.section is None:
-            self.skip(block.line, "links before any heading")
+            self.skip(block.line, N_("links before any heading"))
             return
         self.section.urls += urls
         self.section.link_lines.append(block.line)
@@ -227,7 +230,7 @@ class _Walker:
             if len(pair) == 2:
                 self.add(Card("term", block.line + offset, pair[0], pair[1], self.source([]), pair[0]))
             else:
-                self.skip(block.line + offset, f"term without a description: {texts[offset][0][:40]}")
+                self.skip(block.line + offset, N_("term without a description: {term}"), term=texts[offset][0][:40])
         return True
 
     def concept(self, section: _Section) -> Card:
@@ -241,7 +244,8 @@ class _Walker:
                 block.kind == "item" and kept and (kept[-1].endswith(END_PUNCT[2:4]) or kept[-1].startswith("•"))
             )
             if kept and size + len(text) > CONCEPT_BUDGET and not joins_list:
-                self.note.remarks.append(Skipped(block.line, f'left off the card "{section.title}" to keep it short'))
+                reason = N_('left off the card "{title}" to keep it short')
+                self.note.remarks.append(Skipped.saying(block.line, reason, title=section.title))
                 continue
             kept.append(text)
             size += len(text)
@@ -291,8 +295,8 @@ class _Walker:
         code = self.blocks[index]
         commented = not has_prompts(code.lang, code.lines) and any(line.lstrip().startswith("#") for line in code.lines)
         if commented or command_count(code) != 1:
-            remark = f"read as the introduction of the code below: {text[:40]}"
-            self.note.remarks.append(Skipped(self.blocks[before].line, remark))
+            remark = N_("read as the introduction of the code below: {text}")
+            self.note.remarks.append(Skipped.saying(self.blocks[before].line, remark, text=text[:40]))
             return None
         return text.rstrip(":：")
 
@@ -304,7 +308,7 @@ class _Walker:
             self.add(card)
 
     def on_html(self, index: int, block: Block) -> None:
-        self.skip(block.line, f"HTML, not read: {block.lines[0].strip()[:40]}", len(block.lines))
+        self.skip(block.line, N_("HTML, not read: {html}"), len(block.lines), html=block.lines[0].strip()[:40])
 
     def on_quote(self, index: int, block: Block) -> None:
         text = " ".join(plain(line, self.refs)[0] for line in block.lines if line.strip())
@@ -329,7 +333,7 @@ class _Walker:
         front = f"{about} 有什么要注意的？" if lang == "zh" else f"What should you watch out for with {about}?"
         back = WARNING_PREFIX.sub("", text)
         if not back.strip():
-            self.skip(block.line, f'"{text}" with nothing to watch out for: not a card')
+            self.skip(block.line, N_('"{text}" with nothing to watch out for: not a card'), text=text)
             return
         if self.note.lang == "en":
             back = back[:1].upper() + back[1:]

@@ -21,6 +21,7 @@ from typing import NamedTuple
 
 from quiz.checking.knowledge import bundled_tool
 from quiz.checking.tables import CONTROL, Command, Tool
+from quiz.i18n import N_
 from quiz.notes.cards import Card, Note, Skipped, assign_ids
 from quiz.notes.questions import CJK
 
@@ -61,7 +62,7 @@ class TldrPage:
     description: str
     url: str | None
     entries: list[Entry] = field(default_factory=list)
-    skipped: list[tuple[int, str]] = field(default_factory=list)  # (line, reason)
+    skipped: list[tuple[int, str]] = field(default_factory=list)  # (line, reason: marked N_())
 
 
 def _is_command(line: str) -> bool:
@@ -122,19 +123,20 @@ def read_page(text: str) -> TldrPage:
                 description.append(body)
         elif line.startswith("- "):
             if pending is not None:
-                page.skipped.append((pending[0], "a description without a command"))
+                page.skipped.append((pending[0], N_("a description without a command")))
             pending = (n, line[2:].strip().removesuffix(":").rstrip())
             if not pending[1]:  # `- :`: no front for a card
-                page.skipped.append((n, "an empty description"))
+                page.skipped.append((n, N_("an empty description")))
                 pending = None
         elif _is_command(line) and pending is not None:
             back, alternatives, variants = _convert(line[1:-1])
             page.entries.append(Entry(n, pending[1], back, alternatives, line[1:-1], variants))
             pending = None
         else:
-            page.skipped.append((n, "a command without a description" if _is_command(line) else "not a tldr line"))
+            why = N_("a command without a description") if _is_command(line) else N_("not a tldr line")
+            page.skipped.append((n, why))
     if pending is not None:
-        page.skipped.append((pending[0], "a description without a command"))
+        page.skipped.append((pending[0], N_("a description without a command")))
     page.description = " ".join(description)
     return page
 
@@ -258,7 +260,7 @@ def from_tldr(pages: list[str]) -> Note:
     for page, text in zip(read, pages):
         for entry in page.entries:
             note.cards.append(Card("command", offset + entry.line, entry.front, entry.back, page.url, entry.back))
-        note.skipped += [Skipped(offset + line, reason) for line, reason in page.skipped]
+        note.skipped += [Skipped.saying(offset + line, reason) for line, reason in page.skipped]
         for name, table in option_table(page).items():
             bundled = bundled_tool(name)
             if bundled is None:  # the page's options all go to its tool (used with and without a command)

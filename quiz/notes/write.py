@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from quiz.model import counted
+from quiz.i18n import _, ngettext, pgettext
 from quiz.notes.cards import Card, Note, assign_ids, fingerprint, first_answer
 from quiz.plumbing.yamlread import Map, Scalar, Seq, YamlError, compose, load, plain
 
@@ -80,20 +80,44 @@ def deck_yaml(note: Note, deck_name: str, note_name: str) -> str:
     return "\n".join(head) + "\n" + "\n\n".join(cards) + "\n"
 
 
+def _kind_count(kind: str, count: int) -> str:
+    """`3 command`: how many cards of a kind the note made (the report's summary)."""
+    kinds = {
+        "command": _("{} command"),
+        "keys": _("{} keys"),
+        "concept": _("{} concept"),
+        "warning": _("{} warning"),
+        "term": _("{} term"),
+        "snippet": _("{} snippet"),
+    }
+    return kinds.get(kind, "{} " + kind).format(count)
+
+
 def report_lines(note: Note, note_name: str) -> list[str]:
+    """What `quiz generate` says on stderr: the counts, then each part left out and each
+    remark, with its line; in the learner's language (the note's text quoted as it is)."""
     counts: dict[str, int] = {}
     for card in note.cards:
         counts[card.kind] = counts.get(card.kind, 0) + 1
-    summary = ", ".join(f"{n} {kind}" for kind, n in counts.items()) or "no cards"
+    kinds = pgettext("list", ", ").join(_kind_count(kind, n) for kind, n in counts.items()) or _("no cards")
     cards, skipped = len(note.cards), len(note.skipped)
     skipped_lines = sum(s.lines for s in note.skipped)
-    lines = [
-        f"{note_name}: {counted(cards, 'card')} ({summary}); "
-        f"{counted(skipped, 'part')} skipped ({counted(skipped_lines, 'line')})"
+    summary = _("{note}: {cards} ({kinds}); {parts} skipped ({lines})").format(
+        note=note_name,
+        cards=ngettext("{} card", "{} cards", cards).format(cards),
+        kinds=kinds,
+        parts=ngettext("{} part", "{} parts", skipped).format(skipped),
+        lines=ngettext("{} line", "{} lines", skipped_lines).format(skipped_lines),
+    )
+    skips = [
+        _("{note}:{line}: skipped: {reason}").format(note=note_name, line=s.line, reason=s.shown)
+        for s in sorted(note.skipped, key=lambda s: s.line)
     ]
-    lines += [f"{note_name}:{s.line}: skipped: {s.reason}" for s in sorted(note.skipped, key=lambda s: s.line)]
-    lines += [f"{note_name}:{s.line}: note: {s.reason}" for s in sorted(note.remarks, key=lambda s: s.line)]
-    return lines
+    remarks = [
+        _("{note}:{line}: note: {remark}").format(note=note_name, line=s.line, remark=s.shown)
+        for s in sorted(note.remarks, key=lambda s: s.line)
+    ]
+    return [summary, *skips, *remarks]
 
 
 def report_json(note: Note, note_name: str, output: str | None, deck: str) -> GenerateJson:
@@ -147,12 +171,12 @@ def _entries(deck_text: str) -> tuple[list[_Entry], int]:
     pairs = root.pairs if isinstance(root, Map) else []
     cards = next((value for key, value in pairs if isinstance(key, Scalar) and key.value == "cards"), None)
     if not isinstance(cards, Seq) or cards.flow or not cards.items:
-        raise ValueError("its `cards:` must be a non-empty block list (one `- id: ...` per card)")
+        raise ValueError(_("its `cards:` must be a non-empty block list (one `- id: ...` per card)"))
     lines = deck_text.split("\n")
     entries, indent = [], 2
     for item in cards.items:
         if not isinstance(item, Map) or item.flow:
-            raise ValueError(f"line {item.line}: each card must be a block mapping")
+            raise ValueError(_("line {line}: each card must be a block mapping").format(line=item.line))
         first = item.mark.line
         indent = lines[first].index("-") if "-" in lines[first][: item.mark.column] else item.mark.column
         end_mark = _last_end(item)
@@ -230,20 +254,22 @@ def update(deck_text: str, note: Note, note_name: str) -> tuple[str, list[str]]:
             continue
         if entry.edited:
             version = " ".join(first_answer(card.back).split())[:60]  # on one line
-            report.append(f"kept your edits: {card.id} (the note's version, line {card.line}: {version})")
+            kept = _("kept your edits: {id} (the note's version, line {line}: {version})")
+            report.append(kept.format(id=card.id, line=card.line, version=version))
         else:
             replace[entry.first] = (entry.end, card_yaml(card.id, card.content(), marker(note_name, card), indent))
-            report.append(f"updated from the note: {card.id}")
+            report.append(_("updated from the note: {id}").format(id=card.id))
     for card in new:
         card.id = ""  # ids given at generation may be taken in this deck
     assign_ids(new, {str(e.data.get("id")) for e in entries})
-    report += [f"added: {card.id} ({note_name}:{card.line})" for card in new]
-    for entry in entries:
-        if not entry.claimed and entry.marks:
-            report.append(f"no longer in the note, kept (delete it by hand to retire it): {entry.data['id']}")
+    report += [_("added: {id} ({note}:{line})").format(id=card.id, note=note_name, line=card.line) for card in new]
+    gone = _("no longer in the note, kept (delete it by hand to retire it): {id}")
+    report += [gone.format(id=e.data["id"]) for e in entries if not e.claimed and e.marks]
     hand = sum(1 for e in entries if not e.claimed and not e.marks)
     if hand:
-        report.append(f"kept {counted(hand, 'card')} written by hand")
+        report.append(
+            _("kept {cards} written by hand").format(cards=ngettext("{} card", "{} cards", hand).format(hand))
+        )
     out, index = [], 0
     last_end = entries[-1].end
     while index < len(lines):
@@ -283,7 +309,7 @@ def check_and_write(text: str, path: str | None) -> None:
         with tempfile.TemporaryDirectory() as folder:
             checked = Path(folder) / "deck.yaml"
             checked.write_text(text, encoding="utf-8")
-            _check(checked, path or "generated deck")
+            _check(checked, path or _("generated deck"))
         if path is None:
             return
     assert path is not None

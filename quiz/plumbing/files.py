@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from quiz.errors import QuizError
+from quiz.i18n import _
 
 STALE_AFTER_S = 24 * 3600  # a temporary file this old is stale even if its process id is in use again
 
@@ -42,18 +43,22 @@ def check_writable(target: Path) -> None:
     """Fail early, in one line, when `target` cannot be written."""
     if is_stream(target):
         if not os.access(target, os.W_OK):
-            raise QuizError(f"cannot write {target}: permission denied")
+            raise QuizError(_("cannot write {path}: permission denied").format(path=target))
         return
     real = real_target(target)
     if real.is_dir():
-        raise QuizError(f"cannot write {target}: it is a folder")
+        raise QuizError(_("cannot write {path}: it is a folder").format(path=target))
     if real.exists() and not real.is_file():
-        raise QuizError(f"cannot write {target}: it is not a regular file")
+        raise QuizError(_("cannot write {path}: it is not a regular file").format(path=target))
     folder = real.parent
     if not folder.is_dir():
-        raise QuizError(f"cannot write {target}: no folder {folder}")
+        raise QuizError(_("cannot write {path}: no folder {folder}").format(path=target, folder=folder))
     if not os.access(folder, os.W_OK | os.X_OK) or (real.exists() and not os.access(real, os.W_OK)):
-        raise QuizError(f"cannot write {target}: permission denied")
+        raise QuizError(_("cannot write {path}: permission denied").format(path=target))
+
+
+def cannot_write(target: Path, error: OSError) -> str:
+    return _("cannot write {path}: {reason}").format(path=target, reason=error.strerror or error)
 
 
 @contextmanager
@@ -68,14 +73,14 @@ def replacing(target: Path) -> Iterator[tuple[BinaryIO, Path]]:
             with open(target, "wb") as stream:
                 yield stream, target
         except OSError as error:
-            raise QuizError(f"cannot write {target}: {error.strerror or error}") from None
+            raise QuizError(cannot_write(target, error)) from None
         return
     real = real_target(target)
     remove_stale_parts(real.parent, glob_escape(real.name))
     try:
         handle, name = tempfile.mkstemp(prefix=f".{real.name}.{os.getpid()}.quiz-", suffix=".part", dir=real.parent)
     except OSError as error:
-        raise QuizError(f"cannot write {target}: {error.strerror or error}") from None
+        raise QuizError(cannot_write(target, error)) from None
     temporary = Path(name)
     try:
         with os.fdopen(handle, "wb") as file:
@@ -85,7 +90,7 @@ def replacing(target: Path) -> Iterator[tuple[BinaryIO, Path]]:
         os.replace(temporary, real)
     except OSError as error:
         temporary.unlink(missing_ok=True)
-        raise QuizError(f"cannot write {target}: {error.strerror or error}") from None
+        raise QuizError(cannot_write(target, error)) from None
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from quiz import scheduling
 from quiz.errors import QuizError
+from quiz.i18n import _
 from quiz.model import DeckRow, DeckSettings, Rating, Schedule, State
 from quiz.scheduling import QueueCard
 from quiz.storage.schema import SCHEDULE_COLUMNS, cards_t, decks_t, inserted_id, reviews_t, writing
@@ -19,7 +20,7 @@ from quiz.storage.schema import SCHEDULE_COLUMNS, cards_t, decks_t, inserted_id,
 
 class CardChanged(QuizError):
     def __init__(self):
-        super().__init__("this card was answered elsewhere (another quiz process?); reload the queue")
+        super().__init__(_("this card was answered elsewhere (another quiz process?); reload the queue"))
 
 
 @dataclass(frozen=True)
@@ -128,7 +129,8 @@ def unsuspend(engine: Engine, deck: DeckRow, keys: list[str]) -> int:
     with writing(engine) as conn:
         missing = sorted(set(keys) - set(conn.execute(select(c.note_key).where(*of_these)).scalars()))
         if missing:
-            raise QuizError(f"deck {deck.name} has no card {', '.join(missing)}; nothing was changed")
+            message = _("deck {deck} has no card {ids}; nothing was changed")
+            raise QuizError(message.format(deck=deck.name, ids=", ".join(missing)))
         return conn.execute(update(cards_t).where(*of_these, c.suspended).values(suspended=False, leech=False)).rowcount
 
 

@@ -10,13 +10,14 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
 from quiz.errors import QuizError
+from quiz.i18n import _
 
 
 def parsed_url(url: str) -> URL:
     try:
         return make_url(url)
     except (ArgumentError, ValueError) as error:
-        raise QuizError(f"not a database URL: {shown(url)} ({error})") from None
+        raise QuizError(_("not a database URL: {url} ({reason})").format(url=shown(url), reason=error)) from None
 
 
 def shown(location: str) -> str:

@@ -40,6 +40,7 @@ from sqlalchemy.engine import Connection, CursorResult, Engine
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, ProgrammingError
 
 from quiz.errors import QuizError
+from quiz.i18n import N_, _
 from quiz.model import Schedule
 from quiz.storage.location import parsed_url, shown
 
@@ -226,7 +227,7 @@ class Locked(QuizError):
     """Another process held the collection's write lock for longer than the busy timeout."""
 
     def __init__(self) -> None:
-        super().__init__("the collection is locked by another quiz process; try again in a moment")
+        super().__init__(_("the collection is locked by another quiz process; try again in a moment"))
 
 
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]+:")  # sqlite:/x.db, postgres:x (a drive letter is one letter)
@@ -238,15 +239,18 @@ def database_url(location: str, create_folder: bool = False) -> str:
     if "://" in location:
         return location
     if _SCHEME.match(location) and not Path(location).exists():
-        raise QuizError(f"{location} is neither a file path nor a URL (a URL looks like sqlite:///path/quiz.db)")
+        message = _("{location} is neither a file path nor a URL (a URL looks like sqlite:///path/quiz.db)")
+        raise QuizError(message.format(location=location))
     path = Path(location).expanduser()
     if create_folder:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
-            raise QuizError(f"cannot make the folder {path.parent}: {error.strerror or error}") from None
+            message = _("cannot make the folder {folder}: {reason}")
+            raise QuizError(message.format(folder=path.parent, reason=error.strerror or error)) from None
     elif not path.parent.is_dir():
-        raise QuizError(f"no folder {path.parent} for the collection {location}: check the path, or make the folder")
+        message = _("no folder {folder} for the collection {location}: check the path, or make the folder")
+        raise QuizError(message.format(folder=path.parent, location=location))
     return f"sqlite:///{path}"
 
 
@@ -257,9 +261,9 @@ def sqlite_path(engine: Engine) -> Path | None:
     return Path(database)
 
 
-DRIVERS = {
+DRIVERS = {  # the fix for a missing driver (words marked for the catalogs, a command as it is)
     "psycopg": "pip install 'quiz[postgres]'",
-    "psycopg2": "use postgresql+psycopg://, which quiz[postgres] installs",
+    "psycopg2": N_("use postgresql+psycopg://, which quiz[postgres] installs"),
 }
 
 
@@ -268,22 +272,26 @@ def create(url: str) -> Engine:
     backend = parsed_url(url).get_backend_name()
     if backend not in ("sqlite", "postgresql"):
         scheme = url.split("://", 1)[0]
-        raise QuizError(
-            f"quiz keeps a collection in SQLite or PostgreSQL, not {scheme}:// "
+        message = _(
+            "quiz keeps a collection in SQLite or PostgreSQL, not {scheme}:// "
             "(give a file path, sqlite:///PATH or postgresql+psycopg://...)"
         )
+        raise QuizError(message.format(scheme=scheme))
     try:
         engine = create_engine(url)
     except NoSuchModuleError:
         scheme = url.split("://", 1)[0]
-        raise QuizError(
-            f"unknown database URL scheme {scheme}:// (use a file path, sqlite:///PATH or postgresql+psycopg://...)"
-        ) from None
+        message = _(
+            "unknown database URL scheme {scheme}:// (use a file path, sqlite:///PATH or postgresql+psycopg://...)"
+        )
+        raise QuizError(message.format(scheme=scheme)) from None
     except ModuleNotFoundError as error:
         fix = DRIVERS.get((error.name or "").split(".")[0], f"pip install {error.name}")
-        raise QuizError(f"the database driver {error.name} is not installed: {fix}") from None
+        fix = _(fix) if fix in DRIVERS.values() else fix  # no catalog has a command
+        message = _("the database driver {driver} is not installed: {fix}")
+        raise QuizError(message.format(driver=error.name, fix=fix)) from None
     except ArgumentError as error:
-        raise QuizError(f"not a database URL: {shown(url)} ({error})") from None
+        raise QuizError(_("not a database URL: {url} ({reason})").format(url=shown(url), reason=error)) from None
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_on_connect)
         event.listen(engine, "begin", _sqlite_on_begin)

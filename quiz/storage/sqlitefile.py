@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from quiz.errors import QuizError
+from quiz.i18n import _
 from quiz.plumbing import files
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -59,9 +60,9 @@ def state_of(path: Path) -> FileState:
         with open(path, "rb") as file:
             header = file.read(len(SQLITE_HEADER))
     except OSError as error:
-        raise QuizError(f"cannot read {path}: {error.strerror or error}") from None
+        raise QuizError(_("cannot read {path}: {reason}").format(path=path, reason=error.strerror or error)) from None
     if header != SQLITE_HEADER:
-        return FileState("other", "it is not an SQLite database")
+        return FileState("other", _("it is not an SQLite database"))
     try:
         conn = _read_only(path)
         try:
@@ -71,14 +72,14 @@ def state_of(path: Path) -> FileState:
     except sqlite3.DatabaseError as error:
         if is_damage(str(error)):
             return FileState("damaged", str(error))
-        raise QuizError(f"cannot read {path}: {error}") from None
+        raise QuizError(_("cannot read {path}: {reason}").format(path=path, reason=error)) from None
     if not tables:
         return FileState("new")
     if "col" in tables and "notes" in tables:
-        return FileState("other", "it is an Anki collection (to bring one in, export it from Anki as an .apkg)")
+        return FileState("other", _("it is an Anki collection (to bring one in, export it from Anki as an .apkg)"))
     if not tables >= QUIZ_TABLES:
         names = ", ".join(sorted(tables)[:5])
-        return FileState("other", f"it is another program's database (tables: {names})")
+        return FileState("other", _("it is another program's database (tables: {names})").format(names=names))
     return FileState("quiz")
 
 
@@ -115,10 +116,9 @@ def damaged(path: Path, problems: list[str]) -> QuizError:
     """The error for a damaged collection, remembered beside it until it passes the check."""
     with contextlib.suppress(OSError):  # a read-only folder: the check runs again next time anyway
         damaged_mark(path).write_text("\n".join(problems) + "\n", encoding="utf-8")
-    first = problems[0] if problems else "it failed its integrity check"
-    return QuizError(
-        f"{path} is damaged ({first}); nothing was written: see quiz check, and quiz backups to restore one"
-    )
+    first = problems[0] if problems else _("it failed its integrity check")
+    message = _("{path} is damaged ({problem}); nothing was written: see quiz check, and quiz backups to restore one")
+    return QuizError(message.format(path=path, problem=first))
 
 
 def copy(source: Path, target: Path) -> None:
@@ -149,7 +149,8 @@ def _backup(source: Path, target: Path) -> None:
             writer.close()
             reader.close()
     except sqlite3.DatabaseError as error:
-        raise QuizError(f"cannot copy {source} to {target}: {error}") from None
+        message = _("cannot copy {source} to {target}: {reason}")
+        raise QuizError(message.format(source=source, target=target, reason=error)) from None
 
 
 def checkpoint(path: Path) -> None:
@@ -170,7 +171,7 @@ def writable_problem(path: Path) -> str | None:
     folder (where SQLite keeps the -wal and -shm files) must both be writable."""
     folder = path.parent
     if not os.access(folder, os.W_OK | os.X_OK):
-        return f"its folder {folder} is read-only"
+        return _("its folder {folder} is read-only").format(folder=folder)
     if path.exists() and not os.access(path, os.W_OK):
-        return "it is read-only"
+        return _("it is read-only")
     return None

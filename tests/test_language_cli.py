@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from quiz import i18n, stats, statstext
+from quiz import i18n, statstext
 from quiz.plumbing.textwidth import display_width
 from tests.test_stats import collect, history  # noqa: F401 (`history` is a fixture)
 

@@ -138,11 +138,6 @@ def localize(text: Text | None, lang: str, fallback: str = "en") -> str:
     return next(iter(text.values()))
 
 
-def counted(number: int, noun: str) -> str:
-    """'1 card', '3 cards': a count with its (regular English) noun."""
-    return f"{number} {noun}{'s' * (number != 1)}"
-
-
 def accepted_answers(back: Text | list[str], lang: str, fallback: str = "en") -> list[str]:
     """A command card's accepted lines: a list as it is, else its one text in the learner's language."""
     return list(back) if isinstance(back, list) else [localize(back, lang, fallback)]

@@ -22,6 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
+import quiz.i18n
 from quiz import anki, storage
 from quiz.cli import cli
 from quiz.cli.reports import ExportProgress
@@ -174,6 +175,7 @@ def test_language_is_the_learners_by_default_and_can_be_chosen(
     import_files(engine, [write_deck(DECK)])
     runner = CliRunner()
     monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    quiz.i18n.use(None)  # the language is looked up once per process
     by_default = runner.invoke(cli, ["--db", location, "export", "anki", "shell", "-o", str(tmp_path / "zh.apkg")])
     assert by_default.exit_code == 0, by_default.output
     chosen = runner.invoke(

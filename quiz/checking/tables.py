@@ -10,6 +10,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+from quiz.i18n import _, pgettext  # stdlib only; called only for a table's problems
+
 Images = Literal["none", "first", "all"]
 
 
@@ -92,16 +94,16 @@ def parse_tools(data: object) -> ToolTable:
     ``docker ps: options[2] "-f, --filter a b": more than one value name``.
     """
     if not isinstance(data, Mapping):
-        raise ValueError(f"a tool table maps tool names to tools, not {_kind(data)}")
+        raise ValueError(_("a tool table maps tool names to tools, not {kind}").format(kind=_kind(data)))
     errors: list[str] = []
     tools = {}
     for name, spec in data.items():
         if not isinstance(name, str) or not name or len(name.split()) != 1 or CONTROL.search(name):
-            errors.append(f"{name!r}: a tool name is one word")
+            errors.append(_("{name}: a tool name is one word").format(name=repr(name)))
             continue
         tools[name] = parse_tool(name, spec, errors)
     if errors:
-        raise ValueError("; ".join(errors))
+        raise ValueError(_together(errors))
     return ToolTable(tools)
 
 
@@ -121,7 +123,7 @@ class _Commands(Mapping[tuple[str, ...], Command]):
             errors: list[str] = []
             command = self.parsed[path] = _parse_command(spec, where, errors, self.own)
             if errors:
-                raise ValueError("; ".join(errors))
+                raise ValueError(_together(errors))
         return command
 
     def __iter__(self) -> Iterator[tuple[str, ...]]:
@@ -141,10 +143,11 @@ def parse_tool(name: str, spec: object, errors: list[str], lazy: bool = False) -
     wrapper = _boolean(spec, "wrapper", name, errors)
     listed = spec.get("commands") or {}
     if not isinstance(listed, Mapping):
-        errors.append(f"{name}: commands must map command paths to commands, not {_kind(listed)}")
+        message = _("{where}: commands must map command paths to commands, not {kind}")
+        errors.append(message.format(where=name, kind=_kind(listed)))
         listed = {}
     if wrapper and listed:
-        errors.append(f"{name}: a wrapper runs another command, it cannot have commands")
+        errors.append(_("{where}: a wrapper runs another command, it cannot have commands").format(where=name))
     own = _parse_command(spec, name, errors)
     paths = {path_text: _path(path_text, name, errors) for path_text in listed}
     specs, aliases = {}, {}
@@ -156,7 +159,8 @@ def parse_tool(name: str, spec: object, errors: list[str], lazy: bool = False) -
         for alias_text in _strings(command_spec.get("aliases"), f"{where}: aliases", errors):
             alias = _path(alias_text, where, errors)
             if alias in aliases or alias in command_paths:
-                errors.append(f'{where}: alias "{alias_text}" is already a command or an alias')
+                message = _('{where}: alias "{alias}" is already a command or an alias')
+                errors.append(message.format(where=where, alias=alias_text))
             aliases[alias] = paths[path_text]
     commands = _Commands(specs, own)
     if not lazy:
@@ -188,11 +192,13 @@ def _parse_command(spec: Mapping, where: str, errors: list[str], tool: Command |
         option = Option(canonical, bool(value), optional, value)
         for spelling in spellings:
             if spelling in by_spelling:
-                errors.append(f'{where}: options[{n}] "{entry}": {spelling} is already an option')
+                message = _("{where}: {spelling} is already an option")
+                errors.append(message.format(where=f'{where}: options[{n}] "{entry}"', spelling=spelling))
             by_spelling[spelling] = option
     images = spec.get("images", "none")
     if images not in _IMAGES:
-        errors.append(f"{where}: images must be one of {', '.join(_IMAGES)}, not {images!r}")
+        message = _("{where}: images must be one of {choices}, not {value}")
+        errors.append(message.format(where=where, choices=", ".join(_IMAGES), value=repr(images)))
         images = "none"
     return Command(
         by_spelling,
@@ -208,11 +214,12 @@ def _bad_entry(label: str, entry: str, errors: list[str]) -> None:
     spellings = [word for word in words if word.startswith("-")]
     bad = [word for word in spellings if not _SPELLING.fullmatch(word)]
     if bad:
-        errors.append(f"{label}: {', '.join(bad)} is not an option spelling (-x, -name or --name)")
+        message = _("{where}: {spellings} is not an option spelling (-x, -name or --name)")
+        errors.append(message.format(where=label, spellings=", ".join(bad)))
     elif not spellings or words[: len(spellings)] != spellings:
-        errors.append(f"{label}: expected the option's spellings, then its value's name")
+        errors.append(_("{where}: expected the option's spellings, then its value's name").format(where=label))
     else:
-        errors.append(f"{label}: more than one value name")
+        errors.append(_("{where}: more than one value name").format(where=label))
 
 
 def _dash_value(spec: Mapping, options: Mapping[str, Option], tool: Command | None, where, errors) -> Option | None:
@@ -223,7 +230,8 @@ def _dash_value(spec: Mapping, options: Mapping[str, Option], tool: Command | No
     if option is None and tool is not None and isinstance(spelling, str):
         option = tool.options.get(spelling)
     if option is None or not option.takes_value:
-        errors.append(f"{where}: dash_value {spelling!r} must be one of its options that takes a value")
+        message = _("{where}: dash_value {value} must be one of its options that takes a value")
+        errors.append(message.format(where=where, value=repr(spelling)))
         return None
     return option
 
@@ -232,7 +240,8 @@ def _synonyms(value: object, where: str, errors: list[str]) -> dict[str, str]:
     if value is None:
         return {}
     if not isinstance(value, Mapping):
-        errors.append(f"{where}: synonyms must map words to their canonical word, not {_kind(value)}")
+        message = _("{where}: synonyms must map words to their canonical word, not {kind}")
+        errors.append(message.format(where=where, kind=_kind(value)))
         return {}
     words = {}
     for word, canonical in value.items():
@@ -242,7 +251,8 @@ def _synonyms(value: object, where: str, errors: list[str]) -> dict[str, str]:
             or isinstance(word, bool)
             or CONTROL.search(f"{word}{canonical}")
         ):
-            errors.append(f"{where}: synonyms: {word!r}: {canonical!r} is not a word and its canonical word")
+            message = _("{where}: synonyms: {word}: {canonical} is not a word and its canonical word")
+            errors.append(message.format(where=where, word=repr(word), canonical=repr(canonical)))
         else:
             words[str(word)] = str(canonical)
     return words
@@ -252,11 +262,13 @@ def _mapping(spec: object, where: str, keys: tuple[str, ...], errors: list[str])
     if spec is None:
         return {}
     if not isinstance(spec, Mapping):
-        errors.append(f"{where}: expected a mapping with keys {', '.join(keys)}, not {_kind(spec)}")
+        message = _("{where}: expected a mapping with keys {keys}, not {kind}")
+        errors.append(message.format(where=where, keys=", ".join(keys), kind=_kind(spec)))
         return {}
     for key in spec:
         if key not in keys:
-            errors.append(f'{where}: unknown key "{key}" (expected one of {", ".join(keys)})')
+            message = _('{where}: unknown key "{key}" (expected one of {keys})')
+            errors.append(message.format(where=where, key=key, keys=", ".join(keys)))
     return spec
 
 
@@ -264,10 +276,11 @@ def _strings(value: object, where: str, errors: list[str]) -> list[str]:
     if value is None:
         return []
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        errors.append(f"{where}: expected a list of strings, not {value!r}")
+        errors.append(_("{where}: expected a list of strings, not {value}").format(where=where, value=repr(value)))
         return []
     if any(CONTROL.search(item) for item in value):
-        errors.append(f"{where}: control characters are not allowed, in {value!r}")
+        message = _("{where}: control characters are not allowed, in {value}")
+        errors.append(message.format(where=where, value=repr(value)))
         return []
     return value
 
@@ -275,7 +288,8 @@ def _strings(value: object, where: str, errors: list[str]) -> list[str]:
 def _boolean(spec: Mapping, key: str, where: str, errors: list[str], default: bool = False) -> bool:
     value = spec.get(key, default)
     if not isinstance(value, bool):
-        errors.append(f"{where}: {key} must be true or false, not {value!r}")
+        message = _("{where}: {key} must be true or false, not {value}")
+        errors.append(message.format(where=where, key=key, value=repr(value)))
         return default
     return value
 
@@ -285,7 +299,8 @@ def _options_first(spec: Mapping, where: str, errors: list[str]) -> int:
     if value is True or value is False:
         return int(value)
     if not isinstance(value, int) or value < 1:
-        errors.append(f"{where}: options_first must be true, false or a count of arguments, not {value!r}")
+        message = _("{where}: options_first must be true, false or a count of arguments, not {value}")
+        errors.append(message.format(where=where, value=repr(value)))
         return 0
     return value
 
@@ -293,12 +308,19 @@ def _options_first(spec: Mapping, where: str, errors: list[str]) -> int:
 def _path(text: object, where: str, errors: list[str]) -> tuple[str, ...]:
     path = tuple(text.split()) if isinstance(text, str) and not CONTROL.search(text) else ()
     if not path or any(word.startswith("-") for word in path):
-        errors.append(f'{where}: {text!r} is not a command path (words such as "volume ls")')
+        message = _('{where}: {path} is not a command path (words such as "volume ls")')
+        errors.append(message.format(where=where, path=repr(text)))
     return path
 
 
+def _together(errors: list[str]) -> str:
+    return pgettext("between problems", "; ").join(errors)
+
+
 def _kind(value: object) -> str:
-    return "nothing" if value is None else f"a {type(value).__name__}"
+    if value is None:
+        return pgettext("a Python value", "nothing")
+    return pgettext("a Python value", "a {type}").format(type=type(value).__name__)
 
 
 def merge(base: Tool, over: Tool) -> Tool:

@@ -39,6 +39,8 @@ from yaml.events import (
     StreamStartEvent,
 )
 
+from quiz.i18n import _  # stdlib only; called only where a problem is reported
+
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 YAML_TAG = "tag:yaml.org,2002:"
 SCALAR_TAGS = {"str", "int", "float", "bool", "null"}
@@ -150,14 +152,16 @@ def plain(node):
                 return construct(_constructor, yaml.ScalarNode(YAML_TAG + node.kind, node.value))
         except (yaml.YAMLError, ValueError, KeyError):  # such as `!!int x` or `!!bool maybe`
             pass
-        raise YamlError(node.line, node.column, f"{node.value!r} cannot be read as {node.kind}: put it in quotes")
+        message = _("{value} cannot be read as {kind}: put it in quotes")
+        raise YamlError(node.line, node.column, message.format(value=repr(node.value), kind=node.kind))
     if isinstance(node, Map):
         data = {}
         for key, value in node.pairs:
             if isinstance(key, Scalar):
                 data[key.value] = plain(value)
             elif not isinstance(key, Refused):
-                raise YamlError(key.line, key.column, "a mapping key must be a plain value, not a list or mapping")
+                message = _("a mapping key must be a plain value, not a list or mapping")
+                raise YamlError(key.line, key.column, message)
         return data
     if isinstance(node, Seq):
         return [plain(item) for item in node.items]
@@ -187,17 +191,21 @@ def read(text: str, report: Report, stream_key: str | None, on_item: Callable[[N
         events.expect(DocumentEndEvent)
         second = events.next()
         if isinstance(second, DocumentStartEvent):
-            report(where(second.start_mark)[0], 1, "one deck per file: remove the second document (---)")
+            report(where(second.start_mark)[0], 1, _("one deck per file: remove the second document (---)"))
         return root
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        report(*where(mark), f"YAML syntax error: {error.problem or error.context}")
+        # PyYAML's own words (error.problem) stay in English: only the sentence around them is ours
+        report(*where(mark), _("YAML syntax error: {problem}").format(problem=error.problem or error.context))
     except yaml.reader.ReaderError as error:
         position = error.position
         if _BYTE_OFFSETS:
             position = len(text.encode("utf-8")[:position].decode("utf-8", "ignore"))
         line, column = _Lines(text).at(position)
-        report(line + 1, column + 1, f"character {error.character!r} is not allowed in YAML")
+        # libyaml gives the character's code point, PyYAML's reader the character: shown as U+0001
+        code = error.character if isinstance(error.character, int) else ord(error.character)
+        message = _("character {character} is not allowed in YAML")
+        report(line + 1, column + 1, message.format(character=f"U+{code:04X}"))
     raise Reported
 
 
@@ -242,7 +250,8 @@ class _Events:
     def deeper(self, event) -> None:
         self.depth += 1
         if self.depth > MAX_DEPTH:
-            self.report(*_where(event.start_mark), f"nested more than {MAX_DEPTH} levels deep: a deck needs far fewer")
+            message = _("nested more than {depth} levels deep: a deck needs far fewer")
+            self.report(*_where(event.start_mark), message.format(depth=MAX_DEPTH))
             raise Reported
 
     def expect(self, kind) -> None:
@@ -263,7 +272,8 @@ class _Events:
         if isinstance(event, MappingStartEvent):
             return self.mapping(event, None, None)
         assert isinstance(event, AliasEvent), event
-        self.report(*_where(event.start_mark), "YAML aliases (*name) are not allowed in decks: write the value out")
+        message = _("YAML aliases (*name) are not allowed in decks: write the value out")
+        self.report(*_where(event.start_mark), message)
         return Refused(event.start_mark)
 
     def mapping(self, event, stream_key: str | None, on_item) -> Node:
@@ -326,5 +336,5 @@ class _Events:
             or (expected is None and tag.removeprefix(YAML_TAG) in SCALAR_TAGS)
         ):
             return None
-        self.report(*_where(event.start_mark), f"tag {tag!r} is not allowed in decks")
+        self.report(*_where(event.start_mark), _("tag {tag} is not allowed in decks").format(tag=repr(tag)))
         return Refused(event.start_mark)

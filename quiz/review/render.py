@@ -123,7 +123,7 @@ def note(card: QueueCard, lang: str, deck_lang: str, words: Words, links: bool) 
     if isinstance(source, str):
         link = [(ESCAPE, f"\x1b]8;;{source}\x1b\\")] if links and _LINKABLE.fullmatch(source) else []
         shown = [("class:source", source)]
-        parts += [("class:dim", " " * NOTE_INDENT + words.source + " ")] + link + shown
+        parts += [("class:dim", " " * NOTE_INDENT + words.source)] + link + shown
         parts += [(ESCAPE, "\x1b]8;;\x1b\\")] if link else []
         parts += [("", "\n")]
     return parts

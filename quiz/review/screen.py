@@ -1,7 +1,8 @@
 """The review loop: one PromptSession, `.prompt()` in a loop.
 
 The session (quiz.session) decides and stores; this module asks and shows.
-A card goes: question -> typed answer or reveal -> rating (one key) -> note.
+A card goes: question -> typed answer or reveal -> note and source -> rating (one key).
+Lines wrap at words (textwidth.wrap) at the terminal's width.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ class Screen:
     def __post_init__(self) -> None:
         self.guard = keys.QuitGuard()
         self.words = words_for(self.session.lang)
-        self.hint = ""  # the line above the status bar: how to answer, for a learner's first cards
+        self.hint = ""  # the line under the input: how to answer (a learner's first cards), the last key
         self.prompts: PromptSession[str | Rating] = PromptSession(
             bottom_toolbar=keys.toolbar(
                 self.session.counts,

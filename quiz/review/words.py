@@ -120,7 +120,7 @@ def words_for(lang: str) -> Words:
         ),
         hint_typed=_("type the command · Enter on empty shows the answer · ? help"),
         hint_reveal=_("Space or Enter shows the answer · ? help"),
-        source=_("source:"),
+        source=_("source: "),
         reviewed=_("Reviewed {}"),
         again_retention=_(" · {} Again · retention {} · {}") + "\n",
         nothing_due=_("Nothing due right now.") + "\n",

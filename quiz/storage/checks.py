@@ -8,8 +8,21 @@ from dataclasses import dataclass
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.engine import Connection
 
+from quiz.i18n import N_
 from quiz.model import State
 from quiz.storage.schema import cards_t, decks_t, reviews_t
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A problem found, in English marked for the catalogs: `--json` gives `english()`, the
+    text output `_(template).format(**values)`."""
+
+    template: str
+    values: dict[str, object]
+
+    def english(self) -> str:
+        return self.template.format(**self.values)
 
 
 @dataclass(frozen=True)
@@ -17,16 +30,17 @@ class Disagreement:
     deck: str
     key: str
     ord: int
-    what: str
+    what: str  # in English, marked for the catalogs: shown through _(), given as is in --json
 
 
-def foreign_key_problems(conn: Connection) -> list[str]:
+def foreign_key_problems(conn: Connection) -> list[Finding]:
     """Rows pointing at rows that are not there (PostgreSQL enforces them: nothing to look at)."""
     if conn.dialect.name != "sqlite":
         return []
+    broken = N_("{table} row {rowid} points at a missing {parent} row")
     return [
-        f"{table} row {rowid} points at a missing {parent} row"
-        for table, rowid, parent, _ in conn.exec_driver_sql("PRAGMA foreign_key_check").all()
+        Finding(broken, {"table": table, "rowid": rowid, "parent": parent})
+        for table, rowid, parent, _key in conn.exec_driver_sql("PRAGMA foreign_key_check").all()
     ]
 
 
@@ -55,7 +69,7 @@ def log_disagreements(conn: Connection, limit: int = 100) -> list[Disagreement]:
         .order_by(decks_t.c.name, cards_t.c.note_key, cards_t.c.ord)
         .limit(limit)
     )
-    found = [Disagreement(*row, "its schedule is not what its last review left") for row in conn.execute(reviewed)]
+    found = [Disagreement(*row, N_("its schedule is not what its last review left")) for row in conn.execute(reviewed)]
     never = (
         select(decks_t.c.name, cards_t.c.note_key, cards_t.c.ord)
         .join(decks_t, decks_t.c.id == cards_t.c.deck_id)
@@ -64,5 +78,5 @@ def log_disagreements(conn: Connection, limit: int = 100) -> list[Disagreement]:
         .order_by(decks_t.c.name, cards_t.c.note_key, cards_t.c.ord)
         .limit(limit)
     )
-    found += [Disagreement(*row, "it has a schedule but no review") for row in conn.execute(never)]
+    found += [Disagreement(*row, N_("it has a schedule but no review")) for row in conn.execute(never)]
     return found[:limit]

@@ -12,6 +12,7 @@ from sqlalchemy import text
 
 from quiz.cli import cli
 from quiz.plumbing import resources
+from quiz.plumbing.textwidth import display_width
 from quiz.storage import schema
 
 DECK = """
@@ -119,6 +120,21 @@ def test_decks_table_and_filters(run, tmp_path):
     assert lines[1].split() == ["git", "Git", "basics", "3", "3", "0", "0", "3", "0"]
     result = run()  # plain `quiz` is the review, which needs a terminal
     assert result.exit_code == 1 and "quiz review needs a terminal" in result.stderr
+
+
+@pytest.mark.parametrize("lang", ["C.UTF-8", "zh_CN.UTF-8"])
+def test_the_decks_table_fits_the_terminal_cutting_the_title(run, tmp_path, monkeypatch, lang):
+    monkeypatch.setenv("LANG", lang)
+    title = "Docker commands and concepts, with every correction of the note"
+    path = tmp_path / "long.yaml"
+    path.write_text(DECK.replace("title: {en: Git basics, zh: Git 基础}", f"title: {title}"), encoding="utf-8")
+    run("import", str(path))
+    monkeypatch.setenv("COLUMNS", "80")
+    narrow = run("decks").output.splitlines()
+    assert max(display_width(line) for line in narrow) <= 80
+    assert any(line.startswith("git ") and "…" in line for line in narrow)
+    monkeypatch.setenv("COLUMNS", "200")
+    assert title in run("decks").output
 
 
 def test_unknown_deck_is_a_clear_error(run):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
@@ -212,18 +213,28 @@ def decks_command(env: Env, names: tuple[str, ...] = (), as_json: bool = False) 
     else:
         headers = column_headers()
         columns = ("deck", "title", *COUNT_COLUMNS)
-        click.echo(format_table(rows, columns, tuple(headers[c] for c in columns)))
+        click.echo(format_table(rows, columns, tuple(headers[c] for c in columns), shrink="title"))
 
 
 def format_table(
-    rows: Sequence[Mapping[str, object]], columns: tuple[str, ...], headers: tuple[str, ...] | None = None
+    rows: Sequence[Mapping[str, object]],
+    columns: tuple[str, ...],
+    headers: tuple[str, ...] | None = None,
+    shrink: str | None = None,
 ) -> str:
     """Columns aligned by display width (CJK characters take two cells), each cell visible
     and on one line: a deck's title may hold escape sequences and newlines. The header line
-    is `headers` (the learner's words for the columns), else the columns' keys."""
+    is `headers` (the learner's words for the columns), else the columns' keys. The column
+    `shrink` is cut (with an ellipsis) so that the lines fit the terminal's width."""
     cells = [[" ".join(visible(str(row[c])).split()) for c in columns] for row in rows]
     top = headers or columns
     widths = [max(display_width(text) for text in column) for column in zip(top, *cells)]
+    if shrink is not None:
+        at = columns.index(shrink)
+        over = sum(widths) + 2 * (len(widths) - 1) - shutil.get_terminal_size().columns
+        if over > 0:
+            widths[at] = max(display_width(top[at]), 8, widths[at] - over)
+            cells = [[clip(text, widths[at]) if i == at else text for i, text in enumerate(row)] for row in cells]
     numeric = [all(isinstance(row[c], int) for row in rows) for c in columns]
 
     def line(texts) -> str:
@@ -281,7 +292,7 @@ def suspended_command(env: Env, names: tuple[str, ...] = (), as_json: bool = Fal
         ]
         headers = column_headers()
         columns = ("deck", "id", "card", "leech", "front")
-        click.echo(format_table(shown, columns, tuple(headers[c] for c in columns)))
+        click.echo(format_table(shown, columns, tuple(headers[c] for c in columns), shrink="front"))
         click.echo(_("Bring them back with: quiz unsuspend DECK ID..."))
 
 

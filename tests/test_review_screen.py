@@ -316,3 +316,29 @@ def test_left_for_today_after_bury_and_suspend_is_what_the_next_session_shows(de
     session.suspend(second)
     left = session.summary().left
     assert left == len(session_for(deck).queue) == sum(session.counts()) == 2
+
+
+# -- colours ------------------------------------------------------------------------------------
+
+
+def test_the_screens_colours_are_the_terminals_own_palette():
+    # a fixed grey is unreadable on one of a light and a dark background; the palette suits both
+    fixed = [(name, rule) for name, rule in render.STYLE.style_rules if re.search(r"#[0-9a-fA-F]{3,6}", rule)]
+    assert fixed == []
+
+
+@pytest.mark.parametrize("no_color", [False, True])
+def test_no_color_leaves_the_colours_out(deck, monkeypatch, no_color):
+    if no_color:
+        monkeypatch.setenv("NO_COLOR", "1")
+    else:
+        monkeypatch.delenv("NO_COLOR", raising=False)
+    only(deck, "ps-l")
+    terminal = Terminal()
+    with create_pipe_input() as pipe:
+        pipe.send_text("docker ps -a" + ENTER + ENTER + CTRL_D)
+        with create_app_session(input=pipe, output=terminal):
+            review.run(session_for(deck), wait=False)
+    written = terminal.stdout.getvalue()
+    colours = re.findall(r"\x1b\[[0-9;]*(?:3[0-7]|9[0-7])[;m]", written)  # a foreground colour of the palette
+    assert bool(colours) is not no_color

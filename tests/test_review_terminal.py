@@ -266,3 +266,16 @@ def test_esc_clears_the_input_and_ctrl_z_suspends_to_the_shell(open_terminal, db
     terminal.send("q")
     assert "EXIT=0" in terminal.wait_for("EXIT=")
     assert stored_answers(db_path) == [("one", 3)]
+
+
+def test_with_no_wait_the_summary_ends_the_review(open_terminal, db_path):
+    terminal = open_terminal(options=("--no-wait",))
+    terminal.at_prompt("Show the latest container", 0)
+    terminal.send("docker ps -l", "Enter")
+    terminal.shown_times("rate>", 1)
+    terminal.send("3")
+    terminal.at_prompt("What is LXC?", 1)
+    terminal.send("C-d")
+    screen = terminal.wait_for("EXIT=")  # no key asked for
+    assert "EXIT=0" in screen and "Reviewed 1 card" in screen and "any other key quits" not in screen
+    assert stored_answers(db_path) == [("one", 3)]

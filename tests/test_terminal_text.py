@@ -11,6 +11,7 @@ import pytest
 from prompt_toolkit.application import create_app_session
 from prompt_toolkit.data_structures import Size
 from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import ColorDepth
 from prompt_toolkit.output.vt100 import Vt100_Output
 from sqlalchemy import update
 
@@ -77,7 +78,8 @@ def test_visible_escapes_what_a_terminal_obeys_and_keeps_tabs_newlines_and_text(
     assert visible(visible(FRONT)) == visible(FRONT)
 
 
-def test_decks_shows_a_title_on_one_line_its_escapes_visible_and_the_columns_aligned(run, evil):
+def test_decks_shows_a_title_on_one_line_its_escapes_visible_and_the_columns_aligned(run, evil, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")  # the whole title (at 80 columns it is cut to fit)
     output = run("decks").output
     shown(output, OSC_TITLE, CLEAR, CSI)
     header = output.splitlines()[0]
@@ -159,7 +161,13 @@ class Terminal(Vt100_Output):
     control sequences of its own that prompt_toolkit writes raw (colours, cursor moves: ESC, CR, BS)."""
 
     def __init__(self, columns: int = 80, rows: int = 24) -> None:
-        super().__init__(io.StringIO(), lambda: Size(rows=rows, columns=columns), term="xterm", enable_cpr=False)
+        super().__init__(
+            io.StringIO(),
+            lambda: Size(rows=rows, columns=columns),
+            term="xterm",
+            default_color_depth=ColorDepth.from_env(),  # NO_COLOR, as prompt_toolkit's create_output reads it
+            enable_cpr=False,
+        )
         self.text: list[str] = []
 
     def write(self, data: str) -> None:

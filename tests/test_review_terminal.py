@@ -118,11 +118,10 @@ def open_terminal(tmp_path, db_path):
     )
     opened = []
 
-    def make(size=(80, 24), shell: bool = False, **more: str) -> Terminal:
+    def make(size=(80, 24), shell: bool = False, options: tuple[str, ...] = (), **more: str) -> Terminal:
         socket = f"quiz-test-{os.getpid()}-{len(opened)}"
-        opened.append(
-            Terminal(command + ["--db", str(db_path), "review", "smoke"], {**env, **more}, socket, size, shell)
-        )
+        review = command + ["--db", str(db_path), "review", "smoke", *options]
+        opened.append(Terminal(review, {**env, **more}, socket, size, shell))
         return opened[-1]
 
     yield make

@@ -40,6 +40,20 @@ def isolated_home(tmp_path, monkeypatch):
 
 
 @pytest.fixture
+def chinese(monkeypatch):
+    """The learner reads Chinese (LANG=zh_CN.UTF-8, looked up again by quiz.i18n)."""
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    i18n.use(None)
+    assert i18n.language() == "zh-CN"
+    yield
+    i18n.use(None)
+
+
+def has_chinese(text: str) -> bool:
+    return any("\u4e00" <= c <= "\u9fff" for c in text)
+
+
+@pytest.fixture
 def db_path(tmp_path) -> Path:
     return tmp_path / "quiz.db"
 
@@ -143,6 +157,23 @@ def run(db_path):
         return runner.invoke(cli, ["--db", str(db_path), *args], catch_exceptions=False)
 
     return run
+
+
+MINI_DECK = """\
+deck: mini
+title: Mini
+cards:
+  - {id: a, front: "one?", back: "1"}
+  - {id: b, front: "two?", back: "2"}
+"""
+
+
+@pytest.fixture
+def collection(tmp_path, run, db_path) -> Path:
+    """An SQLite collection with the two cards of MINI_DECK (its deck file: mini.yaml beside it)."""
+    (tmp_path / "mini.yaml").write_text(MINI_DECK)
+    assert run("import", str(tmp_path / "mini.yaml")).exit_code == 0
+    return db_path
 
 
 @pytest.fixture

@@ -17,15 +17,9 @@ from click.testing import CliRunner
 from quiz import app, backups
 from quiz.cli.main import cli
 from quiz.storage import schema, sqlitefile
-from tests.conftest import utc
+from tests.conftest import MINI_DECK, utc
 
-DECK = """\
-deck: mini
-title: Mini
-cards:
-  - {id: a, front: "one?", back: "1"}
-  - {id: b, front: "two?", back: "2"}
-"""
+DECK = MINI_DECK
 
 
 def run(db: Path, *args: str):
@@ -38,14 +32,6 @@ def cards_in(db: Path) -> list:
         return conn.execute("SELECT note_key, content FROM cards ORDER BY note_key").fetchall()
     finally:
         conn.close()
-
-
-@pytest.fixture
-def collection(tmp_path) -> Path:
-    db = tmp_path / "quiz.db"
-    (tmp_path / "mini.yaml").write_text(DECK)
-    assert run(db, "import", str(tmp_path / "mini.yaml")).exit_code == 0
-    return db
 
 
 def test_the_main_file_alone_holds_every_committed_change(collection, tmp_path):
@@ -177,16 +163,21 @@ def test_a_damaged_collection_comes_back_from_a_backup(collection, tmp_path):
     assert any(b.reason == "damaged" for b in backups.listing(collection))  # the damaged file kept
 
 
-def test_check_finds_a_card_that_disagrees_with_its_last_review(collection):
-    engine = schema.create(schema.database_url(str(collection)))
+def disagree(db: Path) -> None:
+    """Card a gets a review its schedule does not match."""
+    engine = schema.create(schema.database_url(str(db)))
     with schema.writing(engine) as conn:
-        card = conn.exec_driver_sql("SELECT id, reps FROM cards WHERE note_key = 'a'").one()
+        card = conn.exec_driver_sql("SELECT id FROM cards WHERE note_key = 'a'").one()
         conn.exec_driver_sql(
             "INSERT INTO reviews (card_id, reviewed_at, rating, state_before, reps_before, lapses_before, "
             "state_after, stability_after, leech) VALUES (?, '2026-01-01 10:00:00.000000', 3, 0, 0, 0, 2, 3.5, 0)",
             (card.id,),
         )
     engine.dispose()
+
+
+def test_check_finds_a_card_that_disagrees_with_its_last_review(collection):
+    disagree(collection)
     found = run(collection, "check", "--json")
     assert found.exit_code == 1
     assert '"id": "a"' in found.output and '"id": "b"' not in found.output

@@ -9,13 +9,12 @@ import os
 import re
 import subprocess
 import sys
-from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
-from quiz import i18n
 from quiz.cli.main import cli
+from tests.conftest import MINI_DECK as DECK
+from tests.conftest import has_chinese
 
 NOTE = """\
 # Docker
@@ -32,33 +31,9 @@ docker ps
 <div>a banner</div>
 """
 
-DECK = """\
-deck: mini
-title: Mini
-cards:
-  - {id: a, front: "one?", back: "1"}
-  - {id: b, front: "two?", back: "2"}
-"""
-
-CHINESE = re.compile("[\u4e00-\u9fff]")
-
-
-@pytest.fixture
-def chinese(monkeypatch):
-    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
-    i18n.use(None)
-
 
 def run(*args: str):
     return CliRunner().invoke(cli, list(args))
-
-
-@pytest.fixture
-def collection(tmp_path) -> Path:
-    db = tmp_path / "quiz.db"
-    (tmp_path / "mini.yaml").write_text(DECK)
-    assert run("--db", str(db), "import", str(tmp_path / "mini.yaml")).exit_code == 0
-    return db
 
 
 def test_generate_reports_what_it_made_and_skipped_in_chinese(chinese, tmp_path):
@@ -126,7 +101,7 @@ def test_lint_summary_is_chinese(chinese, tmp_path):
     result = run("lint", str(tmp_path / "mini.yaml"))
     assert result.exit_code == 0, result.output
     (line,) = result.output.splitlines()
-    assert CHINESE.search(line) and "1" in line and "2" in line, line
+    assert has_chinese(line) and "1" in line and "2" in line, line
     assert not re.search(r"\b(ok|decks?|cards?)\b", line), line
 
 

@@ -12,27 +12,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from quiz import i18n
 from quiz.checking.tables import parse_tools
 from quiz.cli.main import cli
 from quiz.plumbing.yamlread import YamlError, load
-from quiz.storage import schema
-
-DECK = """\
-deck: mini
-title: Mini
-cards:
-  - {id: a, front: "one?", back: "1"}
-  - {id: b, front: "two?", back: "2"}
-"""
-
-CHINESE = re.compile("[\u4e00-\u9fff]")
-
-
-@pytest.fixture
-def chinese(monkeypatch):
-    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
-    i18n.use(None)
+from tests.test_backups import disagree
 
 
 def run(*args: str):
@@ -138,27 +121,6 @@ def test_each_tool_table_error_has_its_chinese(chinese, table, chinese_text):
 
 
 # -- quiz check ------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def collection(tmp_path) -> Path:
-    db = tmp_path / "quiz.db"
-    (tmp_path / "mini.yaml").write_text(DECK)
-    assert run("--db", str(db), "import", str(tmp_path / "mini.yaml")).exit_code == 0
-    return db
-
-
-def disagree(db: Path) -> None:
-    """Card a gets a review its schedule does not match (as tests/test_backups.py makes one)."""
-    engine = schema.create(schema.database_url(str(db)))
-    with schema.writing(engine) as conn:
-        card = conn.exec_driver_sql("SELECT id FROM cards WHERE note_key = 'a'").one()
-        conn.exec_driver_sql(
-            "INSERT INTO reviews (card_id, reviewed_at, rating, state_before, reps_before, lapses_before, "
-            "state_after, stability_after, leech) VALUES (?, '2026-01-01 10:00:00.000000', 3, 0, 0, 0, 2, 3.5, 0)",
-            (card.id,),
-        )
-    engine.dispose()
 
 
 def break_a_link(db: Path) -> int:

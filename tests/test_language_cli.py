@@ -12,6 +12,7 @@ import pytest
 
 from quiz import i18n, statstext
 from quiz.plumbing.textwidth import display_width
+from tests.conftest import has_chinese
 from tests.test_stats import collect, history  # noqa: F401 (`history` is a fixture)
 
 DECKS = {
@@ -19,14 +20,6 @@ DECKS = {
     # a CJK title: two cells a character, so that the table must pad by cells, not characters
     "beta": 'deck: beta\ntitle: "容器与镜像"\ncards:\n  - {id: a, front: f, back: b}\n',
 }
-
-
-@pytest.fixture
-def chinese(monkeypatch):
-    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
-    i18n.use(None)
-    yield
-    i18n.use(None)
 
 
 @pytest.fixture
@@ -41,10 +34,6 @@ def decks(tmp_path):
 def english_words(text: str, allowed: set[str] = frozenset()) -> list[str]:
     """The Latin words left in `text` (deck names and the like allowed)."""
     return [word for word in re.findall(r"[A-Za-z]{2,}", text) if word not in allowed]
-
-
-def cjk(text: str) -> bool:
-    return any("\u4e00" <= char <= "\u9fff" for char in text)
 
 
 def test_the_import_report_and_lint_are_chinese(chinese, run, decks):
@@ -104,7 +93,7 @@ def test_stats_is_chinese_but_its_json_stays_english(chinese, run, decks):
     assert english_words(shown, {"alpha", "beta"}) == []
     assert max(display_width(line) for line in shown.splitlines()) <= 80
     numbers = run("stats", "--json", "alpha").output
-    assert '"due_left": 2' in numbers and not cjk(numbers)
+    assert '"due_left": 2' in numbers and not has_chinese(numbers)
 
 
 def test_stats_with_a_history_is_chinese_within_80_cells(engine, history):  # noqa: F811
@@ -169,7 +158,7 @@ ENGLISH |= {"Usage", "Options", "Commands", "Examples", "Show", "exit", "today",
 @pytest.mark.parametrize("args", [("--help",), ("review", "--help"), ("decks",)])
 def test_french_gets_english(tmp_path, args):
     shown = quiz("fr_FR.UTF-8", *args, home=tmp_path)
-    assert not cjk(shown), shown
+    assert not has_chinese(shown), shown
     assert shown == quiz("C.UTF-8", *args, home=tmp_path)
 
 

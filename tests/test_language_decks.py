@@ -5,16 +5,17 @@ and a collection that is locked, damaged or not a collection at all refused in C
 from __future__ import annotations
 
 import sqlite3
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from sqlalchemy.exc import OperationalError
 
-from quiz import app, i18n
+from quiz import app
 from quiz.cli.main import cli
 from quiz.errors import QuizError
 from quiz.storage import failures
+from tests.conftest import has_chinese
+from tests.test_backups import damage
 
 BAD = """\
 deck: Bad_Name
@@ -56,17 +57,6 @@ CHINESE = [
     '22:11: 卡片 "n"：标签 "a" 重复出现',
     "24:22: settings.desired_retention 必须在 0.7 到 0.99 之间",
 ]
-
-
-@pytest.fixture
-def chinese(monkeypatch):
-    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
-    i18n.use(None)
-    assert i18n.language() == "zh-CN"
-
-
-def has_chinese(text: str) -> bool:
-    return any("\u4e00" <= c <= "\u9fff" for c in text)
 
 
 def test_lint_lists_every_problem_in_chinese_after_its_place(chinese, tmp_path):
@@ -123,18 +113,6 @@ def test_a_file_that_is_not_a_collection_is_refused_in_chinese(chinese, tmp_path
     result = CliRunner().invoke(cli, ["--db", str(text), "decks"])
     assert result.exit_code == 1
     assert f"{text} 不是 quiz 卡片库：它不是 SQLite 数据库；没有写入任何内容" in result.stderr
-
-
-def damage(db: Path) -> None:
-    """Garbage over every page but the first (the header stays valid)."""
-    conn = sqlite3.connect(db)
-    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    conn.close()
-    raw = bytearray(db.read_bytes())
-    for page in range(1, len(raw) // page_size):
-        raw[page * page_size + 8 : page * page_size + 40] = b"\xff" * 32
-    db.write_bytes(bytes(raw))
 
 
 def test_a_damaged_collection_is_refused_in_chinese(chinese, tmp_path):

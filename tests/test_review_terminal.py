@@ -209,6 +209,22 @@ def test_kill_9_loses_at_most_the_card_on_screen(terminal, db_path):
     assert stored_answers(db_path) == [("one", 3), ("two", 4)]
 
 
+def answer_the_first_card_then_quit(terminal: Terminal, last_key: str | None = "q") -> str:
+    """Right on the command card, Good; Ctrl-D on the next; the summary's last key: the
+    screen once quiz ended (with exit code 0)."""
+    terminal.send("docker ps -l", "Enter")
+    terminal.shown_times("rate>", 1)
+    terminal.send("3")
+    terminal.at_prompt("What is LXC?", 1)
+    terminal.send("C-d")
+    if last_key is not None:
+        terminal.wait_for("any other key quits")
+        terminal.send(last_key)
+    screen = terminal.wait_for("EXIT=")
+    assert "EXIT=0" in screen and "Traceback" not in screen
+    return screen
+
+
 def test_a_chinese_session_at_40_columns(open_terminal, db_path):
     terminal = open_terminal(size=(40, 12), LANG="zh_CN.UTF-8")
     chinese = " 已完成 {} · 剩"
@@ -256,25 +272,13 @@ def test_esc_clears_the_input_and_ctrl_z_suspends_to_the_shell(open_terminal, db
     terminal.wait_for("Stopped")
     terminal.send("fg", "Enter")
     terminal.at_prompt("Show the latest container", 0)
-    terminal.send("docker ps -l", "Enter")
-    terminal.shown_times("rate>", 1)
-    terminal.send("3")
-    terminal.at_prompt("What is LXC?", 1)
-    terminal.send("C-d")
-    terminal.wait_for("any other key quits")
-    terminal.send("q")
-    assert "EXIT=0" in terminal.wait_for("EXIT=")
+    answer_the_first_card_then_quit(terminal)
     assert stored_answers(db_path) == [("one", 3)]
 
 
 def test_with_no_wait_the_summary_ends_the_review(open_terminal, db_path):
     terminal = open_terminal(options=("--no-wait",))
     terminal.at_prompt("Show the latest container", 0)
-    terminal.send("docker ps -l", "Enter")
-    terminal.shown_times("rate>", 1)
-    terminal.send("3")
-    terminal.at_prompt("What is LXC?", 1)
-    terminal.send("C-d")
-    screen = terminal.wait_for("EXIT=")  # no key asked for
-    assert "EXIT=0" in screen and "Reviewed 1 card" in screen and "any other key quits" not in screen
+    screen = answer_the_first_card_then_quit(terminal, last_key=None)  # no key asked for
+    assert "Reviewed 1 card" in screen and "any other key quits" not in screen
     assert stored_answers(db_path) == [("one", 3)]

@@ -45,8 +45,6 @@ def first_card_ms(db: Path, deck: str, runs: int = 5) -> float:
                 raise SystemExit(f"the review screen never showed a card; the screen:\n{screen}")
         times.append(time.perf_counter() - start)
         subprocess.run(tmux + ["kill-server"], capture_output=True)
-    if not times:
-        raise SystemExit(f"nothing to answer in {deck} on {now:%Y-%m-%d %H:%M}")
     return statistics.median(times) * 1000
 
 

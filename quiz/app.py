@@ -100,9 +100,14 @@ def sync_bundled_decks(engine: Engine) -> bool:
             return False
     from quiz.decks import load_decks
 
-    specs = load_decks(paths)
+    specs = load_decks(path.resolve() for path in paths)
     with storage.writing(engine) as conn:
+        removed, sources = storage.removed_bundled(conn), storage.deck_sources(conn)
         for spec in specs:
+            deck = sources.get(spec.name)
+            theirs = deck is not None and deck.source and deck.source != spec.path and Path(deck.source).exists()
+            if spec.name in removed or theirs:
+                continue  # removed by the learner (quiz remove), or theirs now (quiz import --replace)
             storage.sync_deck(conn, spec)
         storage.set_setting(conn, BUNDLED_KEY, version)
     return True

@@ -5,13 +5,14 @@ is read and checked by quiz.deckfile."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections.abc import Iterable
 from datetime import datetime, timezone, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from quiz.deckfile import Reader, fingerprint
-from quiz.errors import DeckError, Problem
+from quiz.errors import DeckError, Problem, QuizError
 from quiz.i18n import _
 from quiz.model import DeckSpec
 
@@ -55,17 +56,44 @@ def load_deck(path: str | Path, raw: bytes | None = None) -> DeckSpec:
     return deck
 
 
+def deck_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """The deck files named: a folder stands for its `*.yaml` and `*.yml` files; a Markdown
+    note is refused with the way to make a deck of it."""
+    files: list[Path] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            files += sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+        elif path.suffix.lower() in (".md", ".markdown"):
+            raise QuizError(
+                _("{path} is a Markdown note, not a deck: quiz generate {path} -o deck.yaml makes a deck of it").format(
+                    path=path
+                )
+            )
+        else:
+            files.append(path)
+    return files
+
+
 def import_files(
-    engine, paths: Iterable[str | Path], now: datetime | None = None, zone: tzinfo | None = None
+    engine,
+    paths: Iterable[str | Path],
+    now: datetime | None = None,
+    zone: tzinfo | None = None,
+    *,
+    replace: bool = False,
+    dry_run: bool = False,
 ) -> list[SyncReport]:
     """Sync deck files into the collection, all or nothing, after a backup (quiz.backups).
 
     A file whose exact content was imported before is not parsed again: its
-    deck is reported unchanged, which keeps re-importing large decks fast.
+    deck is reported unchanged, which keeps re-importing large decks fast. A deck whose
+    name changed in its file is renamed (its progress kept); a deck name that another
+    file brought is refused unless `replace`. `dry_run`: the reports, nothing changed.
     """
     from quiz import storage  # SQLAlchemy: not for `quiz lint`
 
-    files = [Path(p) for p in paths]
+    files = deck_paths(paths)
     contents: dict[Path, bytes] = {}
     for path in files:
         with contextlib.suppress(OSError):  # load_decks reports it
@@ -73,16 +101,59 @@ def import_files(
     prints = {path: fingerprint(raw) for path, raw in contents.items()}
     with engine.connect() as conn:
         known = storage.decks_by_fingerprint(conn, set(prints.values()))
-        empty = not storage.deck_names(conn)
+        sources = storage.deck_sources(conn)
+        removed = storage.removed_bundled(conn)
     unchanged = {path: known[prints[path]] for path in files if prints.get(path) in known}
     specs = load_decks((path for path in files if path not in unchanged), contents)
     parsed = {spec.path: spec.name for spec in specs}
     clashes = name_clashes((str(path), unchanged.get(path) or parsed[str(path)]) for path in files)
     if clashes:  # one with a file skipped as unchanged (load_decks saw the others)
         raise DeckError(clashes)
-    if specs and not empty:  # something to write over: the collection as it was is kept first
+    specs = [dataclasses.replace(spec, path=str(Path(spec.path).resolve())) for spec in specs]  # stored: absolute
+    renames = _renames(specs, sources)
+    if not replace:
+        problems = _other_files(specs, sources, renames)
+        if problems:
+            raise DeckError(problems)
+    stats = {str(path.resolve()): storage.file_stat(path) for path in files}  # unchanged ones too (touched)
+
+    def after(conn) -> None:
+        storage.save_file_stats(conn, {path: stat for path, stat in stats.items() if stat})
+        if removed & {spec.name for spec in specs}:  # a bundled deck the learner removed, brought back
+            storage.set_removed_bundled(conn, removed - {spec.name for spec in specs})
+
+    if specs and sources and not dry_run:  # something to write over: the collection as it was is kept first
         from quiz import backups
 
         backups.before_change(engine, "import", now or datetime.now(timezone.utc), zone or timezone.utc)
-    reports = storage.import_decks(engine, specs)
+    reports = storage.import_decks(engine, specs, renames, dry_run, after)
     return reports + [storage.SyncReport(name) for name in unchanged.values()]
+
+
+def _renames(specs: list[DeckSpec], sources) -> dict[str, str]:
+    """New name -> old, for each deck file that brought a deck under another name before
+    (and that name is no longer in any file imported now)."""
+    by_file = {deck.source: deck.name for deck in sources.values() if deck.source}
+    names = {spec.name for spec in specs}
+    renames = {}
+    for spec in specs:
+        old = by_file.get(spec.path)
+        if old is not None and old != spec.name and spec.name not in sources and old not in names:
+            renames[spec.name] = old
+    return renames
+
+
+def _other_files(specs: list[DeckSpec], sources, renames: dict[str, str]) -> list[Problem]:
+    """A problem for each deck that another file brought in, while that file is still there."""
+    problems = []
+    for spec in specs:
+        deck = sources.get(spec.name)
+        if deck is None or spec.name in renames or not deck.source or deck.source == spec.path:
+            continue
+        if Path(deck.source).exists():
+            message = _(
+                'deck "{name}" was imported from {other}, and this file defines it too: rename one of them, '
+                "or quiz import --replace to make this file the deck's (its cards are matched by id)"
+            ).format(name=spec.name, other=deck.source)
+            problems.append(Problem(spec.path, 1, 1, message))
+    return problems

@@ -11,6 +11,7 @@ import bisect
 import functools
 import json
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 
@@ -118,6 +119,21 @@ def preview(card_id: int, schedule: Schedule, now: datetime, settings: DeckSetti
 
 def retrievability(schedule: Schedule, now: datetime, settings: DeckSettings) -> float:
     return _scheduler(settings).get_card_retrievability(_to_fsrs(0, schedule, now), now)
+
+
+def recall_at(now: datetime, settings: DeckSettings) -> Callable[[datetime | None, float | None], float | None]:
+    """FSRS's retrievability at `now` of a card of these settings, from its last review and
+    stability (None for a card never reviewed): Scheduler.get_card_retrievability's formula
+    (whole days elapsed), without an fsrs.Card per card, for `quiz cards` on 100k of them."""
+    decay = -_scheduler(settings).parameters[20]
+    factor = 0.9 ** (1 / decay) - 1
+
+    def recall(last_review: datetime | None, stability: float | None) -> float | None:
+        if last_review is None or not stability or stability < 0:
+            return None
+        return (1 + factor * max(0, (now - last_review).days) / stability) ** decay
+
+    return recall
 
 
 def _to_fsrs(card_id: int, schedule: Schedule, now: datetime) -> fsrs.Card:

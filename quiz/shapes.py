@@ -26,6 +26,14 @@ class DeckJson(DeckCounts):
     title: str
 
 
+class DueJson(TypedDict):
+    """`quiz due --json`: today's queue, learning and review cards (due) and new ones."""
+
+    due: int
+    new: int
+    total: int
+
+
 class SuspendedJson(TypedDict):
     """`quiz suspended --json`: one per suspended card."""
 
@@ -218,3 +226,63 @@ class CheckJson(TypedDict):
     integrity: list[str] | None  # SQLite's own check of its pages; None on a server
     foreign_keys: list[str]
     log: list[dict[str, object]]  # cards whose schedule disagrees with their last review
+
+
+class SettingJson(TypedDict):
+    """`quiz config --json`: one per setting (`quiz config KEY --json`: that one)."""
+
+    key: str
+    value: str | int | float
+    source: str  # config (the learner's config.toml), collection, environment, default
+    where: str | None  # the config file, the collection's location, the environment variable; None by default
+
+
+# -- quiz cards, quiz card --json -----------------------------------------------------------
+
+
+class CardJson(TypedDict):
+    """`quiz cards --json`: one per card, in the order asked for."""
+
+    deck: str
+    id: str  # the card's id in its deck file
+    card: int  # which card of the note: from 1 (a cloze: its deletion's number)
+    state: str  # new, learning, relearning, review, suspended, leech, buried
+    due: str | None  # ISO 8601, UTC; None while new
+    retrievability: float | None  # FSRS's, now; None while new
+    lapses: int
+    front: str  # the question, in the learner's language
+
+
+class AnswerJson(TypedDict):
+    reviewed_at: str  # ISO 8601, UTC
+    rating: str  # again, hard, good, easy
+    interval_days: float | None  # from the answer to the due time it set
+    duration_ms: int | None  # the time taken; None if not timed
+
+
+class NoteCardJson(TypedDict):
+    card: int  # as in CardJson
+    front: str  # this card's question
+    state: str  # new, learning, relearning, review (suspended and buried apart)
+    due: str | None
+    stability: float | None  # days
+    difficulty: float | None
+    retrievability: float | None
+    reps: int
+    lapses: int
+    suspended: bool
+    leech: bool
+    buried_until: str | None
+    reviews: list[AnswerJson]  # oldest first
+
+
+class CardInfoJson(TypedDict):
+    """`quiz card DECK ID --json`: the note of that id, and each of its cards."""
+
+    deck: str
+    id: str
+    type: str  # basic, reversed, cloze, command, keys
+    file: str | None  # the deck file it was last imported from (no line: the collection keeps none)
+    tags: list[str]
+    content: dict[str, object]  # front/back/text/note/source as the file gives them (every language)
+    cards: list[NoteCardJson]

@@ -28,6 +28,7 @@ def isolated_home(tmp_path, monkeypatch):
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # quiz due's file
     monkeypatch.delenv("QUIZ_DB", raising=False)
     monkeypatch.delenv("QUIZ_CONFIG", raising=False)
     monkeypatch.setenv("TZ", "UTC")

@@ -180,8 +180,13 @@ def test_the_configuration_chooses_the_language(environment, tmp_path):
 def test_a_broken_configuration_is_one_line_with_its_place(environment, tmp_path):
     (tmp_path / "config.toml").write_text('language = "zh"\nlanguage = \n')
     with pytest.raises(QuizError) as raised:
-        i18n.language()
+        config.language()
     assert str(raised.value).startswith(f"{tmp_path / 'config.toml'}:2:")
+    environment.setenv("LANG", "zh_CN.UTF-8")
+    assert i18n.language() == "zh-CN"  # the words still come: the environment's language
+    shown = run_quiz({"QUIZ_CONFIG": str(tmp_path / "config.toml")}, "config", tmp_path=tmp_path)
+    assert shown.returncode == 1 and "Traceback" not in shown.stderr
+    assert shown.stderr.startswith(f"Error: {tmp_path / 'config.toml'}:2:"), shown.stderr
 
 
 def run_quiz(env_updates: dict, *args: str, tmp_path: Path) -> subprocess.CompletedProcess:

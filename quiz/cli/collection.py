@@ -25,14 +25,14 @@ if TYPE_CHECKING:
     \b
     Examples:
       quiz lint decks/docker.yaml
-      quiz lint decks/*.yaml
+      quiz lint decks/              every *.yaml file in the folder
     """),
 )
-@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
 def lint_command(paths: tuple[str, ...]) -> None:
-    from quiz.decks import load_decks
+    from quiz.decks import deck_paths, load_decks
 
-    specs = load_decks(paths)
+    specs = load_decks(deck_paths(paths))
     cards = sum(len(spec.cards) for spec in specs)
     click.echo(_("ok: {decks}, {cards}").format(decks=decks_count(len(specs)), cards=cards_count(cards)))
 
@@ -50,22 +50,46 @@ def cards_count(count: int) -> str:
     help=_("""Add or update decks from YAML files, keeping progress.
 
     A card's progress follows its id: edit its text freely. A card removed
-    from the file is retired (its history kept) and returns if re-added. If
-    any file has a problem, nothing is imported.
+    from the file is retired (its history kept) and returns if re-added. A deck
+    renamed in its file is renamed, with its progress. If any file has a
+    problem, nothing is imported. Without a file: the deck files imported
+    before that changed since.
 
     \b
     Examples:
       quiz import decks/docker.yaml
-      quiz import decks/*.yaml
+      quiz import decks/            every *.yaml file in the folder
+      quiz import --dry-run my.yaml what would change, changing nothing
+      quiz import                   bring in the changes of the files imported before
     """),
 )
-@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--dry-run", is_flag=True, help=_("Say what would change, and change nothing."))
+@click.option("--replace", is_flag=True, help=_("Let a file take over a deck that another file brought in."))
 @click.pass_obj
-def import_command(env: Env, paths: tuple[str, ...]) -> None:
+def import_command(env: Env, paths: tuple[str, ...], dry_run: bool = False, replace: bool = False) -> None:
+    from quiz import storage
     from quiz.decks import import_files
+    from quiz.plumbing import resources
 
-    for report in import_files(env.engine, paths, zone=learner_zone()):
+    files: list = list(paths)
+    if not files:
+        with env.engine.connect() as conn:
+            files, gone = storage.changed_files(conn, {str(p.resolve()) for p in resources.bundled_decks()})
+        for deck, source in gone:
+            click.echo(
+                _("{deck}: its file {path} is gone (quiz remove {deck} removes the deck)").format(
+                    deck=deck, path=source
+                )
+            )
+        if not files:
+            click.echo(_("No deck file changed since its import."))
+            return
+    env.changed_queue = not dry_run
+    for report in import_files(env.engine, files, zone=learner_zone(), replace=replace, dry_run=dry_run):
         click.echo(describe_sync(report))
+    if dry_run:
+        click.echo(_("Dry run: nothing was changed."))
 
 
 def describe_sync(report) -> str:
@@ -82,7 +106,9 @@ def describe_sync(report) -> str:
         if count
     ]
     parts = [_("new deck")] if report.created else []
-    parts += counts or [_("details updated")]
+    if report.renamed_from:
+        parts.append(_("renamed from {old}").format(old=report.renamed_from))
+    parts += counts or ([] if report.renamed_from else [_("details updated")])
     return _("{deck}: {changes}").format(deck=report.deck, changes=listed(parts))
 
 
@@ -116,9 +142,15 @@ def review_command(env: Env, names: tuple[str, ...] = (), no_wait: bool = False)
 
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise QuizError(_("quiz review needs a terminal (for scripts: quiz decks --json)"))
-    from quiz import review
+    from quiz import review, storage
+    from quiz.plumbing import resources
     from quiz.session import ReviewSession
 
+    with env.engine.connect() as conn:
+        changed, _gone = storage.changed_files(conn, {str(p.resolve()) for p in resources.bundled_decks()})
+    for path in changed:  # size and time only: nothing is read
+        click.echo(_("{path} changed since its import: quiz import brings the changes in").format(path=path))
+    env.changed_queue = True
     session = ReviewSession.open(env.engine, list(names), learner_zone(), env.rollover_hour(), env.lang())
     with day_backup(env.engine, session.day):
         review.run(session, wait=not no_wait)
@@ -318,4 +350,5 @@ def unsuspend_command(env: Env, deck: str, card_ids: tuple[str, ...]) -> None:
     with env.engine.connect() as conn:
         (found,) = storage.select_decks(conn, [deck])
     count = storage.unsuspend(env.engine, found, list(dict.fromkeys(card_ids)))
+    env.changed_queue = True
     click.echo(_("{deck}: {cards} back in reviews").format(deck=deck, cards=cards_count(count)))

@@ -15,6 +15,9 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
 
+ROLLOVER_HOUR = 4  # when the learner's day starts, without `quiz config rollover_hour` (as in Anki)
+
+
 class QuizCommand(click.Command):
     """Every quiz command. `quiz` starts with the garbage collector off (cli.main.main):
     start-up makes only long-lived objects (modules, classes, tables), so the collector's
@@ -51,6 +54,7 @@ class Env:
     def __init__(self, location: str | None):
         self.location = location
         self._engine: Engine | None = None
+        self.changed_queue = False  # set by the commands that change today's queue (quiz due's cache)
 
     @property
     def engine(self) -> Engine:
@@ -83,6 +87,12 @@ class Env:
         self._engine = None
         if path is not None:
             sqlitefile.checkpoint(path)
+            if self.changed_queue:  # the prompt's count (quiz due's cache file) follows
+                from datetime import datetime, timezone
+
+                from quiz import due
+
+                due.refresh(path, datetime.now(timezone.utc))
 
     def day(self, now=None):
         from datetime import datetime, timezone
@@ -95,7 +105,7 @@ class Env:
         from quiz import storage
 
         with self.engine.connect() as conn:
-            return int(storage.get_setting(conn, "rollover_hour") or 4)
+            return int(storage.get_setting(conn, "rollover_hour") or ROLLOVER_HOUR)
 
     def lang(self) -> str:
         """The learner's language (quiz.i18n): the configuration's, else the environment's."""

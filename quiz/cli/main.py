@@ -16,6 +16,7 @@ import click
 
 from quiz import __version__
 from quiz.cli.authoring import generate_command, new_command
+from quiz.cli.cards import card_command, cards_command
 from quiz.cli.collection import (
     decks_command,
     import_command,
@@ -24,9 +25,12 @@ from quiz.cli.collection import (
     suspended_command,
     unsuspend_command,
 )
+from quiz.cli.due import due_command
 from quiz.cli.env import Env
+from quiz.cli.removal import remove_command
 from quiz.cli.reports import export_group, optimize_command, stats_command
 from quiz.cli.safety import backup_command, backups_command, check_command, restore_command
+from quiz.cli.settings import config_command
 from quiz.cli.tools import tools_group
 from quiz.errors import DeckError, QuizError
 from quiz.i18n import N_, _, ngettext
@@ -152,8 +156,12 @@ for command in (
     import_command,
     review_command,
     decks_command,
+    due_command,
     suspended_command,
     unsuspend_command,
+    cards_command,
+    card_command,
+    remove_command,
     generate_command,
     new_command,
     export_group,
@@ -164,5 +172,6 @@ for command in (
     backup_command,
     backups_command,
     restore_command,
+    config_command,
 ):
     cli.add_command(command)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from typing import TYPE_CHECKING
 
 import click
@@ -141,7 +140,7 @@ class ExportProgress:
     help=_("""Show progress: today, cards by state, true retention, a year's heatmap with
     the current streak, the next 30 days' forecast, the hardest cards, time spent.
 
-    Colour only on a terminal and without NO_COLOR.
+    Colour on a terminal without NO_COLOR, or as `quiz config colour` says.
 
     \b
     Examples:
@@ -158,7 +157,7 @@ def stats_command(env: Env, names: tuple[str, ...] = (), as_json: bool = False) 
     import sys
     from datetime import datetime, timezone
 
-    from quiz import stats, statstext, storage
+    from quiz import config, stats, statstext, storage
     from quiz.plumbing.textwidth import visible
 
     rollover = env.rollover_hour()
@@ -171,8 +170,8 @@ def stats_command(env: Env, names: tuple[str, ...] = (), as_json: bool = False) 
     if as_json:
         click.echo(visible(json.dumps(numbers, ensure_ascii=False, indent=2)))  # the hardest cards' fronts
     else:
-        colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-        click.echo(statstext.render(numbers, colour=colour))
+        colour = config.colour_on(sys.stdout.isatty())  # `quiz config colour`, else NO_COLOR
+        click.echo(statstext.render(numbers, colour=colour), color=colour)  # click strips it off a terminal
 
 
 @command(

@@ -16,9 +16,8 @@ from typing import TYPE_CHECKING, TypeVar
 
 from prompt_toolkit import PromptSession, print_formatted_text
 from prompt_toolkit.formatted_text import FormattedText
-from prompt_toolkit.output import ColorDepth
 
-from quiz import storage
+from quiz import config, storage
 from quiz.model import CardKind, Rating, accepted_answers
 from quiz.plumbing.textwidth import ESCAPE, display_width, visible, wrap
 from quiz.review import keys, render
@@ -66,7 +65,7 @@ class Screen:
             enable_history_search=False,
             enable_suspend=True,  # Ctrl-Z, as in every terminal program
             reserve_space_for_menu=7,  # the commands' menu under the input (Tab), over the hint
-            color_depth=ColorDepth.default(),
+            color_depth=config.color_depth(),  # `quiz config colour`, else NO_COLOR and TERM
             refresh_interval=1.0,  # the toolbar's clock
         )
         self.links = render.shows_links(dict(os.environ), sys.stdout.isatty())
@@ -88,7 +87,7 @@ class Screen:
         parts = wrap(parts, self.width(), hanging)
         if parts:
             self.transcript.append(render.plain(parts))
-            print_formatted_text(FormattedText(parts), style=render.STYLE, end="")
+            print_formatted_text(FormattedText(parts), style=render.STYLE, end="", color_depth=self.prompts.color_depth)
 
     def elapsed(self) -> str:
         return render.duration((self.session.clock() - self.session.started).total_seconds())

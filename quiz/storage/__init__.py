@@ -1,7 +1,8 @@
 """The collection in a database (the only SQLAlchemy user besides app.py, migrate.py and
 migrations/): schema.py has the Core tables and the engine; collection.py the decks and
-settings and the import of deck files; queue.py the day's queue; answers.py answers, undo
-and card actions; reports.py the scans of stats, optimize and the Anki export.
+settings and the import of deck files; queue.py the day's queue; browse.py the card
+browser's lists; answers.py answers, undo and card actions; reports.py the scans of
+stats, optimize and the Anki export.
 
 Writes go through Core statements in short transactions; SQLite runs in WAL mode and a
 writer takes its lock up front (BEGIN IMMEDIATE), so two processes wait for each other
@@ -22,10 +23,12 @@ from quiz.storage.answers import (
     undo_review,
     unsuspend,
 )
+from quiz.storage.browse import CardFilter, answers_of, deck_source, list_cards, note_cards
 from quiz.storage.collection import (
     SyncReport,
     cached_tool_names,
     cached_tool_table,
+    deck_defaults,
     deck_names,
     deck_settings,
     deck_tools,
@@ -37,6 +40,20 @@ from quiz.storage.collection import (
     select_decks,
     set_setting,
     sync_deck,
+    unset_setting,
+)
+from quiz.storage.deckfiles import (
+    DeckSource,
+    Removed,
+    changed_files,
+    deck_sources,
+    file_stat,
+    file_stats,
+    removal_sizes,
+    remove_decks,
+    removed_bundled,
+    save_file_stats,
+    set_removed_bundled,
 )
 from quiz.storage.queue import Day, deck_counts, load_queue, reviews_up_to
 from quiz.storage.schema import (
@@ -54,39 +71,57 @@ __all__ = [
     "SCHEDULE_COLUMNS",
     "Answered",
     "CardChanged",
+    "CardFilter",
     "Day",
+    "DeckSource",
     "Locked",
+    "Removed",
     "SuspendedCard",
     "SyncReport",
     "answer",
+    "answers_of",
     "cached_tool_names",
     "cached_tool_table",
     "cards_t",
+    "changed_files",
     "deck_counts",
+    "deck_defaults",
     "deck_names",
     "deck_settings",
     "deck_settings_t",
+    "deck_source",
+    "deck_sources",
     "deck_tools",
     "decks_by_fingerprint",
     "decks_t",
+    "file_stat",
+    "file_stats",
     "get_setting",
     "has_new_cards",
     "import_decks",
+    "list_cards",
     "load_queue",
     "next_due",
+    "note_cards",
+    "removal_sizes",
+    "remove_decks",
+    "removed_bundled",
     "reviews_t",
     "reviews_up_to",
+    "save_file_stats",
     "save_parameters",
     "save_tool_table",
     "schedule_of",
     "select_decks",
     "set_buried",
+    "set_removed_bundled",
     "set_setting",
     "set_suspended",
     "settings_t",
     "suspended_cards",
     "sync_deck",
     "undo_review",
+    "unset_setting",
     "unsuspend",
     "writing",
 ]

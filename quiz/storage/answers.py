@@ -131,6 +131,10 @@ def unsuspend(engine: Engine, deck: DeckRow, keys: list[str]) -> int:
         if missing:
             message = _("deck {deck} has no card {ids}; nothing was changed")
             raise QuizError(message.format(deck=deck.name, ids=", ".join(missing)))
+        suspended = set(conn.execute(select(c.note_key).where(*of_these, c.suspended)).scalars())
+        if set(keys) - suspended:
+            message = _("{ids} of deck {deck} is not suspended; nothing was changed (quiz suspended lists them)")
+            raise QuizError(message.format(deck=deck.name, ids=", ".join(sorted(set(keys) - suspended))))
         return conn.execute(update(cards_t).where(*of_these, c.suspended).values(suspended=False, leech=False)).rowcount
 
 

@@ -5,15 +5,16 @@ removed ones retired, all in the caller's transaction)."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
 from quiz.errors import UnknownDeck
-from quiz.model import DeckRow, DeckSettings, DeckSpec
+from quiz.model import SETTING_LIMITS, DeckRow, DeckSettings, DeckSpec
 from quiz.storage.schema import (
     CARD_COLUMNS,
     cards_t,
@@ -40,6 +41,10 @@ def set_setting(conn: Connection, key: str, value: str) -> None:
     _upsert(conn, settings_t, {"key": key}, {"value": value})
 
 
+def unset_setting(conn: Connection, key: str) -> None:
+    conn.execute(delete(settings_t).where(settings_t.c.key == key))
+
+
 def _upsert(conn: Connection, table, key: dict, values: dict) -> None:
     """Update the row with this primary key, or insert it (portable: no ON CONFLICT dialects)."""
     where = [table.c[name] == value for name, value in key.items()]
@@ -47,20 +52,41 @@ def _upsert(conn: Connection, table, key: dict, values: dict) -> None:
         conn.execute(insert(table).values(**key, **values))
 
 
+# The deck settings the collection gives a default of (`quiz config`), for every deck
+# whose file does not set them: one collection, one default, whichever machine reviews.
+DEFAULTED_SETTINGS = ("desired_retention", "new_per_day", "reviews_per_day")
+
+
+def deck_defaults(conn: Connection) -> DeckSettings:
+    """The settings of a deck that sets none: the collection's defaults, else quiz's own.
+    A stored default beyond SETTING_LIMITS (written by hand) is quiz's own instead."""
+    given: dict[str, Any] = {}
+    query = select(settings_t.c.key, settings_t.c.value).where(settings_t.c.key.in_(DEFAULTED_SETTINGS))
+    for name, text in conn.execute(query):
+        low, high = SETTING_LIMITS[name]
+        try:
+            value = float(text) if name == "desired_retention" else int(text)
+        except ValueError:
+            continue
+        if low <= value <= high:
+            given[name] = value
+    return DeckSettings(**given)
+
+
 def deck_settings(conn: Connection, deck_id: int) -> DeckSettings:
     row = conn.execute(select(deck_settings_t).where(deck_settings_t.c.deck_id == deck_id)).mappings().first()
-    return _settings_from_row(row)
+    return _settings_from_row(row, deck_defaults(conn))
 
 
-def _settings_from_row(row) -> DeckSettings:
+def _settings_from_row(row, defaults: DeckSettings) -> DeckSettings:
     if row is None:
-        return DeckSettings()
+        return defaults
     given: dict[str, Any] = {}
     for name in DeckSettings.__dataclass_fields__:
         value = row[name]
         if value is not None:
             given[name] = tuple(json.loads(value)) if name in LIST_SETTINGS else value
-    return DeckSettings(**given)
+    return replace(defaults, **given)
 
 
 def _write_deck_settings(conn: Connection, deck_id: int, from_file: dict) -> None:
@@ -90,10 +116,12 @@ class SyncReport:
     retired: int = 0
     restored: int = 0
     created: bool = False
+    renamed_from: str | None = None
 
     @property
     def unchanged(self) -> bool:
-        return not (self.created or self.added or self.updated or self.retired or self.restored)
+        changed = self.created or self.added or self.updated or self.retired or self.restored
+        return not (changed or self.renamed_from)
 
 
 _json = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
@@ -123,9 +151,12 @@ def sync_deck(conn: Connection, spec: DeckSpec) -> SyncReport:
         if old is None:
             del values["retired"]
             new_rows.append({"deck_id": deck_id, "note_key": card.key, "ord": card.ord, **values})
-        elif any(getattr(old, name) != value for name, value in values.items()):
+            continue
+        changed = any(getattr(old, name) != value for name, value in values.items() if name != "position")
+        if changed:
             report.restored += old.retired
             report.updated += not old.retired
+        if changed or old.position != card.position:  # moved only: written, not counted as an update
             changed_rows.append({"card_id": old.id, **values})
     gone = [row.id for row in stored.values() if not row.retired]
     if new_rows:
@@ -170,10 +201,38 @@ def _upsert_deck(conn: Connection, spec: DeckSpec, report: SyncReport) -> int:
     return row["id"]
 
 
-def import_decks(engine: Engine, specs: list[DeckSpec]) -> list[SyncReport]:
-    """Sync every deck in one transaction: all of them change, or none."""
-    with writing(engine) as conn:
-        return [sync_deck(conn, spec) for spec in specs]
+class _DryRun(Exception):
+    def __init__(self, reports: list[SyncReport]):
+        self.reports = reports
+
+
+def import_decks(
+    engine: Engine,
+    specs: list[DeckSpec],
+    renames: dict[str, str] | None = None,
+    dry_run: bool = False,
+    after: Callable[[Connection], None] | None = None,
+) -> list[SyncReport]:
+    """Sync every deck in one transaction: all of them change, or none. `renames`: new name
+    -> old, for decks renamed in their file (their cards keep their history); `after`: more
+    writes in the same transaction. With `dry_run`, the reports of what would change, and
+    the transaction rolled back."""
+    try:
+        with writing(engine) as conn:
+            reports = []
+            for spec in specs:
+                old = (renames or {}).get(spec.name)
+                if old is not None:
+                    conn.execute(update(decks_t).where(decks_t.c.name == old).values(name=spec.name))
+                report = sync_deck(conn, spec)
+                reports.append(replace(report, renamed_from=old) if old is not None else report)
+            if after is not None:
+                after(conn)
+            if dry_run:
+                raise _DryRun(reports)
+    except _DryRun as done:
+        return done.reports
+    return reports
 
 
 def decks_by_fingerprint(conn: Connection, fingerprints: set[str]) -> dict[str, str]:

@@ -1,0 +1,241 @@
+"""The reads of the card browser (`quiz cards`, `quiz card`): cards filtered by deck, state,
+due date, tag and text, in the order asked for (a limit read as one: SQL's LIMIT, or a
+stream that stops there); and one note's cards with their review log."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, NamedTuple, cast
+
+from sqlalchemy import and_, case, func, literal, select
+from sqlalchemy.engine import Connection
+
+from quiz.model import DeckRow, State
+from quiz.storage.schema import cards_t, chunks, decks_t, reviews_t
+
+TEXT_FIELDS = ("front", "back", "text", "note")  # what --search reads, in every language
+
+
+@dataclass(frozen=True)
+class CardFilter:
+    # new, learning (relearning too), review: neither suspended nor buried; suspended (a
+    # leech too: the review suspends it), buried, leech
+    state: str | None = None
+    tag: str | None = None
+    search: str | None = None
+    due_from: datetime | None = None  # due at or after (UTC)
+    due_before: datetime | None = None
+    # due, lapses, added (the newest first); retrievability: read in due order and ranked
+    # by the caller (FSRS is not SQL)
+    order: str = "due"
+
+
+class ListedCard(NamedTuple):
+    id: int
+    deck_id: int
+    key: str  # the card's id in its deck file
+    ord: int
+    kind: str
+    content: str  # JSON text
+    suspended: bool
+    leech: bool
+    buried_until: datetime | None
+    state: int
+    stability: float | None
+    due: datetime | None
+    last_review: datetime | None
+    lapses: int
+
+
+# Read as rows with ListedCard's names: a NamedTuple made of each would add 0.1 s to 100k.
+_LISTED = (
+    cards_t.c.id,
+    cards_t.c.deck_id,
+    cards_t.c.note_key.label("key"),
+    cards_t.c.ord,
+    cards_t.c.kind,
+    cards_t.c.content,
+    cards_t.c.suspended,
+    cards_t.c.leech,
+    cards_t.c.buried_until,
+    cards_t.c.state,
+    cards_t.c.stability,
+    cards_t.c.due,
+    cards_t.c.last_review,
+    cards_t.c.lapses,
+)
+
+
+Recall = Callable[[datetime | None, float | None], float | None]  # scheduling.recall_at's
+
+
+def list_cards(
+    conn: Connection,
+    decks: list[DeckRow],
+    filters: CardFilter,
+    now: datetime,
+    limit: int | None = None,
+    recall: dict[int, Recall] | None = None,
+) -> list[ListedCard]:
+    """The current cards of these decks that pass `filters`, in their order, at most `limit`.
+    The retrievability order needs `recall`, by deck id: the least likely recalled first,
+    new cards last (as in the due order)."""
+    c = cards_t.c
+    needle = (filters.search or "").lower()
+    where = _where(decks, filters, needle, now)
+    new_last = case((c.due.is_(None), 1), else_=0)
+    due_order = (new_last, c.due, decks_t.c.name, c.position, c.ord)
+    if filters.order == "retrievability":
+        assert recall is not None
+        return _by_retrievability(conn, where, due_order, needle, limit, recall)
+    order = {"lapses": (c.lapses.desc(), *due_order), "added": (c.id.desc(),)}.get(filters.order, due_order)
+    query = select(*_LISTED).join(decks_t).where(*where).order_by(*order)
+    if limit is not None and not needle:
+        query = query.limit(limit)
+    return _read(conn, query, needle, limit)
+
+
+def _by_retrievability(conn: Connection, where, due_order, needle: str, limit: int | None, recall) -> list[ListedCard]:
+    """The lowest retrievability first (ties and new cards in the due order). With a limit,
+    ranked on four narrow columns, and only the cards kept are read whole."""
+    c = cards_t.c
+    if limit is None or needle:
+        cards = _read(conn, select(*_LISTED).join(decks_t).where(*where).order_by(*due_order), needle)
+        order = _ranked([(card.deck_id, card.last_review, card.stability) for card in cards], recall)
+        return [cards[at] for at in order[:limit]]
+    narrow = select(c.id, c.deck_id, c.last_review, c.stability).join(decks_t).where(*where).order_by(*due_order)
+    keys = conn.execute(narrow).all()
+    kept = [keys[at][0] for at in _ranked([key[1:] for key in keys], recall)[:limit]]
+    rows: dict[int, Any] = {}
+    for chunk in chunks(kept, 500):
+        rows.update((row.id, row) for row in conn.execute(select(*_LISTED).where(c.id.in_(chunk))))
+    return [rows[card_id] for card_id in kept]
+
+
+def _where(decks: list[DeckRow], filters: CardFilter, needle: str, now: datetime) -> list:
+    c = cards_t.c
+    where = [c.deck_id.in_([deck.id for deck in decks]), ~c.retired, *_state_clause(filters.state, now)]
+    if filters.due_from is not None:
+        where.append(c.due >= filters.due_from)
+    if filters.due_before is not None:
+        where.append(c.due < filters.due_before)
+    if filters.tag is not None:  # tags are one word each, space-separated
+        where.append((literal(" ") + c.tags + literal(" ")).contains(f" {filters.tag} ", autoescape=True))
+    if needle and _folds_alike(needle):
+        # A first pass in SQL on the stored JSON text (its escapes written as the needle's),
+        # then the card's own text in Python: the keys and escapes are not the card's words.
+        escaped = json.dumps(needle, ensure_ascii=False)[1:-1]
+        where.append(func.lower(c.content).contains(escaped, autoescape=True))
+    return where
+
+
+def _read(conn: Connection, query, needle: str, limit: int | None = None) -> list[ListedCard]:
+    """The rows of `query` whose text holds `needle` (all of them without one), up to `limit`:
+    read as a stream that stops there."""
+    if not needle:
+        return cast("list[ListedCard]", conn.execute(query).all())
+    found: list[ListedCard] = []
+    result = conn.execute(query)
+    for row in result:
+        if text_matches(json.loads(row.content), needle):
+            found.append(cast(ListedCard, row))
+            if len(found) == limit:
+                break
+    result.close()
+    return found
+
+
+def _ranked(keys: list, recall: dict[int, Recall]) -> list[int]:
+    """The places of (deck id, last review, stability) by retrievability: the lowest first,
+    the never reviewed last; ties as they came."""
+    chances = [recall[deck_id](last_review, stability) for deck_id, last_review, stability in keys]
+    order = [2.0 if chance is None else chance for chance in chances]  # a chance is at most 1
+    return sorted(range(len(order)), key=order.__getitem__)
+
+
+def _state_clause(state: str | None, now: datetime) -> tuple:
+    c = cards_t.c
+    buried = and_(c.buried_until.is_not(None), c.buried_until > now)
+    if state is None:
+        return ()
+    if state == "suspended":
+        return (c.suspended,)
+    if state == "leech":
+        return (c.leech,)
+    if state == "buried":
+        return (~c.suspended, buried)
+    states = {"new": (State.NEW,), "learning": (State.LEARNING, State.RELEARNING), "review": (State.REVIEW,)}[state]
+    return (~c.suspended, ~buried, c.state.in_([int(s) for s in states]))
+
+
+def _folds_alike(needle: str) -> bool:
+    """Whether the databases' lower() folds the needle's case as Python does: SQLite folds
+    ASCII only, so a needle with other cased letters (é, Ж) is matched in Python alone."""
+    return all(char.isascii() or char.lower() == char.upper() for char in needle)
+
+
+def text_matches(content: dict, needle: str) -> bool:
+    """Whether the card's text (front, back, cloze text, note; every language) holds `needle`
+    (lower case), case aside."""
+    for name in TEXT_FIELDS:
+        value = content.get(name)
+        values = value.values() if isinstance(value, dict) else value if isinstance(value, list) else (value,)
+        if any(isinstance(text, str) and needle in text.lower() for text in values):
+            return True
+    return False
+
+
+# -- one note ------------------------------------------------------------------------
+
+
+class NoteCard(NamedTuple):
+    id: int
+    ord: int
+    kind: str
+    content: str  # JSON text, shared by the note's cards
+    tags: str
+    suspended: bool
+    leech: bool
+    buried_until: datetime | None
+    state: int
+    step: int | None
+    stability: float | None
+    difficulty: float | None
+    due: datetime | None
+    last_review: datetime | None
+    reps: int
+    lapses: int
+
+
+class Answer(NamedTuple):
+    card_id: int
+    reviewed_at: datetime
+    rating: int
+    duration_ms: int | None
+    due_after: datetime | None
+
+
+def note_cards(conn: Connection, deck: DeckRow, key: str) -> list[NoteCard]:
+    """The current cards of the note `key` (its id in the deck file), by ord."""
+    c = cards_t.c
+    query = select(
+        *(c.id, c.ord, c.kind, c.content, c.tags, c.suspended, c.leech, c.buried_until, c.state, c.step),
+        *(c.stability, c.difficulty, c.due, c.last_review, c.reps, c.lapses),
+    )
+    query = query.where(c.deck_id == deck.id, c.note_key == key, ~c.retired).order_by(c.ord)
+    return [NoteCard._make(row) for row in conn.execute(query)]
+
+
+def answers_of(conn: Connection, card_ids: list[int]) -> list[Answer]:
+    """Every answer of these cards, oldest first."""
+    r = reviews_t.c
+    query = select(r.card_id, r.reviewed_at, r.rating, r.duration_ms, r.due_after).where(r.card_id.in_(card_ids))
+    return [Answer._make(row) for row in conn.execute(query.order_by(r.reviewed_at, r.id))]
+
+
+def deck_source(conn: Connection, deck_id: int) -> str | None:
+    """The file the deck was last imported from, as the import was given it."""
+    return conn.execute(select(decks_t.c.source).where(decks_t.c.id == deck_id)).scalar()

@@ -4,6 +4,7 @@ tables still line up by terminal cells, and a language without a catalog (French
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -172,3 +173,29 @@ def test_french_help_reads_as_written(tmp_path):
     assert shown.startswith("Usage: quiz review [OPTIONS] [NAMES]...\n\n  Review today's cards:")
     assert "\n  Examples:\n    quiz review                  all decks\n" in shown
     assert "\nOptions:\n" in shown and "  -h, --help  Show this message and exit.\n" in shown
+
+
+WIDEST_HELP = """
+import click
+from quiz.cli import cli
+from quiz.plumbing.textwidth import display_width
+
+def walk(command, path):
+    with click.Context(command, info_name=" ".join(path), terminal_width=80, max_content_width=80) as ctx:
+        text = command.get_help(ctx)
+    yield path, max(display_width(line) for line in text.splitlines())
+    for name, sub in getattr(command, "commands", {}).items():
+        yield from walk(sub, [*path, name])
+
+for path, width in walk(cli, ["quiz"]):
+    print(width, " ".join(path))
+"""
+
+
+def test_every_help_fits_80_columns_in_chinese(tmp_path):
+    # click measured characters: a Chinese line came out twice as wide (cli.main.wrap_in_cells)
+    env = {**os.environ, "LANG": "zh_CN.UTF-8", "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path)}
+    env.pop("LANGUAGE", None), env.pop("LC_ALL", None), env.pop("LC_MESSAGES", None)
+    shown = subprocess.run([sys.executable, "-c", WIDEST_HELP], env=env, capture_output=True, text=True, check=True)
+    widths = [line.split(" ", 1) for line in shown.stdout.splitlines()]
+    assert len(widths) > 20 and all(int(width) <= 80 for width, _ in widths), shown.stdout

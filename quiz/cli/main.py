@@ -10,6 +10,7 @@ imported inside the commands, so `quiz --help` stays fast.
 from __future__ import annotations
 
 import gc
+import re
 import sys
 
 import click
@@ -34,7 +35,7 @@ from quiz.cli.settings import config_command
 from quiz.cli.tools import tools_group
 from quiz.errors import DeckError, QuizError
 from quiz.i18n import N_, _, ngettext
-from quiz.plumbing.textwidth import visible
+from quiz.plumbing.textwidth import cjk_pieces, display_width, visible
 
 EXIT_INTERRUPTED = 130
 
@@ -113,7 +114,32 @@ def speak_through_quiz() -> None:
             module.__dict__.update({word: ours[word] for word in ours if word in module.__dict__})
 
 
+def wrap_in_cells() -> None:
+    """click wraps help text by characters: a Chinese line came out twice as wide as the
+    terminal, and a Chinese sentence (no spaces) could not be broken at all. Its wrapper now
+    measures cells (ASCII text as before: wcwidth is not imported for it) and may break
+    between CJK characters (never before their closing punctuation)."""
+    import click._textwrap
+    import click.formatting
+
+    ansi = re.compile(r"\033\[[;?0-9]*[a-zA-Z]")
+
+    def cells(x: str) -> int:
+        text = ansi.sub("", x)
+        return len(text) if text.isascii() else display_width(text)
+
+    class CellWrapper(click._textwrap.TextWrapper):
+        def _split(self, text: str) -> list[str]:
+            chunks = super()._split(text)
+            return [piece for chunk in chunks for piece in ([chunk] if chunk.isascii() else cjk_pieces(chunk))]
+
+    click._textwrap.term_len = cells
+    click.formatting.term_len = cells
+    click._textwrap.TextWrapper = CellWrapper  # type: ignore[misc]
+
+
 speak_through_quiz()
+wrap_in_cells()
 
 
 @click.group(

@@ -50,6 +50,14 @@ def pad(text: str, width: int, right: bool = False) -> str:
 _CJK = "\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3100-\u31ff\u3200-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef"
 _ATOMS = f"\n|[ ]+|[{_CJK}]|[^ \n{_CJK}]+"  # compiled on first use: 7 ms, not for `quiz --help`
 _CJK_CHAR = f"[{_CJK}]"
+_CJK_PIECE = f"([{_CJK}][，。、；：？！）」』》】〉〕］｝…,.;:?!)]*)"
+
+
+def cjk_pieces(text: str) -> list[str]:
+    """`text` cut before and after each CJK character (its closing punctuation kept with it)."""
+    return [piece for piece in re.split(_CJK_PIECE, text) if piece]
+
+
 _NO_BREAK_BEFORE = set("，。、；：？！）」』》】〉〕］｝…,.;:?!)]}%")
 _NO_BREAK_AFTER = set("（「『《【〈〔［｛([{")
 ESCAPE = "[ZeroWidthEscape]"  # a fragment written raw, taking no cells (prompt_toolkit's own mark)

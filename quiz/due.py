@@ -25,6 +25,7 @@ from datetime import datetime, time, timedelta, timezone, tzinfo
 
 from quiz import i18n
 from quiz.i18n import _
+from quiz.plumbing.localzone import learner_zone
 
 # Not typing's (5 ms to import, of a prompt's every line): mypy reads any TYPE_CHECKING so.
 TYPE_CHECKING = False
@@ -89,23 +90,6 @@ def quiz_error(error: Exception) -> bool:
 
 
 # -- the learner's day ------------------------------------------------------------------
-
-
-def learner_zone() -> tzinfo | None:
-    """The learner's time zone, as quiz.cli.env.learner_zone finds it: TZ, else the system's."""
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    name = os.environ.get("TZ", "").lstrip(":")
-    if name:
-        try:
-            return ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
-            pass
-    try:
-        with open("/etc/localtime", "rb") as zone_file:
-            return ZoneInfo.from_file(zone_file, key="localtime")
-    except (OSError, ValueError):
-        return datetime.now().astimezone().tzinfo
 
 
 def day_bounds(now: datetime, zone: tzinfo | None, rollover_hour: int) -> tuple[datetime, datetime]:

@@ -6,10 +6,11 @@ from __future__ import annotations
 import functools
 import gc
 import importlib
-import os
 from typing import TYPE_CHECKING
 
 import click
+
+from quiz.plumbing.localzone import learner_zone
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -112,21 +113,3 @@ class Env:
         from quiz import i18n
 
         return i18n.language()
-
-
-def learner_zone():
-    """The learner's time zone with its DST rules: TZ, else the system's."""
-    from datetime import datetime
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    name = os.environ.get("TZ", "").lstrip(":")
-    if name:
-        try:
-            return ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
-            pass
-    try:
-        with open("/etc/localtime", "rb") as zone_file:
-            return ZoneInfo.from_file(zone_file, key="localtime")
-    except (OSError, ValueError):
-        return datetime.now().astimezone().tzinfo

@@ -14,10 +14,10 @@ from quiz.cli.collection import format_table
 from quiz.cli.env import Env, command, learner_zone
 from quiz.errors import QuizError
 from quiz.i18n import _, pgettext
-from quiz.model import CLOZE, Text, localize
 from quiz.plumbing.textwidth import display_width, pad, visible
 
 if TYPE_CHECKING:
+    from quiz.model import Text
     from quiz.shapes import AnswerJson, CardInfoJson, CardJson, NoteCardJson
 
 # --state's words, as quiz.storage.browse reads them; --sort's orders
@@ -225,6 +225,8 @@ def question(kind: str, ord_: int, content: dict, lang: str, deck_lang: str) -> 
     """What the card asks, in the learner's language: a cloze with its deletion hidden,
     the back of a reversed note's second card, else the front."""
     if kind == "cloze":
+        from quiz.model import CLOZE, localize  # not at import: quiz --help loads this module
+
         text = localize(content.get("text"), lang, deck_lang)
         return CLOZE.sub(lambda m: f"[{m[3] or '...'}]" if int(m[1]) == ord_ else m[2], text)
     return shown_text(content.get("back" if kind == "reversed" and ord_ == 1 else "front"), lang, deck_lang)
@@ -232,6 +234,8 @@ def question(kind: str, ord_: int, content: dict, lang: str, deck_lang: str) -> 
 
 def shown_text(value: Text | list[str] | None, lang: str, deck_lang: str) -> str:
     """A field in the learner's language (a command card's answers: one a line)."""
+    from quiz.model import localize
+
     return "\n".join(value) if isinstance(value, list) else localize(value, lang, deck_lang)
 
 

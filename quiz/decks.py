@@ -63,7 +63,10 @@ def deck_paths(paths: Iterable[str | Path]) -> list[Path]:
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            files += sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+            found = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+            if not found:
+                raise QuizError(_("{path} holds no deck file (*.yaml)").format(path=path))
+            files += found
         elif path.suffix.lower() in (".md", ".markdown"):
             raise QuizError(
                 _("{path} is a Markdown note, not a deck: quiz generate {path} -o deck.yaml makes a deck of it").format(

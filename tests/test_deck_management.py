@@ -262,3 +262,10 @@ def test_the_prompts_cache_file_follows_import_and_remove(run, tmp_path):
     assert cache.read_text(encoding="utf-8").strip() == "0 due, 21 new"
     assert run("remove", "tar", "--yes").exit_code == 0
     assert cache.read_text(encoding="utf-8").strip() == "0 due, 20 new"
+
+
+def test_a_folder_without_deck_files_is_one_line(tmp_path, quiz):
+    (tmp_path / "notes").mkdir()
+    for command in ("lint", "import"):
+        refused = quiz(command, str(tmp_path / "notes"))
+        assert refused.exit_code == 1 and "holds no deck file" in refused.stderr

@@ -294,7 +294,7 @@ class Reader(ValueChecks):
             ords = [0, 1]
         else:
             ords = [0]
-        return [CardSpec(key, o, kind, content, tags, position) for o in ords]
+        return [CardSpec(key, o, kind, content, tags, position, node.line) for o in ords]
 
     def cloze_ords(self, node: Node, text: Text, label: What) -> list[int]:
         variants = [text] if isinstance(text, str) else list(text.values())

@@ -86,6 +86,7 @@ class CardSpec:
     content: dict  # front/back/text/note/source, each a Text (back may be a list)
     tags: tuple[str, ...]
     position: int  # order of the card in its file: new cards are shown in it
+    line: int = 0  # the line of its entry in the file, from 1 (`quiz card` shows it)
 
 
 @dataclass

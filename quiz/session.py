@@ -65,6 +65,9 @@ class ReviewSession:
     rollover_hour: int
     lang: str
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(timezone.utc))
+    # Called after each change of today's queue in the collection: an answer, a suspend, a
+    # bury, an undo, the new day (quiz due's cache file follows them)
+    changed: Callable[[], None] = field(default=lambda: None)
     queue: scheduling.DailyQueue = field(init=False)
     day: storage.Day = field(init=False)
     history: list[Action] = field(default_factory=list)
@@ -133,6 +136,7 @@ class ReviewSession:
         now = self.clock()
         if now >= self.day.end:
             self.reload()
+            self.changed()
         card = self.queue.next_card(now)
         soonest = self.queue.next_due()
         if card is None and soonest is not None and soonest <= now + LEARN_AHEAD:
@@ -170,17 +174,20 @@ class ReviewSession:
             self.queue.remove(card.id)
         self.history.append(Action("answer", card, answered.review_id))
         self.ratings.append(rating)
+        self.changed()
         return answered
 
     def suspend(self, card: QueueCard) -> None:
         storage.set_suspended(self.engine, card.id, True)
         self.history.append(Action("suspend", card))
         self.rebuild()
+        self.changed()
 
     def bury(self, card: QueueCard) -> None:
         storage.set_buried(self.engine, card.id, self.day.end)
         self.history.append(Action("bury", card))
         self.rebuild()
+        self.changed()
 
     def skip(self, card: QueueCard) -> None:
         """Show this card after the others of its kind (nothing is written)."""
@@ -202,6 +209,7 @@ class ReviewSession:
             storage.set_buried(self.engine, action.card.id, None)
         self.history.pop()
         self.rebuild(first=action.card)
+        self.changed()
         return action
 
     def summary(self) -> Summary:

@@ -282,7 +282,8 @@ class CardInfoJson(TypedDict):
     deck: str
     id: str
     type: str  # basic, reversed, cloze, command, keys
-    file: str | None  # the deck file it was last imported from (no line: the collection keeps none)
+    file: str | None  # the deck file it was last imported from
+    line: int | None  # the line of its entry in that file (none if imported before quiz kept lines)
     tags: list[str]
     content: dict[str, object]  # front/back/text/note/source as the file gives them (every language)
     cards: list[NoteCardJson]

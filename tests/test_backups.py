@@ -73,6 +73,18 @@ def test_backup_backups_and_restore_bring_the_collection_back(collection, tmp_pa
     assert any("uno?" in content for _, content in cards_in(undo.path))  # the restore can be undone
 
 
+def test_a_restore_brings_the_prompts_count_back_too(collection, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    assert run(collection, "backup").exit_code == 0
+    (tmp_path / "mini.yaml").write_text(DECK + '  - {id: c, front: "three?", back: "3"}\n')
+    assert run(collection, "import", str(tmp_path / "mini.yaml")).exit_code == 0
+    cache = tmp_path / "cache" / "quiz" / "due"
+    assert cache.read_text() == "0 due, 23 new\n"  # 20 a day of the bundled Docker deck, mini's 3
+    manual = next(b for b in backups.listing(collection) if b.reason == "manual")
+    assert run(collection, "restore", manual.path.name).exit_code == 0
+    assert cache.read_text() == "0 due, 22 new\n"  # MINI_DECK's two cards, as in the backup
+
+
 def test_a_backup_to_a_path_is_a_collection_quiz_opens(collection, tmp_path):
     target = tmp_path / "elsewhere.db"
     assert run(collection, "backup", str(target)).exit_code == 0
@@ -248,7 +260,7 @@ def test_kill_9_during_a_backup_leaves_a_whole_copy_or_none(tmp_path):
 
 def test_the_review_makes_the_days_backup_beside_it(tmp_path):
     from quiz import storage
-    from quiz.cli.collection import day_backup
+    from quiz.cli.daily import day_backup
 
     db = tmp_path / "quiz.db"
     engine = app.open_collection(str(db))

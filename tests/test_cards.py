@@ -50,6 +50,7 @@ SET = {  # (id, ord): the card's row; the others stay new
     ("img", 0): dict(suspended=True, leech=True),
     ("img", 1): dict(buried_until=utc(2026, 5, 11, 4)),
 }
+LOG_LINE = DECK.splitlines().index("  - {id: log, front: Show history, back: git log --oneline, tags: [git]}") + 1
 DUE_ORDER = [("ps", 1), ("rm", 2), ("head", 1), ("log", 1), ("img", 1), ("img", 2), ("rm", 1)]
 
 
@@ -306,7 +307,7 @@ def test_card_info_the_text_the_schedule_and_every_answer(answered, tmp_path, mo
     text = result.stdout.splitlines()
     assert text[:4] == [
         "t/log · basic · git",
-        f"  file        {tmp_path / 't.yaml'}",
+        f"  file        {tmp_path / 't.yaml'}:{LOG_LINE}",
         "  front       Show history",
         "  back        git log --oneline",
     ]
@@ -328,11 +329,12 @@ def test_card_info_the_text_the_schedule_and_every_answer(answered, tmp_path, mo
 def test_card_info_json(answered, tmp_path):
     quiz, schedule, log = answered
     info = json.loads(quiz("card", "t", "log", "--json").stdout)
-    assert {key: info[key] for key in ("deck", "id", "type", "file", "tags")} == {
+    assert {key: info[key] for key in ("deck", "id", "type", "file", "line", "tags")} == {
         "deck": "t",
         "id": "log",
         "type": "basic",
         "file": str(tmp_path / "t.yaml"),
+        "line": LOG_LINE,
         "tags": ["git"],
     }
     assert info["content"] == {"front": "Show history", "back": "git log --oneline"}

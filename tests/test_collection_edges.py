@@ -85,6 +85,16 @@ def test_a_typo_in_the_folder_makes_no_new_collection(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_folder_named_like_a_urls_parts_holds_the_collection(tmp_path):
+    folder = tmp_path / "notes?v=1#top%20"  # a query, a fragment and an escape in a URL
+    folder.mkdir()
+    (tmp_path / "mini.yaml").write_text(DECK)
+    assert run(str(folder / "quiz.db"), "import", str(tmp_path / "mini.yaml")).exit_code == 0
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith("notes")] == [folder.name]  # no "notes" beside
+    assert {p.name for p in folder.iterdir()} >= {"quiz.db", "backups"}
+    assert '"deck": "mini"' in run(str(folder / "quiz.db"), "decks", "--json").output
+
+
 def test_a_password_is_never_printed(postgres_server):
     url = f"postgresql+psycopg://quiz:hunter2@/no_such_database?host={postgres_server.folder}"
     line = one_line_error(run(url, "decks"))

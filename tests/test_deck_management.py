@@ -201,6 +201,9 @@ def test_a_pure_reorder_of_cards_is_no_update(decks, quiz, tmp_path):
         git = select(decks_t.c.id).where(decks_t.c.name == "git").scalar_subquery()
         order = select(cards_t.c.note_key).where(cards_t.c.deck_id == git).order_by(cards_t.c.position)
         assert list(conn.execute(order).scalars()) == ["diff", "log", "status"]  # the new order is kept
+        lines = select(cards_t.c.note_key, cards_t.c.line).where(cards_t.c.deck_id == git)
+        assert dict(conn.execute(lines).all()) == {"diff": 4, "log": 5, "status": 6}  # and the new lines
+    assert "git.yaml:6\n" in quiz("card", "git", "status").output
 
 
 # -- the files imported before -------------------------------------------------------------------

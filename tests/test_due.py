@@ -12,6 +12,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -25,7 +26,7 @@ from sqlalchemy import insert, update
 from quiz import app, config, due, i18n, scheduling, storage
 from quiz.cli import env as cli_env
 from quiz.decks import load_decks
-from quiz.model import SETTING_LIMITS, DeckSettings, State
+from quiz.model import SETTING_LIMITS, DeckSettings, Rating, State
 from quiz.storage import schema
 from tests.conftest import has_chinese, utc
 
@@ -312,6 +313,35 @@ def test_refresh_writes_the_cache_and_never_fails(db_path, cache_home, tmp_path)
     (cache_home / "quiz").write_text("a file where the folder should be")
     due.refresh(db_path, datetime.now(timezone.utc))  # OSError: swallowed
     assert [p.name for p in cache_home.iterdir()] == ["quiz"]
+
+
+def test_the_cache_follows_each_answer_suspend_and_undo_of_a_review(db_path, cache_home):
+    from quiz.cli.daily import due_cache_follows
+    from quiz.session import ReviewSession
+
+    make_collection(db_path)
+    engine = app.open_collection(str(db_path), with_bundled=False)
+    session = ReviewSession.open(engine, None, ZoneInfo("UTC"), 4, "en")
+
+    def shows(line: str) -> bool:  # the refresh is a thread's: wait for it (at most 30 s)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if (cache_home / "quiz" / "due").exists() and cached(cache_home) == line:
+                return True
+            time.sleep(0.01)
+        return False
+
+    with due_cache_follows(engine) as refresh:
+        session.changed = refresh
+        session.answer(session.current(), Rating.AGAIN)  # back in a minute: learning, due today
+        assert shows("1 due, 2 new\n")
+        session.suspend(session.current())  # a new card: the learning one waits its minute
+        assert shows("1 due, 1 new\n")
+        session.undo()
+        assert shows("1 due, 2 new\n")
+        session.undo()
+        assert shows("0 due, 3 new\n")
+    engine.dispose()
 
 
 # -- the counts are the queue's -----------------------------------------------------------------

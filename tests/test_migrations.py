@@ -106,6 +106,7 @@ def test_upgrade_from_the_first_revision_keeps_every_row(location):
             assert conn.execute(text(f"SELECT {columns} FROM {table}")).all() == rows
         assert storage.deck_settings(conn, 1) == DeckSettings()
         assert conn.execute(text("SELECT leech, suspended FROM cards")).all() == [(False, False)]  # later columns
+        assert conn.execute(text("SELECT line FROM cards")).all() == [(None,)]  # known at the next import
         assert conn.execute(text("SELECT leech FROM reviews")).all() == [(False,)]
     upgraded.dispose()
 

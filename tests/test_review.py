@@ -21,7 +21,7 @@ from sqlalchemy import select, update
 from quiz import app, review, storage
 from quiz.cli import cli
 from quiz.decks import load_deck
-from quiz.model import State
+from quiz.model import Rating, State
 from quiz.review.words import words_for
 from quiz.session import ReviewSession
 from quiz.storage import cards_t, reviews_t
@@ -184,6 +184,22 @@ def test_suspend_bury_and_skip(deck):
     buried = [key for key, row in rows.items() if row.buried_until is not None]
     assert len(buried) == 1 and rows[buried[0]].buried_until == storage.Day.of(MORNING, UTC, 4).end
     assert "buried until tomorrow" in shown and reviews(deck) == []
+
+
+def test_each_change_of_todays_queue_is_told(deck):
+    clock = Clock(MORNING)
+    session, told = session_for(deck, clock), []
+    session.changed = lambda: told.append(len(reviews(deck)))  # what the collection holds by then
+    session.answer(session.current(), Rating.GOOD)
+    session.suspend(session.current())
+    session.bury(session.current())
+    session.skip(session.current())  # nothing written: nothing told
+    session.undo()
+    assert told == [1, 1, 1, 1]
+    session.current()  # the same day: nothing new
+    clock.now = storage.Day.of(MORNING, UTC, 4).end  # the rollover
+    session.current()
+    assert told == [1, 1, 1, 1, 1]
 
 
 def test_skip_shows_another_card_first(deck):

@@ -42,6 +42,7 @@ cards:
   - {{id: lxc, front: What is LXC?, back: Linux Containers, note: a kernel feature set, tags: [concepts]}}
   - {{id: logs, type: command, front: "{LONG}", back: docker logs -f -t web}}
   - {{id: zh, front: "{CHINESE}", back: 容器}}
+  - {{id: detach, type: keys, front: Detach from tmux, back: Ctrl-b d}}
 """
 
 
@@ -102,6 +103,12 @@ def test_a_new_learners_cards_say_how_to_answer(deck):
     first, second = printed.split("── Screen deck")[1:3]
     assert EN.hint_typed in first and EN.hint_reveal not in first
     assert EN.hint_reveal in second and EN.hint_typed not in second
+
+
+def test_a_key_cards_hint_says_to_type_the_keys(deck):
+    only(deck, "detach")
+    printed, _ = screen(session_for(deck), [ENTER])
+    assert EN.hint_keys in printed and EN.hint_typed not in printed and "type the keys" in EN.hint_keys
 
 
 def test_after_twenty_answers_only_a_sessions_first_card_has_the_hint(deck):

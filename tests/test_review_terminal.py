@@ -1,5 +1,5 @@
 """The installed `quiz` in a real terminal (tmux): answer, quit, and survive kill -9; at 40
-columns and in Chinese; Esc, Ctrl-Z and the summary's last key."""
+columns and in Chinese; Esc, Ctrl-Z and the summary's last key; quiz remove's question."""
 
 from __future__ import annotations
 
@@ -282,3 +282,28 @@ def test_with_no_wait_the_summary_ends_the_review(open_terminal, db_path):
     screen = answer_the_first_card_then_quit(terminal, last_key=None)  # no key asked for
     assert "Reviewed 1 card" in screen and "any other key quits" not in screen
     assert stored_answers(db_path) == [("one", 3)]
+
+
+@pytest.mark.parametrize("key", ["n", "y"])
+def test_quiz_remove_asks_on_a_terminal(open_terminal, db_path, tmp_path, key):
+    open_terminal().close()  # only its collection: the smoke deck imported
+    script = Path(sys.executable).with_name("quiz")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "quiz"]
+    env = {"HOME": os.environ["HOME"], "PATH": os.environ["PATH"], "LANG": "C.UTF-8", "TERM": "xterm-256color"}
+    env["XDG_DATA_HOME"] = env["XDG_CACHE_HOME"] = str(tmp_path)
+    asking = Terminal([*command, "--db", str(db_path), "remove", "smoke"], env, f"quiz-test-{os.getpid()}-rm")
+    try:
+        asking.wait_for("Remove smoke (3 cards, 0 reviews)? A backup is made first. [y/N]:")
+        asking.send(key, "Enter")
+        screen = asking.wait_for("EXIT=")
+    finally:
+        asking.close()
+    assert "EXIT=0" in screen and "Traceback" not in screen
+    connection = sqlite3.connect(db_path)
+    decks = [name for (name,) in connection.execute("SELECT name FROM decks")]
+    connection.close()
+    if key == "n":
+        assert "Nothing was removed." in screen and "smoke" in decks
+    else:
+        assert "Removed 1 deck: smoke (3 cards, 0 reviews)." in screen and "smoke" not in decks
+        assert [b.reason for b in backups.listing(db_path)].count("removal") == 1

@@ -1,10 +1,11 @@
 """The card browser: `quiz cards` lists cards one line each, filtered and sorted (Anki's
-Browse), `quiz card` shows one note's cards with their schedule and every answer (Anki's
-Card Info). The reads are quiz.storage.browse's; the deck's words go through `visible`."""
+Browse; `quiz card`, Card Info, is quiz.cli.cardinfo). The reads are quiz.storage.browse's;
+the deck's words go through `visible`."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from typing import TYPE_CHECKING
 
@@ -12,13 +13,13 @@ import click
 
 from quiz.cli.collection import format_table
 from quiz.cli.env import Env, command, learner_zone
-from quiz.errors import QuizError
 from quiz.i18n import _, pgettext
-from quiz.plumbing.textwidth import display_width, pad, visible
+from quiz.plumbing.textwidth import visible
 
 if TYPE_CHECKING:
     from quiz.model import Text
-    from quiz.shapes import AnswerJson, CardInfoJson, CardJson, NoteCardJson
+    from quiz.shapes import CardJson
+    from quiz.storage.browse import ListedCard
 
 # --state's words, as quiz.storage.browse reads them; --sort's orders
 STATES = ("new", "learning", "review", "suspended", "buried", "leech")
@@ -108,32 +109,48 @@ def cards_command(
         decks = storage.select_decks(conn, list(names))
         recall = {deck.id: scheduling.recall_at(now, storage.deck_settings(conn, deck.id)) for deck in decks}
         cards = storage.list_cards(conn, decks, filters, now, limit, recall)
-    lang, deck_of = env.lang(), {deck.id: deck for deck in decks}
-    rows: list[CardJson] = []
-    dues = []
-    for card in cards:
-        chance = recall[card.deck_id](card.last_review, card.stability)
-        dues.append(card.due)
-        deck = deck_of[card.deck_id]
-        front = question(card.kind, card.ord, json.loads(card.content), lang, deck.lang)
-        rows.append(
-            {
-                "deck": deck.name,
-                "id": card.key,
-                "card": card_number(card.kind, card.ord),
-                "state": status(card, now),
-                "due": card.due.isoformat() if card.due else None,
-                "retrievability": None if chance is None else round(chance, 4),
-                "lapses": card.lapses,
-                "front": " ".join(front.split()),
-            }
-        )
+    listed = list(listing(cards, {deck.id: deck for deck in decks}, recall, env.lang(), now))
     if as_json:  # json.dumps leaves DEL, C1 and bidi characters raw
-        click.echo(visible(json.dumps(rows, ensure_ascii=False, indent=2)))
-    elif not rows:
+        rows: list[CardJson] = [
+            {
+                "deck": deck,
+                "id": key,
+                "card": number,
+                "state": state,
+                "due": due.isoformat() if due else None,
+                "retrievability": None if chance is None else round(chance, 4),
+                "lapses": lapses,
+                "front": front,
+            }
+            for deck, key, number, state, due, chance, lapses, front in listed
+        ]
+        # A card a line: json.dumps with an indent is the pure-Python encoder (100k cards:
+        # 4.3 s -> 1.9 s whole, benchmarks/bench_cards.py's --json row), and grep finds a card.
+        encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder, not one a card
+        lines = ",\n".join("  " + encode(row) for row in rows)
+        click.echo(visible(f"[\n{lines}\n]" if rows else "[]"))
+    elif not listed:
         click.echo(_("No cards match.") if decks else _("No decks yet: quiz import DECK.yaml"))
     else:
-        click.echo(card_table(rows, dues, zone, rollover))
+        click.echo(card_table(listed, zone, rollover))
+
+
+Listed = tuple[str, str, int, str, "datetime | None", "float | None", int, str]  # deck .. front, as CardJson
+
+
+def listing(cards: list[ListedCard], deck_of: dict, recall: dict, lang: str, now: datetime) -> Iterator[Listed]:
+    """Each card as `quiz cards` shows it: deck, id, card number, state, due, recall now,
+    lapses, the question on one line. The rows are unpacked, not read by name: 14 names
+    of 100k rows cost 0.8 s (benchmarks/bench_cards.py's "every card" row)."""
+    for _id, deck_id, key, ord_, kind, content, suspended, leech, buried, state, stability, due, last, lapses in cards:
+        deck = deck_of[deck_id]
+        front = question(kind, ord_, json.loads(content), lang, deck.lang)
+        if suspended:
+            shown = "leech" if leech else "suspended"
+        else:
+            shown = "buried" if buried is not None and buried > now else LEARNING_STATES[state]
+        chance = recall[deck_id](last, stability)
+        yield deck.name, key, card_number(kind, ord_), shown, due, chance, lapses, " ".join(front.split())
 
 
 def due_range(due: str | date | None, day, zone: tzinfo, rollover: int) -> tuple[datetime | None, datetime | None]:
@@ -150,18 +167,18 @@ def due_range(due: str | date | None, day, zone: tzinfo, rollover: int) -> tuple
     return scheduling.day_begins(due, zone, rollover), scheduling.day_begins(due + timedelta(days=1), zone, rollover)
 
 
-def card_table(rows: list[CardJson], dues: list[datetime | None], zone: tzinfo, rollover: int) -> str:
+def card_table(listed: list[Listed], zone: tzinfo, rollover: int) -> str:
     states, day_of = state_words(), LearnerDays(zone, rollover)
     shown = [
         {
-            "deck": row["deck"],
-            "id": row["id"],
-            "state": states[row["state"]],
+            "deck": deck,
+            "id": key,
+            "state": states[state],
             "due": "-" if due is None else day_of(due),
-            "recall": "-" if row["retrievability"] is None else f"{row['retrievability'] * 100:.0f}%",
-            "front": row["front"],
+            "recall": "-" if chance is None else f"{chance * 100:.0f}%",
+            "front": front,
         }
-        for row, due in zip(rows, dues)
+        for deck, key, _number, state, due, chance, _lapses, front in listed
     ]
     columns = ("deck", "id", "state", "due", "recall", "front")
     headers = {
@@ -193,15 +210,6 @@ class LearnerDays:
             self.end = scheduling.day_begins(day + timedelta(days=1), self.zone, self.rollover)
             self.label = day.isoformat()
         return self.label
-
-
-def status(card, now: datetime) -> str:
-    """The card's state as --state names it: suspended (leech), buried, else its learning state."""
-    if card.suspended:
-        return "leech" if card.leech else "suspended"
-    if card.buried_until is not None and card.buried_until > now:
-        return "buried"
-    return LEARNING_STATES[card.state]
 
 
 def state_words() -> dict[str, str]:
@@ -237,171 +245,3 @@ def shown_text(value: Text | list[str] | None, lang: str, deck_lang: str) -> str
     from quiz.model import localize
 
     return "\n".join(value) if isinstance(value, list) else localize(value, lang, deck_lang)
-
-
-@command(
-    "card",
-    help=_("""Show a card: its text, deck file, schedule and every answer.
-
-    CARD_ID is the card's id in its deck file, as `quiz cards` lists it; each
-    card of a reversed or cloze note is shown.
-
-    \b
-    Examples:
-      quiz card docker ps-l
-      quiz card docker ps-l --json
-    """),
-    needs=("quiz.storage.browse", "quiz.scheduling"),
-    opens=True,
-)
-@click.argument("deck")
-@click.argument("card_id")
-@click.option("--json", "as_json", is_flag=True, help=_("Print one JSON object: the note, then each of its cards."))
-@click.pass_obj
-def card_command(env: Env, deck: str, card_id: str, as_json: bool = False) -> None:
-    from quiz import scheduling, storage
-
-    now, zone = current_time(), learner_zone()
-    with env.engine.connect() as conn:
-        (found,) = storage.select_decks(conn, [deck])
-        cards = storage.note_cards(conn, found, card_id)
-        if not cards:
-            message = _("deck {deck} has no card {id} (quiz cards {deck} lists them)")
-            raise QuizError(message.format(deck=deck, id=card_id))
-        answers = storage.answers_of(conn, [card.id for card in cards])
-        source = storage.deck_source(conn, found.id)
-        recall = scheduling.recall_at(now, storage.deck_settings(conn, found.id))
-    lang = env.lang()
-    content = json.loads(cards[0].content)
-    info: CardInfoJson = {
-        "deck": found.name,
-        "id": card_id,
-        "type": cards[0].kind,
-        "file": source,
-        "tags": cards[0].tags.split(),
-        "content": content,
-        "cards": [note_card(card, answers, recall, content, lang, found.lang) for card in cards],
-    }
-    if as_json:
-        click.echo(visible(json.dumps(info, ensure_ascii=False, indent=2)))
-    else:
-        click.echo("\n".join(visible(line) for line in info_lines(info, lang, found.lang, zone, now)))
-
-
-def note_card(card, answers: list, recall, content: dict, lang: str, deck_lang: str) -> NoteCardJson:
-    chance = recall(card.last_review, card.stability)
-    mine: list[AnswerJson] = [
-        {
-            "reviewed_at": answer.reviewed_at.isoformat(),
-            "rating": RATINGS.get(answer.rating, str(answer.rating)),
-            "interval_days": None
-            if answer.due_after is None
-            else round((answer.due_after - answer.reviewed_at).total_seconds() / 86400, 4),
-            "duration_ms": answer.duration_ms,
-        }
-        for answer in answers
-        if answer.card_id == card.id
-    ]
-    return {
-        "card": card_number(card.kind, card.ord),
-        "front": question(card.kind, card.ord, content, lang, deck_lang),
-        "state": LEARNING_STATES[card.state],
-        "due": card.due.isoformat() if card.due else None,
-        "stability": card.stability,
-        "difficulty": card.difficulty,
-        "retrievability": None if chance is None else round(chance, 4),
-        "reps": card.reps,
-        "lapses": card.lapses,
-        "suspended": card.suspended,
-        "leech": card.leech,
-        "buried_until": card.buried_until.isoformat() if card.buried_until else None,
-        "reviews": mine,
-    }
-
-
-def info_lines(info: CardInfoJson, lang: str, deck_lang: str, zone: tzinfo, now: datetime) -> list[str]:
-    """Card Info as text: the note (labels aligned by display width), then each card."""
-    from quiz.scheduling import format_interval
-
-    label = {
-        "file": pgettext("column", "file"),
-        "front": pgettext("column", "front"),
-        "back": pgettext("column", "back"),
-        "text": pgettext("column", "text"),
-        "note": pgettext("column", "note"),
-        "source": pgettext("column", "source"),
-        "question": pgettext("column", "question"),
-        "due": pgettext("column", "due"),
-        "stability": pgettext("column", "stability"),
-        "difficulty": pgettext("column", "difficulty"),
-        "recall": pgettext("column", "recall"),
-        "reps": pgettext("column", "reps"),
-        "lapses": pgettext("column", "lapses"),
-        "suspended": pgettext("column", "suspended"),
-        "buried": pgettext("column", "buried"),
-        "reviews": pgettext("column", "reviews"),
-    }
-    width = max(display_width(text) for text in label.values())
-
-    def field(name: str, value: str, indent: str = "  ") -> list[str]:
-        first, *more = value.splitlines() or [""]
-        return [f"{indent}{pad(label[name], width)}  {first}".rstrip()] + [f"{indent}{' ' * width}  {v}" for v in more]
-
-    content, tags = info["content"], " ".join(info["tags"])
-    head = f"{info['deck']}/{info['id']} · {info['type']}" + (f" · {tags}" if tags else "")
-    lines = [head, *(field("file", info["file"]) if info["file"] else [])]
-    for name in ("front", "text", "back", "note", "source"):
-        if content.get(name) is not None:
-            lines += field(name, shown_text(content[name], lang, deck_lang))  # type: ignore[arg-type]
-    states, no = state_words(), _("no")
-    for card in info["cards"]:
-        lines += ["", _("card {number} · {state}").format(number=card["card"], state=states[card["state"]])]
-        if len(info["cards"]) > 1 or info["type"] == "cloze":
-            lines += field("question", card["front"])
-        if card["due"]:
-            lines += field("due", local_time(card["due"], zone))
-        if card["stability"] is not None:
-            lines += field("stability", pgettext("interval", "{}d").format(f"{card['stability']:.1f}"))
-        if card["difficulty"] is not None:
-            lines += field("difficulty", f"{card['difficulty']:.2f}")
-        if card["retrievability"] is not None:
-            lines += field("recall", f"{card['retrievability'] * 100:.1f}%")
-        lines += field("reps", str(card["reps"])) + field("lapses", str(card["lapses"]))
-        suspended = (_("yes (leech)") if card["leech"] else _("yes")) if card["suspended"] else no
-        lines += field("suspended", suspended)
-        buried = card["buried_until"]  # a past one is no more
-        buried = buried if buried and datetime.fromisoformat(buried) > now else None
-        lines += field("buried", _("until {time}").format(time=local_time(buried, zone)) if buried else no)
-        lines += field("reviews", "" if card["reviews"] else _("none yet"))
-        if card["reviews"]:
-            lines += ["    " + line for line in answers_table(card["reviews"], zone, format_interval).splitlines()]
-    return lines
-
-
-def answers_table(answers: list[AnswerJson], zone: tzinfo, format_interval) -> str:
-    ratings = {"again": _("Again"), "hard": _("Hard"), "good": _("Good"), "easy": _("Easy")}
-    rows = [
-        {
-            "date": local_time(answer["reviewed_at"], zone),
-            "rating": ratings.get(answer["rating"], answer["rating"]),
-            "interval": "-"
-            if answer["interval_days"] is None
-            else format_interval(timedelta(days=answer["interval_days"])),
-            "time": "-"
-            if answer["duration_ms"] is None
-            else pgettext("duration", "{}s").format(f"{answer['duration_ms'] / 1000:.1f}"),
-        }
-        for answer in answers
-    ]
-    headers = (
-        pgettext("column", "date"),
-        pgettext("column", "rating"),
-        pgettext("column", "interval"),
-        pgettext("column", "time"),
-    )
-    return format_table(rows, ("date", "rating", "interval", "time"), headers)
-
-
-def local_time(iso: str, zone: tzinfo) -> str:
-    """An ISO 8601 instant as the learner's wall-clock time, to the minute."""
-    return datetime.fromisoformat(iso).astimezone(zone).strftime("%Y-%m-%d %H:%M")

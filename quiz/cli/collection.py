@@ -1,18 +1,16 @@
-"""Commands on the collection: lint, import, review, decks, suspended, unsuspend."""
+"""Commands on the collection: lint, import, decks, suspended, unsuspend; the tables they print."""
 
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import click
 
 from quiz.cli.env import Env, command, learner_zone
-from quiz.errors import QuizError
 from quiz.i18n import _, ngettext, pgettext
-from quiz.plumbing.textwidth import clip, display_width, pad, visible
+from quiz.plumbing.textwidth import clip, display_width, visible
 
 if TYPE_CHECKING:
     from quiz.shapes import DeckJson, SuspendedJson  # the --json shapes, for the type checker
@@ -117,78 +115,6 @@ def listed(parts: list[str]) -> str:
     return pgettext("list separator", ", ").join(parts)
 
 
-@command(
-    "review",
-    help=_("""Review today's cards: type commands, reveal the rest, rate with one key.
-
-    Every answer is saved at once; quit any time (Ctrl-D or :quit) and the
-    summary shows what you did and when the next card is due.
-
-    \b
-    Examples:
-      quiz review                  all decks
-      quiz review docker git       only these decks
-    """),
-    needs=("quiz.session", "quiz.review.screen"),
-    opens=True,
-)
-@click.argument("names", nargs=-1)
-@click.option(
-    "--no-wait", is_flag=True, help=_("End at the summary without waiting for a key (u: undo the last answer).")
-)
-@click.pass_obj
-def review_command(env: Env, names: tuple[str, ...] = (), no_wait: bool = False) -> None:
-    import sys
-
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        raise QuizError(_("quiz review needs a terminal (for scripts: quiz decks --json)"))
-    from quiz import review, storage
-    from quiz.plumbing import resources
-    from quiz.session import ReviewSession
-
-    with env.engine.connect() as conn:
-        changed, _gone = storage.changed_files(conn, {str(p.resolve()) for p in resources.bundled_decks()})
-    for path in changed:  # size and time only: nothing is read
-        click.echo(_("{path} changed since its import: quiz import brings the changes in").format(path=path))
-    env.changed_queue = True
-    session = ReviewSession.open(env.engine, list(names), learner_zone(), env.rollover_hour(), env.lang())
-    with day_backup(env.engine, session.day):
-        review.run(session, wait=not no_wait)
-
-
-@contextmanager
-def day_backup(engine, day) -> Iterator[None]:
-    """The day's backup (quiz.backups), made beside the review rather than before it: on
-    100k cards it takes 0.24 s that the first card need not wait for (benchmarks/bench_safety.py).
-    SQLite's backup reads one snapshot, so the answers committed meanwhile are not in it
-    (they are in the collection). The review's end waits for it; a failure is told then."""
-    import threading
-
-    from quiz import backups
-    from quiz.storage import schema
-
-    path = schema.sqlite_path(engine)
-    failed: list[QuizError] = []
-
-    def make() -> None:
-        assert path is not None
-        try:
-            backups.daily(path, day.now, day.start, learner_zone())
-        except QuizError as error:
-            failed.append(error)
-
-    worker = threading.Thread(target=make, name="day-backup", daemon=True) if path is not None else None
-    if worker is not None:
-        worker.start()
-    try:
-        yield
-    finally:
-        if worker is not None:
-            worker.join()
-        for error in failed:
-            click.echo(_("the day's backup was not made: {error}").format(error=error), err=True)
-
-
 COUNT_COLUMNS = ("cards", "new", "learning", "review", "due", "suspended")
 
 
@@ -258,22 +184,59 @@ def format_table(
     and on one line: a deck's title may hold escape sequences and newlines. The header line
     is `headers` (the learner's words for the columns), else the columns' keys. The column
     `shrink` is cut (with an ellipsis) so that the lines fit the terminal's width."""
-    cells = [[" ".join(visible(str(row[c])).split()) for c in columns] for row in rows]
-    top = headers or columns
-    widths = [max(display_width(text) for text in column) for column in zip(top, *cells)]
+    values = [[row[c] for row in rows] for c in columns]
+    return format_columns(values, headers or columns, None if shrink is None else columns.index(shrink))
+
+
+def format_columns(values: Sequence[Sequence[object]], headers: Sequence[str], shrink: int | None = None) -> str:
+    """format_table's table from its columns' values: made for `quiz cards`' 100k lines
+    (benchmarks/bench_cards.py, "format_table alone": 1.9 s -> 0.4 s on 100k rows). A value
+    met before in its column is not measured again (a deck, state or date repeats), a cell
+    is filled with spaces, and the last column is left unfilled (the line's end)."""
+    cells = [_measured(column) for column in values]
+    heads = [(text, display_width(text)) for text in headers]
+    widths = [max(head[1], max((cell[1] for cell in column), default=0)) for head, column in zip(heads, cells)]
     if shrink is not None:
-        at = columns.index(shrink)
         over = sum(widths) + 2 * (len(widths) - 1) - shutil.get_terminal_size().columns
         if over > 0:
-            widths[at] = max(display_width(top[at]), 8, widths[at] - over)
-            cells = [[clip(text, widths[at]) if i == at else text for i, text in enumerate(row)] for row in cells]
-    numeric = [all(isinstance(row[c], int) for row in rows) for c in columns]
+            widths[shrink] = width = max(heads[shrink][1], 8, widths[shrink] - over)
+            cells[shrink] = [cell if cell[1] <= width else _clipped(cell[0], width) for cell in cells[shrink]]
+    filled = []
+    for at, (head, column, width, value) in enumerate(zip(heads, cells, widths, values)):
+        column = [head, *column]
+        if all(isinstance(v, int) for v in value):  # numbers to the right
+            filled.append([" " * (width - n) + text for text, n in column])
+        elif at == len(cells) - 1:
+            filled.append([text for text, _n in column])
+        else:
+            filled.append([text + " " * (width - n) for text, n in column])
+    return "\n".join("  ".join(line).rstrip() for line in zip(*filled))
 
-    def line(texts) -> str:
-        padded = [pad(text, width, right) for text, width, right in zip(texts, widths, numeric)]
-        return "  ".join(padded).rstrip()
 
-    return "\n".join([line(top), *(line(texts) for texts in cells)])
+def _measured(values: Sequence[object]) -> list[tuple[str, int]]:
+    """Each value's cell and its width, a text seen before in the column taken from there
+    (by its text: True and 1 are one key of a dict, not one cell)."""
+    seen: dict[str, tuple[str, int]] = {}
+    cells = []
+    for value in values:
+        raw = str(value)
+        cell = seen.get(raw)
+        if cell is None:
+            text = one_line(raw)
+            cell = seen[raw] = (text, display_width(text))
+        cells.append(cell)
+    return cells
+
+
+def one_line(value: object) -> str:
+    """A cell's text, visible and on one line (a printable text has nothing to escape)."""
+    text = str(value)
+    return " ".join((text if text.isprintable() else visible(text)).split())
+
+
+def _clipped(text: str, width: int) -> tuple[str, int]:
+    cut = clip(text, width)
+    return cut, display_width(cut)
 
 
 @command(

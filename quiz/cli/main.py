@@ -17,15 +17,16 @@ import click
 
 from quiz import __version__
 from quiz.cli.authoring import generate_command, new_command
-from quiz.cli.cards import card_command, cards_command
+from quiz.cli.cardinfo import card_command
+from quiz.cli.cards import cards_command
 from quiz.cli.collection import (
     decks_command,
     import_command,
     lint_command,
-    review_command,
     suspended_command,
     unsuspend_command,
 )
+from quiz.cli.daily import review_command
 from quiz.cli.due import due_command
 from quiz.cli.env import Env
 from quiz.cli.removal import remove_command

@@ -236,11 +236,12 @@ def _size(count: int) -> str:
 def restore_command(env: Env, backup: str) -> None:
     from datetime import datetime, timezone
 
-    from quiz import backups
+    from quiz import backups, due
 
     collection = collection_file(env, damaged_ok=True)
     source = backups.find(collection, backup)
     saved = backups.restore(collection, source, datetime.now(timezone.utc), learner_zone())
+    due.refresh(collection, datetime.now(timezone.utc))  # the prompt's count is the backup's now
     if saved:
         click.echo(_("restored {name}; the collection as it was is in {saved}").format(name=source.name, saved=saved))
     else:

@@ -177,9 +177,8 @@ class Screen:
         self.echo([("", "\n")] + render.rule(deck.title, card.tags, self.width()))
         self.echo(render.question(card, lang, deck_lang))
         typed_card = is_typed(card)
-        self.hint = (
-            (self.words.hint_typed if typed_card else self.words.hint_reveal) if self.session.needs_hint() else ""
-        )
+        hints = {CardKind.COMMAND: self.words.hint_typed, CardKind.KEYS: self.words.hint_keys}
+        self.hint = hints.get(card.kind, self.words.hint_reveal) if self.session.needs_hint() else ""
         try:
             if typed_card:
                 typed, selected = self.typed_answer(card)

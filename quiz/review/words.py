@@ -45,6 +45,7 @@ class Words:
     help_sections: tuple[str, str, str]  # answering, rating, commands
     help_lines: tuple[str, str, str]
     hint_typed: str  # under the prompt of a command card, for a learner's first reviews
+    hint_keys: str  # of a key card
     hint_reveal: str
     source: str  # before a card's source link
     reviewed: str  # how many cards
@@ -119,6 +120,7 @@ def words_for(lang: str) -> Words:
             ),
         ),
         hint_typed=_("type the command · Enter on empty shows the answer · ? help"),
+        hint_keys=_("type the keys (Ctrl-b d, ciw) · Enter on empty shows the answer · ? help"),
         hint_reveal=_("Space or Enter shows the answer · ? help"),
         source=_("source: "),
         reviewed=_("Reviewed {}"),

@@ -208,6 +208,7 @@ class NoteCard(NamedTuple):
     last_review: datetime | None
     reps: int
     lapses: int
+    line: int | None  # of the note's entry in its deck file (none if imported before revision 0006)
 
 
 class Answer(NamedTuple):
@@ -223,7 +224,7 @@ def note_cards(conn: Connection, deck: DeckRow, key: str) -> list[NoteCard]:
     c = cards_t.c
     query = select(
         *(c.id, c.ord, c.kind, c.content, c.tags, c.suspended, c.leech, c.buried_until, c.state, c.step),
-        *(c.stability, c.difficulty, c.due, c.last_review, c.reps, c.lapses),
+        *(c.stability, c.difficulty, c.due, c.last_review, c.reps, c.lapses, c.line),
     )
     query = query.where(c.deck_id == deck.id, c.note_key == key, ~c.retired).order_by(c.ord)
     return [NoteCard._make(row) for row in conn.execute(query)]

@@ -124,6 +124,7 @@ class SyncReport:
         return not (changed or self.renamed_from)
 
 
+MOVED = ("position", "line")  # where the card is in its file: a change is no update of the card
 _json = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
 
 
@@ -135,7 +136,9 @@ def sync_deck(conn: Connection, spec: DeckSpec) -> SyncReport:
     stored = {
         (row.note_key, row.ord): row
         for row in conn.execute(
-            select(*CARD_COLUMNS, cards_t.c.position, cards_t.c.retired).where(cards_t.c.deck_id == deck_id)
+            select(*CARD_COLUMNS, cards_t.c.position, cards_t.c.line, cards_t.c.retired).where(
+                cards_t.c.deck_id == deck_id
+            )
         )
     }
     new_rows, changed_rows = [], []
@@ -145,6 +148,7 @@ def sync_deck(conn: Connection, spec: DeckSpec) -> SyncReport:
             "content": _json(card.content),
             "tags": " ".join(card.tags),
             "position": card.position,
+            "line": card.line,
             "retired": False,
         }
         old = stored.pop((card.key, card.ord), None)
@@ -152,11 +156,11 @@ def sync_deck(conn: Connection, spec: DeckSpec) -> SyncReport:
             del values["retired"]
             new_rows.append({"deck_id": deck_id, "note_key": card.key, "ord": card.ord, **values})
             continue
-        changed = any(getattr(old, name) != value for name, value in values.items() if name != "position")
+        changed = any(getattr(old, name) != value for name, value in values.items() if name not in MOVED)
         if changed:
             report.restored += old.retired
             report.updated += not old.retired
-        if changed or old.position != card.position:  # moved only: written, not counted as an update
+        if changed or old.position != card.position or old.line != card.line:  # moved: written, not an update
             changed_rows.append({"card_id": old.id, **values})
     gone = [row.id for row in stored.values() if not row.retired]
     if new_rows:

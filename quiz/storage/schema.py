@@ -36,7 +36,7 @@ from sqlalchemy import (
     insert,
     inspect,
 )
-from sqlalchemy.engine import Connection, CursorResult, Engine
+from sqlalchemy.engine import URL, Connection, CursorResult, Engine
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, ProgrammingError
 
 from quiz.errors import QuizError
@@ -45,7 +45,7 @@ from quiz.model import Schedule
 from quiz.storage.location import parsed_url, shown
 
 # The newest revision in migrations/versions; a test keeps the two in step.
-HEAD_REVISION = "0005"
+HEAD_REVISION = "0006"
 BUSY_TIMEOUT_MS = 5000
 
 
@@ -123,6 +123,7 @@ cards_t = Table(
     required("content", Text),  # JSON text: front/back/text/note/source
     required("tags", Text),  # space-separated
     required("position", Integer),
+    Column("line", Integer),  # of the card's entry in its deck file; none before revision 0006
     required("retired", Boolean, server_default=false()),
     required("suspended", Boolean, server_default=false()),
     required("leech", Boolean, server_default=false()),  # lapsed too often: suspended
@@ -251,7 +252,9 @@ def database_url(location: str, create_folder: bool = False) -> str:
     elif not path.parent.is_dir():
         message = _("no folder {folder} for the collection {location}: check the path, or make the folder")
         raise QuizError(message.format(folder=path.parent, location=location))
-    return f"sqlite:///{path}"
+    # Built, not written out: a folder named `a?b#c%20` would be a query, a fragment and
+    # an escape in "sqlite:///a?b#c%20" (the collection opened elsewhere)
+    return URL.create("sqlite", database=str(path)).render_as_string(hide_password=False)
 
 
 def sqlite_path(engine: Engine) -> Path | None:

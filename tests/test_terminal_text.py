@@ -78,6 +78,23 @@ def test_visible_escapes_what_a_terminal_obeys_and_keeps_tabs_newlines_and_text(
     assert visible(visible(FRONT)) == visible(FRONT)
 
 
+@pytest.mark.parametrize("plain", [[], ["ls", "tar -xf a.tar", "git log"]])  # with a plain column beside, or not
+def test_a_table_cell_is_on_one_line_visible_and_measured_in_cells(plain, monkeypatch):
+    from quiz.cli.collection import format_columns
+
+    monkeypatch.setenv("COLUMNS", "200")
+    texts = ["a  b", " lead", "trail ", "new\nline", "tab\there", "\x1b[2Jx", "容器", "ok"]
+    others = plain or ["x"] * len(texts)
+    for rows in (texts, ["ok", "fine", "a  b"], ["ok", "fine", "容器"], ["ok", " x"], ["x ", "ok"], ["a", "b\nc"]):
+        column = (others * len(rows))[: len(rows)]
+        lines = format_columns([rows, column], ["text", "other"]).splitlines()
+        expected = [" ".join(visible(t).split()) for t in rows]
+        width = max(4, *(2 * len(t) if t == "容器" else len(t) for t in expected))  # CJK: two cells each
+        assert lines == ["text" + " " * (width - 4) + "  other"] + [
+            t + " " * (width - (4 if t == "容器" else len(t))) + "  " + o for t, o in zip(expected, column)
+        ]
+
+
 def test_decks_shows_a_title_on_one_line_its_escapes_visible_and_the_columns_aligned(run, evil, monkeypatch):
     monkeypatch.setenv("COLUMNS", "200")  # the whole title (at 80 columns it is cut to fit)
     output = run("decks").output

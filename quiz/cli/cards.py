@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from quiz.cli.collection import format_table
+from quiz.cli.collection import format_columns
 from quiz.cli.env import Env, command, learner_zone
 from quiz.i18n import _, pgettext
 from quiz.plumbing.textwidth import visible
@@ -168,28 +168,27 @@ def due_range(due: str | date | None, day, zone: tzinfo, rollover: int) -> tuple
 
 
 def card_table(listed: list[Listed], zone: tzinfo, rollover: int) -> str:
+    """The listing's lines, built a column at a time (format_columns): a dict a row, as
+    format_table takes them, costs 100k of them 0.1 s."""
     states, day_of = state_words(), LearnerDays(zone, rollover)
-    shown = [
-        {
-            "deck": deck,
-            "id": key,
-            "state": states[state],
-            "due": "-" if due is None else day_of(due),
-            "recall": "-" if chance is None else f"{chance * 100:.0f}%",
-            "front": front,
-        }
-        for deck, key, _number, state, due, chance, _lapses, front in listed
+    decks, keys, _numbers, kinds, dues, chances, _lapses, fronts = zip(*listed)
+    columns = [
+        decks,
+        keys,
+        [states[state] for state in kinds],
+        ["-" if due is None else day_of(due) for due in dues],
+        ["-" if chance is None else f"{chance * 100:.0f}%" for chance in chances],
+        fronts,
     ]
-    columns = ("deck", "id", "state", "due", "recall", "front")
-    headers = {
-        "deck": pgettext("column", "deck"),
-        "id": pgettext("column", "id"),
-        "state": pgettext("column", "state"),
-        "due": pgettext("column", "due"),
-        "recall": pgettext("column", "recall"),
-        "front": pgettext("column", "front"),
-    }
-    return format_table(shown, columns, tuple(headers[c] for c in columns), shrink="front")
+    headers = (
+        pgettext("column", "deck"),
+        pgettext("column", "id"),
+        pgettext("column", "state"),
+        pgettext("column", "due"),
+        pgettext("column", "recall"),
+        pgettext("column", "front"),
+    )
+    return format_columns(columns, headers, shrink=5)
 
 
 class LearnerDays:

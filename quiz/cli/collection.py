@@ -190,9 +190,9 @@ def format_table(
 
 def format_columns(values: Sequence[Sequence[object]], headers: Sequence[str], shrink: int | None = None) -> str:
     """format_table's table from its columns' values: made for `quiz cards`' 100k lines
-    (benchmarks/bench_cards.py, "format_table alone": 1.9 s -> 0.4 s on 100k rows). A value
-    met before in its column is not measured again (a deck, state or date repeats), a cell
-    is filled with spaces, and the last column is left unfilled (the line's end)."""
+    (benchmarks/bench_cards.py, "format_table alone": 1.8 s -> 0.7 s on 100k rows, medians
+    of 5 alternating): each distinct text measured once (_measured), a cell filled with
+    spaces, and the last column left unfilled (the line's end)."""
     cells = [_measured(column) for column in values]
     heads = [(text, display_width(text)) for text in headers]
     widths = [max(head[1], max((cell[1] for cell in column), default=0)) for head, column in zip(heads, cells)]
@@ -215,11 +215,12 @@ def format_columns(values: Sequence[Sequence[object]], headers: Sequence[str], s
 
 def _measured(values: Sequence[object]) -> list[tuple[str, int]]:
     """Each value's cell and its width, a text seen before in the column taken from there
-    (by its text: True and 1 are one key of a dict, not one cell)."""
+    (a deck, state or date repeats; by its text: True and 1 are one key of a dict, not one
+    cell). Against measuring each cell: 1.0 s -> 0.6 s of format_table on 100k rows."""
     seen: dict[str, tuple[str, int]] = {}
     cells = []
     for value in values:
-        raw = str(value)
+        raw = value if isinstance(value, str) else str(value)
         cell = seen.get(raw)
         if cell is None:
             text = one_line(raw)

@@ -370,6 +370,21 @@ def test_card_info_shows_each_card_of_a_reversed_or_cloze_note(quiz, monkeypatch
     assert "until" not in quiz("card", "t", "img").stdout and listed(quiz, "t", "--state", "buried") == []
 
 
+def test_card_info_wraps_its_texts_to_the_terminal(quiz, tmp_path, monkeypatch):
+    note = "a long note " * 8 + "容器的日志" * 6
+    path = tmp_path / "deep" / ("folder-" * 8) / "long.yaml"  # a path longer than a line stays whole
+    path.parent.mkdir(parents=True)
+    path.write_text(f"deck: long\ntitle: L\ncards:\n  - {{id: n, front: Why?, back: Because, note: {note}}}\n")
+    assert quiz("import", str(path)).exit_code == 0
+    monkeypatch.setenv("COLUMNS", "40")
+    lines = quiz("card", "long", "n").stdout.splitlines()
+    assert f"  file        {path}:4" in lines
+    noted = lines[lines.index(next(line for line in lines if line.startswith("  note"))) :][:12]
+    noted = [line for line in noted if line.startswith("  note") or line.startswith(" " * 14)]
+    assert len(noted) > 1 and all(display_width(line) <= 40 for line in noted)
+    assert "".join(line[14:] for line in noted).replace(" ", "") == note.replace(" ", "")
+
+
 def test_card_of_an_unknown_deck_or_id_is_one_line(quiz):
     result = quiz("card", "t", "nope")
     assert (result.exit_code, result.stderr) == (1, "Error: deck t has no card nope (quiz cards t lists them)\n")

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from datetime import datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
@@ -15,7 +16,7 @@ from quiz.cli.collection import format_table
 from quiz.cli.env import Env, command, learner_zone
 from quiz.errors import QuizError
 from quiz.i18n import _, pgettext
-from quiz.plumbing.textwidth import display_width, pad, visible
+from quiz.plumbing.textwidth import display_width, pad, visible, wrap
 
 if TYPE_CHECKING:
     from quiz.shapes import AnswerJson, CardInfoJson, NoteCardJson
@@ -126,7 +127,13 @@ def info_lines(info: CardInfoJson, lang: str, deck_lang: str, zone: tzinfo, now:
     }
     width = max(display_width(text) for text in label.values())
 
+    room = max(20, shutil.get_terminal_size().columns - 2 - width - 2)  # what the texts have beside the labels
+
     def field(name: str, value: str, indent: str = "  ") -> list[str]:
+        """A label and its value, the value wrapped to the terminal (a path or link whole)."""
+        value = visible(value)
+        if name not in ("file", "source"):
+            value = "".join(text for _style, text in wrap([("", value)], room - len(indent) + 2))
         first, *more = value.splitlines() or [""]
         return [f"{indent}{pad(label[name], width)}  {first}".rstrip()] + [f"{indent}{' ' * width}  {v}" for v in more]
 

@@ -126,16 +126,15 @@ def info_lines(info: CardInfoJson, lang: str, deck_lang: str, zone: tzinfo, now:
         "reviews": pgettext("column", "reviews"),
     }
     width = max(display_width(text) for text in label.values())
+    room = max(20, shutil.get_terminal_size().columns - width - 4)  # beside "  LABEL  "
 
-    room = max(20, shutil.get_terminal_size().columns - 2 - width - 2)  # what the texts have beside the labels
-
-    def field(name: str, value: str, indent: str = "  ") -> list[str]:
+    def field(name: str, value: str) -> list[str]:
         """A label and its value, the value wrapped to the terminal (a path or link whole)."""
-        value = visible(value)
+        value = visible(value)  # escaped before it is measured
         if name not in ("file", "source"):
-            value = "".join(text for _style, text in wrap([("", value)], room - len(indent) + 2))
+            value = "".join(text for _style, text in wrap([("", value)], room))
         first, *more = value.splitlines() or [""]
-        return [f"{indent}{pad(label[name], width)}  {first}".rstrip()] + [f"{indent}{' ' * width}  {v}" for v in more]
+        return [f"  {pad(label[name], width)}  {first}".rstrip()] + [f"  {' ' * width}  {v}" for v in more]
 
     content, tags = info["content"], " ".join(info["tags"])
     head = f"{info['deck']}/{info['id']} · {info['type']}" + (f" · {tags}" if tags else "")

@@ -223,16 +223,10 @@ def _measured(values: Sequence[object]) -> list[tuple[str, int]]:
         raw = value if isinstance(value, str) else str(value)
         cell = seen.get(raw)
         if cell is None:
-            text = one_line(raw)
+            text = " ".join((raw if raw.isprintable() else visible(raw)).split())  # visible, one line
             cell = seen[raw] = (text, display_width(text))
         cells.append(cell)
     return cells
-
-
-def one_line(value: object) -> str:
-    """A cell's text, visible and on one line (a printable text has nothing to escape)."""
-    text = str(value)
-    return " ".join((text if text.isprintable() else visible(text)).split())
 
 
 def _clipped(text: str, width: int) -> tuple[str, int]:

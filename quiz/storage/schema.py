@@ -252,8 +252,7 @@ def database_url(location: str, create_folder: bool = False) -> str:
     elif not path.parent.is_dir():
         message = _("no folder {folder} for the collection {location}: check the path, or make the folder")
         raise QuizError(message.format(folder=path.parent, location=location))
-    # Built, not written out: a folder named `a?b#c%20` would be a query, a fragment and
-    # an escape in "sqlite:///a?b#c%20" (the collection opened elsewhere)
+    # Built, not written out: in "sqlite:///a?b#c%20" a folder's ?, # and % are a URL's
     return URL.create("sqlite", database=str(path)).render_as_string(hide_password=False)
 
 

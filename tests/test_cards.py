@@ -256,6 +256,17 @@ def test_the_table_fits_the_terminal_cutting_the_front(quiz, monkeypatch, lang):
     assert "docker rm -v removes [what]" in quiz("cards", "t").stdout
 
 
+@pytest.mark.parametrize("lang", ["C.UTF-8", "zh_CN.UTF-8"])
+def test_at_40_columns_the_recall_and_deck_columns_make_room(quiz, monkeypatch, lang):
+    monkeypatch.setenv("LANG", lang)
+    wide = quiz("cards", "t").stdout.splitlines()  # 120 columns: every column
+    monkeypatch.setenv("COLUMNS", "40")
+    narrow = quiz("cards", "t").stdout.splitlines()
+    assert max(display_width(line) for line in narrow) <= 40 < max(display_width(line) for line in wide)
+    assert len(narrow[0].split()) == 4 and len(wide[0].split()) == 6  # id, state, due, front
+    assert [line.split()[0] for line in narrow[1:]] == [line.split()[1] for line in wide[1:]]  # the ids, whole
+
+
 def test_the_table_in_chinese(quiz, chinese):
     table = lines(quiz, "t")
     assert table[0] == ["牌组", "ID", "状态", "到期", "回忆概率", "正面"]

@@ -188,7 +188,9 @@ def card_table(listed: list[Listed], zone: tzinfo, rollover: int) -> str:
         pgettext("column", "recall"),
         pgettext("column", "front"),
     )
-    return format_columns(columns, headers, shrink=5)
+    # Narrower than the table: the front cut first, then recall and deck left out, the id cut
+    # (at 40 columns: id, state, due and the front's start)
+    return format_columns(columns, headers, fit=(("cut", 5), ("drop", 4), ("drop", 0), ("cut", 1)))
 
 
 class LearnerDays:

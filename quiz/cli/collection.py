@@ -185,28 +185,43 @@ def format_table(
     is `headers` (the learner's words for the columns), else the columns' keys. The column
     `shrink` is cut (with an ellipsis) so that the lines fit the terminal's width."""
     values = [[row[c] for row in rows] for c in columns]
-    return format_columns(values, headers or columns, None if shrink is None else columns.index(shrink))
+    return format_columns(values, headers or columns, () if shrink is None else (("cut", columns.index(shrink)),))
 
 
-def format_columns(values: Sequence[Sequence[object]], headers: Sequence[str], shrink: int | None = None) -> str:
-    """format_table's table from its columns' values: made for `quiz cards`' 100k lines
-    (benchmarks/bench_cards.py, "format_table alone": 1.8 s -> 0.7 s on 100k rows, medians
-    of 5 alternating): each distinct text measured once (_measured), a cell filled with
-    spaces, and the last column left unfilled (the line's end)."""
+def format_columns(
+    values: Sequence[Sequence[object]], headers: Sequence[str], fit: Sequence[tuple[str, int]] = ()
+) -> str:
+    """format_table's table from its columns' values. To fit the terminal's width, `fit`'s
+    steps are taken in turn while the lines are too wide: ("cut", i) cuts column i down to
+    8 cells (or its header's width), ("drop", i) leaves it out.
+
+    Made for `quiz cards`' 100k lines (benchmarks/bench_cards.py, "format_table alone":
+    1.8 s -> 0.7 s on 100k rows, medians of 5 alternating): each distinct text measured once
+    (_measured), a cell filled with spaces, and the last column left unfilled (the line's end)."""
     cells = [_measured(column) for column in values]
     heads = [(text, display_width(text)) for text in headers]
     widths = [max(head[1], max((cell[1] for cell in column), default=0)) for head, column in zip(heads, cells)]
-    if shrink is not None:
-        over = sum(widths) + 2 * (len(widths) - 1) - shutil.get_terminal_size().columns
-        if over > 0:
-            widths[shrink] = width = max(heads[shrink][1], 8, widths[shrink] - over)
-            cells[shrink] = [cell if cell[1] <= width else _clipped(cell[0], width) for cell in cells[shrink]]
+    shown, room, natural, cut = list(range(len(values))), shutil.get_terminal_size().columns, widths[:], []
+    for step, at in fit:
+        over = sum(widths[i] for i in shown) + 2 * (len(shown) - 1) - room
+        if over <= 0:
+            break
+        if step == "drop":
+            shown.remove(at)
+        else:
+            widths[at] = max(heads[at][1], 8, widths[at] - over)
+            cut.append(at)
+    spare = room - sum(widths[i] for i in shown) - 2 * (len(shown) - 1)  # what a later drop freed
+    for at in cut:
+        grown = max(0, min(spare, natural[at] - widths[at]))
+        widths[at], spare = widths[at] + grown, spare - grown
+        cells[at] = [cell if cell[1] <= widths[at] else _clipped(cell[0], widths[at]) for cell in cells[at]]
     filled = []
-    for at, (head, column, width, value) in enumerate(zip(heads, cells, widths, values)):
-        column = [head, *column]
-        if all(isinstance(v, int) for v in value):  # numbers to the right
+    for at in shown:
+        column, width = [heads[at], *cells[at]], widths[at]
+        if all(isinstance(v, int) for v in values[at]):  # numbers to the right
             filled.append([" " * (width - n) + text for text, n in column])
-        elif at == len(cells) - 1:
+        elif at == shown[-1]:
             filled.append([text for text, _n in column])
         else:
             filled.append([text + " " * (width - n) for text, n in column])

@@ -121,17 +121,19 @@ def retrievability(schedule: Schedule, now: datetime, settings: DeckSettings) ->
     return _scheduler(settings).get_card_retrievability(_to_fsrs(0, schedule, now), now)
 
 
-def recall_at(now: datetime, settings: DeckSettings) -> Callable[[datetime | None, float | None], float | None]:
-    """FSRS's retrievability at `now` of a card of these settings, from its last review and
-    stability (None for a card never reviewed): Scheduler.get_card_retrievability's formula
-    (whole days elapsed), without an fsrs.Card per card, for `quiz cards` on 100k of them."""
+def recall_at(now: datetime, settings: DeckSettings) -> Callable[[int | None, float | None], float | None]:
+    """FSRS's retrievability at `now` of a card of these settings, from its last review (in
+    epoch ms, as quiz.storage.rows reads it) and stability (None for a card never reviewed):
+    Scheduler.get_card_retrievability's formula (whole days elapsed), without an fsrs.Card
+    per card, for `quiz cards` on 100k of them."""
     decay = -_scheduler(settings).parameters[20]
     factor = 0.9 ** (1 / decay) - 1
+    now_ms = round(now.timestamp() * 1000)
 
-    def recall(last_review: datetime | None, stability: float | None) -> float | None:
-        if last_review is None or not stability or stability < 0:
+    def recall(last_review_ms: int | None, stability: float | None) -> float | None:
+        if last_review_ms is None or not stability or stability < 0:
             return None
-        return (1 + factor * max(0, (now - last_review).days) / stability) ** decay
+        return (1 + factor * max(0, (now_ms - last_review_ms) // 86_400_000) / stability) ** decay
 
     return recall
 

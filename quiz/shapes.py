@@ -247,7 +247,7 @@ class CardJson(TypedDict):
     id: str  # the card's id in its deck file
     card: int  # which card of the note: from 1 (a cloze: its deletion's number)
     state: str  # new, learning, relearning, review, suspended, leech, buried
-    due: str | None  # ISO 8601, UTC; None while new
+    due: str | None  # ISO 8601, UTC, to the millisecond; None while new
     retrievability: float | None  # FSRS's, now; None while new
     lapses: int
     front: str  # the question, in the learner's language

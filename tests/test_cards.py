@@ -145,6 +145,18 @@ def test_state(quiz, state, expected):
     assert listed(quiz, "t", "--state", state) == expected
 
 
+def test_a_relearning_card_shows_so_counts_as_learning_and_its_due_is_to_the_millisecond(quiz, engine):
+    c = storage.cards_t.c
+    due = utc(2026, 5, 10, 11) + timedelta(microseconds=123456)
+    with storage.writing(engine) as conn:
+        conn.execute(update(storage.cards_t).where(c.note_key == "log").values(state=int(State.RELEARNING), due=due))
+    (row,) = [row for row in json.loads(quiz("cards", "t", "--json").stdout) if row["id"] == "log"]
+    assert row["state"] == "relearning"
+    assert row["due"] == "2026-05-10T11:00:00.123000+00:00"
+    assert ("log", 1) in listed(quiz, "t", "--state", "learning")
+    assert ["t", "log", "relearning", "2026-05-10"] in [line[:4] for line in lines(quiz, "t")]
+
+
 @pytest.mark.parametrize(
     ("due", "expected"),
     [
@@ -437,13 +449,14 @@ def test_recall_at_is_fsrs_retrievability():
         for days, stability in ((0, 1.0), (0.5, 2.0), (3, 2.5), (40, 10.0), (400, 90.0)):
             last = NOW - timedelta(days=days)
             schedule = Schedule(State.REVIEW, None, stability, 5.0, NOW, last, 3, 0)
-            assert recall_at(last, stability) == pytest.approx(
+            assert recall_at(round(last.timestamp() * 1000), stability) == pytest.approx(
                 scheduling.retrievability(schedule, NOW, deck), abs=1e-12
             )
         assert recall_at(None, None) is None
-    assert scheduling.recall_at(NOW, settings[0])(NOW - timedelta(days=9), 3.0) != scheduling.recall_at(
-        NOW, settings[1]
-    )(NOW - timedelta(days=9), 3.0)
+    nine_days_ago = round((NOW - timedelta(days=9)).timestamp() * 1000)
+    assert scheduling.recall_at(NOW, settings[0])(nine_days_ago, 3.0) != scheduling.recall_at(NOW, settings[1])(
+        nine_days_ago, 3.0
+    )
 
 
 def test_the_help_is_chinese():

@@ -80,7 +80,7 @@ def test_visible_escapes_what_a_terminal_obeys_and_keeps_tabs_newlines_and_text(
 
 @pytest.mark.parametrize("plain", [[], ["ls", "tar -xf a.tar", "git log"]])  # with a plain column beside, or not
 def test_a_table_cell_is_on_one_line_visible_and_measured_in_cells(plain, monkeypatch):
-    from quiz.cli.collection import format_columns
+    from quiz.cli.table import format_columns
 
     monkeypatch.setenv("COLUMNS", "200")
     texts = ["a  b", " lead", "trail ", "new\nline", "tab\there", "\x1b[2Jx", "容器", "ok"]

@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING
 import click
 
 from quiz.cli import cards as card_list
-from quiz.cli.cards import LEARNING_STATES, RATINGS, card_number, question, shown_text, state_words
-from quiz.cli.collection import format_table
+from quiz.cli.cards import RATINGS, card_number, question, shown_text, state_words
 from quiz.cli.env import Env, command, learner_zone
+from quiz.cli.table import format_table
 from quiz.errors import QuizError
 from quiz.i18n import _, pgettext
 from quiz.plumbing.textwidth import display_width, pad, visible, wrap
@@ -73,7 +73,10 @@ def card_command(env: Env, deck: str, card_id: str, as_json: bool = False) -> No
 
 
 def note_card(card, answers: list, recall, content: dict, lang: str, deck_lang: str) -> NoteCardJson:
-    chance = recall(card.last_review, card.stability)
+    from quiz.model import State
+    from quiz.storage.rows import to_ms
+
+    chance = recall(card.last_review and to_ms(card.last_review), card.stability)
     mine: list[AnswerJson] = [
         {
             "reviewed_at": answer.reviewed_at.isoformat(),
@@ -89,7 +92,7 @@ def note_card(card, answers: list, recall, content: dict, lang: str, deck_lang: 
     return {
         "card": card_number(card.kind, card.ord),
         "front": question(card.kind, card.ord, content, lang, deck_lang),
-        "state": LEARNING_STATES[card.state],
+        "state": State(card.state).name.lower(),
         "due": card.due.isoformat() if card.due else None,
         "stability": card.stability,
         "difficulty": card.difficulty,

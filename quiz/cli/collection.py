@@ -1,16 +1,15 @@
-"""Commands on the collection: lint, import, decks, suspended, unsuspend; the tables they print."""
+"""Commands on the collection: lint, import, decks, suspended, unsuspend (tables: quiz.cli.table)."""
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import click
 
 from quiz.cli.env import Env, command, learner_zone
+from quiz.cli.table import format_table
 from quiz.i18n import _, ngettext, pgettext
-from quiz.plumbing.textwidth import clip, display_width, visible
+from quiz.plumbing.textwidth import clip, visible
 
 if TYPE_CHECKING:
     from quiz.shapes import DeckJson, SuspendedJson  # the --json shapes, for the type checker
@@ -172,81 +171,6 @@ def decks_command(env: Env, names: tuple[str, ...] = (), as_json: bool = False) 
         headers = column_headers()
         columns = ("deck", "title", *COUNT_COLUMNS)
         click.echo(format_table(rows, columns, tuple(headers[c] for c in columns), shrink="title"))
-
-
-def format_table(
-    rows: Sequence[Mapping[str, object]],
-    columns: tuple[str, ...],
-    headers: tuple[str, ...] | None = None,
-    shrink: str | None = None,
-) -> str:
-    """Columns aligned by display width (CJK characters take two cells), each cell visible
-    and on one line: a deck's title may hold escape sequences and newlines. The header line
-    is `headers` (the learner's words for the columns), else the columns' keys. The column
-    `shrink` is cut (with an ellipsis) so that the lines fit the terminal's width."""
-    values = [[row[c] for row in rows] for c in columns]
-    return format_columns(values, headers or columns, () if shrink is None else (("cut", columns.index(shrink)),))
-
-
-def format_columns(
-    values: Sequence[Sequence[object]], headers: Sequence[str], fit: Sequence[tuple[str, int]] = ()
-) -> str:
-    """format_table's table from its columns' values. To fit the terminal's width, `fit`'s
-    steps are taken in turn while the lines are too wide: ("cut", i) cuts column i down to
-    8 cells (or its header's width), ("drop", i) leaves it out.
-
-    Made for `quiz cards`' 100k lines (benchmarks/bench_cards.py, "format_table alone":
-    1.8 s -> 0.7 s on 100k rows, medians of 5 alternating): each distinct text measured once
-    (_measured), a cell filled with spaces, and the last column left unfilled (the line's end)."""
-    cells = [_measured(column) for column in values]
-    heads = [(text, display_width(text)) for text in headers]
-    widths = [max(head[1], max((cell[1] for cell in column), default=0)) for head, column in zip(heads, cells)]
-    shown, room, natural, cut = list(range(len(values))), shutil.get_terminal_size().columns, widths[:], []
-    for step, at in fit:
-        over = sum(widths[i] for i in shown) + 2 * (len(shown) - 1) - room
-        if over <= 0:
-            break
-        if step == "drop":
-            shown.remove(at)
-        else:
-            widths[at] = max(heads[at][1], 8, widths[at] - over)
-            cut.append(at)
-    spare = room - sum(widths[i] for i in shown) - 2 * (len(shown) - 1)  # what a later drop freed
-    for at in cut:
-        grown = max(0, min(spare, natural[at] - widths[at]))
-        widths[at], spare = widths[at] + grown, spare - grown
-        cells[at] = [cell if cell[1] <= widths[at] else _clipped(cell[0], widths[at]) for cell in cells[at]]
-    filled = []
-    for at in shown:
-        column, width = [heads[at], *cells[at]], widths[at]
-        if all(isinstance(v, int) for v in values[at]):  # numbers to the right
-            filled.append([" " * (width - n) + text for text, n in column])
-        elif at == shown[-1]:
-            filled.append([text for text, _n in column])
-        else:
-            filled.append([text + " " * (width - n) for text, n in column])
-    return "\n".join("  ".join(line).rstrip() for line in zip(*filled))
-
-
-def _measured(values: Sequence[object]) -> list[tuple[str, int]]:
-    """Each value's cell and its width, a text seen before in the column taken from there
-    (a deck, state or date repeats; by its text: True and 1 are one key of a dict, not one
-    cell). Against measuring each cell: 1.0 s -> 0.6 s of format_table on 100k rows."""
-    seen: dict[str, tuple[str, int]] = {}
-    cells = []
-    for value in values:
-        raw = value if isinstance(value, str) else str(value)
-        cell = seen.get(raw)
-        if cell is None:
-            text = " ".join((raw if raw.isprintable() else visible(raw)).split())  # visible, one line
-            cell = seen[raw] = (text, display_width(text))
-        cells.append(cell)
-    return cells
-
-
-def _clipped(text: str, width: int) -> tuple[str, int]:
-    cut = clip(text, width)
-    return cut, display_width(cut)
 
 
 @command(

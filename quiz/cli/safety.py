@@ -165,7 +165,7 @@ def backups_command(env: Env, as_json: bool = False) -> None:
     import json
 
     from quiz import backups
-    from quiz.cli.collection import format_table
+    from quiz.cli.table import format_table
 
     collection = collection_file(env, damaged_ok=True)
     found = backups.listing(collection)

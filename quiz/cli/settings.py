@@ -245,7 +245,7 @@ def config_command(env: Env, key: str | None, value: str | None, unset: bool = F
 def show_all(env: Env, as_json: bool) -> None:
     import json
 
-    from quiz.cli.collection import format_table
+    from quiz.cli.table import format_table
     from quiz.plumbing.textwidth import visible
 
     every = found(env, list(settings()))

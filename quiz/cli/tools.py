@@ -85,7 +85,7 @@ def tools_group(ctx: click.Context, as_json: bool) -> None:
     if as_json:  # a deck's tables: refused with control characters, not with bidi overrides
         click.echo(visible(json.dumps(rows, ensure_ascii=False, indent=2)))
         return
-    from quiz.cli.collection import format_table
+    from quiz.cli.table import format_table
 
     names = source_names()
     shown = [{**row, "source": names.get(row["source"], row["source"])} for row in rows]

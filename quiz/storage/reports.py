@@ -32,6 +32,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 from quiz.model import Rating, State
+from quiz.storage.rows import driver_rows, epoch_ms
 from quiz.storage.schema import SCHEDULE_COLUMNS, UTCDateTime, cards_t, reviews_t
 
 # Portable SQL: instants are compared with bound datetimes (the learner's days are
@@ -233,38 +234,7 @@ def review_history(conn: Connection, deck_ids: list[int] | None) -> Sequence[Row
 
 
 # -- Anki export (quiz export anki) -------------------------------------------------
-# The export reads every card and review: instants come as integer milliseconds since
-# 1970 (computed by the database, compiled per dialect), and rows as the driver's plain
-# tuples (made named tuples), since building a datetime and a Row for each of 10^5 rows
-# costs more than the rest of the export.
-
-
-class epoch_ms(FunctionElement):
-    """A stored instant as whole milliseconds since 1970-01-01 UTC; NULL stays NULL."""
-
-    type = Integer()
-    inherit_cache = True
-
-
-@compiles(epoch_ms)
-def _epoch_ms_default(element, compiler, **kw):
-    (instant,) = (compiler.process(arg, **kw) for arg in element.clauses)
-    return f"CAST(ROUND(EXTRACT(EPOCH FROM {instant}) * 1000) AS BIGINT)"
-
-
-@compiles(epoch_ms, "sqlite")
-def _epoch_ms_sqlite(element, compiler, **kw):
-    # julianday() is exact to the millisecond; 2440587.5 is 1970-01-01 as a Julian day.
-    (instant,) = (compiler.process(arg, **kw) for arg in element.clauses)
-    return f"CAST(ROUND((julianday({instant}) - 2440587.5) * 86400000.0) AS INTEGER)"
-
-
-def _driver_rows(conn: Connection, query) -> list[tuple]:
-    result = conn.execute(query)
-    try:
-        return list(result.cursor.fetchall())
-    finally:
-        result.close()
+# The export reads every card and review as quiz.storage.rows reads them (made named tuples).
 
 
 class ExportCard(NamedTuple):
@@ -332,7 +302,7 @@ def cards_for_export(conn: Connection, deck_ids: list[int]) -> list[ExportCard]:
     """The current (not retired) cards of these decks, siblings next to each other."""
     c = cards_t.c
     query = select(*EXPORT_CARD_COLUMNS).where(c.deck_id.in_(deck_ids), ~c.retired)
-    return list(map(ExportCard._make, _driver_rows(conn, query.order_by(c.deck_id, c.position, c.note_key, c.ord))))
+    return list(map(ExportCard._make, driver_rows(conn, query.order_by(c.deck_id, c.position, c.note_key, c.ord))))
 
 
 def reviews_for_export(conn: Connection, deck_ids: list[int] | None) -> list[ExportReview]:
@@ -361,4 +331,4 @@ def reviews_for_export(conn: Connection, deck_ids: list[int] | None) -> list[Exp
         .where(current)
         .order_by(r.id)
     )
-    return list(map(ExportReview._make, _driver_rows(conn, query)))
+    return list(map(ExportReview._make, driver_rows(conn, query)))

@@ -471,3 +471,10 @@ def test_the_help_is_chinese():
         assert shown.returncode == 0 and has_chinese(shown.stdout)
         for word in words:
             assert word in shown.stdout
+
+
+def test_the_collector_is_back_on_after_a_listing_even_a_failed_one(quiz):
+    import gc
+
+    assert quiz("cards", "t").exit_code == 0 and gc.isenabled()
+    assert quiz("cards", "no-such-deck").exit_code != 0 and gc.isenabled()

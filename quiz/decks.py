@@ -106,7 +106,14 @@ def import_files(
         known = storage.decks_by_fingerprint(conn, set(prints.values()))
         sources = storage.deck_sources(conn)
         removed = storage.removed_bundled(conn)
-    unchanged = {path: known[prints[path]] for path in files if prints.get(path) in known}
+    # Skipped as unchanged only from the deck's own file: the same bytes in another file (a copy)
+    # are that file's claim on the deck, refused or, with `replace`, taken
+    own = {deck.name: deck.source for deck in sources.values()}
+    unchanged = {
+        path: known[prints[path]]
+        for path in files
+        if prints.get(path) in known and own.get(known[prints[path]]) == str(path.resolve())
+    }
     specs = load_decks((path for path in files if path not in unchanged), contents)
     parsed = {spec.path: spec.name for spec in specs}
     clashes = name_clashes((str(path), unchanged.get(path) or parsed[str(path)]) for path in files)

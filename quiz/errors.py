@@ -32,6 +32,15 @@ class DeckError(QuizError):
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
 
+    def told(self) -> list[str]:
+        """As the learner is told it (quiz import, the review's edit): each problem on its
+        line, then how many, and that nothing was changed."""
+        from quiz.i18n import _, ngettext
+
+        count = len(self.problems)
+        problems = ngettext("{} problem", "{} problems", count).format(count)
+        return [*map(str, self.problems), _("{problems}; nothing was changed").format(problems=problems)]
+
 
 class UnknownDeck(QuizError):
     def __init__(self, names: list[str], known: list[str]):

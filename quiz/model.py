@@ -41,6 +41,10 @@ class Rating(enum.IntEnum):
     EASY = 4
 
 
+# A card's flag (cards.flag) is its place here, from 1; 0 is none. Anki's seven, in its order.
+FLAGS = ("red", "orange", "green", "blue", "pink", "turquoise", "purple")
+
+
 @dataclass(frozen=True)
 class DeckSettings:
     """Scheduler settings of one deck; steps are in seconds."""

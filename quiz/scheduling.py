@@ -49,6 +49,18 @@ def day_begins(day: date, zone: tzinfo, rollover_hour: int) -> datetime:
     return datetime.combine(day, time(rollover_hour), tzinfo=zone).astimezone(timezone.utc)
 
 
+def due_day(text: str, today: date) -> date:
+    """A due date as the learner writes it, Anki's Set Due Date way: +N or +Nd (N days
+    from today; 0 is today), or a date (YYYY-MM-DD), not before today. ValueError if not."""
+    days = text.removeprefix("+").removesuffix("d")
+    if text.startswith("+") and days.isdigit():
+        return today + timedelta(days=int(days))
+    day = date.fromisoformat(text)  # ValueError for anything else
+    if day < today:
+        raise ValueError(text)
+    return day
+
+
 # -- FSRS ----------------------------------------------------------------------
 
 

@@ -251,11 +251,13 @@ class CardJson(TypedDict):
     retrievability: float | None  # FSRS's, now; None while new
     lapses: int
     front: str  # the question, in the learner's language
+    flag: str | None  # as NoteCardJson's
 
 
 class AnswerJson(TypedDict):
     reviewed_at: str  # ISO 8601, UTC
-    rating: str  # again, hard, good, easy
+    kind: str  # review (scheduled), cram (the schedule untouched), forget, reschedule (manual changes)
+    rating: str | None  # again, hard, good, easy; None for a manual change
     interval_days: float | None  # from the answer to the due time it set
     duration_ms: int | None  # the time taken; None if not timed
 
@@ -273,7 +275,8 @@ class NoteCardJson(TypedDict):
     suspended: bool
     leech: bool
     buried_until: str | None
-    reviews: list[AnswerJson]  # oldest first
+    flag: str | None  # red, orange, green, blue, pink, turquoise, purple (Anki's); None
+    reviews: list[AnswerJson]  # oldest first: the log, answers and events
 
 
 class CardInfoJson(TypedDict):

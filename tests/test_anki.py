@@ -588,3 +588,41 @@ def test_note_guids_are_genankis(deck, key):
     import genanki
 
     assert anki.note_guid(deck, key) == genanki.guid_for("quiz", deck, key)
+
+
+def test_flags_forgets_reschedules_and_cram_answers_go_as_anki_logs_them(engine, tmp_path, anki_col, studied):
+    ids, now = studied
+    target = {key: storage.Target(ids[key], key) for key in ("amp/0", "alpine/0")}
+    storage.set_flags(engine, [ids["amp/0"]], 2)
+    storage.forget(engine, [target["alpine/0"]], now - timedelta(minutes=3))
+    new_due = datetime(*learner_day(now + timedelta(days=5)).timetuple()[:3], ROLLOVER, tzinfo=timezone.utc)
+    storage.reschedule(engine, [target["amp/0"]], new_due, now - timedelta(minutes=2))
+    crammed = quiz_card(engine, ids["ps-format/0"])
+    with engine.connect() as conn:
+        schedule = storage.schedule_of(conn, ids["ps-format/0"])
+    storage.cram_answer(engine, ids["ps-format/0"], schedule, Rating.HARD, now, 900)
+    assert quiz_card(engine, ids["ps-format/0"]) == crammed  # cramming changes no schedule
+    import_apkg(anki_col, export(engine, tmp_path, now, with_progress=True))
+
+    amp = anki_card(anki_col, anki.note_guid("shell", "amp"), 0)
+    assert amp.user_flag() == 2 and amp.due - anki_col.sched.today == 5
+    ease, kind, ivl, factor = anki_col.db.first(
+        "SELECT ease, type, ivl, factor FROM revlog WHERE cid = ? ORDER BY id DESC", amp.id
+    )
+    assert (ease, kind, ivl) == (0, 4, 5) and factor > 0  # Manual, no button; not a reset
+    alpine = anki_card(anki_col, anki.note_guid("shell", "alpine"), 0)
+    assert alpine.type == 0 and alpine.user_flag() == 0
+    assert anki_col.db.first("SELECT ease, type, factor FROM revlog WHERE cid = ? ORDER BY id DESC", alpine.id) == [
+        0,
+        4,
+        0,
+    ]
+    ps = anki_card(anki_col, anki.note_guid("shell", "ps-format"), 0)
+    assert anki_col.db.first(
+        "SELECT ease, type, ivl, factor, time FROM revlog WHERE cid = ? ORDER BY id DESC", ps.id
+    ) == [2, 3, 0, 0, 900]
+    # Anki's FSRS reads the log as quiz does: the manual change and the cram answer are no reviews
+    for key, card in (("amp/0", amp), ("ps-format/0", ps)):
+        ours, theirs = quiz_card(engine, ids[key]), anki_col.compute_memory_state(card.id)
+        assert theirs.stability == pytest.approx(ours.stability, rel=0.01)
+        assert theirs.difficulty == pytest.approx(ours.difficulty, rel=0.01)

@@ -109,6 +109,7 @@ def test_by_default_the_soonest_due_come_first_and_the_new_cards_last_in_file_or
         "retrievability": round(recall("ps"), 4),
         "lapses": 0,
         "front": "List running containers",
+        "flag": None,
     }
 
 

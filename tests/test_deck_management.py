@@ -272,3 +272,16 @@ def test_a_folder_without_deck_files_is_one_line(tmp_path, quiz):
     for command in ("lint", "import"):
         refused = quiz(command, str(tmp_path / "notes"))
         assert refused.exit_code == 1 and "holds no deck file" in refused.stderr
+
+
+def test_a_copy_of_a_deck_file_byte_for_byte_is_another_file(decks, quiz, tmp_path):
+    other = tmp_path / "other" / "git.yaml"
+    other.parent.mkdir()
+    other.write_bytes((tmp_path / "git.yaml").read_bytes())
+    refused = quiz("import", str(other))
+    assert refused.exit_code == 1 and "--replace" in refused.stderr
+    replaced = quiz("import", "--replace", str(other))
+    assert replaced.exit_code == 0, replaced.output
+    with decks.connect() as conn:
+        assert storage.deck_sources(conn)["git"].source == str(other.resolve())
+    assert quiz("import", str(other)).output.strip() == "git: unchanged"

@@ -52,7 +52,9 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
 MAX_ANSWER_MS = 60_000  # Anki's own cap on a review's time
+# Anki's revlog types: an answer's by the state it was in (learn, review, relearn), an event's by its kind
 REVLOG_KIND = {int(State.NEW): 0, int(State.LEARNING): 0, int(State.REVIEW): 1, int(State.RELEARNING): 2}
+EVENT_REVLOG_KIND = {"cram": 3, "forget": 4, "reschedule": 4}  # Filtered, Manual
 QUEUE_SUSPENDED, QUEUE_BURIED = -1, -3
 KINDS = {kind.value: kind for kind in CardKind}
 CLOZE = CardKind.CLOZE.value
@@ -314,7 +316,7 @@ class _Package:
             left,
             0,  # odue
             0,  # odid
-            0,  # flags
+            card.flag if self.with_progress else 0,  # Anki's flags: the colour's number, as quiz's
             data,
         )
 
@@ -351,7 +353,9 @@ def _identities(cards: list[ExportCard], first_id: int) -> list[tuple[int, int]]
 def _revlog_rows(reviews: list[ExportReview], card_ids: dict[int, int], clock: Clock) -> Iterator[tuple]:
     """Anki revlog rows, oldest first. The interval before an answer is the one the card's
     previous answer gave: days for a review, negative seconds for a learning step. Ids are
-    answer times in ms, a clash moved on by 1 ms."""
+    answer times in ms, a clash moved on by 1 ms. A cram answer is Anki's Filtered entry
+    that rescheduled nothing (ease factor 0, no interval); forget and reschedule are Manual
+    entries with no button, a forget's ease factor 0 (Anki's mark of a reset)."""
     intervals: dict[int, int] = {}
     last_id = 0
     # Stable: answers in the same ms stay in the order they were written. Rows in id order
@@ -359,24 +363,26 @@ def _revlog_rows(reviews: list[ExportReview], card_ids: dict[int, int], clock: C
     for review in sorted(reviews, key=lambda review: review.reviewed_at):
         reviewed_at, due = review.reviewed_at, review.due_after
         last_id = revlog_id = reviewed_at if reviewed_at > last_id else last_id + 1
-        if due is None:
+        if due is None or review.kind == "cram":
             interval = 0
         elif review.state_after == REVIEW:
             interval = max(1, clock.day(due) - clock.day(reviewed_at))
         else:
             interval = -max(1, (due - reviewed_at) // 1000)
+        kind = EVENT_REVLOG_KIND[review.kind] if review.kind != "review" else REVLOG_KIND[review.state_before]
         yield (
             revlog_id,
             card_ids[review.card_id],
             -1,
-            review.rating,
+            review.rating or 0,
             interval,
-            intervals.get(review.card_id, 0),
-            _ease(review.difficulty_after),
+            0 if review.kind == "cram" else intervals.get(review.card_id, 0),
+            0 if review.kind in ("cram", "forget") else _ease(review.difficulty_after),
             min(review.duration_ms or 0, MAX_ANSWER_MS),
-            REVLOG_KIND[review.state_before],
+            kind,
         )
-        intervals[review.card_id] = interval
+        if review.kind != "cram":
+            intervals[review.card_id] = interval
 
 
 def _memory_settings(settings: DeckSettings) -> tuple[str, str]:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import click
 
 from quiz.cli import cards as card_list
-from quiz.cli.cards import RATINGS, card_number, question, shown_text, state_words
+from quiz.cli.cards import RATINGS, card_number, flag_words, question, shown_text, state_words
 from quiz.cli.env import Env, command, learner_zone
 from quiz.cli.table import format_table
 from quiz.errors import QuizError
@@ -73,14 +73,15 @@ def card_command(env: Env, deck: str, card_id: str, as_json: bool = False) -> No
 
 
 def note_card(card, answers: list, recall, content: dict, lang: str, deck_lang: str) -> NoteCardJson:
-    from quiz.model import State
+    from quiz.model import FLAGS, State
     from quiz.storage.rows import to_ms
 
     chance = recall(card.last_review and to_ms(card.last_review), card.stability)
     mine: list[AnswerJson] = [
         {
             "reviewed_at": answer.reviewed_at.isoformat(),
-            "rating": RATINGS.get(answer.rating, str(answer.rating)),
+            "kind": answer.kind,
+            "rating": None if answer.rating is None else RATINGS.get(answer.rating, str(answer.rating)),
             "interval_days": None
             if answer.due_after is None
             else round((answer.due_after - answer.reviewed_at).total_seconds() / 86400, 4),
@@ -102,6 +103,7 @@ def note_card(card, answers: list, recall, content: dict, lang: str, deck_lang: 
         "suspended": card.suspended,
         "leech": card.leech,
         "buried_until": card.buried_until.isoformat() if card.buried_until else None,
+        "flag": FLAGS[card.flag - 1] if card.flag else None,
         "reviews": mine,
     }
 
@@ -126,6 +128,7 @@ def info_lines(info: CardInfoJson, lang: str, deck_lang: str, zone: tzinfo, now:
         "lapses": pgettext("column", "lapses"),
         "suspended": pgettext("column", "suspended"),
         "buried": pgettext("column", "buried"),
+        "flag": pgettext("column", "flag"),
         "reviews": pgettext("column", "reviews"),
     }
     width = max(display_width(text) for text in label.values())
@@ -165,6 +168,8 @@ def info_lines(info: CardInfoJson, lang: str, deck_lang: str, zone: tzinfo, now:
         buried = card["buried_until"]  # a past one is no more
         buried = buried if buried and datetime.fromisoformat(buried) > now else None
         lines += field("buried", _("until {time}").format(time=local_time(buried, zone)) if buried else no)
+        if card["flag"]:
+            lines += field("flag", flag_words()[card["flag"]])
         lines += field("reviews", "" if card["reviews"] else _("none yet"))
         if card["reviews"]:
             lines += ["    " + line for line in answers_table(card["reviews"], zone, format_interval).splitlines()]
@@ -173,10 +178,17 @@ def info_lines(info: CardInfoJson, lang: str, deck_lang: str, zone: tzinfo, now:
 
 def answers_table(answers: list[AnswerJson], zone: tzinfo, format_interval) -> str:
     ratings = {"again": _("Again"), "hard": _("Hard"), "good": _("Good"), "easy": _("Easy")}
+    kinds = {
+        "cram": pgettext("log entry", "{rating} (cram)"),
+        "forget": pgettext("log entry", "forgotten"),
+        "reschedule": pgettext("log entry", "rescheduled"),
+    }
     rows = [
         {
             "date": local_time(answer["reviewed_at"], zone),
-            "rating": ratings.get(answer["rating"], answer["rating"]),
+            "rating": kinds.get(answer["kind"], "{rating}").format(
+                rating=ratings.get(answer["rating"] or "", answer["rating"])
+            ),
             "interval": "-"
             if answer["interval_days"] is None
             else format_interval(timedelta(days=answer["interval_days"])),

@@ -56,6 +56,7 @@ def due_value(_ctx, _param, value: str | None) -> str | date | None:
       quiz cards --search "logs -f" --json
       quiz cards --state leech --sort lapses
       quiz cards --sort retrievability --limit 20
+      quiz cards --flagged
     """),
     needs=("quiz.storage.browse", "quiz.scheduling"),
     opens=True,
@@ -67,6 +68,7 @@ def due_value(_ctx, _param, value: str | None) -> str | date | None:
     help=_("Only cards whose text holds TEXT: front, back or note, in any language, case aside."),
 )
 @click.option("--tag", metavar="TAG", help=_("Only cards with this tag."))
+@click.option("--flagged", is_flag=True, help=_("Only flagged cards (quiz flag, :flag in the review)."))
 @click.option(
     "--state",
     type=click.Choice(STATES),
@@ -93,6 +95,7 @@ def cards_command(
     names: tuple[str, ...] = (),
     search: str | None = None,
     tag: str | None = None,
+    flagged: bool = False,
     state: str | None = None,
     due: str | date | None = None,
     order: str = "due",
@@ -104,7 +107,7 @@ def cards_command(
     now, zone, rollover = current_time(), learner_zone(), env.rollover_hour()
     day = storage.Day.of(now, zone, rollover)
     due_from, due_before = due_range(due, day, zone, rollover)
-    filters = storage.CardFilter(state, tag, search, due_from=due_from, due_before=due_before, order=order)
+    filters = storage.CardFilter(state, tag, search, due_from, due_before, order, flagged)
     # 10^5 rows, tuples and cells, none of them in a cycle, that the collector would walk
     # again and again (100k cards: 1.04 s -> 1.01 s, medians of 15 alternating runs)
     with collector_paused():
@@ -119,6 +122,7 @@ def cards_command(
 
 def print_cards(listed: list[Listed], decks: list, as_json: bool, zone: tzinfo, rollover: int) -> None:
     if as_json:
+        from quiz.model import FLAGS
         from quiz.storage.rows import from_ms
 
         # json.dumps leaves DEL, C1 and bidi characters raw
@@ -132,8 +136,9 @@ def print_cards(listed: list[Listed], decks: list, as_json: bool, zone: tzinfo, 
                 "retrievability": None if chance is None else round(chance, 4),
                 "lapses": lapses,
                 "front": " ".join(front.split()),  # on one line, as the table's cell
+                "flag": FLAGS[flag - 1] if flag else None,
             }
-            for deck, key, number, state, due, chance, lapses, front in listed
+            for deck, key, number, state, due, chance, lapses, front, flag in listed
         ]
         # A card a line: json.dumps with an indent is the pure-Python encoder (100k cards'
         # rows: 1.40 s -> 0.81 s, medians of 5 alternating), and grep finds a card.
@@ -149,18 +154,19 @@ def print_cards(listed: list[Listed], decks: list, as_json: bool, zone: tzinfo, 
 # json.loads without its two wrappers: 100k cards' contents read in 0.10 s, not 0.16 s
 _decode = json.JSONDecoder().raw_decode
 
-Listed = tuple[str, str, int, str, "int | None", "float | None", int, str]  # deck .. front, as CardJson; due in ms
+# deck .. front and flag, as CardJson; due in ms
+Listed = tuple[str, str, int, str, "int | None", "float | None", int, str, int]
 
 
 def listing(cards: list[ListedCard], deck_of: dict, recall: dict, lang: str) -> Iterator[Listed]:
     """Each card as `quiz cards` shows it: deck, id, card number, state, due, recall now,
     lapses, the question. The rows are unpacked, not read by name: 11 names
     of 100k rows cost 0.6 s (benchmarks/bench_cards.py's "every card" row)."""
-    for _id, deck_id, key, ord_, kind, content, state, stability, due, last, lapses in cards:
+    for _id, deck_id, key, ord_, kind, content, state, stability, due, last, lapses, flag in cards:
         deck = deck_of[deck_id]
         front = question(kind, ord_, _decode(content)[0], lang, deck.lang)
         chance = recall[deck_id](last, stability)
-        yield deck.name, key, card_number(kind, ord_), state, due, chance, lapses, front
+        yield deck.name, key, card_number(kind, ord_), state, due, chance, lapses, front, flag
 
 
 def due_range(due: str | date | None, day, zone: tzinfo, rollover: int) -> tuple[datetime | None, datetime | None]:
@@ -181,7 +187,7 @@ def card_table(listed: list[Listed], zone: tzinfo, rollover: int) -> str:
     """The listing's lines, built a column at a time (format_columns): a dict a row, as
     format_table takes them, and back to columns would cost 100k rows 0.12 s."""
     states, day_of = state_words(), LearnerDays(zone, rollover)
-    decks, keys, _numbers, kinds, dues, chances, _lapses, fronts = zip(*listed)
+    decks, keys, _numbers, kinds, dues, chances, _lapses, fronts, _flags = zip(*listed)
     columns = [
         decks,
         keys,
@@ -222,6 +228,19 @@ class LearnerDays:
             self.end = to_ms(scheduling.day_begins(day + timedelta(days=1), self.zone, self.rollover))
             self.label = day.isoformat()
         return self.label
+
+
+def flag_words() -> dict[str, str]:
+    """The flags' colours in the learner's words, by quiz.model.FLAGS' names."""
+    return {
+        "red": pgettext("flag", "red"),
+        "orange": pgettext("flag", "orange"),
+        "green": pgettext("flag", "green"),
+        "blue": pgettext("flag", "blue"),
+        "pink": pgettext("flag", "pink"),
+        "turquoise": pgettext("flag", "turquoise"),
+        "purple": pgettext("flag", "purple"),
+    }
 
 
 def state_words() -> dict[str, str]:

@@ -16,6 +16,7 @@ import sys
 import click
 
 from quiz import __version__
+from quiz.cli.actions import flag_command, forget_command, reschedule_command
 from quiz.cli.authoring import generate_command, new_command
 from quiz.cli.cardinfo import card_command
 from quiz.cli.cards import cards_command
@@ -48,11 +49,8 @@ class QuizGroup(click.Group):
         try:
             return super().invoke(ctx)
         except DeckError as error:
-            for problem in error.problems:
-                click.echo(str(problem), err=True)
-            count = len(error.problems)
-            problems = ngettext("{} problem", "{} problems", count).format(count)
-            click.echo(_("{problems}; nothing was changed").format(problems=problems), err=True)
+            for line in error.told():
+                click.echo(line, err=True)
             raise click.exceptions.Exit(1) from None
         except QuizError as error:
             raise click.ClickException(visible(str(error))) from None
@@ -186,6 +184,9 @@ for command in (
     due_command,
     suspended_command,
     unsuspend_command,
+    flag_command,
+    forget_command,
+    reschedule_command,
     cards_command,
     card_command,
     remove_command,

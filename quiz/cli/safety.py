@@ -27,7 +27,9 @@ def collection_file(env: Env, damaged_ok: bool = False) -> Path:
     state = sqlitefile.state_of(path)
     if state.kind == "new":
         raise QuizError(_("no collection at {path} yet").format(path=path))
-    if state.kind == "other" or (state.kind == "damaged" and not damaged_ok):
+    if state.kind == "damaged" and not damaged_ok:  # even the list of its tables: told as damage
+        raise sqlitefile.damaged(path, [state.detail])
+    if state.kind == "other":
         raise QuizError(_("{path} is not a quiz collection: {why}").format(path=path, why=state.detail))
     return path
 

@@ -1,8 +1,8 @@
 """The collection in a database (the only SQLAlchemy user besides app.py, migrate.py and
 migrations/): schema.py has the Core tables and the engine; collection.py the decks and
 settings and the import of deck files; queue.py the day's queue; browse.py the card
-browser's lists; answers.py answers, undo and card actions; reports.py the scans of
-stats, optimize and the Anki export.
+browser's lists; answers.py answers, undo, suspend and bury; events.py flags, forget,
+reschedule and cram answers; reports.py the scans of stats, optimize and the Anki export.
 
 Writes go through Core statements in short transactions; SQLite runs in WAL mode and a
 writer takes its lock up front (BEGIN IMMEDIATE), so two processes wait for each other
@@ -55,6 +55,7 @@ from quiz.storage.deckfiles import (
     save_file_stats,
     set_removed_bundled,
 )
+from quiz.storage.events import Target, cram_answer, forget, reschedule, restore_flags, set_flags, targets, undo_event
 from quiz.storage.queue import Day, deck_counts, load_queue, reviews_up_to
 from quiz.storage.schema import (
     SCHEDULE_COLUMNS,
@@ -78,12 +79,14 @@ __all__ = [
     "Removed",
     "SuspendedCard",
     "SyncReport",
+    "Target",
     "answer",
     "answers_of",
     "cached_tool_names",
     "cached_tool_table",
     "cards_t",
     "changed_files",
+    "cram_answer",
     "deck_counts",
     "deck_defaults",
     "deck_names",
@@ -96,6 +99,7 @@ __all__ = [
     "decks_t",
     "file_stat",
     "file_stats",
+    "forget",
     "get_setting",
     "has_new_cards",
     "import_decks",
@@ -106,6 +110,8 @@ __all__ = [
     "removal_sizes",
     "remove_decks",
     "removed_bundled",
+    "reschedule",
+    "restore_flags",
     "reviews_t",
     "reviews_up_to",
     "save_file_stats",
@@ -114,12 +120,15 @@ __all__ = [
     "schedule_of",
     "select_decks",
     "set_buried",
+    "set_flags",
     "set_removed_bundled",
     "set_setting",
     "set_suspended",
     "settings_t",
     "suspended_cards",
     "sync_deck",
+    "targets",
+    "undo_event",
     "undo_review",
     "unset_setting",
     "unsuspend",

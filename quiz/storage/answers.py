@@ -15,7 +15,7 @@ from quiz.errors import QuizError
 from quiz.i18n import _
 from quiz.model import DeckRow, DeckSettings, Rating, Schedule, State
 from quiz.scheduling import QueueCard
-from quiz.storage.schema import SCHEDULE_COLUMNS, cards_t, decks_t, inserted_id, reviews_t, writing
+from quiz.storage.schema import SCHEDULE_COLUMNS, cards_t, decks_t, events_t, inserted_id, reviews_t, writing
 
 
 class CardChanged(QuizError):
@@ -91,6 +91,11 @@ def undo_review(engine: Engine, review_id: int) -> int:
         # Only if the card is still as this review left it (one rep on): checked in the UPDATE
         # itself, so a concurrent answer on another machine cannot slip in between.
         still_latest = (cards_t.c.id == review["card_id"], cards_t.c.reps == review["reps_before"] + 1)
+        changed_since = select(events_t.c.id).where(
+            events_t.c.card_id == review["card_id"], events_t.c.at > review["reviewed_at"], events_t.c.kind != "cram"
+        )
+        if conn.execute(changed_since.limit(1)).first() is not None:  # forgotten or rescheduled since
+            raise CardChanged()
         if conn.execute(update(cards_t).where(*still_latest).values(**restored)).rowcount != 1:
             raise CardChanged()
         conn.execute(delete(reviews_t).where(reviews_t.c.id == review_id))

@@ -15,7 +15,7 @@ from sqlalchemy.engine import Connection
 
 from quiz.model import DeckRow, State
 from quiz.storage.rows import driver_rows, epoch_ms
-from quiz.storage.schema import cards_t, chunks, decks_t, reviews_t
+from quiz.storage.schema import cards_t, chunks, decks_t, events_t, reviews_t
 
 TEXT_FIELDS = ("front", "back", "text", "note")  # what --search reads, in every language
 
@@ -32,6 +32,7 @@ class CardFilter:
     # due, lapses, added (the newest first); retrievability: read in due order and ranked
     # by the caller (FSRS is not SQL)
     order: str = "due"
+    flagged: bool = False  # only the cards with a flag
 
 
 class ListedCard(NamedTuple):
@@ -49,6 +50,7 @@ class ListedCard(NamedTuple):
     due: int | None
     last_review: int | None
     lapses: int
+    flag: int  # 0, or quiz.model.FLAGS' colour from 1
 
 
 # A NamedTuple made of each row would add 0.1 s to 100k: the few reads here index a tuple
@@ -75,6 +77,7 @@ def _listed(now: datetime) -> tuple:
         epoch_ms(c.due),
         epoch_ms(c.last_review),
         c.lapses,
+        c.flag,
     )
 
 
@@ -137,6 +140,8 @@ def _where(conn: Connection, decks: list[DeckRow], filters: CardFilter, needle: 
         where.append(c.due >= filters.due_from)
     if filters.due_before is not None:
         where.append(c.due < filters.due_before)
+    if filters.flagged:
+        where.append(c.flag > 0)
     if filters.tag is not None:  # tags are one word each, space-separated
         where.append((literal(" ") + c.tags + literal(" ")).contains(f" {filters.tag} ", autoescape=True))
     if needle and _folds_alike(needle):
@@ -228,14 +233,16 @@ class NoteCard(NamedTuple):
     reps: int
     lapses: int
     line: int | None  # of the note's entry in its deck file (none if imported before revision 0006)
+    flag: int  # 0, or quiz.model.FLAGS' colour from 1
 
 
 class Answer(NamedTuple):
     card_id: int
     reviewed_at: datetime
-    rating: int
+    rating: int | None  # None for a manual change
     duration_ms: int | None
     due_after: datetime | None
+    kind: str  # review (a scheduled answer), or an event's: cram, forget, reschedule
 
 
 def note_cards(conn: Connection, deck: DeckRow, key: str) -> list[NoteCard]:
@@ -243,17 +250,19 @@ def note_cards(conn: Connection, deck: DeckRow, key: str) -> list[NoteCard]:
     c = cards_t.c
     query = select(
         *(c.id, c.ord, c.kind, c.content, c.tags, c.suspended, c.leech, c.buried_until, c.state, c.step),
-        *(c.stability, c.difficulty, c.due, c.last_review, c.reps, c.lapses, c.line),
+        *(c.stability, c.difficulty, c.due, c.last_review, c.reps, c.lapses, c.line, c.flag),
     )
     query = query.where(c.deck_id == deck.id, c.note_key == key, ~c.retired).order_by(c.ord)
     return [NoteCard._make(row) for row in conn.execute(query)]
 
 
 def answers_of(conn: Connection, card_ids: list[int]) -> list[Answer]:
-    """Every answer of these cards, oldest first."""
-    r = reviews_t.c
-    query = select(r.card_id, r.reviewed_at, r.rating, r.duration_ms, r.due_after).where(r.card_id.in_(card_ids))
-    return [Answer._make(row) for row in conn.execute(query.order_by(r.reviewed_at, r.id))]
+    """Every entry of these cards' log, oldest first: the answers and the events."""
+    r, e = reviews_t.c, events_t.c
+    reviews = select(r.card_id, r.reviewed_at, r.rating, r.duration_ms, r.due_after, literal("review"), r.id)
+    events = select(e.card_id, e.at, e.rating, e.duration_ms, e.due_after, e.kind, e.id)
+    rows = [*conn.execute(reviews.where(r.card_id.in_(card_ids))), *conn.execute(events.where(e.card_id.in_(card_ids)))]
+    return [Answer._make(row[:6]) for row in sorted(rows, key=lambda row: (row[1], row[5] != "review", row[6]))]
 
 
 def deck_source(conn: Connection, deck_id: int) -> str | None:

@@ -12,7 +12,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.engine import Connection
 
 from quiz.storage.collection import get_setting, set_setting
-from quiz.storage.schema import cards_t, deck_settings_t, decks_t, reviews_t
+from quiz.storage.schema import cards_t, deck_settings_t, decks_t, events_t, reviews_t
 
 FILE_STATS = "deck_file_stats"  # setting: {source path: [size, mtime_ns]} at its last import
 REMOVED_BUNDLED = "removed_bundled_decks"  # setting: [deck name], kept out of the bundled sync
@@ -52,11 +52,12 @@ def removal_sizes(conn: Connection, names: list[str]) -> list[Removed]:
 
 
 def remove_decks(conn: Connection, names: list[str], bundled: set[str]) -> None:
-    """Delete the decks with their cards, reviews and settings (in the caller's transaction);
+    """Delete the decks with their cards, reviews, events and settings (in the caller's transaction);
     those of them that ship with quiz (`bundled`) stay out of its sync of the bundled decks."""
     ids = list(conn.execute(select(decks_t.c.id).where(decks_t.c.name.in_(names))).scalars())
     cards = select(cards_t.c.id).where(cards_t.c.deck_id.in_(ids))
     conn.execute(delete(reviews_t).where(reviews_t.c.card_id.in_(cards)))
+    conn.execute(delete(events_t).where(events_t.c.card_id.in_(cards)))
     conn.execute(delete(cards_t).where(cards_t.c.deck_id.in_(ids)))
     conn.execute(delete(deck_settings_t).where(deck_settings_t.c.deck_id.in_(ids)))
     conn.execute(delete(decks_t).where(decks_t.c.id.in_(ids)))

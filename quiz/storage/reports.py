@@ -33,7 +33,7 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from quiz.model import Rating, State
 from quiz.storage.rows import driver_rows, epoch_ms
-from quiz.storage.schema import SCHEDULE_COLUMNS, UTCDateTime, cards_t, reviews_t
+from quiz.storage.schema import SCHEDULE_COLUMNS, UTCDateTime, cards_t, events_t, reviews_t
 
 # Portable SQL: instants are compared with bound datetimes (the learner's days are
 # made in Python, where the zone is known); the one difference of two datetimes is
@@ -259,10 +259,11 @@ class ExportCard(NamedTuple):
     last_review: int | None
     reps: int
     lapses: int
+    flag: int
 
 
 class ExportReview(NamedTuple):
-    """One answer, as the Anki export reads it; instants in epoch ms."""
+    """One answer or event, as the Anki export reads it; instants in epoch ms."""
 
     card_id: int
     reviewed_at: int
@@ -272,6 +273,7 @@ class ExportReview(NamedTuple):
     state_after: int
     difficulty_after: float | None
     due_after: int | None
+    kind: str = "review"  # or an event's (quiz.storage.events.KINDS)
 
 
 _c = cards_t.c
@@ -295,6 +297,7 @@ EXPORT_CARD_COLUMNS = (
     epoch_ms(_c.last_review),
     _c.reps,
     _c.lapses,
+    _c.flag,
 )
 
 
@@ -307,12 +310,13 @@ def cards_for_export(conn: Connection, deck_ids: list[int]) -> list[ExportCard]:
 
 def reviews_for_export(conn: Connection, deck_ids: list[int] | None) -> list[ExportReview]:
     """The review log of the current cards of these decks (None: of every deck) in the order
-    it was written (each card's answers oldest first).
+    it was written (each card's answers oldest first), then their events.
 
     A card's state before an answer is its state after the previous one (undo
     removes only the latest), so the `*_before` times are not read.
     """
     r = reviews_t.c
+    decks = () if deck_ids is None else (cards_t.c.deck_id.in_(deck_ids),)
     if deck_ids is None:  # no lookup per review, only the few retired cards left out
         current = r.card_id.not_in(select(cards_t.c.id).where(cards_t.c.retired))
     else:
@@ -327,8 +331,23 @@ def reviews_for_export(conn: Connection, deck_ids: list[int] | None) -> list[Exp
             r.state_after,
             r.difficulty_after,
             epoch_ms(r.due_after),
+            literal("review"),
         )
         .where(current)
         .order_by(r.id)
     )
-    return list(map(ExportReview._make, driver_rows(conn, query)))
+    e = events_t.c
+    current_events = e.card_id.in_(select(cards_t.c.id).where(~cards_t.c.retired, *decks))
+    events = select(
+        e.card_id,
+        epoch_ms(e.at),
+        e.rating,
+        e.duration_ms,
+        e.state_before,
+        e.state_after,
+        e.difficulty_before,  # no change has one of its own
+        epoch_ms(e.due_after),
+        e.kind,
+    )
+    rows = driver_rows(conn, query) + driver_rows(conn, events.where(current_events).order_by(e.id))
+    return list(map(ExportReview._make, rows))

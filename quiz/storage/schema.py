@@ -45,7 +45,7 @@ from quiz.model import Schedule
 from quiz.storage.location import parsed_url, shown
 
 # The newest revision in migrations/versions; a test keeps the two in step.
-HEAD_REVISION = "0006"
+HEAD_REVISION = "0007"
 BUSY_TIMEOUT_MS = 5000
 
 
@@ -136,6 +136,7 @@ cards_t = Table(
     Column("last_review", UTCDateTime),
     required("reps", Integer, server_default="0"),
     required("lapses", Integer, server_default="0"),
+    required("flag", SmallInteger, server_default="0"),  # 0 none, else quiz.model.FLAGS' colour
     UniqueConstraint("deck_id", "note_key", "ord", name="uq_cards_identity"),
     Index("ix_cards_deck_state_due", "deck_id", "state", "due"),
     Index("ix_cards_deck_state_position", "deck_id", "state", "position"),
@@ -182,6 +183,35 @@ reviews_t = Table(
         "due_before",
         "last_review_before",
     ),
+)
+
+# The log's entries that are not scheduled answers, as Anki's revlog types 3 and 4: a cram
+# answer (the schedule untouched) and the manual changes, forget (new again, the reviews
+# kept) and reschedule (a due date: a learning card becomes a review). Undo restores
+# `*_before`. Stats, the optimizer and the day's limits read the reviews alone.
+events_t = Table(
+    "events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    required("card_id", Integer, ForeignKey("cards.id")),
+    required("at", UTCDateTime),
+    required("kind", String(16)),  # cram, forget, reschedule
+    Column("rating", SmallInteger),  # a cram answer's
+    Column("duration_ms", Integer),
+    Column("answer", Text),
+    required("state_before", SmallInteger),
+    Column("step_before", Integer),
+    Column("stability_before", Float),
+    Column("difficulty_before", Float),
+    Column("due_before", UTCDateTime),
+    Column("last_review_before", UTCDateTime),
+    required("reps_before", Integer),
+    required("lapses_before", Integer),
+    required("state_after", SmallInteger),
+    Column("step_after", Integer),
+    Column("due_after", UTCDateTime),
+    Index("ix_events_card", "card_id", "at"),
+    Index("ix_events_at", "at"),
 )
 
 # A deck's scheduler settings; NULL means the default.

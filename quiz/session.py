@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import date, datetime, timedelta, timezone, tzinfo
 from typing import TYPE_CHECKING
 
 from quiz import scheduling, storage
 from quiz.model import CardKind, DeckRow, DeckSettings, Rating, localize
 from quiz.scheduling import QueueCard
+from quiz.study import Study, arrange
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -24,13 +25,18 @@ LEARN_AHEAD = timedelta(minutes=20)
 FIRST_REVIEWS = 20  # a learner with fewer answers than this sees how to answer under each prompt
 
 
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
 @dataclass
 class Action:
     """Something undo can take back."""
 
-    kind: str  # "answer", "suspend" or "bury"
+    kind: str  # "answer", "suspend", "bury", "flag", or an event's: "cram", "forget", "reschedule"
     card: QueueCard
-    review_id: int | None = None
+    review_id: int | None = None  # an answer's; an event's id for the others that log one
+    flags: dict[int, int] = field(default_factory=dict)  # a flag's: the flag before, by card id
 
 
 @dataclass
@@ -64,7 +70,8 @@ class ReviewSession:
     zone: tzinfo
     rollover_hour: int
     lang: str
-    clock: Callable[[], datetime] = field(default=lambda: datetime.now(timezone.utc))
+    clock: Callable[[], datetime] = _now
+    study: Study = field(default_factory=Study)  # custom study: quiz review's options
     # Called after each change of today's queue in the collection: an answer, a suspend, a
     # bury, an undo, the new day (quiz due's cache file follows them)
     changed: Callable[[], None] = field(default=lambda: None)
@@ -95,6 +102,7 @@ class ReviewSession:
         rollover_hour: int,
         lang: str,
         clock: Callable[[], datetime] | None = None,
+        study: Study | None = None,
     ) -> ReviewSession:
         with engine.connect() as conn:
             decks = {
@@ -103,9 +111,7 @@ class ReviewSession:
                 )
                 for row in storage.select_decks(conn, names)
             }
-        if clock is None:
-            return cls(engine, decks, zone, rollover_hour, lang)
-        return cls(engine, decks, zone, rollover_hour, lang, clock)
+        return cls(engine, decks, zone, rollover_hour, lang, clock or _now, study=study or Study())
 
     def reload(self) -> None:
         """Build today's queue (again: after another process changed cards, or a new day)."""
@@ -113,14 +119,23 @@ class ReviewSession:
         self.day = storage.Day.of(now, self.zone, self.rollover_hour)
         with self.engine.connect() as conn:
             rows = [DeckRow(d.id, d.name, d.title, d.lang) for d in self.decks.values()]
-            self.queue = storage.load_queue(conn, rows, self.day, {d.id: d.settings for d in self.decks.values()})
+            if self.study.cram:
+                self.queue = scheduling.DailyQueue(reviews=storage.cram_cards(conn, rows, self.day, self.study))
+            else:
+                settings = {d.id: d.settings for d in self.decks.values()}
+                self.queue = storage.load_queue(conn, rows, self.day, settings, self.study)
+        arrange(self.queue, self.study, now, {d.name: d.settings for d in self.decks.values()})
 
     def rebuild(self, first: QueueCard | None = None) -> None:
         """Today's queue built again from the collection, as the next session would build it,
         after a card left it or came back other than by an answer (suspend, bury, undo): a
         new card suspended or buried makes room under the day's new-card limit, an undone
         answer brings its note's other cards back. `first` (the undone card) comes first;
-        skipped cards stay behind the others."""
+        skipped cards stay behind the others. Cramming, the queue is kept: only `first` comes back."""
+        if self.study.cram:
+            if first is not None:
+                self.queue.put_back(first)
+            return
         self.reload()
         for card_id in self.skipped:
             queued = self.queue.find(card_id)
@@ -148,6 +163,9 @@ class ReviewSession:
         return self.queue.counts()
 
     def intervals(self, card: QueueCard) -> dict[Rating, str]:
+        """Each rating's next interval, as the learner reads it (none: cramming changes none)."""
+        if self.study.cram:
+            return {}
         preview = scheduling.preview(card.id, card.schedule, self.clock(), self.settings(card))
         return {rating: scheduling.format_interval(interval, self.lang) for rating, interval in preview.items()}
 
@@ -163,7 +181,16 @@ class ReviewSession:
         self, card: QueueCard, rating: Rating, duration_ms: int | None = None, typed: str | None = None
     ) -> storage.Answered:
         """Commit the answer, then update the queue. Raises storage.CardChanged if another
-        process answered this card first (the card is dropped from this queue)."""
+        process answered this card first (the card is dropped from this queue). A cram answer
+        is logged and leaves the schedule as it is; Again brings the card back at the end."""
+        if self.study.cram:
+            event = storage.cram_answer(self.engine, card.id, card.schedule, rating, self.clock(), duration_ms, typed)
+            self.queue.remove(card.id)
+            if rating == Rating.AGAIN:
+                self.queue.reviews.append(card)
+            self.history.append(Action("cram", card, event))
+            self.ratings.append(rating)
+            return storage.Answered(card.schedule, event, False)
         try:
             answered = storage.answer(self.engine, card, rating, self.clock(), self.settings(card), duration_ms, typed)
         except storage.CardChanged:
@@ -179,14 +206,60 @@ class ReviewSession:
 
     def suspend(self, card: QueueCard) -> None:
         storage.set_suspended(self.engine, card.id, True)
-        self.history.append(Action("suspend", card))
-        self.rebuild()
-        self.changed()
+        self._left(Action("suspend", card))
 
     def bury(self, card: QueueCard) -> None:
         storage.set_buried(self.engine, card.id, self.day.end)
-        self.history.append(Action("bury", card))
-        self.rebuild()
+        self._left(Action("bury", card))
+
+    def forget(self, card: QueueCard) -> None:
+        """New again, its reviews kept (Anki's Reset); a QuizError for a new card."""
+        (event,) = storage.forget(self.engine, [storage.Target(card.id, card.key)], self.clock())
+        self._left(Action("forget", card, event))
+
+    def reschedule(self, card: QueueCard, day: date) -> datetime:
+        """Due at the start of the learner's `day` (Anki's Set Due Date); when that is. A
+        QuizError for a new card."""
+        due = scheduling.day_begins(day, self.zone, self.rollover_hour)
+        (event,) = storage.reschedule(self.engine, [storage.Target(card.id, card.key)], due, self.clock())
+        self._left(Action("reschedule", card, event))
+        return due
+
+    def flag(self, card: QueueCard, flag: int) -> int:
+        """Flag the card (quiz.model.FLAGS' number); the same flag again takes it off, as in
+        Anki. The flag it has now (0: none). The card stays where it is in the queue."""
+        with self.engine.connect() as conn:
+            flag = 0 if storage.flag_of(conn, card.id) == flag else flag
+        self.history.append(Action("flag", card, flags=storage.set_flags(self.engine, [card.id], flag)))
+        return flag
+
+    def edited(self, card: QueueCard | None) -> None:
+        """After the card's deck file was edited and imported: the decks read again (a new
+        name, new settings), today's queue rebuilt, and the edited card (None: it is gone)
+        shown first with its progress."""
+        with self.engine.connect() as conn:
+            rows = {row.id: row for row in storage.select_decks(conn, [])}
+            self.decks = {
+                rows[d.id].name: Deck(
+                    d.id,
+                    rows[d.id].name,
+                    localize(rows[d.id].title, self.lang, rows[d.id].lang),
+                    rows[d.id].lang,
+                    storage.deck_settings(conn, d.id),
+                )
+                for d in self.decks.values()
+                if d.id in rows
+            }
+        self.rebuild(first=card)
+        self.changed()
+
+    def _left(self, action: Action) -> None:
+        """The card left today's queue (suspended, buried, forgotten, rescheduled)."""
+        self.history.append(action)
+        if self.study.cram:
+            self.queue.remove(action.card.id)
+        else:
+            self.rebuild()
         self.changed()
 
     def skip(self, card: QueueCard) -> None:
@@ -195,16 +268,22 @@ class ReviewSession:
         self.skipped = [card_id for card_id in self.skipped if card_id != card.id] + [card.id]
 
     def undo(self) -> Action | None:
-        """Take back the last answer, suspend or bury; its card comes first again."""
+        """Take back the last answer or card action; its card comes first again."""
         if not self.history:
             return None
         action = self.history[-1]
-        if action.kind == "answer":
-            assert action.review_id is not None  # an answer's action has its review
-            storage.undo_review(self.engine, action.review_id)  # CardChanged: nothing was undone
-            self.ratings.pop()
+        if action.kind in ("answer", "cram", "forget", "reschedule"):
+            assert action.review_id is not None  # they have their log entry
+            if action.kind == "answer":
+                storage.undo_review(self.engine, action.review_id)  # CardChanged: nothing was undone
+            else:
+                storage.undo_event(self.engine, action.review_id)
+            if action.kind in ("answer", "cram"):
+                self.ratings.pop()
         elif action.kind == "suspend":
             storage.set_suspended(self.engine, action.card.id, False)
+        elif action.kind == "flag":
+            storage.restore_flags(self.engine, action.flags)
         else:
             storage.set_buried(self.engine, action.card.id, None)
         self.history.pop()

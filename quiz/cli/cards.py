@@ -232,15 +232,9 @@ class LearnerDays:
 
 def flag_words() -> dict[str, str]:
     """The flags' colours in the learner's words, by quiz.model.FLAGS' names."""
-    return {
-        "red": pgettext("flag", "red"),
-        "orange": pgettext("flag", "orange"),
-        "green": pgettext("flag", "green"),
-        "blue": pgettext("flag", "blue"),
-        "pink": pgettext("flag", "pink"),
-        "turquoise": pgettext("flag", "turquoise"),
-        "purple": pgettext("flag", "purple"),
-    }
+    from quiz.review.words import colour_words
+
+    return colour_words(pgettext)
 
 
 def state_words() -> dict[str, str]:

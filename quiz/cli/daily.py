@@ -11,6 +11,9 @@ import click
 from quiz.cli.env import Env, command, learner_zone
 from quiz.errors import QuizError
 from quiz.i18n import _
+from quiz.study import ORDERS
+
+CRAM_LIMIT = 100  # cards, as Anki's filtered decks take by default
 
 
 @command(
@@ -18,36 +21,88 @@ from quiz.i18n import _
     help=_("""Review today's cards: type commands, reveal the rest, rate with one key.
 
     Every answer is saved at once; quit any time (Ctrl-D or :quit) and the
-    summary shows what you did and when the next card is due.
+    summary shows what you did and when the next card is due. The options
+    are Anki's custom study: they change this session's cards, not the decks.
 
     \b
     Examples:
       quiz review                  all decks
       quiz review docker git       only these decks
+      quiz review --tag logs       today's cards tagged logs
+      quiz review --new 10         10 new cards beyond today's limit
+      quiz review --ahead 3        the reviews due in the next 3 days too
+      quiz review --cram docker --failed-today
+                                   practise today's failed cards again
     """),
     needs=("quiz.session", "quiz.review.screen"),
     opens=True,
 )
 @click.argument("names", nargs=-1)
+@click.option("--tag", metavar="TAG", help=_("Only cards with this tag."))
+@click.option(
+    "--new",
+    "new",
+    type=click.IntRange(min=0),
+    default=0,
+    metavar="N",
+    help=_("N new cards beyond today's limit, in each deck."),
+)
+@click.option(
+    "--ahead",
+    type=click.IntRange(min=0),
+    default=0,
+    metavar="DAYS",
+    help=_("The reviews due within DAYS days too, answered early (FSRS counts the days)."),
+)
+@click.option("--limit", type=click.IntRange(min=1), metavar="N", help=_("At most N cards this session."))
+@click.option(
+    "--order",
+    type=click.Choice(ORDERS),
+    default="due",
+    help=_("due: soonest first; retrievability: least likely recalled first; random; added: newest first."),
+)
+@click.option(
+    "--cram",
+    is_flag=True,
+    help=_("Practise any cards without touching their schedule (at most 100 unless --limit); logged as cram answers."),
+)
+@click.option("--failed-today", is_flag=True, help=_("With --cram: the cards answered Again today."))
 @click.option(
     "--no-wait", is_flag=True, help=_("End at the summary without waiting for a key (u: undo the last answer).")
 )
 @click.pass_obj
-def review_command(env: Env, names: tuple[str, ...] = (), no_wait: bool = False) -> None:
+def review_command(
+    env: Env,
+    names: tuple[str, ...] = (),
+    tag: str | None = None,
+    new: int = 0,
+    ahead: int = 0,
+    limit: int | None = None,
+    order: str = "due",
+    cram: bool = False,
+    failed_today: bool = False,
+    no_wait: bool = False,
+) -> None:
     import sys
 
+    if failed_today and not cram:
+        raise click.UsageError(_("--failed-today goes with --cram"))
+    if cram and (new or ahead):
+        raise click.UsageError(_("--cram takes no --new nor --ahead: it practises cards, it schedules none"))
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise QuizError(_("quiz review needs a terminal (for scripts: quiz decks --json)"))
     from quiz import review, storage
     from quiz.plumbing import resources
     from quiz.session import ReviewSession
+    from quiz.study import Study
 
+    study = Study(tag, new, ahead, CRAM_LIMIT if cram and limit is None else limit, order, cram, failed_today)
     with env.engine.connect() as conn:
         files, _gone = storage.changed_files(conn, {str(p.resolve()) for p in resources.bundled_decks()})
     for path in files:  # size and time only: nothing is read
         click.echo(_("{path} changed since its import: quiz import brings the changes in").format(path=path))
     env.changed_queue = True
-    session = ReviewSession.open(env.engine, list(names), learner_zone(), env.rollover_hour(), env.lang())
+    session = ReviewSession.open(env.engine, list(names), learner_zone(), env.rollover_hour(), env.lang(), study=study)
     with day_backup(env.engine, session.day), due_cache_follows(env.engine) as refresh:
         session.changed = refresh
         review.run(session, wait=not no_wait)

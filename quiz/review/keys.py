@@ -17,8 +17,9 @@ from quiz.checking.shell import PLACEHOLDER, spans
 from quiz.model import Rating
 from quiz.review.words import Words
 
-COMMANDS = (":undo", ":suspend", ":bury", ":skip", ":help", ":quit")
+COMMANDS = (":undo", ":suspend", ":bury", ":skip", ":edit", ":flag", ":forget", ":due", ":help", ":quit")
 QUIT = "quit"
+EDIT = "edit"
 REVEAL = "reveal"
 UNDO = "undo"
 HELP = "?"
@@ -110,7 +111,8 @@ def any_key_bindings(guard: QuitGuard) -> KeyBindings:
 
 
 def rating_bindings(guard: QuitGuard, selected: Rating | None) -> KeyBindings:
-    """Digits rate at once; Enter takes the marked choice; `u` undoes the last answer.
+    """Digits rate at once; Enter takes the marked choice; `u` undoes the last answer; `e`
+    edits the card in its deck file.
 
     Typing `:` starts a command instead, as at the other prompts.
     """
@@ -127,6 +129,28 @@ def rating_bindings(guard: QuitGuard, selected: Rating | None) -> KeyBindings:
     def _(event) -> None:
         event.app.exit(result=selected or Rating.GOOD)
 
+    @bindings.add("e", filter=empty)
+    def _(event) -> None:
+        event.app.exit(result=EDIT)
+
+    return bindings
+
+
+def edit_again_bindings(guard: QuitGuard) -> KeyBindings:
+    """After a deck file that does not import: `e` goes back to the editor, any other key
+    keeps the collection as it was."""
+    bindings = common_bindings(guard)
+
+    @bindings.add("<any>")
+    @bindings.add("enter")
+    @bindings.add("escape")
+    def _(event) -> None:
+        event.app.exit(result=QUIT)
+
+    @bindings.add("e")
+    def _(event) -> None:
+        event.app.exit(result=EDIT)
+
     return bindings
 
 
@@ -135,7 +159,7 @@ class CommandCompleter(Completer):
 
     def get_completions(self, document, complete_event):
         text = document.text_before_cursor
-        if text.startswith(":") and " " not in text:
+        if text.startswith(":") and " " not in text:  # the name: an argument is the learner's
             for command in COMMANDS:
                 if command.startswith(text):
                     yield Completion(command, start_position=-len(text))

@@ -206,7 +206,7 @@ def rating_choices(intervals: dict[Rating, str], selected: Rating | None, words:
         for rating in Rating:
             name = named == "all" or (named == "selected" and rating == selected)
             label = f"{int(rating)} {words.ratings[rating]} " if name else f"{int(rating)} "
-            label += intervals[rating]
+            label = (label + intervals.get(rating, "")).rstrip()  # none: cramming
             if rating == selected:
                 parts.append(("class:selected", f"[{label}]"))
             else:
@@ -218,9 +218,11 @@ def rating_choices(intervals: dict[Rating, str], selected: Rating | None, words:
     return parts
 
 
-def rated(rating: Rating, interval: str, words: Words) -> Formatted:
+def rated(rating: Rating, interval: str | None, words: Words) -> Formatted:
+    """`→ Good · back in 3d`; with no interval (cramming), that the schedule stays."""
     style = "class:bad" if rating == Rating.AGAIN else "class:good"
-    return [("class:dim", "  → "), (style, words.ratings[rating]), ("class:dim", words.back_in.format(interval))]
+    after = words.crammed if interval is None else words.back_in.format(interval)
+    return [("class:dim", "  → "), (style, words.ratings[rating]), ("class:dim", after)]
 
 
 def help_text(words: Words) -> Formatted:

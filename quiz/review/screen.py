@@ -18,7 +18,8 @@ from prompt_toolkit import PromptSession, print_formatted_text
 from prompt_toolkit.formatted_text import FormattedText
 
 from quiz import config, storage
-from quiz.model import CardKind, Rating, accepted_answers
+from quiz.errors import QuizError
+from quiz.model import FLAGS, CardKind, Rating, accepted_answers
 from quiz.plumbing.textwidth import ESCAPE, display_width, visible, wrap
 from quiz.review import keys, render
 from quiz.review.words import words_for
@@ -120,12 +121,12 @@ class Screen:
         return result
 
     def command(self, text: str) -> None:
-        name = {"?": ":help"}.get(text, text)
+        name, _space, argument = {"?": ":help"}.get(text, text).partition(" ")
         matches = [c for c in keys.COMMANDS if c.startswith(name)] if name.startswith(":") and len(name) > 1 else []
         if len(matches) != 1:
             self.echo([("class:bad", self.words.unknown_command.format(text)), ("", self.words.help_hint)])
             raise Restart
-        name = matches[0]
+        name, argument = matches[0], argument.strip()
         card = self.current
         if name == ":quit":
             raise Quit
@@ -141,7 +142,73 @@ class Screen:
             self.echo([("class:dim", self.words.buried)])
         elif name == ":skip":
             self.session.skip(card)
+        elif name == ":edit":
+            self.edit(card)
+        elif name == ":flag":
+            self.flag(card, argument or FLAGS[0])
+        elif name == ":forget":
+            self.refused(lambda: self.session.forget(card), self.words.forgotten)
+        elif name == ":due":
+            self.reschedule(card, argument)
         raise Restart
+
+    def flag(self, card: QueueCard, colour: str) -> None:
+        if colour not in FLAGS:
+            shown = ", ".join(self.words.colours.values())
+            self.echo([("class:bad", self.words.no_colour.format(colour, shown))])
+            return
+        flag = self.session.flag(card, FLAGS.index(colour) + 1)
+        told = self.words.flagged.format(self.words.colours[colour]) if flag else self.words.unflagged
+        self.echo([("class:dim", told)])
+
+    def reschedule(self, card: QueueCard, text: str) -> None:
+        from quiz import scheduling
+
+        today = scheduling.learner_date(self.session.clock(), self.session.zone, self.session.rollover_hour)
+        try:
+            day = scheduling.due_day(text, today)
+        except ValueError:
+            self.echo([("class:bad", self.words.no_due.format(text or "''", today.isoformat()))])
+            return
+        self.refused(lambda: self.session.reschedule(card, day), self.words.rescheduled.format(day.isoformat()))
+
+    def refused(self, change: Callable[[], object], told: str) -> None:
+        """Make the change and say so; a change refused (a new card forgotten) is told instead."""
+        try:
+            self.saved(change)
+        except QuizError as error:
+            self.echo([("class:bad", str(error) + "\n")])
+        else:
+            self.echo([("class:dim", told)])
+
+    def edit(self, card: QueueCard) -> None:
+        """The card's deck file in the learner's editor (quiz.editing), imported again; the
+        card comes back as it is now. Problems are told, and `e` goes back to the editor."""
+        from quiz import editing
+
+        def tell(lines: list[str]) -> None:
+            self.echo([("class:bad", "\n".join(lines) + "\n")])
+
+        def again() -> bool:
+            self.hint = self.words.edit_again
+            try:
+                return self.ask("", key_bindings=keys.edit_again_bindings(self.guard)) == keys.EDIT
+            except Quit:
+                return False
+            finally:
+                self.hint = ""
+
+        try:
+            edited = editing.edit_card(
+                self.session.engine, card, run=editing.run_editor, tell=tell, again=again, zone=self.session.zone
+            )
+        except QuizError as error:
+            self.echo([("class:bad", str(error) + "\n")])
+            return
+        if edited is not None:
+            self.session.edited(edited.card)
+            if edited.card is not None:
+                self.echo([("class:dim", self.words.edited.format(edited.card.deck, edited.card.key))])
 
     def undo(self) -> None:
         try:
@@ -223,7 +290,7 @@ class Screen:
         self.echo(render.verdict(verdict, typed, self.words, self.explained), hanging=labels)
         return typed, Rating.GOOD if verdict.correct else Rating.AGAIN
 
-    def rating(self, card: QueueCard, selected: Rating | None) -> tuple[Rating, str]:
+    def rating(self, card: QueueCard, selected: Rating | None) -> tuple[Rating, str | None]:
         intervals = self.session.intervals(card)
         self.echo(render.rating_choices(intervals, selected, self.words, self.width()) + [("", "\n")])
         bindings = keys.rating_bindings(self.guard, selected)
@@ -232,8 +299,11 @@ class Screen:
             if result == keys.UNDO:
                 self.undo()
                 raise Restart
+            if result == keys.EDIT:
+                self.edit(card)
+                raise Restart
             if isinstance(result, Rating):
-                return result, intervals[result]
+                return result, intervals.get(result)
 
     def last_chance(self) -> bool:
         """After the summary, one key: `u` undoes the last answer (True: review on), any

@@ -36,6 +36,16 @@ class Words:
     dash_hint: str
     suspended: str  # deck, card id
     buried: str
+    flagged: str  # the colour
+    unflagged: str
+    colours: dict[str, str]  # quiz.model.FLAGS' names, in the learner's words
+    no_colour: str  # what was typed, the colours
+    forgotten: str
+    rescheduled: str  # the date
+    no_due: str  # what was typed, today's date
+    crammed: str  # after a cram answer's rating
+    edit_again: str  # the deck file did not import
+    edited: str  # deck, card id
     nothing_to_undo: str
     card_changed: str  # answered in another quiz process since this one queued it
     waiting: str  # the write lock is held elsewhere: the answer waits to be saved
@@ -90,6 +100,16 @@ def words_for(lang: str) -> Words:
         dash_hint=_("  – and — are dashes, not hyphens: a long option starts with two hyphens, --") + "\n",
         suspended=_("suspended: it stays out of reviews until quiz unsuspend {} {}") + "\n",
         buried=_("buried until tomorrow") + "\n",
+        flagged=_("flagged {}") + "\n",
+        unflagged=_("flag taken off") + "\n",
+        colours=colour_words(pgettext),
+        no_colour=_("{} is no flag colour: {}") + "\n",
+        forgotten=_("forgotten: a new card again, its reviews kept") + "\n",
+        rescheduled=_("due {}: out of today's reviews") + "\n",
+        no_due=_("{} is no due date: :due +3d, or a date like {}") + "\n",
+        crammed=_(" · cram: its schedule stays as it was") + "\n",
+        edit_again=_("e edits the file again · any other key keeps the collection as it was"),
+        edited=_("imported: {} {} as it is now") + "\n",
         nothing_to_undo=_("nothing to undo") + "\n",
         card_changed=_("this card was answered elsewhere (another quiz process?): left as that one saved it") + "\n",
         waiting=_("another quiz process is writing to the collection: your answer waits and is saved when it is done…")
@@ -99,6 +119,10 @@ def words_for(lang: str) -> Words:
             "answer": pgettext("undone", "answer"),
             "suspend": pgettext("undone", "suspension"),
             "bury": pgettext("undone", "burying"),
+            "flag": pgettext("undone", "flag"),
+            "cram": pgettext("undone", "cram answer"),
+            "forget": pgettext("undone", "forgetting"),
+            "reschedule": pgettext("undone", "rescheduling"),
         },
         leech=_("Leech: this card lapsed {} times and is now suspended. Rewrite it, then: quiz unsuspend {} {}") + "\n",
         help_sections=(
@@ -111,9 +135,13 @@ def words_for(lang: str) -> Words:
                 "  command cards: type the command, Enter submits; an empty answer reveals it\n"
                 "  other cards: Enter or Space reveals the answer\n"
             ),
-            _("  1 Again  2 Hard  3 Good  4 Easy   Enter: the marked choice   u: undo the last answer\n"),
+            _(
+                "  1 Again  2 Hard  3 Good  4 Easy   Enter: the marked choice   u: undo the last answer\n"
+                "  e: edit the card in its deck file\n"
+            ),
             _(
                 "  :undo  :suspend  :bury  :skip  :help (or ?)  :quit (or Ctrl-D)\n"
+                "  :edit  :flag [COLOUR]  :forget  :due +3d (or a date)\n"
                 "  On a card whose answer starts with :, only the full command names are commands.\n"
                 "  Ctrl-C clears the input; twice quits; Esc clears it too. Ctrl-Z suspends quiz.\n"
                 "  Every answer is saved at once.\n"
@@ -137,3 +165,16 @@ def words_for(lang: str) -> Words:
         date_format=_("%a %d %b"),
         cards=lambda count: ngettext("{} card", "{} cards", count).format(count),
     )
+
+
+def colour_words(pgettext: Callable[[str, str], str]) -> dict[str, str]:
+    """The flags' colours (quiz.model.FLAGS' names) in a language's words."""
+    return {
+        "red": pgettext("flag", "red"),
+        "orange": pgettext("flag", "orange"),
+        "green": pgettext("flag", "green"),
+        "blue": pgettext("flag", "blue"),
+        "pink": pgettext("flag", "pink"),
+        "turquoise": pgettext("flag", "turquoise"),
+        "purple": pgettext("flag", "purple"),
+    }

@@ -55,8 +55,18 @@ from quiz.storage.deckfiles import (
     save_file_stats,
     set_removed_bundled,
 )
-from quiz.storage.events import Target, cram_answer, forget, reschedule, restore_flags, set_flags, targets, undo_event
-from quiz.storage.queue import Day, deck_counts, load_queue, reviews_up_to
+from quiz.storage.events import (
+    Target,
+    cram_answer,
+    flag_of,
+    forget,
+    reschedule,
+    restore_flags,
+    set_flags,
+    targets,
+    undo_event,
+)
+from quiz.storage.queue import Day, cram_cards, deck_counts, load_queue, reviews_up_to
 from quiz.storage.schema import (
     SCHEDULE_COLUMNS,
     Locked,
@@ -87,6 +97,7 @@ __all__ = [
     "cards_t",
     "changed_files",
     "cram_answer",
+    "cram_cards",
     "deck_counts",
     "deck_defaults",
     "deck_names",
@@ -99,6 +110,7 @@ __all__ = [
     "decks_t",
     "file_stat",
     "file_stats",
+    "flag_of",
     "forget",
     "get_setting",
     "has_new_cards",

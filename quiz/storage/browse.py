@@ -14,6 +14,7 @@ from sqlalchemy import and_, case, func, literal, select
 from sqlalchemy.engine import Connection
 
 from quiz.model import DeckRow, State
+from quiz.storage.queue import has_tag
 from quiz.storage.rows import driver_rows, epoch_ms
 from quiz.storage.schema import cards_t, chunks, decks_t, events_t, reviews_t
 
@@ -142,8 +143,8 @@ def _where(conn: Connection, decks: list[DeckRow], filters: CardFilter, needle: 
         where.append(c.due < filters.due_before)
     if filters.flagged:
         where.append(c.flag > 0)
-    if filters.tag is not None:  # tags are one word each, space-separated
-        where.append((literal(" ") + c.tags + literal(" ")).contains(f" {filters.tag} ", autoescape=True))
+    if filters.tag is not None:
+        where.append(has_tag(filters.tag))
     if needle and _folds_alike(needle):
         # A first pass in SQL on the stored JSON text (its escapes written as the needle's),
         # then the card's own text in Python: the keys and escapes are not the card's words.

@@ -54,6 +54,10 @@ def set_flags(engine: Engine, card_ids: list[int], flag: int) -> dict[int, int]:
     return before
 
 
+def flag_of(conn: Connection, card_id: int) -> int:
+    return conn.execute(select(cards_t.c.flag).where(cards_t.c.id == card_id)).scalar_one()
+
+
 def restore_flags(engine: Engine, flags: dict[int, int]) -> None:
     with writing(engine) as conn:
         for card_id, flag in flags.items():

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, literal, or_, select
 from sqlalchemy.engine import Connection
 
 from quiz import scheduling
@@ -16,6 +16,7 @@ from quiz.model import CardKind, DeckRow, DeckSettings, Schedule, State
 from quiz.scheduling import DailyQueue, QueueCard, due_of
 from quiz.storage.collection import deck_settings
 from quiz.storage.schema import CARD_COLUMNS, SCHEDULE_COLUMNS, cards_t, chunks, reviews_t
+from quiz.study import Study
 
 if TYPE_CHECKING:
     from quiz.shapes import DeckCounts
@@ -39,20 +40,31 @@ class Day:
 QUEUE_COLUMNS = CARD_COLUMNS + tuple(cards_t.c[name] for name in SCHEDULE_COLUMNS)
 
 
-def _active(now: datetime):
+def has_tag(tag: str):
+    """The cards with this tag (tags are one word each, space-separated)."""
+    return (literal(" ") + cards_t.c.tags + literal(" ")).contains(f" {tag} ", autoescape=True)
+
+
+def _active(now: datetime, tag: str | None = None):
     return (
         ~cards_t.c.retired,
         ~cards_t.c.suspended,
         or_(cards_t.c.buried_until.is_(None), cards_t.c.buried_until <= now),
+        *(() if tag is None else (has_tag(tag),)),
     )
 
 
 def load_queue(
-    conn: Connection, decks: list[DeckRow], day: Day, settings: dict[int, DeckSettings] | None = None
+    conn: Connection,
+    decks: list[DeckRow],
+    day: Day,
+    settings: dict[int, DeckSettings] | None = None,
+    study: Study | None = None,
 ) -> DailyQueue:
     """Today's queue for the given deck rows: a few indexed queries, once a session.
-    `settings` (deck id -> DeckSettings): the decks' settings, when the caller has read them."""
-    queue = DailyQueue()
+    `settings` (deck id -> DeckSettings): the decks' settings, when the caller has read them.
+    `study`: custom study's tag, new cards beyond the limit, reviews due days ahead."""
+    queue, study = DailyQueue(), study or Study()
     if not decks:
         return queue
     deck_ids = [deck.id for deck in decks]
@@ -63,7 +75,7 @@ def load_queue(
             cards_t.c.deck_id.in_(deck_ids),
             cards_t.c.state.in_((State.LEARNING, State.RELEARNING)),
             cards_t.c.due < day.end,
-            *_active(day.now),
+            *_active(day.now, study.tag),
         )
         .order_by(cards_t.c.due)
     )
@@ -73,23 +85,34 @@ def load_queue(
         limits = settings[deck.id] if settings else deck_settings(conn, deck.id)
         left = scheduling.limits_left(limits, today.new.get(deck.id, 0), today.reviews.get(deck.id, 0))
         taken = today.notes.get(deck.id, set()) | {c.key for c in queue.learning if c.deck == deck.name}
-        reviews = _gather(conn, deck, State.REVIEW, cards_t.c.due, day, left.reviews, taken)
-        new_limit = min(left.new, left.reviews - len(reviews))
+        until = day.end + timedelta(days=study.ahead)
+        reviews = _gather(conn, deck, State.REVIEW, cards_t.c.due, day, left.reviews, taken, until, study.tag)
+        new_limit = min(left.new, left.reviews - len(reviews)) + study.new
         queue.reviews += reviews
-        queue.new += _gather(conn, deck, State.NEW, cards_t.c.position, day, new_limit, taken)
+        queue.new += _gather(conn, deck, State.NEW, cards_t.c.position, day, new_limit, taken, until, study.tag)
     queue.reviews.sort(key=due_of)
     return queue
 
 
 def _gather(
-    conn: Connection, deck: DeckRow, state: State, order, day: Day, limit: int, taken: set[str]
+    conn: Connection,
+    deck: DeckRow,
+    state: State,
+    order,
+    day: Day,
+    limit: int,
+    taken: set[str],
+    until: datetime,
+    tag: str | None,
 ) -> list[QueueCard]:
-    """Up to `limit` cards in `state`, at most one per note: siblings wait for another day."""
+    """Up to `limit` cards in `state` (a review: due before `until`), at most one per note:
+    siblings wait for another day."""
     if limit <= 0:
         return []
-    query = select(*QUEUE_COLUMNS).where(cards_t.c.deck_id == deck.id, cards_t.c.state == state, *_active(day.now))
+    active = _active(day.now, tag)
+    query = select(*QUEUE_COLUMNS).where(cards_t.c.deck_id == deck.id, cards_t.c.state == state, *active)
     if state == State.REVIEW:
-        query = query.where(cards_t.c.due < day.end)
+        query = query.where(cards_t.c.due < until)
     cards: list[QueueCard] = []
     result = conn.execute(query.order_by(order, cards_t.c.ord))
     # Read in batches, stopping once the limit is reached: a deck may hold 100k such cards.
@@ -143,6 +166,21 @@ def _queue_card(row, deck_name: str) -> QueueCard:
     # Positional: QUEUE_COLUMNS puts the Schedule fields last, in their order.
     card_id, key, ord_, kind, content, tags, state, *schedule = row[:14]
     return QueueCard(card_id, deck_name, key, ord_, _KINDS[kind], content, tags, Schedule(_STATES[state], *schedule))
+
+
+def cram_cards(conn: Connection, decks: list[DeckRow], day: Day, study: Study) -> list[QueueCard]:
+    """The cards to cram (quiz review --cram): every current card of the decks that is
+    neither suspended nor buried, with the tag asked for; with `failed_today`, only those
+    answered Again since the day began."""
+    names = {deck.id: deck.name for deck in decks}
+    query = select(*QUEUE_COLUMNS, cards_t.c.deck_id).where(
+        cards_t.c.deck_id.in_(list(names)), *_active(day.now, study.tag)
+    )
+    if study.failed_today:
+        failed = select(reviews_t.c.card_id).where(reviews_t.c.reviewed_at >= day.start, reviews_t.c.rating == 1)
+        query = query.where(cards_t.c.id.in_(failed))
+    rows = conn.execute(query.order_by(cards_t.c.deck_id, cards_t.c.position, cards_t.c.ord)).all()
+    return [_queue_card(row, names[row.deck_id]) for row in rows]
 
 
 def deck_counts(conn: Connection, decks: list[DeckRow], day: Day) -> list[DeckCounts]:

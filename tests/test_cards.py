@@ -463,7 +463,7 @@ def test_recall_at_is_fsrs_retrievability():
 def test_the_help_is_chinese():
     env = {**os.environ, "LANG": "zh_CN.UTF-8"}
     for command, words in (
-        ("cards", ("逐行列出卡片", "只列带有这个标签的卡片。")),
+        ("cards", ("逐行列出卡片", "只要带有这个标签的卡片。")),
         ("card", ("显示一张卡片", "示例：")),
     ):
         shown = subprocess.run(

@@ -140,7 +140,7 @@ def test_help_is_chinese(tmp_path):
     assert shown.startswith("用法: quiz [OPTIONS] [COMMAND] [ARGS]...\n\n  在终端里间隔重复，学会你每天用的工具。\n")
     assert "\n  示例：\n    quiz                         复习今天的卡片（同 quiz review）\n" in shown
     assert "\n选项:\n" in shown and "\n命令:\n" in shown and "  -h, --help     显示此帮助并退出。\n" in shown
-    assert "  decks      列出牌组及其卡片数，以及今天到期的情况。\n" in shown
+    assert re.search(r"^  decks +列出牌组及其卡片数，以及今天到期的情况。$", shown, re.M)
     review = quiz("zh_CN.UTF-8", "review", "--help", home=tmp_path)
     assert review.startswith(
         "用法: quiz review [OPTIONS] [NAMES]...\n\n  复习今天的卡片：输入命令或显示答案，按一个键评分。\n"
@@ -153,6 +153,8 @@ def test_help_is_chinese(tmp_path):
         sentences = "\n".join(
             line[13:] if line.startswith("  ") and not line.startswith("   ") else line for line in text.splitlines()
         )
+        # and the options' names and values (--failed-today; --order's due, and `due：` explaining it)
+        sentences = re.sub(r"--?[a-z][a-z-]*|\[[a-z|]+\]|\b[a-z]+(?=：)", "", sentences)
         assert set(english_words(sentences)) & ENGLISH == set(), text
         assert max(display_width(line) for line in text.splitlines()) <= 80
 
@@ -172,7 +174,7 @@ def test_french_help_reads_as_written(tmp_path):
     shown = quiz("fr_FR.UTF-8", "review", "--help", home=tmp_path)
     assert shown.startswith("Usage: quiz review [OPTIONS] [NAMES]...\n\n  Review today's cards:")
     assert "\n  Examples:\n    quiz review                  all decks\n" in shown
-    assert "\nOptions:\n" in shown and "  -h, --help  Show this message and exit.\n" in shown
+    assert "\nOptions:\n" in shown and re.search(r"^  -h, --help +Show this message and exit\.$", shown, re.M)
 
 
 WIDEST_HELP = """

@@ -28,7 +28,7 @@ from alembic import command
 
 from benchmarks.run import imported_collection, quiz_command
 from quiz import migrate
-from quiz.storage import schema, sqlitefile
+from quiz.storage import database, sqlitefile
 
 
 def cards_and_revision(path: Path) -> tuple[int, str]:
@@ -45,8 +45,8 @@ def whole(path: Path, cards: int) -> bool:
 
 
 def step_back(db: Path) -> None:
-    engine = schema.create(schema.database_url(str(db)))
-    with schema.writing(engine) as conn:
+    engine = database.create(database.database_url(str(db)))
+    with database.writing(engine) as conn:
         config = migrate.alembic_config()
         config.attributes["connection"] = conn
         command.downgrade(config, "0004")

@@ -2,7 +2,7 @@
 
 from alembic import context
 
-from quiz.storage import schema
+from quiz.storage import database, schema
 
 config = context.config
 connection = config.attributes.get("connection")
@@ -22,7 +22,7 @@ def run(conn) -> None:
 if connection is not None:
     run(connection)
 else:
-    engine = schema.create(schema.database_url(schema.default_location()))
+    engine = database.create(database.database_url(database.default_location()))
     with engine.connect() as conn:
         run(conn)
         conn.commit()

@@ -12,7 +12,7 @@ from quiz import __version__, storage
 from quiz.errors import QuizError
 from quiz.i18n import _
 from quiz.plumbing import resources
-from quiz.storage import failures, schema, sqlitefile
+from quiz.storage import database, failures, schema, sqlitefile
 from quiz.storage import location as locations  # `location` is the argument's name
 
 BUNDLED_KEY = "bundled_decks_sha256"
@@ -28,11 +28,11 @@ def open_collection(
     is refused in one line. `repair`: only those looks that do not refuse a damaged
     collection, no upgrade and no import (for `quiz check` and `quiz restore`)."""
     shown = locations.shown(location)
-    url = schema.database_url(location, create_folder)
+    url = database.database_url(location, create_folder)
     path = locations.sqlite_file(url)
     if path is not None:
         _check_file(path, shown, repair)
-    engine = schema.create(url)
+    engine = database.create(url)
     if repair:
         return engine
     try:

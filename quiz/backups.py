@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from quiz.errors import QuizError
 from quiz.i18n import _
 from quiz.plumbing import files
-from quiz.storage import schema, sqlitefile
+from quiz.storage import database, sqlitefile
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -50,7 +50,7 @@ def not_sqlite() -> str:
 
 def before_change(engine: Engine, reason: str, now: datetime, zone: tzinfo = timezone.utc) -> Path | None:
     """The backup before an import or a deck removal (None on a server)."""
-    path = schema.sqlite_path(engine)
+    path = database.sqlite_path(engine)
     return make(path, reason, now, zone) if path is not None and path.exists() else None
 
 

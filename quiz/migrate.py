@@ -12,7 +12,7 @@ from quiz import backups
 from quiz.errors import QuizError
 from quiz.i18n import _
 from quiz.plumbing import resources
-from quiz.storage import schema, sqlitefile
+from quiz.storage import database, schema, sqlitefile
 
 
 def alembic_config() -> Config:
@@ -54,7 +54,7 @@ def _outside_transactions(conn: Connection, sql: str) -> None:
 def _backup(engine: Engine) -> Path | None:
     """The copy before the upgrade: whole or absent (a kill leaves no half copy), and one
     per revision (another attempt replaces it rather than adding one)."""
-    path = schema.sqlite_path(engine)
+    path = database.sqlite_path(engine)
     current = schema.schema_revision(engine)
     if path is None or current is None or not path.exists():
         return None  # a new database, or a server whose backups are its operator's

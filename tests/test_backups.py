@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from quiz import app, backups
 from quiz.cli.main import cli
-from quiz.storage import schema, sqlitefile
+from quiz.storage import database, sqlitefile
 from tests.conftest import MINI_DECK, utc
 
 DECK = MINI_DECK
@@ -177,8 +177,8 @@ def test_a_damaged_collection_comes_back_from_a_backup(collection, tmp_path):
 
 def disagree(db: Path) -> None:
     """Card a gets a review its schedule does not match."""
-    engine = schema.create(schema.database_url(str(db)))
-    with schema.writing(engine) as conn:
+    engine = database.create(database.database_url(str(db)))
+    with database.writing(engine) as conn:
         card = conn.exec_driver_sql("SELECT id FROM cards WHERE note_key = 'a'").one()
         conn.exec_driver_sql(
             "INSERT INTO reviews (card_id, reviewed_at, rating, state_before, reps_before, lapses_before, "

@@ -13,7 +13,7 @@ from sqlalchemy import text
 from quiz.cli import cli
 from quiz.plumbing import resources
 from quiz.plumbing.textwidth import display_width
-from quiz.storage import schema
+from quiz.storage import database
 
 DECK = """
 deck: git
@@ -26,7 +26,7 @@ cards:
 
 
 def dump(db_path) -> dict:
-    engine = schema.create(schema.database_url(str(db_path)))
+    engine = database.create(database.database_url(str(db_path)))
     with engine.connect() as conn:
         return {
             t: conn.execute(text(f"SELECT * FROM {t} ORDER BY 1")).all()

@@ -17,7 +17,7 @@ from quiz import app
 from quiz.cli.main import cli
 from quiz.decks import import_files
 from quiz.errors import QuizError
-from quiz.storage import schema
+from quiz.storage import database
 
 DECK = "deck: mini\ntitle: Mini\ncards:\n  - {id: a, front: 'one?', back: '1'}\n"
 
@@ -131,13 +131,13 @@ def test_a_full_disk_is_one_line_and_loses_nothing(db_path, tmp_path, monkeypatc
     # SQLite's max_page_count gives the very error a full disk does (SQLITE_FULL).
     assert run(str(db_path), "decks").exit_code == 0
     pages = sqlite3.connect(db_path).execute("PRAGMA page_count").fetchone()[0]
-    connect = schema._sqlite_on_connect
+    connect = database._sqlite_on_connect
 
     def small_disk(dbapi_connection, record):
         connect(dbapi_connection, record)
         dbapi_connection.execute(f"PRAGMA max_page_count = {pages + 1}")
 
-    monkeypatch.setattr(schema, "_sqlite_on_connect", small_disk)
+    monkeypatch.setattr(database, "_sqlite_on_connect", small_disk)
     rows = "".join(f"  - {{id: c{i}, front: 'q{i} {'x' * 200}', back: a}}\n" for i in range(2000))
     big = "deck: big\ntitle: Big\ncards:\n" + rows
     (tmp_path / "big.yaml").write_text(big)
@@ -146,7 +146,7 @@ def test_a_full_disk_is_one_line_and_loses_nothing(db_path, tmp_path, monkeypatc
     line = one_line_error(run(str(db_path), "import", str(tmp_path / "big.yaml")))
 
     assert "disk is full" in line
-    monkeypatch.setattr(schema, "_sqlite_on_connect", connect)
+    monkeypatch.setattr(database, "_sqlite_on_connect", connect)
     assert sqlite3.connect(db_path).execute("SELECT count(*) FROM cards").fetchone() == before
 
 

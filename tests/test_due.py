@@ -27,7 +27,7 @@ from quiz import app, config, due, i18n, scheduling, storage
 from quiz.cli import env as cli_env
 from quiz.decks import load_decks
 from quiz.model import SETTING_LIMITS, DeckSettings, Rating, State
-from quiz.storage import schema
+from quiz.storage import database, schema
 from tests.conftest import has_chinese, utc
 
 DECK = """\
@@ -62,7 +62,7 @@ def make_collection(db_path: Path, deck: str | None = DECK) -> Path:
 
 
 def make_due(db_path: Path, keys: list[str], state: State = State.REVIEW) -> None:
-    engine = schema.create(f"sqlite:///{db_path}")
+    engine = database.create(f"sqlite:///{db_path}")
     yesterday = datetime.now(timezone.utc) - timedelta(days=1)
     with storage.writing(engine) as conn:
         cards = storage.cards_t
@@ -394,7 +394,7 @@ def build(draw, path: Path) -> tuple[datetime, ZoneInfo]:
     now = draw(st.sampled_from(AROUND)) + timedelta(seconds=draw(st.integers(-30 * 3600, 30 * 3600)))
     rollover = draw(st.sampled_from([None, "", "0", "4", "23", "7"]))
     start, end = due.day_bounds(now, zone, int(rollover or 4))
-    engine = schema.create(f"sqlite:///{path}")
+    engine = database.create(f"sqlite:///{path}")
     cards_t = storage.cards_t
     with storage.writing(engine) as conn:
         for key, value in (("rollover_hour", rollover), *((name, draw(LIMIT_TEXT)) for name in due.LIMITS)):
@@ -402,7 +402,7 @@ def build(draw, path: Path) -> tuple[datetime, ZoneInfo]:
                 conn.execute(insert(storage.settings_t).values(key=key, value=value))
         card_ids = []
         for number in range(draw(st.integers(0, 3))):
-            deck_id = schema.inserted_id(
+            deck_id = database.inserted_id(
                 conn.execute(insert(storage.decks_t).values(name=f"d{number}", title='"D"', lang="en"))
             )
             if draw(st.booleans()):
@@ -429,7 +429,7 @@ def build(draw, path: Path) -> tuple[datetime, ZoneInfo]:
                         }
                     )
             for row in rows:
-                card_ids.append(schema.inserted_id(conn.execute(insert(cards_t).values(**row))))
+                card_ids.append(database.inserted_id(conn.execute(insert(cards_t).values(**row))))
         for _ in range(draw(st.integers(0, 10)) if card_ids else 0):
             before = draw(STATES)
             answer = {"card_id": draw(st.sampled_from(card_ids)), "reviewed_at": instants(draw, now, start, end)}
@@ -451,7 +451,7 @@ def test_the_counts_are_the_full_queues(template, data):
         path = folder / "quiz.db"
         shutil.copyfile(template, path)
         now, zone = build(data.draw, path)
-        engine = schema.create(f"sqlite:///{path}")
+        engine = database.create(f"sqlite:///{path}")
         with engine.connect() as conn:
             hour = int(storage.get_setting(conn, "rollover_hour") or 4)
             queue = storage.load_queue(conn, storage.select_decks(conn, None), storage.Day.of(now, zone, hour))

@@ -15,7 +15,7 @@ from sqlalchemy import insert, inspect, text
 from quiz import app, migrate, storage
 from quiz.errors import QuizError
 from quiz.model import DeckSettings
-from quiz.storage import schema
+from quiz.storage import database, schema
 from tests.conftest import utc
 
 FIRST = "0001"
@@ -96,7 +96,7 @@ def fill_first_revision(engine) -> dict:
 
 
 def test_upgrade_from_the_first_revision_keeps_every_row(location):
-    before = fill_first_revision(schema.create(schema.database_url(location)))
+    before = fill_first_revision(database.create(database.database_url(location)))
 
     upgraded = app.open_collection(location, with_bundled=False)
 
@@ -112,11 +112,11 @@ def test_upgrade_from_the_first_revision_keeps_every_row(location):
 
 
 def test_an_upgrade_first_copies_the_collection_file(db_path):
-    before = fill_first_revision(schema.create(schema.database_url(str(db_path))))
+    before = fill_first_revision(database.create(database.database_url(str(db_path))))
     app.open_collection(str(db_path), with_bundled=False).dispose()
     backups = list(db_path.parent.glob("quiz.db.0001*.bak"))
     assert [path.name for path in backups] == ["quiz.db.0001.bak"]
-    copy = schema.create(schema.database_url(str(backups[0])))
+    copy = database.create(database.database_url(str(backups[0])))
     assert schema.schema_revision(copy) == FIRST
     with copy.connect() as conn:
         assert conn.execute(text("SELECT * FROM cards")).all() == before["cards"][1]
@@ -158,14 +158,14 @@ def schema_of(engine) -> dict:
 
 def test_a_new_collection_matches_one_built_by_the_migrations(tmp_path):
     created = app.open_collection(str(tmp_path / "created.db"), with_bundled=False)
-    migrated = schema.create(schema.database_url(str(tmp_path / "migrated.db")))
+    migrated = database.create(database.database_url(str(tmp_path / "migrated.db")))
     upgrade_to(migrated, "head")
     assert schema.schema_revision(created) == schema.schema_revision(migrated) == schema.HEAD_REVISION
     assert schema_of(created) == schema_of(migrated)
 
 
 def test_migrations_agree_with_the_models(location):
-    migrated = schema.create(schema.database_url(location))
+    migrated = database.create(database.database_url(location))
     upgrade_to(migrated, "head")
     with migrated.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), schema.metadata) == []
@@ -173,8 +173,8 @@ def test_migrations_agree_with_the_models(location):
 
 def test_a_collection_from_a_newer_quiz_is_refused_and_left_alone(db_path):
     app.open_collection(str(db_path), with_bundled=False).dispose()
-    engine = schema.create(schema.database_url(str(db_path)))
-    with schema.writing(engine) as conn:
+    engine = database.create(database.database_url(str(db_path)))
+    with database.writing(engine) as conn:
         conn.execute(text("UPDATE alembic_version SET version_num = '0099'"))
     engine.dispose()
     with pytest.raises(QuizError, match="written by a newer quiz"):
@@ -183,7 +183,7 @@ def test_a_collection_from_a_newer_quiz_is_refused_and_left_alone(db_path):
 
 
 def test_a_failed_upgrade_tried_again_keeps_one_whole_copy(db_path, monkeypatch):
-    before = fill_first_revision(schema.create(schema.database_url(str(db_path))))
+    before = fill_first_revision(database.create(database.database_url(str(db_path))))
 
     def broken(config, revision):
         raise RuntimeError("the upgrade stopped halfway")
@@ -198,7 +198,7 @@ def test_a_failed_upgrade_tried_again_keeps_one_whole_copy(db_path, monkeypatch)
     assert sorted(p.name for p in db_path.parent.iterdir() if ".bak" in p.name or ".part" in p.name) == [
         "quiz.db.0001.bak"
     ]
-    copy = schema.create(schema.database_url(str(db_path.with_name("quiz.db.0001.bak"))))
+    copy = database.create(database.database_url(str(db_path.with_name("quiz.db.0001.bak"))))
     assert schema.schema_revision(copy) == FIRST
     with copy.connect() as conn:
         assert conn.execute(text("SELECT * FROM cards")).all() == before["cards"][1]

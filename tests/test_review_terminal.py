@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import select
 
 from quiz import backups, storage
-from quiz.storage import schema
+from quiz.storage import database
 
 DECK = """
 deck: smoke
@@ -135,7 +135,7 @@ def terminal(open_terminal):
 
 
 def stored_answers(db_path) -> list:
-    engine = schema.create(schema.database_url(str(db_path)))
+    engine = database.create(database.database_url(str(db_path)))
     with engine.connect() as conn:
         rows = conn.execute(
             select(storage.cards_t.c.note_key, storage.reviews_t.c.rating)

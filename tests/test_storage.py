@@ -12,7 +12,7 @@ from sqlalchemy import func, select, update
 from quiz import storage
 from quiz.decks import load_deck
 from quiz.model import DeckSettings, Rating, State
-from quiz.storage import Day, cards_t, reviews_t, schema
+from quiz.storage import Day, cards_t, database, reviews_t
 from tests.conftest import sqlite_only, utc
 
 UTC = ZoneInfo("UTC")
@@ -57,7 +57,7 @@ def test_pragmas_make_sqlite_safe_and_fast(engine):
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
-        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == schema.BUSY_TIMEOUT_MS
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == database.BUSY_TIMEOUT_MS
 
 
 def test_first_import_adds_every_card(engine, write_deck):
@@ -115,12 +115,12 @@ def test_deck_settings_follow_the_file_but_keep_fitted_parameters(engine, write_
 
 
 def test_a_snapshot_sees_one_state_while_others_write(engine):
-    with schema.snapshot(engine) as reader:
+    with database.snapshot(engine) as reader:
         assert storage.get_setting(reader, "probe") is None
         with storage.writing(engine) as writer:
             storage.set_setting(writer, "probe", "written meanwhile")
         assert storage.get_setting(reader, "probe") is None
-    with schema.snapshot(engine) as reader:
+    with database.snapshot(engine) as reader:
         assert storage.get_setting(reader, "probe") == "written meanwhile"
 
 
@@ -247,7 +247,7 @@ def test_in_memory_queue_buries_siblings_and_requeues_learning(engine, write_dec
 def test_answer_is_committed_with_its_log_row(engine, write_deck, location):
     sync(engine, write_deck, deck_yaml([basic("a")]))
     card, after = answer_next(engine, Rating.HARD)
-    other = schema.create(schema.database_url(location))  # another process's view
+    other = database.create(database.database_url(location))  # another process's view
     with other.connect() as conn:
         log = conn.execute(select(reviews_t)).mappings().one()
         assert storage.schedule_of(conn, card.id) == after

@@ -45,8 +45,8 @@ from quiz.model import CardKind, DeckRow, DeckSettings, State
 from quiz.plumbing import files
 from quiz.plumbing.gcpause import collector_paused
 from quiz.storage import reports
+from quiz.storage.database import snapshot
 from quiz.storage.reports import ExportCard, ExportReview
-from quiz.storage.schema import snapshot
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine

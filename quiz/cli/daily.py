@@ -117,9 +117,9 @@ def day_backup(engine, day) -> Iterator[None]:
     import threading
 
     from quiz import backups
-    from quiz.storage import schema
+    from quiz.storage import database
 
-    path = schema.sqlite_path(engine)
+    path = database.sqlite_path(engine)
     failed: list[QuizError] = []
 
     def make() -> None:
@@ -151,9 +151,9 @@ def due_cache_follows(engine) -> Iterator[Callable[[], None]]:
     from datetime import datetime, timezone
 
     from quiz import due
-    from quiz.storage import schema
+    from quiz.storage import database
 
-    path = schema.sqlite_path(engine)
+    path = database.sqlite_path(engine)
     wanted, done = threading.Event(), threading.Event()
 
     def write() -> None:

@@ -61,29 +61,29 @@ class Env:
     def engine(self) -> Engine:
         if self._engine is None:
             from quiz import app
-            from quiz.storage import schema
+            from quiz.storage import database
 
             # The default collection's folder is made on first use; a given path's must exist.
             self._engine = app.open_collection(
-                self.location or schema.default_location(), create_folder=self.location is None
+                self.location or database.default_location(), create_folder=self.location is None
             )
         return self._engine
 
     @property
     def where(self) -> str:
         """The collection's location, without the engine (and without making its folder)."""
-        from quiz.storage import schema
+        from quiz.storage import database
 
-        return self.location or schema.default_location()
+        return self.location or database.default_location()
 
     def close(self) -> None:
         """At the end of every command, a failed one too: the connections closed and the WAL
         folded into the main file, so that a copy of quiz.db alone is the whole collection."""
         if self._engine is None:
             return
-        from quiz.storage import schema, sqlitefile
+        from quiz.storage import database, sqlitefile
 
-        path = schema.sqlite_path(self._engine)
+        path = database.sqlite_path(self._engine)
         self._engine.dispose()
         self._engine = None
         if path is not None:

@@ -1,5 +1,5 @@
 """The collection in a database (the only SQLAlchemy user besides app.py, migrate.py and
-migrations/): schema.py has the Core tables and the engine; collection.py the decks and
+migrations/): schema.py has the Core tables, database.py the engine; collection.py the decks and
 settings and the import of deck files; queue.py the day's queue; browse.py the card
 browser's lists; answers.py answers, undo, suspend and bury; events.py flags, forget,
 reschedule and cram answers; reports.py the scans of stats, optimize and the Anki export.
@@ -42,6 +42,7 @@ from quiz.storage.collection import (
     sync_deck,
     unset_setting,
 )
+from quiz.storage.database import Locked, writing
 from quiz.storage.deckfiles import (
     DeckSource,
     Removed,
@@ -67,16 +68,7 @@ from quiz.storage.events import (
     undo_event,
 )
 from quiz.storage.queue import Day, cram_cards, deck_counts, load_queue, reviews_up_to
-from quiz.storage.schema import (
-    SCHEDULE_COLUMNS,
-    Locked,
-    cards_t,
-    deck_settings_t,
-    decks_t,
-    reviews_t,
-    settings_t,
-    writing,
-)
+from quiz.storage.schema import SCHEDULE_COLUMNS, cards_t, deck_settings_t, decks_t, reviews_t, settings_t
 
 __all__ = [
     "SCHEDULE_COLUMNS",

@@ -15,7 +15,8 @@ from quiz.errors import QuizError
 from quiz.i18n import _
 from quiz.model import DeckRow, DeckSettings, Rating, Schedule, State
 from quiz.scheduling import QueueCard
-from quiz.storage.schema import SCHEDULE_COLUMNS, cards_t, decks_t, events_t, inserted_id, reviews_t, writing
+from quiz.storage.database import inserted_id, writing
+from quiz.storage.schema import SCHEDULE_COLUMNS, cards_t, decks_t, events_t, reviews_t
 
 
 class CardChanged(QuizError):

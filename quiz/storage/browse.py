@@ -14,9 +14,10 @@ from sqlalchemy import and_, case, func, literal, select
 from sqlalchemy.engine import Connection
 
 from quiz.model import DeckRow, State
+from quiz.storage.database import chunks
 from quiz.storage.queue import has_tag
 from quiz.storage.rows import driver_rows, epoch_ms
-from quiz.storage.schema import cards_t, chunks, decks_t, events_t, reviews_t
+from quiz.storage.schema import cards_t, decks_t, events_t, reviews_t
 
 TEXT_FIELDS = ("front", "back", "text", "note")  # what --search reads, in every language
 

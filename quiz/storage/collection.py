@@ -15,17 +15,8 @@ from sqlalchemy.exc import IntegrityError
 
 from quiz.errors import UnknownDeck
 from quiz.model import SETTING_LIMITS, DeckRow, DeckSettings, DeckSpec
-from quiz.storage.schema import (
-    CARD_COLUMNS,
-    cards_t,
-    chunks,
-    deck_settings_t,
-    decks_t,
-    inserted_id,
-    settings_t,
-    tool_tables_t,
-    writing,
-)
+from quiz.storage.database import chunks, inserted_id, writing
+from quiz.storage.schema import CARD_COLUMNS, cards_t, deck_settings_t, decks_t, settings_t, tool_tables_t
 
 LIST_SETTINGS = ("learning_steps", "relearning_steps", "parameters")
 

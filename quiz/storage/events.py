@@ -15,7 +15,8 @@ from quiz.errors import QuizError
 from quiz.i18n import _
 from quiz.model import DeckRow, Rating, Schedule, State
 from quiz.storage.answers import CardChanged
-from quiz.storage.schema import SCHEDULE_COLUMNS, cards_t, events_t, inserted_id, writing
+from quiz.storage.database import inserted_id, writing
+from quiz.storage.schema import SCHEDULE_COLUMNS, cards_t, events_t
 
 KINDS = ("cram", "forget", "reschedule")
 

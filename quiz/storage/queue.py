@@ -15,7 +15,8 @@ from quiz import scheduling
 from quiz.model import CardKind, DeckRow, DeckSettings, Schedule, State
 from quiz.scheduling import DailyQueue, QueueCard, due_of
 from quiz.storage.collection import deck_settings
-from quiz.storage.schema import CARD_COLUMNS, SCHEDULE_COLUMNS, cards_t, chunks, reviews_t
+from quiz.storage.database import chunks
+from quiz.storage.schema import CARD_COLUMNS, SCHEDULE_COLUMNS, cards_t, reviews_t
 from quiz.study import Study
 
 if TYPE_CHECKING:

@@ -22,7 +22,7 @@ from quiz.plumbing import files
 SQLITE_HEADER = b"SQLite format 3\x00"
 QUIZ_TABLES = {"alembic_version", "cards", "decks"}  # every revision has these
 DAMAGED_SUFFIX = ".damaged"  # beside the file, while it fails its integrity check
-BUSY_TIMEOUT_MS = 5000
+BUSY_TIMEOUT_MS = 5000  # how long a connection waits for another's write lock
 
 
 DAMAGE_WORDS = ("malformed", "not a database", "file is encrypted", "corrupt")

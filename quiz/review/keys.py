@@ -93,8 +93,10 @@ def reveal_bindings(guard: QuitGuard) -> KeyBindings:
     return bindings
 
 
-def any_key_bindings(guard: QuitGuard) -> KeyBindings:
-    """One key ends the prompt: `u` asks for undo, any other key (Enter too) for the end."""
+def one_key_bindings(guard: QuitGuard, key: str, result: str) -> KeyBindings:
+    """One key ends the prompt: `key` gives `result`, any other key (Enter too) QUIT. After
+    the summary, `u` asks for undo; after a deck file that does not import, `e` goes back to
+    the editor (any other key keeps the collection as it was)."""
     bindings = common_bindings(guard)
 
     @bindings.add("<any>")
@@ -103,9 +105,9 @@ def any_key_bindings(guard: QuitGuard) -> KeyBindings:
     def _(event) -> None:
         event.app.exit(result=QUIT)
 
-    @bindings.add("u")
+    @bindings.add(key)
     def _(event) -> None:
-        event.app.exit(result=UNDO)
+        event.app.exit(result=result)
 
     return bindings
 
@@ -130,24 +132,6 @@ def rating_bindings(guard: QuitGuard, selected: Rating | None) -> KeyBindings:
         event.app.exit(result=selected or Rating.GOOD)
 
     @bindings.add("e", filter=empty)
-    def _(event) -> None:
-        event.app.exit(result=EDIT)
-
-    return bindings
-
-
-def edit_again_bindings(guard: QuitGuard) -> KeyBindings:
-    """After a deck file that does not import: `e` goes back to the editor, any other key
-    keeps the collection as it was."""
-    bindings = common_bindings(guard)
-
-    @bindings.add("<any>")
-    @bindings.add("enter")
-    @bindings.add("escape")
-    def _(event) -> None:
-        event.app.exit(result=QUIT)
-
-    @bindings.add("e")
     def _(event) -> None:
         event.app.exit(result=EDIT)
 

@@ -192,7 +192,7 @@ class Screen:
         def again() -> bool:
             self.hint = self.words.edit_again
             try:
-                return self.ask("", key_bindings=keys.edit_again_bindings(self.guard)) == keys.EDIT
+                return self.ask("", key_bindings=keys.one_key_bindings(self.guard, "e", keys.EDIT)) == keys.EDIT
             except Quit:
                 return False
             finally:
@@ -310,7 +310,7 @@ class Screen:
         other key ends the session."""
         self.hint = self.words.last_chance
         try:
-            result = self.ask("", key_bindings=keys.any_key_bindings(self.guard))
+            result = self.ask("", key_bindings=keys.one_key_bindings(self.guard, "u", keys.UNDO))
         except (Quit, EOFError):
             return False
         finally:

@@ -206,3 +206,18 @@ def test_a_flag_is_set_toggled_and_undone(deck):
     review.undo()
     review.undo()
     assert flag() == 0 and review.current() == a
+
+
+@pytest.mark.parametrize(
+    ("args", "told"),
+    [
+        (["--failed-today"], "--failed-today goes with --cram"),
+        (["--cram", "--new", "3"], "--cram takes no --new nor --ahead"),
+        (["--cram", "--ahead", "2"], "--cram takes no --new nor --ahead"),
+        (["--order", "lapses"], "Invalid value for '--order'"),
+    ],
+)
+def test_options_that_do_not_go_together_are_a_usage_error(deck, location, args, told):
+    result = CliRunner().invoke(cli, ["--db", location, "review", *args])
+    assert result.exit_code == 2 and told in result.output
+    assert count(deck, reviews_t) == count(deck, events_t) == 0

@@ -221,3 +221,22 @@ def test_options_that_do_not_go_together_are_a_usage_error(deck, location, args,
     result = CliRunner().invoke(cli, ["--db", location, "review", *args])
     assert result.exit_code == 2 and told in result.output
     assert count(deck, reviews_t) == count(deck, events_t) == 0
+
+
+def test_quiz_card_shows_a_cram_answer_with_no_interval(deck, location, monkeypatch):
+    monkeypatch.setenv("TZ", "UTC")
+    cram = session(deck, cram=True)
+    card = cram.current()
+    assert card is not None
+    cram.answer(card, Rating.HARD, 2500)
+    shown = CliRunner().invoke(cli, ["--db", location, "card", "s", card.key, "--json"])
+    (entry,) = json.loads(shown.stdout)["cards"][0]["reviews"]
+    assert entry == {
+        "reviewed_at": MORNING.isoformat(),
+        "kind": "cram",
+        "rating": "hard",
+        "interval_days": None,
+        "duration_ms": 2500,
+    }
+    text = CliRunner().invoke(cli, ["--db", location, "card", "s", card.key]).stdout
+    assert "Hard (cram)  -         2.5s" in text

@@ -112,7 +112,7 @@ def cram_answer(
     """Log a cram answer (quiz review --cram): the card's schedule stays as it is."""
     with writing(engine) as conn:
         return _log(
-            conn, card_id, "cram", schedule, schedule, now, rating=int(rating), duration_ms=duration_ms, answer=typed
+            conn, card_id, "cram", schedule, None, now, rating=int(rating), duration_ms=duration_ms, answer=typed
         )
 
 
@@ -160,7 +160,11 @@ def _change(conn: Connection, card_id: int, kind: str, before: Schedule, after: 
     return _log(conn, card_id, kind, before, after, now)
 
 
-def _log(conn: Connection, card_id: int, kind: str, before: Schedule, after: Schedule, now: datetime, **answer) -> int:
+def _log(
+    conn: Connection, card_id: int, kind: str, before: Schedule, after: Schedule | None, now: datetime, **answer
+) -> int:
+    """The log entry; `after` None: the schedule stays (a cram answer), nothing is due after it."""
+    after = after or replace(before, step=None, due=None)
     return inserted_id(
         conn.execute(
             insert(events_t).values(

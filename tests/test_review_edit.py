@@ -156,3 +156,21 @@ def test_due_and_forget_on_a_card_with_a_schedule(deck):
         assert [row.kind for row in conn.execute(select(events_t))] == ["reschedule"]
         state = conn.execute(select(cards_t.c.state).where(cards_t.c.note_key == "ps-l")).scalar_one()
     assert state == 2
+
+
+def test_a_cram_sessions_status_bar_counts_the_cards_left_to_cram(deck):
+    from quiz.review import keys, render
+    from quiz.review.words import words_for
+    from quiz.session import ReviewSession
+    from quiz.study import Study
+    from tests.test_review import MORNING, UTC, Clock
+
+    cram = ReviewSession.open(deck, None, UTC, 4, "en", clock=Clock(MORNING), study=Study(cram=True))
+    words = words_for("en")
+    bar = keys.toolbar(
+        cram.counts, lambda: len(cram.ratings), lambda: "0m01s", keys.QuitGuard(), words, lambda: 80, True
+    )
+    assert render.plain(bar()) == " cram 2  │  done 0  │  0m01s "
+    _shown, transcript = screen(cram, [ENTER, "3"])  # ps-l: an empty answer reveals it, 3 rates it Good
+    assert "→ Good · cram: its schedule stays as it was" in "".join(transcript)
+    assert render.plain(bar()) == " cram 1  │  done 1  │  0m01s "

@@ -207,15 +207,19 @@ def toolbar(
     guard: QuitGuard,
     words: Words,
     columns: Callable[[], int],
+    cram: bool = False,
 ) -> Callable[[], list]:
     """The status bar; under NARROW columns it keeps done, left and the time, and Ctrl-C's
-    warning goes on a line of its own."""
+    warning goes on a line of its own. Cramming, the cards left are one count: none of
+    them is new, learning or due as far as the cram goes."""
 
     def render() -> list:
         if columns() < NARROW:
             warning = [("class:toolbar.warning", words.quit_warning + "\n")] if guard.armed else []
             return warning + [("", words.toolbar_narrow.format(done(), sum(counts()), elapsed()))]
         warning = [("class:toolbar.warning", words.quit_warning)] if guard.armed else []
+        if cram:
+            return [("", words.toolbar_cram.format(sum(counts()), done(), elapsed()))] + warning
         return [("", words.toolbar.format(*counts(), done(), elapsed()))] + warning
 
     return render

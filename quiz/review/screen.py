@@ -59,6 +59,7 @@ class Screen:
                 self.guard,
                 self.words,
                 self.width,
+                cram=self.session.study.cram,
             ),
             style=render.STYLE,
             completer=keys.CommandCompleter(),

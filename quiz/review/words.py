@@ -29,6 +29,7 @@ class Words:
     keys_prompt: str  # before a typed key sequence
     toolbar: str  # new, learning, review, done, elapsed
     toolbar_narrow: str  # done, left, elapsed (under 60 columns)
+    toolbar_cram: str  # left, done, elapsed (quiz review --cram)
     quit_warning: str
     unknown_command: str  # the command typed
     help_hint: str
@@ -93,6 +94,7 @@ def words_for(lang: str) -> Words:
         keys_prompt=_("keys> "),
         toolbar=_(" new {} · learning {} · review {}  │  done {}  │  {} "),
         toolbar_narrow=_(" done {} · left {} · {} "),
+        toolbar_cram=_(" cram {}  │  done {}  │  {} "),
         quit_warning=_(" Ctrl-C again to quit "),
         unknown_command=_("unknown command {}"),
         help_hint=_(" (:help lists them)") + "\n",

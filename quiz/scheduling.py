@@ -49,14 +49,18 @@ def day_begins(day: date, zone: tzinfo, rollover_hour: int) -> datetime:
     return datetime.combine(day, time(rollover_hour), tzinfo=zone).astimezone(timezone.utc)
 
 
+MAX_DUE_DAYS = 36500  # Anki's longest interval: a due date at most this far away
+
+
 def due_day(text: str, today: date) -> date:
     """A due date as the learner writes it, Anki's Set Due Date way: +N or +Nd (N days
-    from today; 0 is today), or a date (YYYY-MM-DD), not before today. ValueError if not."""
+    from today; 0 is today), or a date (YYYY-MM-DD), from today to MAX_DUE_DAYS away.
+    ValueError if not."""
     days = text.removeprefix("+").removesuffix("d")
-    if text.startswith("+") and days.isdigit():
+    if text.startswith("+") and days.isdigit() and int(days) <= MAX_DUE_DAYS:
         return today + timedelta(days=int(days))
     day = date.fromisoformat(text)  # ValueError for anything else
-    if day < today:
+    if not 0 <= (day - today).days <= MAX_DUE_DAYS:
         raise ValueError(text)
     return day
 

@@ -160,7 +160,7 @@ def test_reschedule_sets_the_learners_day_and_a_learning_card_becomes_a_review(e
     )
 
 
-@pytest.mark.parametrize("due", ["tomorrow", "3d", "2026-02-30", "+-1d", "2000-01-01"])
+@pytest.mark.parametrize("due", ["tomorrow", "3d", "2026-02-30", "+-1d", "2000-01-01", "+99999999d", "9999-12-31"])
 def test_reschedule_refuses_what_is_no_due_date(engine, quiz, due):
     result = quiz("reschedule", "t", "ps", "--due", due)
     assert result.exit_code == 2
@@ -221,3 +221,16 @@ def test_check_finds_a_card_that_is_not_what_its_change_left(engine, quiz):
         conn.execute(cards_t.update().where(cards_t.c.id == ps).values(state=int(State.REVIEW)))
     result = quiz("check")
     assert result.exit_code != 0 and "t ps" in result.output and "its last change" in result.output
+
+
+def test_an_answer_given_where_the_card_was_forgotten_meanwhile_is_refused(engine, quiz):
+    with engine.connect() as conn:
+        row = conn.execute(select(cards_t).join(decks_t).where(*mine("ps", 0))).one()
+        stale = QueueCard(
+            row.id, "t", "ps", 0, CardKind(row.kind), row.content, row.tags, storage.schedule_of(conn, row.id)
+        )
+        settings = storage.deck_settings(conn, row.deck_id)
+    assert quiz("forget", "t", "ps").exit_code == 0  # in another process, while a review shows ps
+    with pytest.raises(storage.CardChanged):
+        storage.answer(engine, stale, Rating.GOOD, datetime.now(timezone.utc), settings)
+    assert card(engine, "ps")["state"] == State.NEW and reviews(engine) == 3

@@ -240,3 +240,9 @@ def test_quiz_card_shows_a_cram_answer_with_no_interval(deck, location, monkeypa
     }
     text = CliRunner().invoke(cli, ["--db", location, "card", "s", card.key]).stdout
     assert "Hard (cram)  -         2.5s" in text
+
+
+@pytest.mark.parametrize("args", [["--ahead", "99999999"], ["--new", "99999999"], ["--limit", "0"]])
+def test_numbers_beyond_what_a_session_can_take_are_a_usage_error(deck, location, args):
+    result = CliRunner().invoke(cli, ["--db", location, "review", *args])
+    assert result.exit_code == 2 and f"Invalid value for '{args[0]}'" in result.output

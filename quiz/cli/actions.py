@@ -109,7 +109,7 @@ def due_option(text: str, today: date) -> date:
     try:
         return scheduling.due_day(text, today)
     except ValueError:
-        message = _("{value} is not a date like {today} (today or later) nor +N days")
+        message = _("{value} is not a date like {today} (today or later, within 100 years) nor +N days")
         raise click.BadParameter(message.format(value=text, today=today.isoformat()), param_hint="'--due'") from None
 
 

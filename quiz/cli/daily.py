@@ -42,14 +42,14 @@ CRAM_LIMIT = 100  # cards, as Anki's filtered decks take by default
 @click.option(
     "--new",
     "new",
-    type=click.IntRange(min=0),
+    type=click.IntRange(min=0, max=9999),
     default=0,
     metavar="N",
     help=_("N new cards beyond today's limit, in each deck."),
 )
 @click.option(
     "--ahead",
-    type=click.IntRange(min=0),
+    type=click.IntRange(min=0, max=36500),  # Anki's longest interval
     default=0,
     metavar="DAYS",
     help=_("The reviews due within DAYS days too, answered early (FSRS counts the days)."),

@@ -45,10 +45,13 @@ def answer(
     after = scheduling.review(card.id, before, rating, now, settings)
     leech = scheduling.becomes_leech(before, after, settings)
     with writing(engine) as conn:
-        # Matching reps makes a card answered by another process fail instead of counting twice.
+        # Matching reps makes a card answered by another process fail instead of counting twice;
+        # matching the due time, one forgotten or rescheduled there meanwhile (no rep of its own).
         changed = conn.execute(
             update(cards_t)
-            .where(cards_t.c.id == card.id, cards_t.c.reps == before.reps)
+            .where(
+                cards_t.c.id == card.id, cards_t.c.reps == before.reps, cards_t.c.due.is_not_distinct_from(before.due)
+            )
             .values(**_schedule_values(after), **({"leech": True, "suspended": True} if leech else {}))
         ).rowcount
         if changed != 1:

@@ -23,9 +23,9 @@ from quiz.model import FLAGS
 
     \b
     Examples:
-      quiz flag docker ps-a logs-f
-      quiz flag docker ps-a --colour green
-      quiz flag docker ps-a --clear
+      quiz flag docker ps-l logs-f-t
+      quiz flag docker ps-l --colour green
+      quiz flag docker ps-l --clear
     """),
 )
 @click.argument("deck")
@@ -55,8 +55,8 @@ def flag_command(env: Env, deck: str, card_ids: tuple[str, ...], colour: str = "
 
     \b
     Examples:
-      quiz forget docker ps-a
-      quiz forget docker ps-a logs-f
+      quiz forget docker ps-l
+      quiz forget docker ps-l logs-f-t
     """),
 )
 @click.argument("deck")
@@ -81,9 +81,9 @@ def forget_command(env: Env, deck: str, card_ids: tuple[str, ...]) -> None:
 
     \b
     Examples:
-      quiz reschedule docker ps-a --due +3d
-      quiz reschedule docker ps-a logs-f --due 2026-12-24
-      quiz reschedule docker ps-a --due +0       due today
+      quiz reschedule docker ps-l --due +3d
+      quiz reschedule docker ps-l logs-f-t --due 2026-12-24
+      quiz reschedule docker ps-l --due +0       due today
     """),
 )
 @click.argument("deck")

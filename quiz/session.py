@@ -47,6 +47,7 @@ class Summary:
     left: int  # cards still in today's queue (the learner quit early)
     next_due: datetime | None
     new_left_for_later: bool
+    crammed: bool = False  # a cram session: nothing was scheduled, nothing is due after it
 
     @property
     def retention(self) -> float | None:
@@ -303,6 +304,7 @@ class ReviewSession:
             left=len(self.queue),
             next_due=due_today or later,
             new_left_for_later=self.has_new_for_later(),
+            crammed=self.study.cram,
         )
 
     def has_new_for_later(self) -> bool:

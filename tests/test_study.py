@@ -246,3 +246,19 @@ def test_quiz_card_shows_a_cram_answer_with_no_interval(deck, location, monkeypa
 def test_numbers_beyond_what_a_session_can_take_are_a_usage_error(deck, location, args):
     result = CliRunner().invoke(cli, ["--db", location, "review", *args])
     assert result.exit_code == 2 and f"Invalid value for '{args[0]}'" in result.output
+
+
+def test_a_cram_summary_says_what_is_left_to_cram_and_no_due_time(deck):
+    from quiz.review import render
+    from quiz.review.words import words_for
+
+    words = words_for("en")
+    cram = session(deck, cram=True, limit=2)
+    card = cram.current()
+    assert card is not None
+    cram.answer(card, Rating.GOOD)
+    shown = render.plain(render.summary(cram.summary(), MORNING, UTC, words))
+    assert "Reviewed 1 card" in shown and "1 card left to cram." in shown and "due" not in shown
+    empty = session(deck, cram=True, tag="nosuchtag")
+    shown = render.plain(render.summary(empty.summary(), MORNING, UTC, words))
+    assert shown.strip() == "No cards to cram with these options (suspended and buried cards stay out)."

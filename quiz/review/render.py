@@ -241,7 +241,9 @@ def summary(result: Summary, now: datetime, zone: tzinfo, words: Words) -> Forma
             ("", words.again_retention.format(result.again, retention, duration(result.seconds))),
         ]
     elif not result.left:
-        parts += [("class:title", words.nothing_due)]
+        parts += [("class:title", words.nothing_to_cram if result.crammed else words.nothing_due)]
+    if result.crammed:  # the cram schedules nothing: no next card to come back for
+        return parts + ([("", words.left_to_cram.format(words.cards(result.left)))] if result.left else [])
     if result.left:
         parts += [("", words.left_for_today.format(words.cards(result.left)))]
     elif result.next_due is not None:

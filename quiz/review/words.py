@@ -62,6 +62,8 @@ class Words:
     reviewed: str  # how many cards
     again_retention: str  # again, retention, time
     nothing_due: str
+    nothing_to_cram: str
+    left_to_cram: str  # how many cards
     left_for_today: str  # how many cards
     next_due: str  # when
     new_tomorrow: str
@@ -156,6 +158,8 @@ def words_for(lang: str) -> Words:
         reviewed=_("Reviewed {}"),
         again_retention=_(" · {} Again · retention {} · {}") + "\n",
         nothing_due=_("Nothing due right now.") + "\n",
+        nothing_to_cram=_("No cards to cram with these options (suspended and buried cards stay out).") + "\n",
+        left_to_cram=_("{} left to cram.") + "\n",
         left_for_today=_("{} left for today: quiz review to go on.") + "\n",
         next_due=_("Next card due {}.") + "\n",
         new_tomorrow=_("New cards wait for tomorrow (daily limit reached).") + "\n",

@@ -13,6 +13,7 @@ from quiz.storage.answers import (
     Answered,
     CardChanged,
     SuspendedCard,
+    Target,
     answer,
     has_new_cards,
     next_due,
@@ -20,6 +21,7 @@ from quiz.storage.answers import (
     set_buried,
     set_suspended,
     suspended_cards,
+    targets,
     undo_review,
     unsuspend,
 )
@@ -57,14 +59,12 @@ from quiz.storage.deckfiles import (
     set_removed_bundled,
 )
 from quiz.storage.events import (
-    Target,
     cram_answer,
     flag_of,
     forget,
     reschedule,
     restore_flags,
     set_flags,
-    targets,
     undo_event,
 )
 from quiz.storage.queue import Day, cram_cards, deck_counts, load_queue, reviews_up_to

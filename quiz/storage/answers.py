@@ -1,5 +1,5 @@
 """Answers and card actions: an answer committed with its review-log row, undo, suspend,
-bury, unsuspend, and the small reads the review's summary needs."""
+bury, unsuspend, the cards a command line names, and the small reads the review's summary needs."""
 
 from __future__ import annotations
 
@@ -130,21 +130,44 @@ def suspended_cards(conn: Connection, decks: list[DeckRow]) -> list[SuspendedCar
     return [SuspendedCard(*row) for row in conn.execute(query)]
 
 
+@dataclass(frozen=True)
+class Target:
+    """A card named on the command line: its id, and how the learner called it (its note's
+    id, shared by the note's cards)."""
+
+    id: int
+    name: str
+
+
+def targets(conn: Connection, deck: DeckRow, keys: list[str]) -> list[Target]:
+    """The current cards of these notes of the deck (each note's every card), by the notes'
+    ids in the deck file; an id the deck does not have is refused."""
+    c = cards_t.c
+    rows = conn.execute(
+        select(c.id, c.note_key)
+        .where(c.deck_id == deck.id, c.note_key.in_(keys), ~c.retired)
+        .order_by(c.position, c.ord)
+    ).all()
+    missing = sorted(set(keys) - {key for _id, key in rows})
+    if missing:
+        message = _("deck {deck} has no card {ids}; nothing was changed")
+        raise QuizError(message.format(deck=deck.name, ids=", ".join(missing)))
+    return [Target(card_id, key) for card_id, key in rows]
+
+
 def unsuspend(engine: Engine, deck: DeckRow, keys: list[str]) -> int:
     """Bring these cards (by their id in the deck file, every sibling) back into reviews and
     clear their leech mark; how many were suspended. All or nothing: an unknown id changes nothing."""
     c = cards_t.c
-    of_these = (c.deck_id == deck.id, c.note_key.in_(keys), ~c.retired)
     with writing(engine) as conn:
-        missing = sorted(set(keys) - set(conn.execute(select(c.note_key).where(*of_these)).scalars()))
-        if missing:
-            message = _("deck {deck} has no card {ids}; nothing was changed")
-            raise QuizError(message.format(deck=deck.name, ids=", ".join(missing)))
-        suspended = set(conn.execute(select(c.note_key).where(*of_these, c.suspended)).scalars())
+        ids = [card.id for card in targets(conn, deck, keys)]
+        suspended = set(conn.execute(select(c.note_key).where(c.id.in_(ids), c.suspended)).scalars())
         if set(keys) - suspended:
             message = _("{ids} of deck {deck} is not suspended; nothing was changed (quiz suspended lists them)")
             raise QuizError(message.format(deck=deck.name, ids=", ".join(sorted(set(keys) - suspended))))
-        return conn.execute(update(cards_t).where(*of_these, c.suspended).values(suspended=False, leech=False)).rowcount
+        return conn.execute(
+            update(cards_t).where(c.id.in_(ids), c.suspended).values(suspended=False, leech=False)
+        ).rowcount
 
 
 def set_buried(engine: Engine, card_id: int, until: datetime | None) -> None:

@@ -5,7 +5,7 @@ undo needs; several cards change all together or not at all."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import delete, insert, select, update
@@ -13,37 +13,12 @@ from sqlalchemy.engine import Connection, Engine
 
 from quiz.errors import QuizError
 from quiz.i18n import _
-from quiz.model import DeckRow, Rating, Schedule, State
-from quiz.storage.answers import CardChanged
+from quiz.model import Rating, Schedule, State
+from quiz.storage.answers import CardChanged, Target
 from quiz.storage.database import inserted_id, writing
 from quiz.storage.schema import SCHEDULE_COLUMNS, cards_t, events_t
 
 KINDS = ("cram", "forget", "reschedule")
-
-
-@dataclass(frozen=True)
-class Target:
-    """A card named on the command line: its id, and how the learner called it (its note's
-    id, shared by the note's cards)."""
-
-    id: int
-    name: str
-
-
-def targets(conn: Connection, deck: DeckRow, keys: list[str]) -> list[Target]:
-    """The current cards of these notes of the deck (each note's every card), by the notes'
-    ids in the deck file; an id the deck does not have is refused."""
-    c = cards_t.c
-    rows = conn.execute(
-        select(c.id, c.note_key)
-        .where(c.deck_id == deck.id, c.note_key.in_(keys), ~c.retired)
-        .order_by(c.position, c.ord)
-    ).all()
-    missing = sorted(set(keys) - {key for _id, key in rows})
-    if missing:
-        message = _("deck {deck} has no card {ids}; nothing was changed")
-        raise QuizError(message.format(deck=deck.name, ids=", ".join(missing)))
-    return [Target(card_id, key) for card_id, key in rows]
 
 
 def set_flags(engine: Engine, card_ids: list[int], flag: int) -> dict[int, int]:

@@ -14,7 +14,6 @@ import os
 import shlex
 import signal
 import subprocess
-import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -127,14 +126,11 @@ def place_of(engine: Engine, deck: str, key: str, zone: tzinfo | None = None) ->
 
 
 def decks_folder() -> Path:
-    """Where the learner's copies of bundled decks go: beside the collection's default file,
-    in their data folder (~/.local/share/quiz/decks on Linux, or under XDG_DATA_HOME)."""
-    if sys.platform.startswith("linux"):  # platformdirs' answer there, without its import
-        base = os.environ.get("XDG_DATA_HOME", "").strip()
-        return Path(base or Path.home() / ".local" / "share") / "quiz" / "decks"
-    import platformdirs
+    """Where the learner's copies of bundled decks go: in their data folder, beside the
+    collection's default file (~/.local/share/quiz/decks on Linux, or under XDG_DATA_HOME)."""
+    from quiz.storage.database import data_folder
 
-    return Path(platformdirs.user_data_dir("quiz", appauthor=False)) / "decks"
+    return data_folder() / "decks"
 
 
 def _copy(engine: Engine, deck: str, bundled: Path, zone: tzinfo | None) -> Path:

@@ -45,6 +45,14 @@ class Rating(enum.IntEnum):
 FLAGS = ("red", "orange", "green", "blue", "pink", "turquoise", "purple")
 
 
+def flag_number(colour: str) -> int:
+    return FLAGS.index(colour) + 1
+
+
+def flag_colour(number: int) -> str | None:
+    return FLAGS[number - 1] if number else None
+
+
 @dataclass(frozen=True)
 class DeckSettings:
     """Scheduler settings of one deck; steps are in seconds."""

@@ -35,7 +35,7 @@ class Action:
 
     kind: str  # "answer", "suspend", "bury", "flag", or an event's: "cram", "forget", "reschedule"
     card: QueueCard
-    review_id: int | None = None  # an answer's; an event's id for the others that log one
+    log_id: int | None = None  # the log entry undo takes back: an answer's review, an event
     flags: dict[int, int] = field(default_factory=dict)  # a flag's: the flag before, by card id
 
 
@@ -106,12 +106,7 @@ class ReviewSession:
         study: Study | None = None,
     ) -> ReviewSession:
         with engine.connect() as conn:
-            decks = {
-                row.name: Deck(
-                    row.id, row.name, localize(row.title, lang, row.lang), row.lang, storage.deck_settings(conn, row.id)
-                )
-                for row in storage.select_decks(conn, names)
-            }
+            decks = _decks(conn, storage.select_decks(conn, names), lang)
         return cls(engine, decks, zone, rollover_hour, lang, clock or _now, study=study or Study())
 
     def reload(self) -> None:
@@ -238,19 +233,9 @@ class ReviewSession:
         """After the card's deck file was edited and imported: the decks read again (a new
         name, new settings), today's queue rebuilt, and the edited card (None: it is gone)
         shown first with its progress."""
+        ids = {deck.id for deck in self.decks.values()}
         with self.engine.connect() as conn:
-            rows = {row.id: row for row in storage.select_decks(conn, [])}
-            self.decks = {
-                rows[d.id].name: Deck(
-                    d.id,
-                    rows[d.id].name,
-                    localize(rows[d.id].title, self.lang, rows[d.id].lang),
-                    rows[d.id].lang,
-                    storage.deck_settings(conn, d.id),
-                )
-                for d in self.decks.values()
-                if d.id in rows
-            }
+            self.decks = _decks(conn, [row for row in storage.select_decks(conn, []) if row.id in ids], self.lang)
         self.rebuild(first=card)
         self.changed()
 
@@ -274,11 +259,11 @@ class ReviewSession:
             return None
         action = self.history[-1]
         if action.kind in ("answer", "cram", "forget", "reschedule"):
-            assert action.review_id is not None  # they have their log entry
+            assert action.log_id is not None  # they have their log entry
             if action.kind == "answer":
-                storage.undo_review(self.engine, action.review_id)  # CardChanged: nothing was undone
+                storage.undo_review(self.engine, action.log_id)  # CardChanged: nothing was undone
             else:
-                storage.undo_event(self.engine, action.review_id)
+                storage.undo_event(self.engine, action.log_id)
             if action.kind in ("answer", "cram"):
                 self.ratings.pop()
         elif action.kind == "suspend":
@@ -310,6 +295,16 @@ class ReviewSession:
     def has_new_for_later(self) -> bool:
         with self.engine.connect() as conn:
             return storage.has_new_cards(conn, [deck.id for deck in self.decks.values()])
+
+
+def _decks(conn, rows: list[DeckRow], lang: str) -> dict[str, Deck]:
+    """The session's decks, by name, with their titles in the learner's language and settings."""
+    return {
+        row.name: Deck(
+            row.id, row.name, localize(row.title, lang, row.lang), row.lang, storage.deck_settings(conn, row.id)
+        )
+        for row in rows
+    }
 
 
 def is_typed(card: QueueCard) -> bool:

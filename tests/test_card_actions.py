@@ -206,7 +206,9 @@ def test_an_answer_cannot_be_undone_over_a_later_change(engine):
     with engine.connect() as conn:
         (deck,) = storage.select_decks(conn, ["t"])
         targets = storage.targets(conn, deck, ["ps"])
-        (review_id,) = conn.execute(select(reviews_t.c.id).join(cards_t).where(cards_t.c.note_key == "ps")).scalars()
+        (review_id,) = conn.execute(
+            select(reviews_t.c.id).select_from(reviews_t.join(cards_t).join(decks_t)).where(*mine("ps", 0))
+        ).scalars()
     now = datetime.now(timezone.utc) + timedelta(seconds=1)
     storage.reschedule(engine, targets, now + timedelta(days=5), now)
     with pytest.raises(storage.CardChanged):

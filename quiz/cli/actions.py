@@ -11,7 +11,7 @@ import click
 from quiz.cli.collection import cards_count
 from quiz.cli.env import Env, command, learner_zone
 from quiz.i18n import _
-from quiz.model import FLAGS
+from quiz.model import FLAGS, flag_number
 
 
 @command(
@@ -38,7 +38,7 @@ def flag_command(env: Env, deck: str, card_ids: tuple[str, ...], colour: str = "
     from quiz.cli.cards import flag_words
 
     cards = _targets(env, deck, card_ids)
-    storage.set_flags(env.engine, [card.id for card in cards], 0 if clear else FLAGS.index(colour) + 1)
+    storage.set_flags(env.engine, [card.id for card in cards], 0 if clear else flag_number(colour))
     if clear:
         click.echo(_("{deck}: {cards} no longer flagged").format(deck=deck, cards=cards_count(len(cards))))
     else:

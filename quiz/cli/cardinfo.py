@@ -73,7 +73,7 @@ def card_command(env: Env, deck: str, card_id: str, as_json: bool = False) -> No
 
 
 def note_card(card, answers: list, recall, content: dict, lang: str, deck_lang: str) -> NoteCardJson:
-    from quiz.model import FLAGS, State
+    from quiz.model import State, flag_colour
     from quiz.storage.rows import to_ms
 
     chance = recall(card.last_review and to_ms(card.last_review), card.stability)
@@ -103,7 +103,7 @@ def note_card(card, answers: list, recall, content: dict, lang: str, deck_lang: 
         "suspended": card.suspended,
         "leech": card.leech,
         "buried_until": card.buried_until.isoformat() if card.buried_until else None,
-        "flag": FLAGS[card.flag - 1] if card.flag else None,
+        "flag": flag_colour(card.flag),
         "reviews": mine,
     }
 

@@ -122,7 +122,7 @@ def cards_command(
 
 def print_cards(listed: list[Listed], decks: list, as_json: bool, zone: tzinfo, rollover: int) -> None:
     if as_json:
-        from quiz.model import FLAGS
+        from quiz.model import flag_colour
         from quiz.storage.rows import from_ms
 
         # json.dumps leaves DEL, C1 and bidi characters raw
@@ -136,7 +136,7 @@ def print_cards(listed: list[Listed], decks: list, as_json: bool, zone: tzinfo, 
                 "retrievability": None if chance is None else round(chance, 4),
                 "lapses": lapses,
                 "front": " ".join(front.split()),  # on one line, as the table's cell
-                "flag": FLAGS[flag - 1] if flag else None,
+                "flag": flag_colour(flag),
             }
             for deck, key, number, state, due, chance, lapses, front, flag in listed
         ]

@@ -19,7 +19,7 @@ from prompt_toolkit.formatted_text import FormattedText
 
 from quiz import config, storage
 from quiz.errors import QuizError
-from quiz.model import FLAGS, CardKind, Rating, accepted_answers
+from quiz.model import FLAGS, CardKind, Rating, accepted_answers, flag_number
 from quiz.plumbing.textwidth import ESCAPE, display_width, visible, wrap
 from quiz.review import keys, render
 from quiz.review.words import words_for
@@ -148,7 +148,7 @@ class Screen:
         elif name == ":flag":
             self.flag(card, argument or FLAGS[0])
         elif name == ":forget":
-            self.refused(lambda: self.session.forget(card), self.words.forgotten)
+            self.act(lambda: self.session.forget(card), self.words.forgotten)
         elif name == ":due":
             self.reschedule(card, argument)
         raise Restart
@@ -158,7 +158,7 @@ class Screen:
             shown = ", ".join(self.words.colours.values())
             self.echo([("class:bad", self.words.no_colour.format(colour, shown))])
             return
-        flag = self.session.flag(card, FLAGS.index(colour) + 1)
+        flag = self.session.flag(card, flag_number(colour))
         told = self.words.flagged.format(self.words.colours[colour]) if flag else self.words.unflagged
         self.echo([("class:dim", told)])
 
@@ -171,9 +171,9 @@ class Screen:
         except ValueError:
             self.echo([("class:bad", self.words.no_due.format(text or "''", today.isoformat()))])
             return
-        self.refused(lambda: self.session.reschedule(card, day), self.words.rescheduled.format(day.isoformat()))
+        self.act(lambda: self.session.reschedule(card, day), self.words.rescheduled.format(day.isoformat()))
 
-    def refused(self, change: Callable[[], object], told: str) -> None:
+    def act(self, change: Callable[[], object], told: str) -> None:
         """Make the change and say so; a change refused (a new card forgotten) is told instead."""
         try:
             self.saved(change)

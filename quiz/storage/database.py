@@ -182,6 +182,11 @@ def default_location() -> str:
     """QUIZ_DB, or quiz.db in the user's data directory."""
     if os.environ.get("QUIZ_DB"):
         return os.environ["QUIZ_DB"]
+    return str(data_folder() / "quiz.db")
+
+
+def data_folder() -> Path:
+    """quiz's folder in the user's data directory (~/.local/share/quiz, or under XDG_DATA_HOME)."""
     import platformdirs
 
-    return str(Path(platformdirs.user_data_dir("quiz", appauthor=False)) / "quiz.db")
+    return Path(platformdirs.user_data_dir("quiz", appauthor=False))

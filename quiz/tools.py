@@ -183,6 +183,13 @@ def _notes(tool: Tool, command: Command) -> list[str]:
         notes.append(f"-NUMBER (or -NAME) is {command.dash_value.name} NUMBER")
     if command.images != "none":
         notes.append(f"image references in full: ubuntu = docker.io/library/ubuntu:latest ({command.images} argument)")
+    for (name, value), meaning in command.same.items():
+        said = " ".join(word for word in meaning or () if word) or "the default, as if left out"
+        notes.append(f"{name}{' ' + value if value else ''} is {said}")
+    for name, turned_on in command.implies.items():
+        notes.append(f"{name} implies {', '.join(sorted(turned_on))} (given or not)")
+    if command.incidental:
+        notes.append(f"an answer may add {', '.join(sorted(command.incidental))}")
     if command.synonyms:
         pairs = sorted(command.synonyms.items(), key=lambda pair: (pair[1], pair[0]))
         notes.append("the same words: " + ", ".join(f"{word} = {canonical}" for word, canonical in pairs[:12]))

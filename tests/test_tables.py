@@ -150,6 +150,67 @@ def test_what_each_key_still_rejects(expected, typed):
     assert not same(expected, typed, FROB)
 
 
+LISTER = parse_tools(
+    {
+        "lister": {
+            "options": ["-a, --all", "-l, --latest", "-n, --last int", "-s, --signal NAME", "--no-trunc", "-q"],
+            "same": {"--last 1": "-l", "-s KILL": "", "--signal 9": None},
+            "implies": {"-l": ["-a"], "--last": ["--all"]},
+            "incidental": ["--no-trunc"],
+        }
+    }
+)
+
+
+@pytest.mark.parametrize(
+    "expected, typed",
+    [
+        ("lister -l", "lister -n 1"),  # same: one option with one value is another option
+        ("lister -l", "lister --last=1"),
+        ("lister -n 1", "lister -l"),  # either way round
+        ("lister x", "lister -s KILL x"),  # "": the default, as if left out
+        ("lister x", "lister --signal 9 x"),  # null too
+        ("lister -l", "lister -a -l"),  # implies: the implied option may be added
+        ("lister -l", "lister -la"),
+        ("lister -a -l", "lister -l"),  # or left out
+        ("lister -n 3", "lister -n 3 --all"),
+        ("lister x", "lister --no-trunc x"),  # incidental: may be added
+    ],
+)
+def test_what_the_meaning_keys_accept(expected, typed):
+    assert same(expected, typed, LISTER)
+
+
+@pytest.mark.parametrize(
+    "expected, typed",
+    [
+        ("lister -l", "lister -n 2"),  # another value is another option
+        ("lister x", "lister -s HUP x"),  # another signal is no default
+        ("lister -a", "lister -l"),  # -l implies -a, not the other way round
+        ("lister -l", "lister -l -q"),
+        ("lister -a", "lister -a -l"),  # adding what implies is no implied option
+        ("lister --no-trunc x", "lister x"),  # incidental: needed where the answer gives it
+    ],
+)
+def test_what_the_meaning_keys_still_reject(expected, typed):
+    assert not same(expected, typed, LISTER)
+
+
+@pytest.mark.parametrize(
+    "expected, typed, correct",
+    [
+        ("docker run --rm <image> [<args>...]", "docker run --rm ubuntu", True),  # nothing after it
+        ("docker run --rm <image> [<args>...]", "docker run --rm -it ubuntu bash", True),
+        ("docker run --rm <image> [<args>...]", "docker run --rm --name t ubuntu echo hi", True),
+        ("docker run --rm <image> [<args>...]", "docker run ubuntu", False),
+        ("docker run --rm <image> [<args>...]", "docker run --rm", False),  # the image is needed
+        ("docker run --rm <image> <args>...", "docker run --rm ubuntu", False),  # one word or more
+    ],
+)
+def test_an_optional_rest_may_be_empty(expected, typed, correct):
+    assert same(expected, typed) == correct
+
+
 def test_old_style_values_follow_in_order():
     tar = parse_tools({"tar": {"old_style": True, "options": ["-x", "-z", "-f FILE", "-C DIR"]}})
     assert same("tar xzf a.tgz", "tar -xzf a.tgz", tar)
@@ -172,6 +233,12 @@ def test_old_style_values_follow_in_order():
         ({"t": {"options": ["-a\x1b[2J"]}}, "control characters are not allowed"),
         ({"t\x07": {}}, "a tool name is one word"),
         ({"t": {"equals": "no"}}, "t: equals must be true or false"),
+        ({"t": {"options": ["-v"], "same": {"-x 1": "-v"}}}, "t: same: '-x 1' is not one of its options"),
+        ({"t": {"options": ["-n N"], "same": {"-n": ""}}}, "t: same: '-n' is not one of its options, with a value"),
+        ({"t": {"options": ["-v"], "same": ["-v"]}}, "t: same must map options to options"),
+        ({"t": {"options": ["-v"], "implies": {"-v": ["-z"]}}}, "t: implies: '-z' is not one of its options"),
+        ({"t": {"options": ["-v"], "incidental": ["--nope"]}}, "t: incidental: '--nope' is not one of its options"),
+        ({"t": {"options": ["-v"], "incidental": "-v"}}, "t: incidental: expected a list of strings"),
     ],
 )
 def test_bad_keys_are_named(data, message):
@@ -195,6 +262,8 @@ def test_bad_keys_are_named(data, message):
         ("ssh -p 2222 host", "ssh -p2222 host"),
         ("docker run --rm <args>...", "docker run --rm -it ubuntu bash"),
         ("docker pull ubuntu", "docker pull docker.io/library/ubuntu:latest"),
+        ("docker pull ubuntu", "docker pull docker.io/ubuntu"),  # docker.io/NAME is an official image
+        ("docker load -i a.tar", "docker load -i ./a.tar"),  # ./x is x
         ("docker build -t app .", "docker build -t app ./"),
         ("echo $(whoami)", "echo `whoami`"),
         ("docker compose up -d", "docker compose up --detach"),

@@ -90,10 +90,10 @@ def _diff_segment(expected: Segment, typed: Segment) -> list[DiffPart]:
         return _diff_sequence(list(expected.words), list(typed.words))
     open_ended = bool(expected.args) and expected.args[-1].rest  # <args>... takes any options too
     parts = [_pair(expected.head[0] == typed.head[0], expected.words[0], typed.words[0])]
-    parts += _diff_options(expected.global_options, typed.global_options, open_ended)
+    parts += _diff_options(expected.global_options, typed.global_options, open_ended)  # (no meanings)
     if expected.path_raw or typed.path_raw:
         parts.append(_pair(expected.head[1:] == typed.head[1:], _path_word(expected), _path_word(typed)))
-    parts += _diff_options(expected.options, typed.options, open_ended)
+    parts += _diff_options(expected.options, typed.options, open_ended, typed)
     parts += _diff_sequence(expected.args, typed.args)
     if expected.inner is not None or typed.inner is not None:
         parts += _diff_segment(expected.inner or WordByWord(()), typed.inner or WordByWord(()))
@@ -114,9 +114,13 @@ def _pair(same: bool, expected: Word, typed: Word) -> DiffPart:
     return DiffPart("same" if same else "wrong", expected.raw, typed.raw, typed.start, expected.start)
 
 
-def _diff_options(expected: Sequence[Given], typed: Sequence[Given], open_ended: bool = False) -> list[DiffPart]:
+def _diff_options(
+    expected: Sequence[Given], typed: Sequence[Given], open_ended: bool = False, line: Invocation | None = None
+) -> list[DiffPart]:
     """Options match in any order; the same option with another value is "wrong".
-    ``open_ended``: the answer ends in <args>..., so other typed options are fine."""
+    ``open_ended``: the answer ends in <args>..., so other typed options are fine. ``line``
+    (the typed one) may add options its options imply or its command finds incidental, and
+    need not give those its options imply."""
     found: dict[int, DiffPart] = {}  # index in typed -> its part
     # placeholder values last, so they do not take an option a literal value needs
     ordered = sorted(expected, key=lambda option: option.value is not None and option.value.pattern is not None)
@@ -135,19 +139,29 @@ def _diff_options(expected: Sequence[Given], typed: Sequence[Given], open_ended:
                 at = value.start if kind == "wrong" and value is not None and value.start >= 0 else typed[j].at
                 found[j] = DiffPart(kind, option.raw, typed[j].raw, at, option.at)
         ordered = unmatched
-    missing = [DiffPart("missing", option.raw, "", -1, option.at) for option in ordered]
-    other: PartKind = "same" if open_ended else "extra"
-    return [found.get(j) or DiffPart(other, "", t.raw, t.at) for j, t in enumerate(typed)] + missing
+    implied = line.implied if line is not None else frozenset()
+    allowed = implied | line.incidental if line is not None else frozenset()
+    missing = [DiffPart("missing", option.raw, "", -1, option.at) for option in ordered if option.name not in implied]
+
+    def extra(given: Given) -> DiffPart:
+        return DiffPart("same" if open_ended or given.name in allowed else "extra", "", given.raw, given.at)
+
+    return [found.get(j) or extra(t) for j, t in enumerate(typed)] + missing
 
 
 def _diff_sequence(expected: Sequence[Word], typed: Sequence[Word]) -> list[DiffPart]:
     """Words in order (longest common subsequence); a replaced word is "wrong".
-    A last expected word <name>... takes all the typed words left, one or more."""
+    A last expected word <name>... takes all the typed words left, one or more; [<name>...]
+    zero or more."""
     if expected and expected[-1].rest:
         head = _diff_sequence(expected[:-1], typed[: max(len(expected) - 1, 0)])
         rest = typed[len(expected) - 1 :]
         if not rest:
-            return [*head, DiffPart("missing", expected[-1].raw, "", -1, expected[-1].start)]
+            return (
+                head
+                if expected[-1].optional
+                else [*head, DiffPart("missing", expected[-1].raw, "", -1, expected[-1].start)]
+            )
         last = expected[-1]
         return head + [
             DiffPart("same", last.raw if k == 0 else "", t.raw, t.start, last.start) for k, t in enumerate(rest)

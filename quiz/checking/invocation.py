@@ -54,6 +54,8 @@ class Invocation:
     options: tuple[Given, ...]
     args: tuple[Word, ...]
     inner: Segment | None  # the command a wrapper runs
+    implied: frozenset[str] = frozenset()  # options its options turn on (docker ps -l: --all)
+    incidental: frozenset[str] = frozenset()  # options an answer may add (its command's incidental)
 
 
 Segment = WordByWord | Invocation
@@ -66,7 +68,7 @@ class _Unparsable(Exception):
 
 _DASH_VALUE = re.compile(r"-([0-9]+|[A-Z][A-Z0-9+-]*)")
 _NO_COMMAND = Command({})
-_ONE_PLACEHOLDER = re.compile(rf"{PLACEHOLDER}(?:\.\.\.)?")
+_ONE_PLACEHOLDER = re.compile(rf"{PLACEHOLDER}(?:\.\.\.)?|\[{PLACEHOLDER}\.\.\.\]")
 
 
 def _parse_segment(words: Sequence[Word], tools: ToolLookup) -> Segment:
@@ -88,14 +90,21 @@ def _invocation(words: tuple[Word, ...], tool: Tool, tools: ToolLookup) -> Invoc
         first: list[Given] = []
         start = _old_style(words, tool.own, first, name) if tool.old_style else 1
         options, args, _ = _read_options(words, start, tool.own, where=name, equals=tool.equals)
-        return Invocation(words, (name,), "", (), (*first, *options), args, None)
+        options = (*first, *options)
+        return Invocation(words, (name,), "", (), options, args, None, *_meaning(options, tool.own))
     global_options, _, start = _read_options(words, 1, tool.own, where=name, stop_at_arg=True, equals=tool.equals)
     path, command, end = _find_command(words, start, tool)
     path_raw = " ".join(word.raw for word in words[start:end])
     options, args, _ = _read_options(words, end, command, where=f"{name} {path_raw}", equals=tool.equals)
     if tool.options_everywhere:  # one set of options, wherever they stand
         global_options, options = (), (*global_options, *options)
-    return Invocation(words, (name, *path), path_raw, global_options, options, args, None)
+    return Invocation(words, (name, *path), path_raw, global_options, options, args, None, *_meaning(options, command))
+
+
+def _meaning(options: Sequence[Given], command: Command) -> tuple[frozenset[str], frozenset[str]]:
+    """What the options turn on, and what an answer may add (Invocation.implied, .incidental)."""
+    implied = frozenset(name for given in options for name in command.implies.get(given.name, ()))
+    return implied, command.incidental
 
 
 def _find_command(words: tuple[Word, ...], start: int, tool: Tool) -> tuple[tuple[str, ...], Command, int]:
@@ -164,6 +173,8 @@ def _read_options(
             only_args, i = only_args or len(args) == command.options_first, i + 1
         else:
             i = _read_option(words, i, command, options, where, equals, lenient)
+    if command.same:  # -n 1 is -l; --signal KILL is what kill sends anyway
+        options = [meant for given in options if (meant := _same(given, command)) is not None]
     first_image = command.images == "first" and bool(args)
     canonical = tuple(_canonical(word, command, image=first_image and k == 0) for k, word in enumerate(args))
     return tuple(options), canonical, i
@@ -203,6 +214,18 @@ def _read_option(
     return i + 1
 
 
+def _same(given: Given, command: Command) -> Given | None:
+    """The option as the table's ``same`` says it: another option, or None for a default."""
+    key = (given.name, None if given.value is None else given.value.text)
+    if key not in command.same:
+        return given
+    meaning = command.same[key]
+    if meaning is None:
+        return None
+    name, value = meaning
+    return Given(name, None if value is None else make_word(value), given.raw, given.at)
+
+
 def _is_cluster(text: str, spec: Mapping[str, Option]) -> bool:
     """Whether ``-abc`` reads as short options of ``spec`` (up to one that takes the rest)."""
     for letter in text[1:]:
@@ -238,13 +261,13 @@ def _known(spec: Mapping[str, Option], spelling: str, where: str, lenient: bool)
 
 
 def _canonical(word: Word, command: Command, image: bool = False) -> Word:
-    """The word as the tool means it: ``./`` is ``.``; a synonym (``po``, also in
+    """The word as the tool means it: ``./`` is ``.`` and ``./x`` is ``x``; a synonym (``po``, also in
     ``po/web``) its canonical word; an image reference in full."""
     text = word.text
     if word.pattern is not None and _ONE_PLACEHOLDER.fullmatch(text):
         return word  # <image> stands for any image, however written
-    if text == "./":
-        text = "."
+    if text.startswith("./"):  # ./ is ., ./x is x
+        text = text[2:] or "."
     synonyms = command.synonyms
     if synonyms:
         kind, slash, name = text.partition("/")
@@ -259,15 +282,17 @@ def _canonical(word: Word, command: Command, image: bool = False) -> Word:
 
 def image_reference(text: str) -> str:
     """An image reference in full, as Docker resolves it: ``ubuntu`` is
-    ``docker.io/library/ubuntu:latest``, ``me/app`` is ``docker.io/me/app:latest``."""
+    ``docker.io/library/ubuntu:latest``, ``me/app`` is ``docker.io/me/app:latest``, and so
+    is ``docker.io/me/app``."""
     if not text or text.startswith("-") or any(c.isspace() or c.isupper() for c in text):
         return text  # not a reference: left alone
     name, at, digest = text.partition("@")
     first, slash, _ = name.partition("/")
     if not slash or ("." not in first and ":" not in first and first != "localhost" and "<" not in first):
         name = "docker.io/" + (name if slash else "library/" + name)
-    elif first == "index.docker.io":
-        name = "docker.io" + name[len(first) :]
+    elif first in ("docker.io", "index.docker.io"):  # docker.io/ubuntu is docker.io/library/ubuntu
+        path = name[len(first) + 1 :]
+        name = "docker.io/" + (path if "/" in path else "library/" + path)
     if not at and ":" not in name.rpartition("/")[2]:
         name += ":latest"
     return name + at + digest

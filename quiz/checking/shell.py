@@ -28,7 +28,7 @@ _QUOTED_PART = re.compile(
 _DOUBLE_QUOTE_ESCAPE = re.compile(r"\\([$`\"\\])")
 _QUOTING = re.compile(r"['\"\\`]")
 _PLACEHOLDER_IN_TEXT = re.compile(PLACEHOLDER)
-_REST = re.compile(rf"{PLACEHOLDER}\.\.\.")
+_REST = re.compile(rf"{PLACEHOLDER}\.\.\.|\[{PLACEHOLDER}\.\.\.\]")
 _ANYTHING = re.compile(".+", re.DOTALL)
 _GLOB = re.compile(r"[*?\[]")
 _LITERAL = re.compile(r"[*?\[$`]")
@@ -45,6 +45,7 @@ class Word(NamedTuple):  # a named tuple: made by the thousand, cheap to build
     operator: bool = False  # a control operator (|, &&, ;) or a redirection (>, 2>&1)
     rest: bool = False  # <name>... : stands for the rest of the command, one word or more
     start: int = -1  # where it starts in the line, for the diff
+    optional: bool = False  # [<name>...] : the rest of the command, zero words or more
 
     def accepts(self, typed: Word) -> bool:
         if typed.operator != self.operator:
@@ -59,8 +60,9 @@ _new = tuple.__new__
 
 def make_word(text: str, raw: str | None = None, start: int = -1) -> Word:
     pattern = None
-    if text.endswith(">...") and _REST.fullmatch(text):
-        return Word(text, text if raw is None else raw, _ANYTHING, rest=True, start=start)
+    if text.endswith((">...", ">...]")) and _REST.fullmatch(text):
+        optional = text.startswith("[")
+        return Word(text, text if raw is None else raw, _ANYTHING, rest=True, start=start, optional=optional)
     if "<" in text:
         pieces = _PLACEHOLDER_IN_TEXT.split(text)
         if len(pieces) > 1:  # each placeholder stands for some non-empty text
@@ -74,7 +76,7 @@ def tokenise(line: str) -> list[Word]:
         words, position, find = [], 0, line.find
         for text in line.split():  # split and find, and tuple.__new__ (Word's own __new__ is Python
             position = find(text, position)  # code): 2.5x faster than finditer and Word() (measured)
-            words.append(_new(Word, (text, text, None, False, False, position)))
+            words.append(_new(Word, (text, text, None, False, False, position, False)))
             position += len(text)
         return words
     words = []

@@ -30,6 +30,10 @@ class Command:
     dash_value: Option | None = None  # -5 / -KILL is this option with that value
     synonyms: Mapping[str, str] = field(default_factory=dict)  # word -> canonical word
     images: Images = "none"  # which arguments are image references
+    # an option as given (name, value) -> what it means: another option, or None (a default)
+    same: Mapping[tuple[str, str | None], tuple[str, str | None] | None] = field(default_factory=dict)
+    implies: Mapping[str, frozenset[str]] = field(default_factory=dict)  # name -> the names it turns on
+    incidental: frozenset[str] = frozenset()  # names an answer may add: how it shows, not what it does
 
 
 @dataclass(frozen=True, eq=False)  # compared by identity: it keys caches
@@ -57,6 +61,9 @@ class Tool:
                 spec.dash_value or own.dash_value,
                 {**own.synonyms, **spec.synonyms},
                 spec.images,
+                spec.same,
+                spec.implies,
+                spec.incidental,
             )
             self._effective[path] = found
         return found
@@ -67,6 +74,7 @@ class ToolTable:
     tools: Mapping[str, Tool]
 
 
+_MEANING_KEYS = ("same", "implies", "incidental")
 _TOOL_KEYS = (
     "commands",
     "options",
@@ -78,8 +86,9 @@ _TOOL_KEYS = (
     "dash_value",
     "synonyms",
     "images",
+    *_MEANING_KEYS,
 )
-_COMMAND_KEYS = ("aliases", "options", "options_first", "dash_value", "synonyms", "images")
+_COMMAND_KEYS = ("aliases", "options", "options_first", "dash_value", "synonyms", "images", *_MEANING_KEYS)
 _SPELLING = re.compile(r"--?[^\s=,-][^\s=,]*")
 _ENTRY = re.compile(rf"\s*({_SPELLING.pattern}(?:[\s,]+{_SPELLING.pattern})*)(?:[\s,]+([^\s,-][^\s,]*))?[\s,]*")
 _SEPARATOR = re.compile(r"[\s,]+")
@@ -206,7 +215,46 @@ def _parse_command(spec: Mapping, where: str, errors: list[str], tool: Command |
         _dash_value(spec, by_spelling, tool, where, errors),
         _synonyms(spec.get("synonyms"), where, errors),
         images,
+        *_meanings(spec, by_spelling, where, errors),
     )
+
+
+def _meanings(spec: Mapping, options: Mapping[str, Option], where: str, errors: list[str]) -> tuple:
+    """The command's ``same``, ``implies`` and ``incidental``, in its options' canonical names."""
+
+    def given(text: object, label: str, bare: bool = False) -> tuple[str, str | None] | None:
+        """An option named by one of its spellings; with its value if it takes one, unless ``bare``."""
+        words = text.split() if isinstance(text, str) else []
+        option = options.get(words[0]) if words else None
+        if option is None or len(words) != 1 + (option.takes_value and not bare):
+            message = _("{where}: {value} is not one of its options, with a value if it takes one")
+            errors.append(message.format(where=f"{where}: {label}", value=repr(text)))
+            return None
+        return option.name, words[1] if len(words) == 2 else None
+
+    same: dict[tuple[str, str | None], tuple[str, str | None] | None] = {}
+    for key, meaning in _mapping_of(spec, "same", where, errors).items():
+        read = given(key, "same")
+        if read is not None:
+            same[read] = None if meaning in ("", None) else given(meaning, "same")
+    implies = {}
+    for key, names in _mapping_of(spec, "implies", where, errors).items():
+        read = given(key, "implies", bare=True)
+        turned_on = [given(name, "implies", bare=True) for name in _strings(names, f"{where}: implies", errors)]
+        if read is not None:
+            implies[read[0]] = frozenset(name[0] for name in turned_on if name is not None)
+    listed = _strings(spec.get("incidental"), f"{where}: incidental", errors)
+    incidental = [given(name, "incidental", bare=True) for name in listed]
+    return same, implies, frozenset(name[0] for name in incidental if name is not None)
+
+
+def _mapping_of(spec: Mapping, key: str, where: str, errors: list[str]) -> Mapping:
+    value = spec.get(key) or {}
+    if not isinstance(value, Mapping):
+        message = _("{where}: {key} must map options to options, not {kind}")
+        errors.append(message.format(where=where, key=key, kind=_kind(value)))
+        return {}
+    return value
 
 
 def _bad_entry(label: str, entry: str, errors: list[str]) -> None:
@@ -349,4 +397,7 @@ def _merged(base: Command, over: Command) -> Command:
         over.dash_value or base.dash_value,
         {**base.synonyms, **over.synonyms},
         over.images if over.images != "none" else base.images,
+        {**base.same, **over.same},
+        {**base.implies, **over.implies},
+        base.incidental | over.incidental,
     )

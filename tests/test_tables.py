@@ -264,6 +264,7 @@ def test_bad_keys_are_named(data, message):
         ("docker pull ubuntu", "docker pull docker.io/library/ubuntu:latest"),
         ("docker pull ubuntu", "docker pull docker.io/ubuntu"),  # docker.io/NAME is an official image
         ("docker load -i a.tar", "docker load -i ./a.tar"),  # ./x is x
+        ("docker build -t app .", "docker build -t docker.io/library/app:latest ."),  # a value named image
         ("docker build -t app .", "docker build -t app ./"),
         ("echo $(whoami)", "echo `whoami`"),
         ("docker compose up -d", "docker compose up --detach"),

@@ -133,7 +133,12 @@ def _old_style(words: tuple[Word, ...], command: Command, out: list[Given], wher
             if i == len(words):
                 raise _Unparsable(f"{where}: {spelling} needs a value")
             out.append(
-                Given(option.name, _canonical(words[i], command), f"{spelling[1:]} {words[i].raw}", words[1].start)
+                Given(
+                    option.name,
+                    _canonical(words[i], command, option.image),
+                    f"{spelling[1:]} {words[i].raw}",
+                    words[1].start,
+                )
             )
             i += 1
         else:
@@ -192,7 +197,8 @@ def _read_option(
         spelling, has_value, value = text.partition("=") if equals else (text, "", "")
         option = _known(spec, spelling, where, lenient)
         if has_value:  # kept as given even for a flag: --rm=true is not simplified
-            out.append(Given(option.name, _canonical(make_word(value), command), words[i].raw, words[i].start))
+            value_word = _canonical(make_word(value), command, option.image)
+            out.append(Given(option.name, value_word, words[i].raw, words[i].start))
             return i + 1
         return _take(words, i, option, spelling, out, where, command)
     if command.dash_value is not None and _DASH_VALUE.fullmatch(text) and not _is_cluster(text, spec):
@@ -206,7 +212,7 @@ def _read_option(
         if option.takes_value:
             attached = text[k + 1 :]
             if attached or option.optional:  # -n5; -i.bak or a bare -i for an optional value
-                given = _canonical(make_word(attached), command) if attached else None
+                given = _canonical(make_word(attached), command, option.image) if attached else None
                 out.append(Given(option.name, given, spelling + attached, words[i].start))
                 return i + 1
             return _take(words, i, option, spelling, out, where, command)
@@ -244,7 +250,8 @@ def _take(words, i: int, option: Option, spelling: str, out: list[Given], where:
         return i + 1
     if i + 1 == len(words):
         raise _Unparsable(f"{where}: {spelling} needs a value")
-    out.append(Given(option.name, _canonical(words[i + 1], command), f"{spelling} {words[i + 1].raw}", words[i].start))
+    value = _canonical(words[i + 1], command, option.image)
+    out.append(Given(option.name, value, f"{spelling} {words[i + 1].raw}", words[i].start))
     return i + 2
 
 

@@ -22,6 +22,10 @@ class Option:
     optional: bool = False  # the value only attached: -i.bak, --color=auto (never the next word)
     value_name: str = ""  # as the table names it: "string", "[SUFFIX]"
 
+    @property
+    def image(self) -> bool:  # a value named image is an image reference (docker build -t app)
+        return self.value_name == "image"
+
 
 @dataclass(frozen=True)
 class Command:

@@ -238,6 +238,15 @@ def bench_features(quick: bool) -> None:
         report(name.split(" (target")[0], f"{value:.2f} {unit}", "1 s" if "stats" in name else "10 s")
 
 
+def bench_answer_beside_anki(quick: bool) -> None:
+    """One answer, quiz and Anki's backend alternating on the same cards (a collection of its own)."""
+    from benchmarks import bench_answer
+
+    rows = bench_answer.run(cards=2000 if quick else 100_000, rounds=2 if quick else 10)
+    for name, value, unit in rows:
+        report(name, f"{value:.2f} {unit}", "<= 1.0" if unit == "x" else "-")
+
+
 def bench_machine(when: str) -> None:
     """How fast this machine runs Python right now: a shared machine's speed drifts by 2x
     within an hour (seen here), and every number above scales with it."""
@@ -274,6 +283,7 @@ def main() -> None:
         bench_checking()
         bench_notes()
         bench_features(options.quick)
+        bench_answer_beside_anki(options.quick)
         bench_machine("last")
     finally:
         shutil.rmtree(folder, ignore_errors=True)

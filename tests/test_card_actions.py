@@ -236,3 +236,25 @@ def test_an_answer_given_where_the_card_was_forgotten_meanwhile_is_refused(engin
     with pytest.raises(storage.CardChanged):
         storage.answer(engine, stale, Rating.GOOD, datetime.now(timezone.utc), settings)
     assert card(engine, "ps")["state"] == State.NEW and reviews(engine) == 3
+
+
+def test_an_answer_is_committed_when_it_returns_and_another_connection_reads_it(engine, location):
+    """Before the next card is shown: another process (its own connection) sees the answer's
+    card and log row, and on SQLite the commit that returned was synced (synchronous FULL)."""
+    before = card(engine, "rm")
+    answer(engine, "rm", 0, Rating.AGAIN, datetime.now(timezone.utc))
+    other = app.open_collection(location, with_bundled=False)
+    try:
+        seen = card(other, "rm")
+        with other.connect() as conn:
+            logged = conn.execute(
+                select(reviews_t.c.rating, reviews_t.c.reps_before, reviews_t.c.state_after)
+                .select_from(reviews_t.join(cards_t).join(decks_t))
+                .where(*mine("rm", 0))
+            ).all()
+            synced = conn.exec_driver_sql("PRAGMA synchronous").scalar() if other.dialect.name == "sqlite" else 2
+    finally:
+        other.dispose()
+    assert before["state"] == State.NEW and seen["state"] == State.LEARNING and seen["reps"] == before["reps"] + 1
+    assert logged == [(int(Rating.AGAIN), before["reps"], int(State.LEARNING))]
+    assert synced == 2

@@ -5,17 +5,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import NamedTuple
 
-from sqlalchemy import delete, func, insert, select, update
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy import BindParameter, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy.engine import Connection, Dialect, Engine
 
 from quiz import scheduling
 from quiz.errors import QuizError
 from quiz.i18n import _
 from quiz.model import DeckRow, DeckSettings, Rating, Schedule, State
 from quiz.scheduling import QueueCard
-from quiz.storage.database import inserted_id, writing
+from quiz.storage.database import writing
+from quiz.storage.prepared import Prepared
 from quiz.storage.schema import SCHEDULE_COLUMNS, cards_t, decks_t, events_t, reviews_t
 
 
@@ -44,36 +46,47 @@ def answer(
     before = card.schedule
     after = scheduling.review(card.id, before, rating, now, settings)
     leech = scheduling.becomes_leech(before, after, settings)
+    update_card, insert_review = _answer_statements(engine.dialect)
+    was, becomes = _schedule_values(before), _schedule_values(after)
     with writing(engine) as conn:
         # Matching reps makes a card answered by another process fail instead of counting twice;
         # matching the due time, one forgotten or rescheduled there meanwhile (no rep of its own).
-        changed = conn.execute(
-            update(cards_t)
-            .where(
-                cards_t.c.id == card.id, cards_t.c.reps == before.reps, cards_t.c.due.is_not_distinct_from(before.due)
-            )
-            .values(**_schedule_values(after), **({"leech": True, "suspended": True} if leech else {}))
-        ).rowcount
-        if changed != 1:
+        checked = {"was_id": card.id, "was_reps": before.reps, "was_due": before.due, "becomes_leech": leech}
+        if update_card.run(conn, {**checked, **becomes})[0] != 1:
             raise CardChanged()
-        review_id = inserted_id(
-            conn.execute(
-                insert(reviews_t).values(
-                    card_id=card.id,
-                    reviewed_at=now,
-                    rating=int(rating),
-                    duration_ms=duration_ms,
-                    answer=typed,
-                    leech=leech,
-                    **{f"{name}_before": value for name, value in _schedule_values(before).items()},
-                    **{
-                        f"{name}_after": getattr(after, name)
-                        for name in ("state", "step", "stability", "difficulty", "due")
-                    },
-                )
-            )
-        )
+        logged = {f"{name}_before": value for name, value in was.items()}
+        logged.update({f"{name}_after": becomes[name] for name in _LOGGED_AFTER})
+        logged.update(card_id=card.id, reviewed_at=now, rating=int(rating), duration_ms=duration_ms)
+        _one, returned = insert_review.run(conn, {**logged, "answer": typed, "leech": leech})
+        assert returned is not None  # RETURNING id
+        (review_id,) = returned
     return Answered(after, review_id, leech)
+
+
+_LOGGED_AFTER = ("state", "step", "stability", "difficulty", "due")
+
+
+@cache
+def _answer_statements(dialect: Dialect) -> tuple[Prepared, Prepared]:
+    """The answer's UPDATE and INSERT, compiled once for the dialect and run on the driver's
+    cursor (quiz.storage.prepared, where their speed is measured)."""
+    c = cards_t.c
+    values: dict = {name: bindparam(name) for name in SCHEDULE_COLUMNS}
+    becomes_leech: BindParameter[bool] = bindparam("becomes_leech")  # else the card's flags stay as they are
+    values.update(leech=or_(c.leech, becomes_leech), suspended=or_(c.suspended, becomes_leech))
+    update_card = (
+        update(cards_t)
+        .where(
+            c.id == bindparam("was_id"),
+            c.reps == bindparam("was_reps"),
+            c.due.is_not_distinct_from(bindparam("was_due", type_=c.due.type)),
+        )
+        .values(values)
+    )
+    logged = [f"{name}_before" for name in SCHEDULE_COLUMNS] + [f"{name}_after" for name in _LOGGED_AFTER]
+    columns = ("card_id", "reviewed_at", "rating", "duration_ms", "answer", "leech", *logged)
+    insert_review = insert(reviews_t).values({name: bindparam(name) for name in columns}).returning(reviews_t.c.id)
+    return Prepared(update_card, dialect), Prepared(insert_review, dialect)
 
 
 def _schedule_values(schedule: Schedule) -> dict:

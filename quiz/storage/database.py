@@ -103,7 +103,10 @@ def _sqlite_on_connect(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     _wal_mode(cursor)
-    cursor.execute("PRAGMA synchronous = NORMAL")
+    # FULL: a commit is on disk when it returns (the WAL synced), so an answer survives a power
+    # cut once its rating key is done, as in Anki (FULL too). NORMAL syncs only at checkpoints
+    # and can lose the last commits; what FULL costs an answer is a row of bench_answer.py.
+    cursor.execute("PRAGMA synchronous = FULL")
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.close()
 

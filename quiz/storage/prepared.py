@@ -29,7 +29,8 @@ class Prepared:
         self.sql = str(compiled)
         self.positional = compiled.positiontup is not None
         names = compiled.positiontup if compiled.positiontup is not None else list(compiled.binds)
-        self.binds = [(name, compiled.binds[name].type._cached_bind_processor(dialect)) for name in names]
+        types = [compiled.binds[name].type.dialect_impl(dialect) for name in names]
+        self.binds = [(name, kind.bind_processor(dialect)) for name, kind in zip(names, types)]
         self.dbapi_error = dialect.loaded_dbapi.Error
 
     def run(self, conn: Connection, values: Mapping[str, Any]) -> tuple[int, tuple | None]:

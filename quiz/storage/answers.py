@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
+from functools import lru_cache
 from typing import NamedTuple
 
 from sqlalchemy import BindParameter, bindparam, delete, func, insert, or_, select, update
@@ -66,7 +66,7 @@ def answer(
 _LOGGED_AFTER = ("state", "step", "stability", "difficulty", "due")
 
 
-@cache
+@lru_cache(maxsize=8)  # by engine: one in a process, a few in the tests
 def _answer_statements(dialect: Dialect) -> tuple[Prepared, Prepared]:
     """The answer's UPDATE and INSERT, compiled once for the dialect and run on the driver's
     cursor (quiz.storage.prepared, where their speed is measured)."""

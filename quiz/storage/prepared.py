@@ -42,12 +42,13 @@ class Prepared:
 
     def run_many(self, conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
         """Execute once per row, in one executemany: a bulk insert's 10^5 rows."""
-        if not self.converts:  # ints and strings: the values as they are
-            parameters: list = (
-                [tuple(row[name] for name in self.names) for row in rows] if self.positional else list(rows)
-            )
-        else:
+        parameters: list
+        if self.converts:
             parameters = [self._parameters(row) for row in rows]
+        elif self.positional:  # ints and strings: the values as they are
+            parameters = [tuple(row[name] for name in self.names) for row in rows]
+        else:
+            parameters = list(rows)
         self._execute(conn, "executemany", parameters)
 
     def _parameters(self, values: Mapping[str, Any]) -> Any:

@@ -34,7 +34,8 @@ MAX_HELD = 10_000_000  # characters held by the deck's cards together (see held_
 MAX_CLOZE = 500  # cloze numbers go from c1 to c500 (Anki cannot import c0)
 
 TOP_KEYS = ("deck", "title", "lang", "description", "settings", "tools", "cards")
-CARD_KEYS = ("id", "type", "front", "back", "text", "note", "tags", "source")
+CARD_KEYS = ("id", "type", "front", "back", "text", "note", "tags", "source", "guid")
+GUID = re.compile(r"[!-~]{1,64}\Z")  # an Anki note's GUID: printable ASCII, no spaces
 TEXT_FIELDS = ("front", "back", "text", "note")
 TYPED = (CardKind.COMMAND, CardKind.KEYS)  # answered by typing; the back may list accepted answers
 REQUIRED = {
@@ -222,6 +223,13 @@ class Reader(ValueChecks):
                 self.problem(fields["source"][1], message.format(what=of(label, "source")))
             elif source is not None:
                 content["source"] = source
+        if "guid" in fields:
+            guid = self.string(fields["guid"][1], of(label, "guid"))
+            if guid is not None and not GUID.match(guid):
+                message = _("{what} must be an Anki note's GUID: up to 64 printable ASCII characters, no spaces")
+                self.problem(fields["guid"][1], message.format(what=of(label, "guid")))
+            elif guid is not None:
+                content["guid"] = guid
         tags = self.tags(fields["tags"][1], label) if "tags" in fields else ()
         if kind is None or key is None:
             return []

@@ -140,6 +140,42 @@ def import_files(
     return reports + [storage.SyncReport(name) for name in unchanged.values()]
 
 
+def import_texts(
+    engine,
+    texts: dict[Path, bytes],
+    *,
+    now: datetime,
+    zone: tzinfo,
+    dry_run: bool = False,
+    after=None,
+) -> list[SyncReport]:
+    """Deck files that quiz made (quiz import anki, quiz import csv): checked like any deck
+    file, imported, and written into place in the import's own transaction, after a
+    backup, so that the files and the collection change together or not at all.
+    `after(conn)`: more writes in that transaction, once the decks' cards are in."""
+    from quiz import backups, storage
+    from quiz.plumbing import files
+
+    specs = load_decks(list(texts), texts) if texts else []
+    specs = [dataclasses.replace(spec, path=str(Path(spec.path).resolve())) for spec in specs]
+
+    def writes(conn) -> None:
+        if after is not None:
+            after(conn)
+        if dry_run:
+            return
+        for target, raw in texts.items():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with files.replacing(target) as (out, _temporary):
+                out.write(raw)
+        stats = {str(target.resolve()): storage.file_stat(target) for target in texts}
+        storage.save_file_stats(conn, {path: stat for path, stat in stats.items() if stat})
+
+    if not dry_run:
+        backups.before_change(engine, "import", now, zone)
+    return storage.import_decks(engine, specs, {}, dry_run, writes)
+
+
 def _renames(specs: list[DeckSpec], sources) -> dict[str, str]:
     """New name -> old, for each deck file that brought a deck under another name before
     (and that name is no longer in any file imported now)."""

@@ -232,7 +232,7 @@ class _Package:
         tags = card.tags
         if leech and "leech" not in tags.split():
             tags = f"{tags} leech" if tags else "leech"  # Anki's own mark for a card that lapses too often
-        guid = note_guid(self.deck_names[card.deck_id], card.note_key)
+        guid = content.get("guid") or note_guid(self.deck_names[card.deck_id], card.note_key)  # the note it came from
         return (
             note_id,
             guid,

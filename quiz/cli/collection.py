@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
 from quiz.cli.env import Env, command, learner_zone
 from quiz.cli.table import format_table
+from quiz.errors import QuizError
 from quiz.i18n import _, ngettext, pgettext
 from quiz.plumbing.textwidth import clip, visible
 
@@ -53,21 +55,56 @@ def cards_count(count: int) -> str:
     before that changed since.
 
     \b
+    From Anki: quiz import anki FILE.apkg (or .colpkg) makes a deck file of each
+    Anki deck (in the data folder, or -o DIR) and brings each card's progress and
+    review log; importing a package again, or one with cards quiz exported,
+    merges the progress made in Anki. From a spreadsheet: quiz import csv FILE
+    (CSV or TSV; Anki's text export with its #separator and #columns lines too).
+
+    \b
     Examples:
       quiz import decks/docker.yaml
       quiz import decks/            every *.yaml file in the folder
       quiz import --dry-run my.yaml what would change, changing nothing
       quiz import                   bring in the changes of the files imported before
+      quiz import anki ~/Downloads/Spanish.apkg
+      quiz import anki phone.colpkg --deck phone --dry-run
+      quiz import csv words.tsv --deck spanish --columns front,back,tags
     """),
 )
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--dry-run", is_flag=True, help=_("Say what would change, and change nothing."))
 @click.option("--replace", is_flag=True, help=_("Let a file take over a deck that another file brought in."))
+@click.option("--deck", "deck", metavar="NAME", help=_("anki: a prefix for the decks' names; csv: the deck's name."))
+@click.option("--columns", metavar="LIST", help=_("csv: what each column holds, e.g. front,back,tags (- skips one)."))
+@click.option("-o", "--output", metavar="DIR", help=_("anki, csv: where the deck files go (default: the data folder)."))
+@click.option("--json", "as_json", is_flag=True, help=_("anki: what was imported, as JSON."))
 @click.pass_obj
-def import_command(env: Env, paths: tuple[str, ...], dry_run: bool = False, replace: bool = False) -> None:
+def import_command(
+    env: Env,
+    paths: tuple[str, ...],
+    dry_run: bool = False,
+    replace: bool = False,
+    deck: str | None = None,
+    columns: str | None = None,
+    output: str | None = None,
+    as_json: bool = False,
+) -> None:
     from quiz import storage
     from quiz.decks import import_files
     from quiz.plumbing import resources
+
+    source = paths[0] if len(paths) == 2 and paths[0] in ("anki", "csv") and not Path(paths[0]).exists() else None
+    if source is None and (deck or columns or output or as_json):
+        raise QuizError(_("--deck, --columns, -o and --json are for quiz import anki FILE and quiz import csv FILE"))
+    if source == "anki":
+        from quiz.cli.intake import import_anki
+
+        return import_anki(env, paths[1], deck, output, dry_run, as_json)
+    if source == "csv":
+        from quiz.cli.intake import import_csv
+
+        return import_csv(env, paths[1], deck, columns, output, dry_run)
 
     files: list = list(paths)
     if not files:

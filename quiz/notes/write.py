@@ -39,13 +39,23 @@ def scalar(value: str, indent: int) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+def _flow_item(text: str) -> str:
+    """A tag inside [...]: plain unless YAML would read it otherwise (a comma, a bracket...)."""
+    if _FLOW_SPECIAL.search(text) or text[:1] in "-?:&*!|>%@`" or _CONTROL.search(text):
+        return json.dumps(text, ensure_ascii=False)  # JSON strings are YAML
+    return text
+
+
+_FLOW_SPECIAL = re.compile(r"[,\[\]{}#\"']")
+
+
 def card_yaml(card_id: str, content: dict, comment: str, indent: int = 2) -> str:
     """One card as a `- id: ...` item, each field on its own line."""
     pad = " " * indent
     lines = [f"{pad}- id: {scalar(card_id, indent)}" + (f"  # {comment}" if comment else "")]  # "0" stays text
     for key, value in content.items():
         if isinstance(value, list) and key == "tags":
-            lines.append(f"{pad}  {key}: [{', '.join(value)}]")
+            lines.append(f"{pad}  {key}: [{', '.join(_flow_item(tag) for tag in value)}]")
         elif isinstance(value, list):
             lines.append(f"{pad}  {key}:")
             lines += [f"{pad}    - {scalar(item, indent + 4)}" for item in value]

@@ -1,0 +1,165 @@
+"""The deck files an Anki import writes: one per Anki deck, named from the deck's name,
+with the deck's options as settings, each card an entry with a readable id and its note's
+GUID. A deck imported before gets the notes that are new appended to its file, which
+is otherwise left as the learner keeps it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from quiz.anki.cards import Entry
+from quiz.anki.package import Collection, Preset
+from quiz.deckvalues import MAX_TEXT
+from quiz.errors import QuizError
+from quiz.i18n import _
+from quiz.model import CLOZE, MAX_STEPS, SETTING_LIMITS
+from quiz.notes.cards import slug
+from quiz.notes.parse import note_language
+from quiz.notes.write import card_yaml, scalar
+
+TEXT_KEYS = ("front", "back", "text", "note")
+
+
+def deck_name(anki_name: str, prefix: str | None) -> str:
+    """A quiz deck name for an Anki deck: its words, lower case, joined by hyphens
+    ("Languages::Spanish" -> languages-spanish); a name with no ASCII words gets a digest."""
+    name = slug(anki_name.replace("::", " "), limit=8) or "anki-" + hashlib.sha256(anki_name.encode()).hexdigest()[:8]
+    name = "-".join(part for part in name.replace("_", "-").split("-") if part)
+    return f"{prefix}-{name}" if prefix else name
+
+
+def deck_files(
+    collection: Collection,
+    entries: list[Entry],
+    folder: Path,
+    prefix: str | None,
+    sources: dict,
+    package: str,
+) -> tuple[dict[Path, bytes], dict[str, list[Entry]]]:
+    """(deck file -> its new text, deck name -> the entries placed in it, with their keys)."""
+    from quiz.decks import load_deck
+
+    by_deck: dict[int, list[Entry]] = {}
+    for entry in entries:
+        by_deck.setdefault(entry.deck_id, []).append(entry)
+    texts: dict[Path, bytes] = {}
+    placed: dict[str, list[Entry]] = {}
+    for deck_id, deck_entries in by_deck.items():
+        anki_name, preset_id = collection.decks.get(deck_id, (f"Anki {deck_id}", 1))
+        name = deck_name(anki_name, prefix)
+        target = folder / f"{name}.yaml"
+        known = sources.get(name)
+        if known is not None and known.source != str(target.resolve()):
+            message = _(
+                'deck "{name}" exists already (from {source}): --deck PREFIX imports the Anki decks under other names'
+            )
+            raise QuizError(message.format(name=name, source=known.source or "?"))
+        head = ""
+        taken: set[str] = set()
+        if known is not None and target.is_file():
+            head = target.read_text(encoding="utf-8").rstrip("\n") + "\n"
+            taken = {card.key for card in load_deck(target).cards}
+        else:
+            lang = note_language(" ".join(_sample(entry) for entry in deck_entries[:200]))
+            head = _head(name, anki_name, lang, collection.presets.get(preset_id) or Preset(), package)
+        items = []
+        for entry in deck_entries:
+            entry.key = new_key(_sample(entry), entry.guid, taken)
+            items.append(card_yaml(entry.key, _within_limits(entry.content), ""))
+        texts[target] = (head + "\n\n".join(items) + "\n").encode()
+        placed[name] = deck_entries
+    return texts, placed
+
+
+def _sample(entry: Entry) -> str:
+    return str(entry.content.get("front") or entry.content.get("text") or "")
+
+
+def new_key(text: str, seed: str, taken: set[str]) -> str:
+    """A readable id for an imported card from its first line (a cloze's answers shown), one
+    made of `seed`'s digest when the line has no ASCII word; unique among `taken`, then taken."""
+    base = slug(CLOZE.sub(lambda match: match[2], text.split("\n")[0]))
+    base = base or "note-" + hashlib.sha256(seed.encode()).hexdigest()[:8]
+    key, number = base, 2
+    while key in taken:
+        key, number = f"{base}-{number}", number + 1
+    taken.add(key)
+    return key
+
+
+def _within_limits(content: dict) -> dict:
+    """A deck file holds strings up to MAX_TEXT characters: a longer field is cut there."""
+    out = dict(content)
+    for name in TEXT_KEYS:
+        value = out.get(name)
+        if isinstance(value, str) and len(value) > MAX_TEXT:
+            out[name] = value[:MAX_TEXT]
+        elif isinstance(value, list):
+            out[name] = [item[:MAX_TEXT] for item in value]
+    return out
+
+
+def _head(name: str, title: str, lang: str, preset: Preset, package: str) -> str:
+    lines = [
+        f"# Imported by `quiz import anki` from {json.dumps(package, ensure_ascii=False)}: edit it freely.",
+        "# Progress follows each card's id; `guid` ties a card to its Anki note, so that an export",
+        "# to Anki updates that note, and importing from Anki again merges the progress made there.",
+        f"deck: {name}",
+        f"title: {scalar(title, 0)}",
+        f"lang: {lang}",
+        "settings:",
+        *(f"  {key}: {value}" for key, value in _settings(preset).items()),
+        "cards:",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _settings(preset: Preset) -> dict[str, str]:
+    """The preset as deck settings (YAML values), each within quiz's limits."""
+
+    def within(key: str, value: float) -> float:
+        low, high = SETTING_LIMITS[key]
+        return min(max(value, low), high)
+
+    def steps(key: str, minutes: list[float]) -> str:
+        seconds = [round(within(key, max(1, round(m * 60)))) for m in minutes[:MAX_STEPS]]
+        return "[" + ", ".join(_duration(s) for s in seconds) + "]"
+
+    settings = {
+        "desired_retention": str(round(within("desired_retention", preset.desired_retention), 3)),
+        "learning_steps": steps("learning_steps", preset.learning_steps),
+        "relearning_steps": steps("relearning_steps", preset.relearning_steps),
+        "new_per_day": str(int(within("new_per_day", preset.new_per_day))),
+        "reviews_per_day": str(int(within("reviews_per_day", preset.reviews_per_day))),
+        "maximum_interval": str(int(within("maximum_interval", preset.maximum_interval))),
+        "leech_threshold": str(int(within("leech_threshold", preset.leech_threshold))),
+    }
+    parameters = _parameters(preset.parameters)
+    if parameters:
+        settings["parameters"] = "[" + ", ".join(repr(p) for p in parameters) + "]"
+    return settings
+
+
+def _parameters(given: list[float]) -> list[float] | None:
+    """FSRS-6's 21 parameters (an FSRS-5 or 4.5 list filled in as fsrs-rs does), or None to
+    keep quiz's defaults when the preset has none or FSRS refuses them."""
+    if not given:
+        return None
+    import fsrs_rs_python as fsrs_rs
+
+    from quiz.scheduling import check_parameters
+
+    try:
+        filled = [round(p, 4) for p in fsrs_rs.check_and_fill_parameters(list(given))]
+    except (ValueError, TypeError):
+        return None
+    return filled if check_parameters(tuple(filled)) is None else None
+
+
+def _duration(seconds: int) -> str:
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds % size == 0:
+            return f"{seconds // size}{unit}"
+    return f"{seconds}s"

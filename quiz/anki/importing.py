@@ -1,0 +1,197 @@
+"""quiz import anki: an Anki package's notes as deck files, with their progress.
+
+Notes quiz does not have become cards of deck files that quiz writes (one per Anki deck,
+quiz.anki.decktext), imported like any deck file. Notes quiz has already (found by GUID:
+its own exports, or an earlier import) keep their text; their progress is merged: the
+review log rows quiz does not have (by their millisecond ids) are added, and the card's
+schedule is taken from whichever side answered it last, so importing the same package
+again changes nothing. All of it happens in one transaction, after a backup.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
+from pathlib import Path
+
+from quiz import scheduling
+from quiz.anki import progress
+from quiz.anki.cards import Entry, convert
+from quiz.anki.decktext import deck_files
+from quiz.anki.package import Collection, Preset, read_package
+from quiz.model import CardKind, State
+
+QUEUE_SUSPENDED, QUEUE_BURIED = -1, (-2, -3)
+# Two log entries of one card this close are one answer that went to Anki and came back (_logged)
+SAME_ANSWER_MS = 1000
+
+
+@dataclass
+class AnkiImport:
+    path: Path
+    notes: int = 0
+    new_cards: int = 0
+    merged_cards: int = 0  # cards quiz had already, their progress merged
+    studied: int = 0  # cards whose schedule (not new) was taken from the package
+    reviews: int = 0  # log rows added
+    files: list[Path] = field(default_factory=list)
+    decks: list = field(default_factory=list)  # SyncReports of the deck files
+    simplified: Counter = field(default_factory=Counter)
+    left_out: Counter = field(default_factory=Counter)
+    media: list[str] = field(default_factory=list)
+    dry_run: bool = False
+
+
+def import_package(
+    engine,
+    path: Path,
+    folder: Path,
+    *,
+    now: datetime,
+    zone: tzinfo,
+    rollover_hour: int,
+    prefix: str | None = None,
+    dry_run: bool = False,
+) -> AnkiImport:
+    from quiz import storage
+    from quiz.decks import import_texts
+    from quiz.storage import history
+
+    collection = read_package(path)
+    conversion = convert(collection)
+    report = AnkiImport(path, len(conversion.entries), simplified=conversion.simplified, dry_run=dry_run)
+    report.left_out, report.media = conversion.left_out, collection.media
+    with engine.connect() as conn:
+        known = history.cards_by_guid(conn)
+        sources = storage.deck_sources(conn)
+    fresh = [entry for entry in conversion.entries if entry.guid not in known]
+    matched = [entry for entry in conversion.entries if entry.guid in known]
+    texts, placed = deck_files(collection, fresh, folder, prefix, sources, path.name)
+    report.files = list(texts)
+    days = progress.Days(collection, zone, rollover_hour)
+    writer = _Progress(collection, days, scheduling.next_day_start(now, zone, rollover_hour))
+
+    def after(conn) -> None:
+        pairs = []  # (Anki card id, quiz card id, quiz had the card before)
+        for deck, entries in placed.items():
+            ids = history.card_ids(conn, deck)
+            pairs += [
+                (anki_id, ids[entry.key, quiz_ord], False)
+                for entry in entries
+                for quiz_ord, anki_id in _ords(entry)
+                if (entry.key, quiz_ord) in ids
+            ]
+        for entry in matched:
+            for card_id, _deck, _key, quiz_ord, kind in known[entry.guid]:
+                anki_ord = quiz_ord - 1 if kind == CardKind.CLOZE.value else quiz_ord
+                if anki_ord in entry.anki_cards:
+                    pairs.append((entry.anki_cards[anki_ord], card_id, True))
+        times, last = history.logged(conn, [quiz_id for _anki, quiz_id, had in pairs if had])
+        schedules, reviews, events = writer.rows(pairs, times, last)
+        history.write_progress(conn, schedules, reviews, events)
+        report.new_cards = sum(not had for *_ids, had in pairs)
+        report.merged_cards = len(pairs) - report.new_cards
+        report.studied = sum(schedule.state != State.NEW for _id, schedule, *_rest in schedules)
+        report.reviews = len(reviews) + len(events)
+
+    report.decks = import_texts(engine, texts, now=now, zone=zone, dry_run=dry_run, after=after)
+    return report
+
+
+def _ords(entry: Entry) -> list[tuple[int, int]]:
+    """(quiz ord, Anki card id) of an entry's cards: a cloze's ords count its deletions from 1."""
+    shift = 1 if entry.kind is CardKind.CLOZE else 0
+    return [(anki_ord + shift, card_id) for anki_ord, card_id in sorted(entry.anki_cards.items())]
+
+
+class _Progress:
+    """The schedules and log rows to write for pairs of (Anki card, quiz card)."""
+
+    def __init__(self, collection: Collection, days: progress.Days, tomorrow: datetime):
+        self.collection = collection
+        self.days = days
+        self.tomorrow = tomorrow
+        self.cards = {card[0]: card for card in collection.cards}
+        self.revlog: dict[int, list[tuple]] = {}
+        for row in collection.revlog:
+            self.revlog.setdefault(row[1], []).append(row)
+        self.leech_notes = {note[0] for note in collection.notes if "leech" in note[3].lower().split()}
+
+    def rows(self, pairs, times, last) -> tuple[list, list[dict], list[dict]]:
+        schedules, reviews, events = [], [], []
+        for anki_id, quiz_id, had in pairs:
+            card, revlog = self.cards[anki_id], self.revlog.get(anki_id, [])
+            known = sorted(times.get(quiz_id, ()))
+            for kind, row in progress.replay(revlog, self.days):
+                if _logged(known, row["anki_id"]):
+                    continue
+                row["card_id"] = quiz_id
+                if kind == "review":
+                    reviews.append(row)
+                else:
+                    events.append(row | {"kind": kind})
+            anki_last = progress.last_answer_ms(card, revlog)
+            quiz_last = last.get(quiz_id)
+            later = anki_last is not None and (quiz_last is None or anki_last > ms(quiz_last) + SAME_ANSWER_MS)
+            if not had or later:
+                schedules.append(self.schedule(card, revlog, quiz_id))
+        return schedules, reviews, events
+
+    def schedule(self, card: tuple, revlog: list[tuple], quiz_id: int):
+        preset = self.preset(card)
+        state = progress.schedule(card, revlog, self.days, preset, functools.partial(self.memory, preset))
+        queue, flags = card[5], card[14]
+        suspended = queue == QUEUE_SUSPENDED
+        buried = self.tomorrow if queue in QUEUE_BURIED else None
+        leech = suspended and card[1] in self.leech_notes
+        return quiz_id, state, suspended, flags & 7, leech, buried
+
+    def preset(self, card: tuple) -> Preset:
+        deck = self.collection.decks.get(card[13] or card[2])
+        return self.collection.presets.get(deck[1] if deck else 1) or Preset()
+
+    def memory(self, preset: Preset, revlog: list[tuple], card: tuple) -> tuple[float, float]:
+        """A memory state from the card's answers since its last reset (fsrs-rs, as Anki computes
+        one for a card without), else from its interval and ease (Anki's SM-2 conversion)."""
+        fsrs = _fsrs(tuple(preset.parameters))
+        answers: list = []
+        previous = None
+        import fsrs_rs_python as fsrs_rs
+
+        for row in revlog:
+            if row[7] == progress.MANUAL and row[5] == 0:
+                answers, previous = [], None
+            elif row[7] in progress.ANSWERS and 1 <= row[2] <= 4:
+                day = scheduling.learner_date(progress._instant(row[0]), self.days.zone, self.days.rollover_hour)
+                answers.append(fsrs_rs.FSRSReview(row[2], (day - previous).days if previous else 0))
+                previous = day
+        if answers:
+            state = fsrs.memory_state(fsrs_rs.FSRSItem(answers), None)
+        else:
+            state = fsrs.memory_state_from_sm2(max(card[8], 1300) / 1000, max(card[7], 1), preset.desired_retention)
+        return state.stability, state.difficulty
+
+
+def _logged(known: list[int], revlog_id: int) -> bool:
+    """Whether quiz's log has the answer behind this revlog id: one at the same instant, or at
+    most SAME_ANSWER_MS before it. quiz's export gives each answer its instant in ms as its id,
+    moved on by 1 ms when another answer took that id (Anki's ids are unique in the whole
+    collection), so an answer quiz exported can come back up to a millisecond per clash later."""
+    index = bisect.bisect_right(known, revlog_id)
+    return index > 0 and revlog_id - known[index - 1] <= SAME_ANSWER_MS
+
+
+def ms(moment: datetime) -> int:
+    return round(moment.timestamp() * 1000)
+
+
+@functools.lru_cache(maxsize=16)
+def _fsrs(parameters: tuple[float, ...]):
+    import fsrs_rs_python as fsrs_rs
+
+    return fsrs_rs.FSRS(
+        fsrs_rs.check_and_fill_parameters(list(parameters)) if parameters else fsrs_rs.DEFAULT_PARAMETERS
+    )

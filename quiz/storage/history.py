@@ -1,0 +1,98 @@
+"""Progress brought from elsewhere (an Anki package): which cards a note's GUID names,
+what each card's log holds already, and the schedules and log rows written in the
+caller's transaction (quiz.anki.importing)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import bindparam, insert, select, union_all, update
+from sqlalchemy.engine import Connection
+
+from quiz.model import Schedule
+from quiz.storage.database import chunks
+from quiz.storage.schema import SCHEDULE_COLUMNS, cards_t, decks_t, events_t, reviews_t
+
+REVIEW_COLUMNS = tuple(column.name for column in reviews_t.columns if column.name != "id")
+EVENT_COLUMNS = tuple(column.name for column in events_t.columns if column.name != "id")
+
+
+def cards_by_guid(conn: Connection) -> dict[str, list[tuple[int, str, str, int, str]]]:
+    """Anki note GUID -> its cards (card id, deck, note key, ord, kind): the `guid` a deck
+    file gives, else the one quiz's export gives the note (quiz.anki.note_guid)."""
+    from quiz.anki.fields import note_guid
+
+    c = cards_t.c
+    query = select(c.id, decks_t.c.name, c.note_key, c.ord, c.kind, c.content).join(decks_t)
+    found: dict[str, list[tuple[int, str, str, int, str]]] = {}
+    guids: dict[tuple[str, str], str] = {}
+    for card_id, deck, key, ord_, kind, content in conn.execute(query):
+        guid = guids.get((deck, key))
+        if guid is None:
+            given = json.loads(content).get("guid") if '"guid"' in content else None
+            guid = guids[deck, key] = given if isinstance(given, str) else note_guid(deck, key)
+        found.setdefault(guid, []).append((card_id, deck, key, ord_, kind))
+    return found
+
+
+def card_ids(conn: Connection, deck: str) -> dict[tuple[str, int], int]:
+    """(note key, ord) -> card id, for the cards of a deck."""
+    c = cards_t.c
+    query = select(c.note_key, c.ord, c.id).join(decks_t).where(decks_t.c.name == deck)
+    return {(key, ord_): card_id for key, ord_, card_id in conn.execute(query)}
+
+
+def deck_keys(conn: Connection, deck: str) -> dict[str, str]:
+    """A deck's card ids by their note's GUID and by their front (or cloze text)."""
+    query = select(cards_t.c.note_key, cards_t.c.content).join(decks_t).where(decks_t.c.name == deck)
+    keys: dict[str, str] = {}
+    for key, content in conn.execute(query):
+        data = json.loads(content)
+        for name in ("guid", "front", "text"):
+            if isinstance(data.get(name), str):
+                keys.setdefault(data[name], key)
+    return keys
+
+
+def logged(conn: Connection, ids: list[int]) -> tuple[dict[int, set[int]], dict[int, datetime | None]]:
+    """For these cards: the instants (epoch ms) their log holds, reviews and events, and
+    their last review."""
+    times: dict[int, set[int]] = {card_id: set() for card_id in ids}
+    last: dict[int, datetime | None] = {}
+    for part in chunks(ids, 5000):
+        r, e = reviews_t.c, events_t.c
+        both = union_all(
+            select(r.card_id, r.reviewed_at).where(r.card_id.in_(part)),
+            select(e.card_id, e.at).where(e.card_id.in_(part)),
+        )
+        for card_id, at in conn.execute(both):
+            times[card_id].add(round(at.timestamp() * 1000))
+        last.update(conn.execute(select(cards_t.c.id, cards_t.c.last_review).where(cards_t.c.id.in_(part))).all())
+    return times, last
+
+
+def write_progress(
+    conn: Connection,
+    schedules: Iterable[tuple[int, Schedule, bool, int, bool, datetime | None]],
+    reviews: list[dict],
+    events: list[dict],
+) -> None:
+    """Each (card id, schedule, suspended, flag, leech, buried until), and the log rows."""
+    values = [
+        {"card": card_id, **{f"new_{name}": getattr(schedule, name) for name in SCHEDULE_COLUMNS}}
+        | {"new_suspended": suspended, "new_flag": flag, "new_leech": leech, "new_buried_until": buried}
+        for card_id, schedule, suspended, flag, leech, buried in schedules
+    ]
+    if values:
+        names = (*SCHEDULE_COLUMNS, "suspended", "flag", "leech", "buried_until")
+        statement = update(cards_t).where(cards_t.c.id == bindparam("card"))
+        conn.execute(statement.values({name: bindparam(f"new_{name}") for name in names}), values)
+    if reviews:
+        conn.execute(
+            insert(reviews_t),
+            [{name: row.get(name) for name in REVIEW_COLUMNS} | {"leech": bool(row.get("leech"))} for row in reviews],
+        )
+    if events:
+        conn.execute(insert(events_t), [{name: row.get(name) for name in EVENT_COLUMNS} for row in events])

@@ -1,0 +1,337 @@
+"""quiz import anki: packages made and reviewed by the real `anki` package (tests/ankipackages.py),
+read without it, and what quiz then holds compared with what Anki holds."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import select
+
+from quiz import anki, scheduling
+from quiz.anki.importing import import_package
+from quiz.cli import cli
+from quiz.model import Rating, State
+from quiz.storage.schema import cards_t, decks_t, events_t, reviews_t
+from tests import ankipackages
+from tests.test_anki import answer, quiz_card, study_history
+
+UTC = timezone.utc
+ROLLOVER = 4
+STATES = {0: State.NEW, 1: State.LEARNING, 2: State.REVIEW, 3: State.RELEARNING}
+
+
+@pytest.fixture(scope="module")
+def reviewed(tmp_path_factory) -> dict[str, Path]:
+    """A collection with every kind of note, reviewed over 40 days in Anki, and its packages."""
+    folder = tmp_path_factory.mktemp("anki")
+    collection = ankipackages.new_collection(folder / "collection.anki2")
+    ankipackages.add_sample_notes(collection)
+    ankipackages.simulate_reviews(collection, 40)
+    ankipackages.finish_touches(collection)
+    return {
+        "collection": collection,
+        "apkg": ankipackages.export_apkg(collection, folder / "modern.apkg"),
+        "legacy": ankipackages.export_apkg(collection, folder / "legacy.apkg", legacy=True),
+        "colpkg": ankipackages.export_colpkg(collection, folder / "all.colpkg"),
+    }
+
+
+def run_import(engine, package: Path, folder: Path, **options):
+    return import_package(engine, package, folder, now=datetime.now(UTC), zone=UTC, rollover_hour=ROLLOVER, **options)
+
+
+def quiz_cards(engine) -> dict[tuple[str, int], dict]:
+    """quiz's cards by (note guid, Anki's ord), with their log (reviews and events) by instant in ms."""
+    c = cards_t.c
+    with engine.connect() as conn:
+        rows = conn.execute(select(cards_t, decks_t.c.name.label("deck")).join(decks_t)).mappings().all()
+        reviews = conn.execute(select(reviews_t).order_by(reviews_t.c.reviewed_at)).mappings().all()
+        events = conn.execute(select(events_t).order_by(events_t.c.at)).mappings().all()
+    log: dict[int, list[tuple[int, str, int | None, int | None]]] = {}
+    for row in reviews:
+        log.setdefault(row["card_id"], []).append((ms(row["reviewed_at"]), "review", row["rating"], row["duration_ms"]))
+    for row in events:
+        log.setdefault(row["card_id"], []).append((ms(row["at"]), row["kind"], row["rating"], row["duration_ms"]))
+    found = {}
+    for row in rows:
+        content = json.loads(row["content"])
+        guid = content.get("guid") or anki.note_guid(row["deck"], row["note_key"])
+        anki_ord = row["ord"] - 1 if row["kind"] == "cloze" else row["ord"]
+        found[guid, anki_ord] = dict(row) | {"log": sorted(log.get(row[c.id.name], []))}
+    return found
+
+
+def ms(moment: datetime) -> int:
+    return round(moment.timestamp() * 1000)
+
+
+def learner_day(moment: datetime) -> date:
+    return scheduling.learner_date(moment, UTC, ROLLOVER)
+
+
+def expected_log(revlog: list[dict]) -> list[tuple[int, str, int | None, int | None]]:
+    """Anki's revlog as quiz's log is meant to hold it (Anki's manual's revlog types)."""
+    kinds = {0: "review", 1: "review", 2: "review", 3: "cram", 5: "reschedule"}
+    out = []
+    for row in revlog:
+        kind = kinds.get(row["type"]) or ("forget" if row["factor"] == 0 else "reschedule")
+        rating = row["ease"] if kind in ("review", "cram") else None
+        out.append((row["id"], kind, rating, row["time"] if rating else None))
+    return sorted(out)
+
+
+def assert_same_progress(anki_card: dict, quiz_card: dict, today: int) -> None:
+    assert quiz_card["state"] == STATES[anki_card["type"]]
+    assert quiz_card["reps"] == anki_card["reps"]
+    assert quiz_card["lapses"] == anki_card["lapses"]
+    assert quiz_card["flag"] == anki_card["flags"] & 7
+    assert quiz_card["suspended"] == (anki_card["queue"] == -1)
+    assert (quiz_card["buried_until"] is not None) == (anki_card["queue"] in (-2, -3))
+    # quiz's export moves an answer on by 1 ms where another took its instant (Anki's ids are unique)
+    expected = expected_log(anki_card["revlog"])
+    assert [entry[1:] for entry in quiz_card["log"]] == [entry[1:] for entry in expected]
+    assert all(0 <= anki[0] - mine[0] <= 1000 for mine, anki in zip(quiz_card["log"], expected))
+    if anki_card["type"] == 0:
+        assert quiz_card["due"] is None
+        return
+    assert quiz_card["stability"] == pytest.approx(anki_card["stability"], rel=0.01)
+    assert quiz_card["difficulty"] == pytest.approx(anki_card["difficulty"], rel=0.01)
+    due = anki_card["due"]
+    if due > 10**9:  # intraday learning: an instant
+        assert quiz_card["due"] == datetime.fromtimestamp(due, UTC)
+    else:  # a day number: as many days from today in both
+        assert (learner_day(quiz_card["due"]) - learner_day(datetime.now(UTC))).days == due - today
+
+
+@pytest.mark.parametrize("kind", ["apkg", "legacy", "colpkg"])
+def test_every_cards_state_due_date_and_review_log_are_what_anki_holds(engine, reviewed, tmp_path, kind):
+    report = run_import(engine, reviewed[kind], tmp_path / "decks")
+    held = ankipackages.card_states(reviewed["collection"])
+    timing = held.pop(("", -1))
+    cards = quiz_cards(engine)
+    assert set(cards) == set(held)
+    assert report.new_cards == len(held)
+    for key, anki_card in held.items():
+        assert_same_progress(anki_card, cards[key], timing["today"])
+    studied = [card for card in held.values() if card["type"] != 0]
+    assert len(studied) > 10 and any(card["revlog"] for card in studied)
+    assert {STATES[card["type"]] for card in studied} >= {State.LEARNING, State.REVIEW}
+
+
+def snapshot(engine) -> tuple:
+    with engine.connect() as conn:
+        return tuple(
+            conn.execute(select(table).order_by(*table.primary_key.columns)).all()
+            for table in (decks_t, cards_t, reviews_t, events_t)
+        )
+
+
+def test_importing_the_same_package_again_changes_nothing(engine, reviewed, tmp_path):
+    run_import(engine, reviewed["apkg"], tmp_path / "decks")
+    files = {path: path.read_bytes() for path in (tmp_path / "decks").iterdir()}
+    before = snapshot(engine)
+    for kind in ("apkg", "legacy", "colpkg"):
+        again = run_import(engine, reviewed[kind], tmp_path / "decks")
+        assert (again.new_cards, again.reviews, again.files) == (0, 0, [])
+        assert again.merged_cards == len(before[1])
+    assert snapshot(engine) == before
+    assert {path: path.read_bytes() for path in (tmp_path / "decks").iterdir()} == files
+
+
+def test_note_types_become_deck_files_quiz_reads_back(engine, reviewed, tmp_path):
+    report = run_import(engine, reviewed["apkg"], tmp_path / "decks")
+    names = sorted(path.name for path in report.files)
+    assert names == sorted(
+        ["shell.yaml", "languages-spanish.yaml", next(p.name for p in report.files if "anki-" in p.name)]
+    )
+    texts = {card["guid"]: card for card in _deck_cards(report.files)}
+    held = ankipackages.card_states(reviewed["collection"])
+    held.pop(("", -1))
+    by_type: dict[str, list[dict]] = {}
+    for (guid, _ord), anki_card in held.items():
+        by_type.setdefault(anki_card["notetype"], []).append(texts[guid])
+    assert {card.get("type", "basic") for card in by_type["Basic"]} == {"basic"}
+    assert {card.get("type") for card in by_type["Basic (and reversed card)"]} == {"reversed"}
+    assert {card.get("type") for card in by_type["Cloze"]} == {"cloze"}
+    typed = by_type["Basic (type in the answer)"]  # typed in one line; an answer of several lines is revealed
+    assert {card.get("type", "basic") for card in typed} == {"command", "basic"}
+    assert all((card.get("type") == "command") == ("\n" not in card["back"]) for card in typed)
+    assert {card.get("type", "basic") for card in by_type["Basic (optional reversed card)"]} == {"basic", "reversed"}
+    assert {card.get("type", "basic") for card in by_type["Vocab"]} == {"basic"}
+    assert all(card.get("note") for card in by_type["Vocab"])  # the third field kept
+    assert report.simplified == {"Vocab": len({c["guid"] for c in by_type["Vocab"]})}
+    # HTML made plain text: line breaks and code kept, references decoded, media left out
+    for (guid, _ord), anki_card in held.items():
+        card, fields = texts[guid], anki_card["fields"]
+        if anki_card["notetype"] == "Cloze":
+            assert (card["text"], card.get("note")) == (PLAIN[fields[0]], PLAIN[fields[1]] or None)
+        elif anki_card["notetype"] != "Vocab":
+            assert (card["front"], card["back"]) == (PLAIN[fields[0]], PLAIN[fields[1]])
+
+
+# The sample notes' fields (tests/ankipackages.py) as a deck file is to hold them
+PLAIN = {
+    "List <b>all</b> containers": "List all containers",
+    "docker ps -a": "docker ps -a",
+    "Show the last&nbsp;10 lines": "Show the last 10 lines",
+    "<div>tail -n 10 file</div><div><br></div>": "tail -n 10 file",
+    "What does <code>&lt;tag&gt;</code> mean in HTML?": "What does <tag> mean in HTML?",
+    "An element: &lt;b&gt; makes <b>bold</b>": "An element: <b> makes bold",
+    "A loop over files": "A loop over files",
+    '<pre><code>for f in *.txt; do\n  wc -l "$f"\ndone</code></pre>': 'for f in *.txt; do\n  wc -l "$f"\ndone',
+    'Which command shows this?<br><img src="x.png">': "Which command shows this?",
+    "top<br>(or htop)": "top\n(or htop)",
+    "top (or htop)": "top (or htop)",
+    "Say it [sound:a.mp3]": "Say it",
+    "the <i>answer</i>": "the answer",
+    "el perro": "el perro",
+    "the dog": "the dog",
+    "la casa": "la casa",
+    "the house": "the house",
+    "<b>hablar</b>": "hablar",
+    "to speak": "to speak",
+    "mañana": "mañana",
+    "tomorrow<br>morning": "tomorrow\nmorning",
+    "el&nbsp;agua": "el agua",
+    "the water": "the water",
+    "¿Dónde está?": "¿Dónde está?",
+    "Where is it?": "Where is it?",
+    "狗": "狗",
+    "房子": "房子",
+    "说话": "说话",
+    "明天": "明天",
+    "水": "水",
+    "在哪儿？": "在哪儿？",
+    "{{c1::grep -r}} searches {{c2::recursively::how}}": "{{c1::grep -r}} searches {{c2::recursively::how}}",
+    "Add <code>-n</code> for line numbers": "Add -n for line numbers",
+    "我{{c1::喜欢}}学{{c2::中文}}，{{c3::每天::when}}都学。": "我{{c1::喜欢}}学{{c2::中文}}，{{c3::每天::when}}都学。",
+    "<div>每天 = every day</div>": "每天 = every day",
+    "<pre><code>{{c1::git rebase -i HEAD~3}}\n{{c2::git push -f}}</code></pre>": (
+        "{{c1::git rebase -i HEAD~3}}\n{{c2::git push -f}}"
+    ),
+    "rewrites&nbsp;history": "rewrites history",
+    "The capital of {{c1::Spain}} is {{c2::Madrid::city}}": "The capital of {{c1::Spain}} is {{c2::Madrid::city}}",
+    '<img src="x.png">': "",
+}
+
+
+def _deck_cards(paths: list[Path]) -> list[dict]:
+    from quiz.plumbing.yamlread import load
+
+    return [card for path in paths for card in load(path.read_text())["cards"]]
+
+
+def test_an_export_of_the_imported_decks_goes_back_to_the_same_anki_notes(engine, reviewed, tmp_path):
+    report = run_import(engine, reviewed["apkg"], tmp_path / "decks")
+    out = tmp_path / "back.apkg"
+    anki.export_decks(engine, [], out, lang="en", clock=anki.Clock(datetime.now(UTC), UTC, ROLLOVER))
+    with zipfile.ZipFile(out) as archive:
+        raw = archive.read("collection.anki2")
+    import sqlite3
+
+    db = sqlite3.connect(":memory:")
+    db.deserialize(raw)
+    exported = {guid for (guid,) in db.execute("SELECT guid FROM notes")}
+    imported = {card["guid"] for card in _deck_cards(report.files)}
+    assert exported == imported
+
+
+def test_a_dry_run_changes_nothing_and_writes_no_file(engine, reviewed, tmp_path):
+    before = snapshot(engine)
+    report = run_import(engine, reviewed["apkg"], tmp_path / "decks", dry_run=True)
+    assert report.new_cards > 0 and report.reviews > 0
+    assert snapshot(engine) == before
+    assert not (tmp_path / "decks").exists()
+
+
+def test_a_prefix_names_the_decks(engine, reviewed, tmp_path):
+    report = run_import(engine, reviewed["apkg"], tmp_path / "decks", prefix="phone")
+    assert all(sync.deck.startswith("phone-") for sync in report.decks)
+
+
+def test_damaged_and_unknown_packages_give_one_line_and_change_nothing(db_path, reviewed, tmp_path):
+    bundled = CliRunner().invoke(cli, ["--db", str(db_path), "decks"])
+    assert bundled.exit_code == 0
+    before = db_path.read_bytes()
+    raw = reviewed["apkg"].read_bytes()
+    newer = io.BytesIO()
+    with zipfile.ZipFile(newer, "w") as archive, zipfile.ZipFile(reviewed["apkg"]) as original:
+        for name in original.namelist():
+            archive.writestr(name, b"\x08\x04" if name == "meta" else original.read(name))
+    cut = io.BytesIO()
+    with zipfile.ZipFile(cut, "w") as archive, zipfile.ZipFile(reviewed["apkg"]) as original:
+        archive.writestr("meta", original.read("meta"))
+        archive.writestr("collection.anki21b", original.read("collection.anki21b")[:5000])
+    cases = {
+        "text.apkg": (b"not a zip at all", "not a readable Anki package"),
+        "half.apkg": (raw[: len(raw) // 2], "not a readable Anki package"),
+        "newer.apkg": (newer.getvalue(), "newer Anki"),
+        "cut.apkg": (cut.getvalue(), "damaged Anki package"),
+    }
+    for name, (content, words) in cases.items():
+        path = tmp_path / name
+        path.write_bytes(content)
+        result = CliRunner().invoke(cli, ["--db", str(db_path), "import", "anki", str(path)])
+        assert result.exit_code != 0, name
+        assert words in result.output and len(result.output.strip().splitlines()) == 1, result.output
+        assert "Traceback" not in result.output
+    assert db_path.read_bytes() == before
+
+
+def test_merging_back_the_phone_round_trip(engine, write_deck, tmp_path):
+    """quiz export anki -> reviews in Anki -> export from Anki -> quiz import anki: the reviews made in
+    Anki are added once, each card takes the state of the side that answered it last."""
+    from quiz.decks import import_files
+
+    deck = write_deck(
+        """
+        deck: shell
+        title: Shell
+        lang: en
+        cards:
+          - {id: ps-a, type: command, front: List all containers, back: docker ps -a}
+          - {id: amp, front: "What does a && b do?", back: Runs b when a exits 0}
+          - {id: names, type: cloze, text: "{{c1::grep -r}} searches {{c2::recursively}}"}
+        """
+    )
+    started = datetime.now(UTC) - timedelta(days=70)
+    import_files(engine, [deck], now=started)
+    with engine.connect() as conn:
+        ids = [card_id for (card_id,) in conn.execute(select(cards_t.c.id).order_by(cards_t.c.id))]
+    for card_id in ids:  # answered in quiz from 70 days ago
+        study_history(engine, card_id, [Rating.GOOD, Rating.GOOD, Rating.GOOD], started + timedelta(minutes=card_id))
+    quiz_log = {card: list(entry["log"]) for card, entry in quiz_cards(engine).items()}
+    out = tmp_path / "quiz.apkg"
+    anki.export_decks(
+        engine, [], out, lang="en", clock=anki.Clock(datetime.now(UTC), UTC, ROLLOVER), with_progress=True
+    )
+    phone = ankipackages.new_collection(tmp_path / "phone" / "collection.anki2")
+    ankipackages.import_apkg(phone, out)
+    ankipackages.simulate_reviews(phone, 40, new_per_day=0)  # the 40 days that end yesterday
+    back = ankipackages.export_apkg(phone, tmp_path / "phone.apkg")
+    report = run_import(engine, back, tmp_path / "decks")
+    assert (report.new_cards, report.files, report.merged_cards) == (0, [], len(ids))
+    held = ankipackages.card_states(phone)
+    timing = held.pop(("", -1))
+    cards = quiz_cards(engine)
+    made_in_anki = 0
+    for key, anki_card in held.items():
+        assert_same_progress(anki_card, cards[key], timing["today"])
+        assert cards[key]["log"][: len(quiz_log[key])] == quiz_log[key]  # quiz's own, unchanged
+        made_in_anki += len(cards[key]["log"]) - len(quiz_log[key])
+    assert made_in_anki == report.reviews > 0
+    before = snapshot(engine)
+    again = run_import(engine, back, tmp_path / "decks")
+    assert again.reviews == 0 and snapshot(engine) == before
+    # answered in quiz after the phone's export: quiz's state stays, the package's is older
+    card_id = ids[0]
+    answer(engine, card_id, Rating.EASY, datetime.now(UTC))
+    mine = quiz_card(engine, card_id)
+    run_import(engine, back, tmp_path / "decks")
+    assert quiz_card(engine, card_id) == mine

@@ -247,6 +247,15 @@ def bench_answer_beside_anki(quick: bool) -> None:
         report(name, f"{value:.2f} {unit}", "<= 1.0" if unit == "x" else "-")
 
 
+def bench_anki_import_beside_anki(quick: bool) -> None:
+    """quiz import anki and Anki's own import of the same package, alternating."""
+    from benchmarks import bench_anki_import
+
+    for name, value, unit in bench_anki_import.run(sizes=(1000,) if quick else (100_000,), runs=1 if quick else 3):
+        target = "5 s" if unit == "s" and "quiz" in name.split(":")[-1] else "-"
+        report(name, f"{value:.2f} {unit}", target)
+
+
 def bench_machine(when: str) -> None:
     """How fast this machine runs Python right now: a shared machine's speed drifts by 2x
     within an hour (seen here), and every number above scales with it."""
@@ -284,6 +293,7 @@ def main() -> None:
         bench_notes()
         bench_features(options.quick)
         bench_answer_beside_anki(options.quick)
+        bench_anki_import_beside_anki(options.quick)
         bench_machine("last")
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -113,6 +113,7 @@ def deck_text(path: Path, table: Table, name: str, keys: dict[str, str]) -> str:
     from quiz.notes.write import card_yaml, scalar
 
     entries, problems, taken = [], [], set(keys.values())
+    numbers: dict[str, int] = {}
     for line, cells in table.rows:
         content: dict = {}
         notes, tags = [], list(table.tags)
@@ -143,7 +144,7 @@ def deck_text(path: Path, table: Table, name: str, keys: dict[str, str]) -> str:
             content["tags"] = list(dict.fromkeys(tags))
         key = keys.get(content.get("guid", "")) or keys.get(front)
         if key is None:
-            key = new_key(front, front, taken)
+            key = new_key(front, front, taken, numbers)
         taken.add(key)
         entries.append(card_yaml(key, {k: v for k, v in content.items() if k != "guid"} | _guid(content), ""))
     if problems:

@@ -64,9 +64,10 @@ def deck_files(
         else:
             lang = note_language(" ".join(_sample(entry) for entry in deck_entries[:200]))
             head = _head(name, anki_name, lang, collection.presets.get(preset_id) or Preset(), package)
-        items = []
+        items: list[str] = []
+        numbers: dict[str, int] = {}
         for entry in deck_entries:
-            entry.key = new_key(_sample(entry), entry.guid, taken)
+            entry.key = new_key(_sample(entry), entry.guid, taken, numbers)
             items.append(card_yaml(entry.key, _within_limits(entry.content), ""))
         texts[target] = (head + "\n\n".join(items) + "\n").encode()
         placed[name] = deck_entries
@@ -77,14 +78,16 @@ def _sample(entry: Entry) -> str:
     return str(entry.content.get("front") or entry.content.get("text") or "")
 
 
-def new_key(text: str, seed: str, taken: set[str]) -> str:
+def new_key(text: str, seed: str, taken: set[str], numbers: dict[str, int]) -> str:
     """A readable id for an imported card from its first line (a cloze's answers shown), one
-    made of `seed`'s digest when the line has no ASCII word; unique among `taken`, then taken."""
+    made of `seed`'s digest when the line has no ASCII word; unique among `taken`, then taken.
+    `numbers`: per id, the number its next copy may take (many cards of one id stay linear)."""
     base = slug(CLOZE.sub(lambda match: match[2], text.split("\n")[0]))
     base = base or "note-" + hashlib.sha256(seed.encode()).hexdigest()[:8]
-    key, number = base, 2
+    key, number = base, numbers.get(base, 2)
     while key in taken:
         key, number = f"{base}-{number}", number + 1
+    numbers[base] = number
     taken.add(key)
     return key
 

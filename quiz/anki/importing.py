@@ -165,8 +165,8 @@ class _Progress:
             if row[7] == progress.MANUAL and row[5] == 0:
                 answers, previous = [], None
             elif row[7] in progress.ANSWERS and 1 <= row[2] <= 4:
-                day = scheduling.learner_date(progress._instant(row[0]), self.days.zone, self.days.rollover_hour)
-                answers.append(fsrs_rs.FSRSReview(row[2], (day - previous).days if previous else 0))
+                day = self.days.clock.day(row[0])
+                answers.append(fsrs_rs.FSRSReview(row[2], day - previous if previous else 0))
                 previous = day
         if answers:
             state = fsrs.memory_state(fsrs_rs.FSRSItem(answers), None)

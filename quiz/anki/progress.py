@@ -11,11 +11,12 @@ they become the learner's dates, and a due date the start of that day (quiz.sche
 
 from __future__ import annotations
 
+import functools
 import json
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone, tzinfo
 
 from quiz import scheduling
+from quiz.anki.clock import Clock
 from quiz.anki.package import Collection, Preset
 from quiz.model import Schedule, State
 
@@ -30,26 +31,25 @@ def _instant(ms: int) -> datetime:
     return datetime.fromtimestamp(ms / 1000, UTC)
 
 
-@dataclass
 class Days:
-    """Anki's day numbers as the learner's days."""
+    """Anki's day numbers as the learner's days (their starts as quiz.scheduling has them)."""
 
-    collection: Collection
-    zone: tzinfo
-    rollover_hour: int  # the learner's, for the start of a day
-
-    def __post_init__(self) -> None:
-        start = datetime.fromtimestamp(self.collection.created, UTC)
-        self.day_zero: date = scheduling.learner_date(start, self.zone, self.collection.rollover)
+    def __init__(self, collection: Collection, zone: tzinfo, rollover_hour: int):
+        self.zone, self.rollover_hour = zone, rollover_hour  # the learner's, for the start of a day
+        self.clock = Clock(datetime.now(UTC), zone, rollover_hour)  # a day number per instant, fast
+        start = datetime.fromtimestamp(collection.created, UTC)
+        self.day_zero = scheduling.learner_date(start, zone, collection.rollover).toordinal()
 
     def start(self, day_number: int) -> datetime:
-        day = self.day_zero + timedelta(days=max(-36500, min(day_number, 36500 * 2)))
-        return scheduling.day_begins(day, self.zone, self.rollover_hour)
+        return self._begins(self.day_zero + max(-36500, min(day_number, 36500 * 2)))
 
-    def after(self, moment: datetime, days: int) -> datetime:
-        """The start of the learner's day `days` after the one of `moment`."""
-        day = scheduling.learner_date(moment, self.zone, self.rollover_hour) + timedelta(days=days)
-        return scheduling.day_begins(day, self.zone, self.rollover_hour)
+    def after(self, moment_ms: int, days: int) -> datetime:
+        """The start of the learner's day `days` after the one of the instant (epoch ms)."""
+        return self._begins(self.clock.day(moment_ms) + days)
+
+    @functools.lru_cache(maxsize=4096)  # noqa: B019 (a few thousand days, for one import)
+    def _begins(self, ordinal: int) -> datetime:
+        return scheduling.day_begins(date.fromordinal(ordinal), self.zone, self.rollover_hour)
 
 
 def memory(data: str) -> dict:
@@ -134,7 +134,7 @@ def replay(revlog: list[tuple], days: Days) -> list[tuple[str, dict]]:
                 lapses += 1
             reps += 1
             if interval > 0:
-                state, due = State.REVIEW, days.after(at, interval)
+                state, due = State.REVIEW, days.after(revlog_id, interval)
             else:
                 state = State.LEARNING if kind == LEARN else State.RELEARNING
                 due = at + timedelta(seconds=-interval)
@@ -158,7 +158,7 @@ def replay(revlog: list[tuple], days: Days) -> list[tuple[str, dict]]:
             out.append(("forget", before | {"at": at, "state_after": int(State.NEW), "due_after": None}))
         elif kind in (MANUAL, RESCHEDULED):
             if interval > 0:
-                state, due = State.REVIEW, days.after(at, interval)
+                state, due = State.REVIEW, days.after(revlog_id, interval)
             out.append(("reschedule", before | {"at": at} | _same(state, due)))
     return out
 

@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from quiz.cli import cli
 from quiz.plumbing.yamlread import Map, Scalar, Seq, YamlError, compose, load, plain
@@ -381,3 +383,27 @@ def test_update_needs_cards_written_as_blocks(tmp_path, cards, problem):
     assert result.exit_code == 1
     assert result.output.splitlines()[-1] == f"Error: {deck_path}: cannot update this deck: {problem}"
     assert deck_path.read_text(encoding="utf-8") == "deck: images\nlang: en\n" + cards
+
+
+# Letters, digits, YAML's indicators and spaces, CJK and accents: every string a deck file is written with
+# (quiz.notes.write.scalar, plain where it can be) reads back as itself.
+PIECES = list("aZé中 \t0-9:#,.()'\"/+=?!-[]{}&*|>%@`~\\\n") + ["yes", "No", "null", "on", "Y"]
+WRITTEN = st.lists(st.sampled_from(PIECES), max_size=12).map("".join)
+
+
+@given(WRITTEN)
+@settings(max_examples=500, deadline=None)
+def test_every_string_written_reads_back_as_itself(text):
+    from quiz.notes.write import card_yaml, scalar
+
+    assert load(f"k: {scalar(text, 0)}\n") == {"k": text}  # a file ends in a newline
+    tags = text.split()[:1]
+    written = "cards:\n" + card_yaml("c", {"front": text, "tags": tags}, "") + "\n"
+    assert load(written) == {"cards": [{"id": "c", "front": text, "tags": tags}]}
+
+
+@pytest.mark.parametrize("text", ["docker ps -a", "List all containers", "What's this?", "el perro, la casa", "中文"])
+def test_plain_text_is_written_plain(text):
+    from quiz.notes.write import scalar
+
+    assert scalar(text, 0) == text

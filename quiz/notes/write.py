@@ -33,9 +33,9 @@ def scalar(value: str, indent: int) -> str:
     several lines, else double-quoted (JSON strings are YAML); CJK stays as it is."""
     if _CONTROL.search(value):  # escaped (\u001b, \u007f): YAML reads that back
         return _CONTROL.sub(lambda m: f"\\u{ord(m[0]):04x}", json.dumps(value, ensure_ascii=False))
-    if "\n" in value and not value[:1].isspace() and "\t" not in value:
-        pad = " " * (indent + 2)
-        chomp = "" if value.endswith("\n") and not value.endswith("\n\n") else "-"
+    if "\n" in value and not value[:1].isspace() and "\t" not in value and not value.endswith("\n\n"):
+        pad = " " * (indent + 2)  # (a literal block keeps one final line break, or none)
+        chomp = "" if value.endswith("\n") else "-"
         body = "\n".join(pad + line if line else "" for line in value.rstrip("\n").split("\n"))
         return f"|{chomp}\n{body}"
     if _SAFE_PLAIN.match(value) and value.lower() not in _YAML_WORDS:
@@ -50,13 +50,14 @@ def scalar(value: str, indent: int) -> str:
 
 
 def _flow_item(text: str) -> str:
-    """A tag inside [...]: plain unless YAML would read it otherwise (a comma, a bracket...)."""
-    if _FLOW_SPECIAL.search(text) or text[:1] in "-?:&*!|>%@`" or _CONTROL.search(text):
-        return json.dumps(text, ensure_ascii=False)  # JSON strings are YAML
-    return text
+    """A tag inside [...]: plain when it is a word YAML reads back as the same string there
+    (`lang::es`, `git-basics`), else a JSON string (which is YAML)."""
+    if _FLOW_PLAIN.match(text) and text.lower() not in _YAML_WORDS:
+        return text
+    return json.dumps(text, ensure_ascii=False)
 
 
-_FLOW_SPECIAL = re.compile(r"[,\[\]{}#\"']")
+_FLOW_PLAIN = re.compile(r"[^\W\d_][\w.:/+=-]*(?<!:)\Z")
 
 
 def card_yaml(card_id: str, content: dict, comment: str, indent: int = 2) -> str:

@@ -23,7 +23,9 @@ from quiz.i18n import _
 from quiz.model import CLOZE
 
 SEPARATORS = {"tab": "\t", "comma": ",", "semicolon": ";", "space": " ", "pipe": "|", "colon": ":"}
-KINDS = ("front", "back", "text", "note", "tags", "guid", "type", "-")
+KINDS = ("front", "back", "text", "note", "tags", "guid", "type", "notetype", "deck", "-")
+# Anki's header lines that say which column holds what (the columns counted from 1)
+SPECIAL_COLUMNS = {"guid column": "guid", "tags column": "tags", "notetype column": "notetype", "deck column": "deck"}
 HEADER = re.compile(r"#([a-z ]+):(.*)\Z")
 
 
@@ -84,26 +86,26 @@ def _is_header(cells: list[str]) -> bool:
 
 
 def _columns(given: str | None, headers: dict[str, str], separator: str, width: int) -> list[str]:
+    """What each column holds: --columns, else Anki's header lines (`#guid column:1` and the
+    like, `#columns:` names), the other columns being the note's fields in order: front,
+    back, then the card's note."""
     if given is not None:
-        names = [name.strip().lower() for name in given.split(",")]
-        wrong = [name for name in names if name not in KINDS]
-        if wrong or names.count("front") + names.count("text") != 1:
+        chosen = [name.strip().lower() for name in given.split(",")]
+        wrong = [name for name in chosen if name not in KINDS]
+        if wrong or chosen.count("front") + chosen.count("text") != 1:
             message = _("--columns: a list of {kinds}, with one front (or text)").format(kinds=", ".join(KINDS))
             raise QuizError(message)
-        return names
-    names = ["front", "back"]
-    if "columns" in headers:
-        names = []
-        for index, name in enumerate(headers["columns"].split(separator)):
-            name = name.strip().lower()
-            names.append(name if name in KINDS else ("front", "back")[index] if index < 2 else "note")
-    for key, kind in (("guid column", "guid"), ("tags column", "tags")):
-        if headers.get(key, "").strip().isdigit():
-            index = int(headers[key]) - 1
-            names += ["note"] * (index + 1 - len(names))
-            names[index] = kind
-    names += ["note"] * (width - len(names))
-    return names
+        return chosen
+    named = (
+        [name.strip().lower() for name in headers.get("columns", "").split(separator)] if "columns" in headers else []
+    )
+    names: list[str | None] = [name if name in KINDS else None for name in named]
+    names += [None] * (width - len(names))
+    for key, kind in SPECIAL_COLUMNS.items():
+        if headers.get(key, "").strip().isdigit() and 0 < int(headers[key]) <= len(names):
+            names[int(headers[key]) - 1] = kind
+    fields = iter(("front", "back"))
+    return [name or next(fields, "note") for name in names]
 
 
 def deck_text(path: Path, table: Table, name: str, keys: dict[str, str]) -> str:
@@ -119,7 +121,7 @@ def deck_text(path: Path, table: Table, name: str, keys: dict[str, str]) -> str:
         notes, tags = [], list(table.tags)
         for kind, cell in zip(table.columns, cells):
             value = plain(cell)[0] if table.html else cell.strip()
-            if kind == "-" or not value:
+            if kind in ("-", "deck") or not value:
                 continue
             if kind == "tags":
                 tags += value.split()
@@ -127,17 +129,21 @@ def deck_text(path: Path, table: Table, name: str, keys: dict[str, str]) -> str:
                 notes.append(value)
             else:
                 content[kind] = value
+        note_type = content.pop("notetype", "").lower()
         front = content.get("front") or content.get("text") or ""
         if not front:
             problems.append(Problem(str(path), line, 1, _("no front in this row")))
             continue
-        if "back" not in content and CLOZE.search(front):
-            content = {"type": "cloze", "text": front} | {
-                k: v for k, v in content.items() if k not in ("front", "text")
-            }
+        if ("back" not in content or "cloze" in note_type) and CLOZE.search(front):
+            if "back" in content:  # a cloze's back: its extra text
+                notes.insert(0, content.pop("back"))
+            rest = {k: v for k, v in content.items() if k not in ("front", "text")}
+            content = {"type": "cloze", "text": front} | rest
         elif "back" not in content:
             problems.append(Problem(str(path), line, 1, _("no back in this row (a cloze needs {{c1::...}})")))
             continue
+        elif "type in" in note_type and "\n" not in content["back"] and "type" not in content:
+            content = {"type": "command"} | content  # Anki's "Basic (type in the answer)": typed here too
         if notes:
             content["note"] = "\n".join(notes)
         if tags:

@@ -298,6 +298,7 @@ def card_states(col_path: Path) -> dict[tuple[str, int], dict[str, Any]]:
             )
             memory = card.memory_state
             states[(note.guid, card.ord)] = {
+                "id": card.id,
                 "type": card.type,
                 "queue": card.queue,
                 "due": card.due,

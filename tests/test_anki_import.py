@@ -335,3 +335,62 @@ def test_merging_back_the_phone_round_trip(engine, write_deck, tmp_path):
     mine = quiz_card(engine, card_id)
     run_import(engine, back, tmp_path / "decks")
     assert quiz_card(engine, card_id) == mine
+
+
+def test_cards_reviewed_without_fsrs_get_the_memory_state_anki_would_compute(engine, tmp_path):
+    """SM-2 reviews (FSRS off in Anki): no memory state in the package; quiz computes one from each
+    card's review log, the one Anki computes when FSRS is switched on."""
+    collection = ankipackages.new_collection(tmp_path / "sm2" / "collection.anki2")
+    with ankipackages.opened(collection) as col:
+        col.set_config("fsrs", False)
+    ankipackages.add_sample_notes(collection)
+    ankipackages.simulate_reviews(collection, 40)
+    package = ankipackages.export_apkg(collection, tmp_path / "sm2.apkg")
+    run_import(engine, package, tmp_path / "decks")
+    held = ankipackages.card_states(collection)
+    held.pop(("", -1))
+    cards = quiz_cards(engine)
+    with ankipackages.opened(collection) as col:
+        col.set_config("fsrs", True)
+        computed = {key: col.compute_memory_state(card["id"]) for key, card in held.items() if card["type"] != 0}
+    assert len(computed) > 10
+    for key, state in computed.items():
+        assert held[key]["stability"] is None  # nothing in the package: computed
+        assert cards[key]["stability"] == pytest.approx(state.stability, rel=0.01), key
+        assert cards[key]["difficulty"] == pytest.approx(state.difficulty, rel=0.01), key
+
+
+def test_the_command_reports_backs_up_first_and_restores_the_collection_as_it_was(db_path, reviewed, tmp_path):
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--db", str(db_path), "decks"]).exit_code == 0
+    result = runner.invoke(cli, ["--db", str(db_path), "import", "anki", str(reviewed["apkg"]), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    held = ankipackages.card_states(reviewed["collection"])
+    held.pop(("", -1))
+    assert report["new_cards"] == len(held) and report["merged_cards"] == 0
+    assert report["reviews_added"] == sum(len(card["revlog"]) for card in held.values())
+    assert report["schedules_taken"] == sum(card["type"] != 0 for card in held.values())
+    assert all(Path(path).is_file() for path in report["files"])
+    backups = json.loads(runner.invoke(cli, ["--db", str(db_path), "backups", "--json"]).output)
+    assert [backup["reason"] for backup in backups][:1] == ["import"]
+    decks = json.loads(runner.invoke(cli, ["--db", str(db_path), "decks", "--json"]).output)
+    assert {"shell", "languages-spanish"} <= {deck["deck"] for deck in decks}
+    restored = runner.invoke(cli, ["--db", str(db_path), "restore", backups[0]["path"]])
+    assert restored.exit_code == 0, restored.output
+    decks = json.loads(runner.invoke(cli, ["--db", str(db_path), "decks", "--json"]).output)
+    assert "shell" not in {deck["deck"] for deck in decks}
+
+
+def test_with_the_import_the_learner_reviews_what_anki_had_due(db_path, reviewed, tmp_path):
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--db", str(db_path), "import", "anki", str(reviewed["apkg"])]).exit_code == 0
+    held = ankipackages.card_states(reviewed["collection"])
+    timing = held.pop(("", -1))
+    due_in_anki = sum(
+        1
+        for (guid, _ord), card in held.items()
+        if (card["queue"] in (2, 3) and card["due"] <= timing["today"]) or card["queue"] == 1
+    )
+    due = json.loads(runner.invoke(cli, ["--db", str(db_path), "cards", "--due", "today", "--json"]).output)
+    assert len([card for card in due if card["state"] != "new"]) == due_in_anki > 0

@@ -41,10 +41,10 @@ def read_table(path: Path, columns: str | None) -> Table:
     """The rows of the file with what each column holds."""
     try:
         text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise QuizError(_("{path}: not UTF-8 text ({error})").format(path=path, error=error.reason)) from None
+    except UnicodeDecodeError:
+        raise QuizError(_("{path}: not UTF-8 text").format(path=path)) from None
     except OSError as error:
-        raise QuizError(_("cannot read {path}: {error}").format(path=path, error=error.strerror)) from None
+        raise QuizError(_("cannot read {path}: {reason}").format(path=path, reason=error.strerror)) from None
     lines = text.splitlines(keepends=True)
     headers: dict[str, str] = {}
     first = 0

@@ -136,8 +136,8 @@ class _Progress:
             anki_last = progress.last_answer_ms(card, revlog)
             quiz_last = last.get(quiz_id)
             later = anki_last is not None and (quiz_last is None or anki_last > ms(quiz_last) + SAME_ANSWER_MS)
-            if not had or later:
-                schedules.append(self.schedule(card, revlog, quiz_id))
+            if later or (not had and (card[4] != 0 or card[9] or card[10] or card[5] < 0 or card[14] & 7)):
+                schedules.append(self.schedule(card, revlog, quiz_id))  # (a new card as it is: left as inserted)
         return schedules, reviews, events
 
     def schedule(self, card: tuple, revlog: list[tuple], quiz_id: int):

@@ -5,7 +5,6 @@ caller's transaction (quiz.anki.importing)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import bindparam, insert, select, union_all, update
@@ -76,26 +75,26 @@ def logged(conn: Connection, ids: list[int]) -> tuple[dict[int, set[int]], dict[
 
 def write_progress(
     conn: Connection,
-    schedules: Iterable[tuple[int, Schedule, bool, int, bool, datetime | None]],
+    schedules: list[tuple[int, Schedule, bool, int, bool, datetime | None]],
     reviews: list[dict],
     events: list[dict],
 ) -> None:
-    """Each (card id, schedule, suspended, flag, leech, buried until), and the log rows, through
-    quiz.storage.prepared like the import's new cards: 10^5 rows of each."""
-    values = [
-        {"card": card_id, **{f"new_{name}": getattr(schedule, name) for name in SCHEDULE_COLUMNS}}
-        | {"new_suspended": suspended, "new_flag": flag, "new_leech": leech, "new_buried_until": buried}
-        for card_id, schedule, suspended, flag, leech, buried in schedules
-    ]
-    if values:
+    """Each (card id, schedule, suspended, flag, leech, buried until), and the log rows, in bulk
+    through quiz.storage.prepared, as the import's new cards: 10^5 rows of each."""
+    if schedules:
         names = (*SCHEDULE_COLUMNS, "suspended", "flag", "leech", "buried_until")
         statement = update(cards_t).where(cards_t.c.id == bindparam("card"))
         statement = statement.values({name: bindparam(f"new_{name}") for name in names})
+        values = [
+            {"card": card_id, **{f"new_{name}": getattr(schedule, name) for name in SCHEDULE_COLUMNS}}
+            | {"new_suspended": suspended, "new_flag": flag, "new_leech": leech, "new_buried_until": buried}
+            for card_id, schedule, suspended, flag, leech, buried in schedules
+        ]
         Prepared(statement, conn.dialect).run_many(conn, values)
-    for table, rows, columns in ((reviews_t, reviews, REVIEW_COLUMNS), (events_t, events, EVENT_COLUMNS)):
+    for table, rows, names in ((reviews_t, reviews, REVIEW_COLUMNS), (events_t, events, EVENT_COLUMNS)):
         if rows:
-            full = [{name: row.get(name) for name in columns} for row in rows]
+            full = [{name: row.get(name) for name in names} for row in rows]
             if table is reviews_t:
                 for row in full:
                     row["leech"] = bool(row["leech"])
-            Prepared(insert(table), conn.dialect, list(columns)).run_many(conn, full)
+            Prepared(insert(table), conn.dialect, list(names)).run_many(conn, full)

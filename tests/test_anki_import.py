@@ -166,6 +166,9 @@ def test_note_types_become_deck_files_quiz_reads_back(engine, reviewed, tmp_path
     assert {card.get("type", "basic") for card in by_type["Vocab"]} == {"basic"}
     assert all(card.get("note") for card in by_type["Vocab"])  # the third field kept
     assert report.simplified == {"Vocab": len({c["guid"] for c in by_type["Vocab"]})}
+    notes = {guid: card["fields"] for (guid, _ord), card in held.items()}
+    shown = sum(field.count("<img") + field.count("[sound:") for fields in notes.values() for field in fields)
+    assert report.media_shown == shown > 0
     # HTML made plain text: line breaks and code kept, references decoded, media left out
     for (guid, _ord), anki_card in held.items():
         card, fields = texts[guid], anki_card["fields"]

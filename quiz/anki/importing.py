@@ -41,7 +41,8 @@ class AnkiImport:
     decks: list = field(default_factory=list)  # SyncReports of the deck files
     simplified: Counter = field(default_factory=Counter)
     left_out: Counter = field(default_factory=Counter)
-    media: list[str] = field(default_factory=list)
+    media: list[str] = field(default_factory=list)  # the package's media files, left out
+    media_shown: int = 0  # pictures and sounds the fields showed, left out of the text
     dry_run: bool = False
 
 
@@ -63,7 +64,7 @@ def import_package(
     collection = read_package(path)
     conversion = convert(collection)
     report = AnkiImport(path, len(conversion.entries), simplified=conversion.simplified, dry_run=dry_run)
-    report.left_out, report.media = conversion.left_out, collection.media
+    report.left_out, report.media, report.media_shown = conversion.left_out, collection.media, conversion.media
     with engine.connect() as conn:
         known = history.cards_by_guid(conn)
         sources = storage.deck_sources(conn)

@@ -79,6 +79,13 @@ def import_anki(env: Env, path: str, prefix: str | None, output: str | None, dry
             "{count} media file skipped: {names}", "{count} media files skipped: {names}", len(report.media)
         )
         click.echo(message.format(count=len(report.media), names=shown))
+    elif report.media_shown:
+        message = ngettext(
+            "{count} picture or sound in the fields left out (quiz shows text)",
+            "{count} pictures and sounds in the fields left out (quiz shows text)",
+            report.media_shown,
+        )
+        click.echo(message.format(count=report.media_shown))
     if dry_run:
         click.echo(_("Dry run: nothing was changed."))
 
@@ -99,6 +106,7 @@ def _json(report) -> dict:
         "simplified": dict(report.simplified),
         "left_out": dict(report.left_out),
         "media_skipped": report.media,
+        "media_in_fields": report.media_shown,
         "dry_run": report.dry_run,
     }
 

@@ -168,6 +168,21 @@ def plain(node):
     return None
 
 
+_INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
+_ENDS_PLAIN = re.compile(r": |\s#|:\Z|[\t\n\r]|\A | \Z")  # a mapping, a comment, a line break, spaces
+_WORDS = frozenset(["y", "n", "yes", "no", "true", "false", "on", "off", "null"])  # YAML 1.1's bools and null
+
+
+def reads_back_plain(value: str) -> bool:
+    """Whether `value`, written plain after `key: ` (block context, control characters
+    escaped before), is read here as this very string: no indicator first, nothing inside
+    that ends or comments a plain scalar, and a first character that no implicit type but
+    text starts with (a letter starts only YAML 1.1's bools and null, which are words)."""
+    if not value or value[0] in _INDICATORS or _ENDS_PLAIN.search(value):
+        return False
+    return value[0] not in _RESOLVABLE_FIRST or (value[0].isalpha() and value.lower() not in _WORDS)
+
+
 def read(text: str, report: Report, stream_key: str | None, on_item: Callable[[Node, int], None] | None) -> Node | None:
     """The document's root node, or None for an empty file.
 

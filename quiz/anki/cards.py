@@ -18,7 +18,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from quiz.anki.fields import MODEL_IDS
-from quiz.anki.package import Collection, NoteType
+from quiz.anki.package import Card, Collection, NoteType
 from quiz.anki.plaintext import plain
 from quiz.model import CLOZE, CardKind
 
@@ -51,9 +51,9 @@ class Conversion:
 
 def convert(collection: Collection) -> Conversion:
     """Every note with at least one card, as an entry; what could not be kept, counted."""
-    cards_of: dict[int, list[tuple]] = {}
+    cards_of: dict[int, list[Card]] = {}
     for card in collection.cards:
-        cards_of.setdefault(card[1], []).append(card)
+        cards_of.setdefault(card.nid, []).append(card)
     out = Conversion()
     for note_id, guid, type_id, tags, joined in collection.notes:
         cards = cards_of.get(note_id)
@@ -65,7 +65,7 @@ def convert(collection: Collection) -> Conversion:
             value, media = plain(text)
             values.append(value)
             out.media += media
-        entry = _entry(note_type, values, {card[3] for card in cards}, out)
+        entry = _entry(note_type, values, {card.ord for card in cards}, out)
         if entry is None:
             continue
         kind, content = entry
@@ -73,9 +73,9 @@ def convert(collection: Collection) -> Conversion:
         if kept_tags:
             content["tags"] = kept_tags
         content["guid"] = guid
-        anki_cards = {card[3]: card[0] for card in cards}
-        home = min(cards, key=lambda card: card[3])
-        out.entries.append(Entry(guid, kind, content, anki_cards, home[13] or home[2]))  # odid: a filtered deck's home
+        anki_cards = {card.ord: card.id for card in cards}
+        home = min(cards, key=lambda card: card.ord)
+        out.entries.append(Entry(guid, kind, content, anki_cards, home.odid or home.did))  # a filtered deck's: home
     return out
 
 

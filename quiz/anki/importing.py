@@ -21,7 +21,7 @@ from quiz import scheduling
 from quiz.anki import progress
 from quiz.anki.cards import Entry, convert
 from quiz.anki.decktext import deck_files
-from quiz.anki.package import Collection, Preset, read_package
+from quiz.anki.package import Card, Collection, Preset, Revlog, read_package
 from quiz.model import CardKind, State
 
 QUEUE_SUSPENDED, QUEUE_BURIED = -1, (-2, -3)
@@ -115,11 +115,13 @@ class _Progress:
         self.collection = collection
         self.days = days
         self.tomorrow = tomorrow
-        self.cards = {card[0]: card for card in collection.cards}
-        self.revlog: dict[int, list[tuple]] = {}
+        self.cards = {card.id: card for card in collection.cards}
+        self.revlog: dict[int, list[Revlog]] = {}
         for row in collection.revlog:
-            self.revlog.setdefault(row[1], []).append(row)
-        self.leech_notes = {note[0] for note in collection.notes if "leech" in note[3].lower().split()}
+            self.revlog.setdefault(row.cid, []).append(row)
+        self.leech_notes = {
+            note_id for note_id, _guid, _type, tags, _fields in collection.notes if "leech" in tags.lower().split()
+        }
 
     def rows(self, pairs, times, last) -> tuple[list, list[dict], list[dict]]:
         schedules, reviews, events = [], [], []
@@ -137,24 +139,24 @@ class _Progress:
             anki_last = progress.last_answer_ms(card, revlog)
             quiz_last = last.get(quiz_id)
             later = anki_last is not None and (quiz_last is None or anki_last > ms(quiz_last) + SAME_ANSWER_MS)
-            if later or (not had and (card[4] != 0 or card[9] or card[10] or card[5] < 0 or card[14] & 7)):
+            untouched = card.type == 0 and not (card.reps or card.lapses or card.queue < 0 or card.flags & 7)
+            if later or (not had and not untouched):
                 schedules.append(self.schedule(card, revlog, quiz_id))  # (a new card as it is: left as inserted)
         return schedules, reviews, events
 
-    def schedule(self, card: tuple, revlog: list[tuple], quiz_id: int):
+    def schedule(self, card: Card, revlog: list[Revlog], quiz_id: int):
         preset = self.preset(card)
         state = progress.schedule(card, revlog, self.days, preset, functools.partial(self.memory, preset))
-        queue, flags = card[5], card[14]
-        suspended = queue == QUEUE_SUSPENDED
-        buried = self.tomorrow if queue in QUEUE_BURIED else None
-        leech = suspended and card[1] in self.leech_notes
-        return quiz_id, state, suspended, flags & 7, leech, buried
+        suspended = card.queue == QUEUE_SUSPENDED
+        buried = self.tomorrow if card.queue in QUEUE_BURIED else None
+        leech = suspended and card.nid in self.leech_notes
+        return quiz_id, state, suspended, card.flags & 7, leech, buried
 
-    def preset(self, card: tuple) -> Preset:
-        deck = self.collection.decks.get(card[13] or card[2])
+    def preset(self, card: Card) -> Preset:
+        deck = self.collection.decks.get(card.odid or card.did)
         return self.collection.presets.get(deck[1] if deck else 1) or Preset()
 
-    def memory(self, preset: Preset, revlog: list[tuple], card: tuple) -> tuple[float, float]:
+    def memory(self, preset: Preset, revlog: list[Revlog], card: Card) -> tuple[float, float]:
         """A memory state from the card's answers since its last reset (fsrs-rs, as Anki computes
         one for a card without), else from its interval and ease (Anki's SM-2 conversion)."""
         fsrs = _fsrs(tuple(preset.parameters))
@@ -163,16 +165,17 @@ class _Progress:
         import fsrs_rs_python as fsrs_rs
 
         for row in revlog:
-            if row[7] == progress.MANUAL and row[5] == 0:
+            if row.type == progress.MANUAL and row.factor == 0:
                 answers, previous = [], None
-            elif row[7] in progress.ANSWERS and 1 <= row[2] <= 4:
-                day = self.days.clock.day(row[0])
-                answers.append(fsrs_rs.FSRSReview(row[2], day - previous if previous else 0))
+            elif row.type in progress.ANSWERS and 1 <= row.ease <= 4:
+                day = self.days.clock.day(row.id)
+                answers.append(fsrs_rs.FSRSReview(row.ease, day - previous if previous else 0))
                 previous = day
         if answers:
             state = fsrs.memory_state(fsrs_rs.FSRSItem(answers), None)
         else:
-            state = fsrs.memory_state_from_sm2(max(card[8], 1300) / 1000, max(card[7], 1), preset.desired_retention)
+            ease = max(card.factor, 1300) / 1000
+            state = fsrs.memory_state_from_sm2(ease, max(card.ivl, 1), preset.desired_retention)
         return state.stability, state.difficulty
 
 

@@ -19,6 +19,7 @@ import sqlite3
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from quiz.anki import wire
 from quiz.errors import QuizError
@@ -33,7 +34,48 @@ NEW_PER_DAY, REVIEWS_PER_DAY, MAXIMUM_INTERVAL, LEECH_THRESHOLD, DESIRED_RETENTI
 NOTETYPE_KIND = 1  # Notetype.Config.kind: 0 normal, 1 cloze
 Q_FORMAT, A_FORMAT = 1, 2  # Notetype.Template.Config
 DECK_KIND_NORMAL, DECK_CONFIG_ID = 1, 1  # the decks table's kind blob: normal { config_id }
-CARD_COLUMNS = "id, nid, did, ord, type, queue, due, ivl, factor, reps, lapses, left, odue, odid, flags, data"
+
+
+class Card(NamedTuple):
+    """A row of Anki's cards table: `type` 0 new, 1 learning, 2 review, 3 relearning; `queue`
+    below 0 suspended or buried; `due` a day number, an instant (intraday learning, epoch
+    seconds) or a new card's position; odid/odue: the home deck and due of a card in a
+    filtered deck; `data`: JSON with the FSRS memory state."""
+
+    id: int
+    nid: int
+    did: int
+    ord: int
+    type: int
+    queue: int
+    due: int
+    ivl: int
+    factor: int
+    reps: int
+    lapses: int
+    left: int
+    odue: int
+    odid: int
+    flags: int
+    data: str
+
+
+class Revlog(NamedTuple):
+    """A row of Anki's review log: `id` the answer's instant in ms, `ease` the button,
+    `ivl` days (negative: seconds), `type` 0 learn, 1 review, 2 relearn, 3 filtered, 4
+    manual, 5 rescheduled."""
+
+    id: int
+    cid: int
+    ease: int
+    ivl: int
+    last_ivl: int
+    factor: int
+    time: int
+    type: int
+
+
+CARD_COLUMNS = ", ".join(Card._fields)
 REVLOG_COLUMNS = "id, cid, ease, ivl, lastIvl, factor, time, type"
 
 
@@ -62,8 +104,7 @@ class NoteType:
 
 @dataclass
 class Collection:
-    """What quiz takes from the collection; cards and revlog rows as CARD_COLUMNS and
-    REVLOG_COLUMNS name their values."""
+    """What quiz takes from the collection."""
 
     created: int  # crt: epoch seconds of the start of day 0
     rollover: int
@@ -71,8 +112,8 @@ class Collection:
     presets: dict[int, Preset]
     note_types: dict[int, NoteType]
     notes: list[tuple[int, str, int, str, str]]  # (id, guid, note type id, tags, fields joined by \x1f)
-    cards: list[tuple]
-    revlog: list[tuple]
+    cards: list[Card]
+    revlog: list[Revlog]
     media: list[str]
 
 
@@ -175,8 +216,8 @@ def _read(db: sqlite3.Connection, media: list[str]) -> Collection:
         presets=presets,
         note_types=note_types,
         notes=db.execute("SELECT id, guid, mid, tags, flds FROM notes ORDER BY id").fetchall(),
-        cards=db.execute(f"SELECT {CARD_COLUMNS} FROM cards ORDER BY nid, ord").fetchall(),
-        revlog=db.execute(f"SELECT {REVLOG_COLUMNS} FROM revlog ORDER BY id").fetchall(),
+        cards=list(map(Card._make, db.execute(f"SELECT {CARD_COLUMNS} FROM cards ORDER BY nid, ord"))),
+        revlog=list(map(Revlog._make, db.execute(f"SELECT {REVLOG_COLUMNS} FROM revlog ORDER BY id"))),
         media=media,
     )
 

@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta, timezone, tzinfo
 
 from quiz import scheduling
 from quiz.anki.clock import Clock
-from quiz.anki.package import Collection, Preset
+from quiz.anki.package import Card, Collection, Preset, Revlog
 from quiz.model import Schedule, State
 
 LEARN, REVIEW, RELEARN, FILTERED, MANUAL, RESCHEDULED = range(6)
@@ -61,16 +61,16 @@ def memory(data: str) -> dict:
     return found if isinstance(found, dict) else {}
 
 
-def last_answer_ms(card: tuple, revlog: list[tuple]) -> int | None:
+def last_answer_ms(card: Card, revlog: list[Revlog]) -> int | None:
     """When the card was last answered: its last answer in the revlog, else `lrt`."""
-    answered = [row[0] for row in revlog if row[7] in ANSWERS or row[7] == RESCHEDULED]
+    answered = [row.id for row in revlog if row.type in ANSWERS or row.type == RESCHEDULED]
     if answered:
         return max(answered)
-    lrt = memory(card[15]).get("lrt")
+    lrt = memory(card.data).get("lrt")
     return int(lrt) * 1000 if isinstance(lrt, int | float) else None
 
 
-def schedule(card: tuple, revlog: list[tuple], days: Days, preset: Preset, fsrs_state) -> Schedule:
+def schedule(card: Card, revlog: list[Revlog], days: Days, preset: Preset, fsrs_state) -> Schedule:
     """The card's schedule in quiz's terms; `fsrs_state(revlog, card)` gives a memory state
     (stability, difficulty) when the card's data holds none."""
     _id, _nid, _did, _ord, ctype, queue, due, interval, _factor, reps, lapses, left, odue, odid, _flags, data = card
@@ -105,7 +105,7 @@ def schedule(card: tuple, revlog: list[tuple], days: Days, preset: Preset, fsrs_
     )
 
 
-def replay(revlog: list[tuple], days: Days) -> list[tuple[str, dict]]:
+def replay(revlog: list[Revlog], days: Days) -> list[tuple[str, dict]]:
     """The card's revlog rows as quiz's log rows, oldest first: ("review", row) for the
     reviews table, (kind, row) for the events table (cram, forget, reschedule). Each row
     has its revlog id as `anki_id`; the stored columns are the tables'."""

@@ -148,7 +148,7 @@ def test_note_types_become_deck_files_quiz_reads_back(engine, reviewed, tmp_path
     report = run_import(engine, reviewed["apkg"], tmp_path / "decks")
     names = sorted(path.name for path in report.files)
     assert names == sorted(
-        ["shell.yaml", "languages-spanish.yaml", next(p.name for p in report.files if "anki-" in p.name)]
+        ["shell.yaml", "languages-spanish.yaml", next(p.name for p in report.files if "deck-" in p.name)]
     )
     texts = {card["guid"]: card for card in _deck_cards(report.files)}
     held = ankipackages.card_states(reviewed["collection"])

@@ -157,3 +157,13 @@ def test_the_import_is_in_the_collection(engine, tmp_path):
         rows = conn.execute(select(cards_t.c.note_key).join(decks_t).where(decks_t.c.name == "t")).all()
     assert sorted(key for (key,) in rows) == ["one", "two"]
     assert target.read_text() == text
+
+
+@pytest.mark.parametrize("command", ["csv", "anki"])
+def test_a_deck_name_that_is_no_deck_name_is_refused_first(db_path, tmp_path, command):
+    path = tmp_path / "words.csv"
+    path.write_text("a,b\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--db", str(db_path), "import", command, str(path), "--deck", "My Words"])
+    assert result.exit_code != 0
+    assert 'deck name "My Words" must be lowercase letters, digits and dashes' in result.output
+    assert not (tmp_path / "data" / "quiz" / "decks").exists()

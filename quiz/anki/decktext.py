@@ -25,7 +25,7 @@ TEXT_KEYS = ("front", "back", "text", "note")
 def deck_name(anki_name: str, prefix: str | None) -> str:
     """A quiz deck name for an Anki deck: its words, lower case, joined by hyphens
     ("Languages::Spanish" -> languages-spanish); a name with no ASCII words gets a digest."""
-    name = slug(anki_name.replace("::", " "), limit=8) or "anki-" + hashlib.sha256(anki_name.encode()).hexdigest()[:8]
+    name = slug(anki_name.replace("::", " "), limit=8) or "deck-" + hashlib.sha256(anki_name.encode()).hexdigest()[:8]
     name = "-".join(part for part in name.replace("_", "-").split("-") if part)
     return f"{prefix}-{name}" if prefix else name
 

@@ -22,6 +22,16 @@ LEFT_OUT = {
 }
 
 
+def checked_name(name: str | None) -> str | None:
+    """--deck as a deck name (or the start of one), refused before anything is read."""
+    from quiz.deckfile import DECK_NAME
+    from quiz.deckvalues import MAX_NAME, shown
+
+    if name is not None and (not DECK_NAME.match(name) or len(name) > MAX_NAME["deck"] // 2):
+        raise QuizError(_('deck name "{name}" must be lowercase letters, digits and dashes').format(name=shown(name)))
+    return name
+
+
 def output_folder(output: str | None) -> Path:
     from quiz.storage.database import data_folder
 
@@ -44,7 +54,7 @@ def import_anki(env: Env, path: str, prefix: str | None, output: str | None, dry
         now=datetime.now(timezone.utc),
         zone=learner_zone(),
         rollover_hour=env.rollover_hour(),
-        prefix=prefix,
+        prefix=checked_name(prefix),
         dry_run=dry_run,
     )
     env.changed_queue = not dry_run
@@ -120,7 +130,7 @@ def import_csv(env: Env, path: str, deck: str | None, columns: str | None, outpu
 
     source = Path(path)
     table = read_table(source, columns)
-    name = deck or deck_name(source.stem, None)
+    name = checked_name(deck) or deck_name(source.stem, None)
     target = output_folder(output) / f"{name}.yaml"
     with env.engine.connect() as conn:
         known = storage.deck_sources(conn).get(name)

@@ -10,15 +10,13 @@ from __future__ import annotations
 import bisect
 import functools
 import json
-import random
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 
 import fsrs
-from fsrs.scheduler import FUZZ_RANGES
 
-from quiz import i18n
+from quiz import i18n, intervals
 from quiz.model import CardKind, DeckSettings, Rating, Schedule, State
 
 DEFAULT_ROLLOVER_HOUR = 4
@@ -104,7 +102,9 @@ def review(card_id: int, schedule: Schedule, rating: Rating, now: datetime, sett
     after, _ = _scheduler(settings).review_card(before, fsrs.Rating(int(rating)), now)
     due = after.due
     if after.state == fsrs.State.Review:
-        due = now + timedelta(days=_fuzzed_days((due - now).days, card_id, schedule.reps, settings))
+        minimum = _minimum_days(card_id, schedule, rating, now, settings, (due - now).days)
+        factor = intervals.fuzz_factor(card_id, schedule.reps)
+        due = now + timedelta(days=intervals.fuzzed((due - now).days, minimum, settings.maximum_interval, factor))
     lapsed = schedule.state == State.REVIEW and rating == Rating.AGAIN
     return Schedule(
         state=State(int(after.state)),
@@ -168,17 +168,22 @@ def _to_fsrs(card_id: int, schedule: Schedule, now: datetime) -> fsrs.Card:
     )
 
 
-def _fuzzed_days(days: int, card_id: int, reps: int, settings: DeckSettings) -> int:
-    """FSRS's interval fuzz, drawn from a generator seeded by the card and its reps."""
-    if days < 2.5:
-        return days
-    delta = 1.0
-    for fuzz in FUZZ_RANGES:
-        delta += fuzz["factor"] * max(min(float(days), fuzz["end"]) - fuzz["start"], 0.0)
-    high = min(round(days + delta), settings.maximum_interval)
-    low = min(max(2, round(days - delta)), high)
-    draw = random.Random(card_id * 1_000_003 + reps).random()
-    return min(round(draw * (high - low + 1) + low), settings.maximum_interval)
+def _minimum_days(card_id: int, schedule: Schedule, rating: Rating, now: datetime, settings: DeckSettings, days: int):
+    """The shortest interval a passing review may get, as Anki's review.rs has it: Hard at
+    least a day, Good a day more than Hard and Easy a day more than Good (each as given,
+    fuzz included), and Good longer than the interval before it when FSRS makes it longer
+    (Anki 26.08: the fuzz never brings a Good review back to its last interval or under)."""
+    if schedule.state != State.REVIEW or rating in (Rating.AGAIN, Rating.HARD):
+        return 1
+    below = Rating.HARD if rating == Rating.GOOD else Rating.GOOD
+    shorter = review(card_id, schedule, below, now, settings)
+    assert shorter.due is not None  # a passing review is due on a day
+    minimum = (shorter.due - now).days + 1
+    if rating == Rating.GOOD and schedule.due is not None and schedule.last_review is not None:
+        before = (schedule.due - schedule.last_review).days
+        if days > before:
+            minimum = max(minimum, before + 1)
+    return minimum
 
 
 def format_interval(interval: timedelta, lang: str | None = None) -> str:

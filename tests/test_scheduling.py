@@ -135,6 +135,73 @@ def test_the_seeded_fuzz_stays_in_range_for_any_review_count(card_id, reps, stab
     assert preview(card_id, card, now, settings_)[Rating.GOOD] == after.due - now  # the screen shows what it gets
 
 
+# Anki's own table (rslib scheduler/states/fuzz.rs, test with_review_fuzz): interval, minimum,
+# maximum, then the interval at fuzz factors 0, 0.5 and 0.99
+ANKI_FUZZ = [
+    (1.0, 1, 1000, 1, 1, 1),
+    (2.49, 1, 1000, 2, 2, 2),
+    (2.5, 1, 1000, 2, 3, 4),
+    (7.0, 1, 1000, 5, 7, 9),
+    (17.0, 1, 1000, 14, 17, 20),
+    (37.0, 1, 1000, 33, 37, 41),
+    (2.0, 2, 1000, 2, 2, 2),
+    (2.0, 3, 1000, 3, 4, 4),
+    (2.0, 3, 3, 3, 3, 3),
+    (6.9, 3, 1000, 5, 7, 9),
+    (7.1, 3, 1000, 5, 7, 9),
+    (19.9, 3, 1000, 17, 20, 23),
+    (20.1, 3, 1000, 17, 20, 23),
+    (100.0, 101, 1000, 101, 105, 108),
+    (100.0, 1, 99, 92, 96, 99),
+    (100.0, 97, 103, 97, 100, 103),
+]
+
+
+@pytest.mark.parametrize(("interval", "minimum", "maximum", "lower", "middle", "upper"), ANKI_FUZZ)
+def test_the_fuzz_is_ankis(interval, minimum, maximum, lower, middle, upper):
+    from quiz import intervals
+
+    drawn = [intervals.fuzzed(interval, minimum, maximum, factor) for factor in (0.0, 0.5, 0.99)]
+    assert drawn == [lower, middle, upper]
+
+
+review_cards = st.builds(
+    lambda stability, difficulty, elapsed, last, reps: Schedule(
+        State.REVIEW,
+        None,
+        stability,
+        difficulty,
+        utc(2026, 1, 1, 9) - timedelta(days=elapsed - last),
+        utc(2026, 1, 1, 9) - timedelta(days=elapsed),
+        reps=reps,
+    ),
+    stability=st.floats(0.5, 3000),
+    difficulty=st.floats(1, 10),
+    elapsed=st.integers(1, 4000),
+    last=st.integers(1, 4000),
+    reps=st.integers(1, 500),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(card_id=st.integers(1, 10**9), card=review_cards)
+def test_hard_good_and_easy_stay_a_day_apart_after_the_fuzz(card_id, card):
+    """As Anki: Good at least a day longer than Hard, Easy than Good, whatever the fuzz draws."""
+    now = utc(2026, 1, 1, 9)
+    shown = {rating: interval.days for rating, interval in preview(card_id, card, now, DEFAULTS).items()}
+    assert 1 <= shown[Rating.HARD] < shown[Rating.GOOD] < shown[Rating.EASY] <= DEFAULTS.maximum_interval
+
+
+def test_a_good_review_never_comes_back_to_its_last_interval_when_fsrs_makes_it_longer():
+    """A 50-day interval reviewed a day early: FSRS makes it 51 days, and the fuzz (47 to 55 days)
+    may not take it back to 50 or under (Anki 26.08); it still spreads the cards over the days above."""
+    now = utc(2026, 1, 1, 9)
+    card = Schedule(State.REVIEW, None, 50.0, 9.0, now + timedelta(days=49), now - timedelta(days=1), reps=5)
+    assert fsrs_days(card, now, DEFAULTS) == 51
+    goods = {(review(card_id, card, Rating.GOOD, now, DEFAULTS).due - now).days for card_id in range(1, 201)}
+    assert min(goods) == 51 and max(goods) > 53
+
+
 def test_the_fuzz_changes_with_the_review_count_not_only_the_card():
     now = utc(2026, 1, 1, 9)
     card = Schedule(State.REVIEW, None, 60.0, 5.0, now, now - timedelta(days=60), reps=6)

@@ -24,10 +24,11 @@ from quiz.storage import reports
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine, Row
 
-# Reviews made on a later day than the card's previous answer: what FSRS learns from.
-# Below this the fit follows noise (Anki asks for a few hundred as well).
-MIN_REVIEWS = 400
-RETENTIONS = (0.70, 0.75, 0.80, 0.85, 0.90, 0.95)
+# Training items (reviews made on a later day than the card's previous answer) as fsrs-rs
+# counts them, as Anki 26 leaves it to: below 8 it keeps the defaults, below 64 it fits only
+# the first four parameters (the first stabilities), from 64 all of them.
+MIN_ITEMS, FULL_FIT_ITEMS = 8, 64
+RETENTIONS = (0.70, 0.75, 0.80, 0.85, 0.90, 0.95, 0.97, 0.99)
 SIMULATED_DAYS = 365
 SIMULATION_SEED = 42
 
@@ -43,11 +44,16 @@ class Fit:
     parameters: list[float]
     saved: bool
 
+    @property
+    def first_four_only(self) -> bool:
+        return self.reviews < FULL_FIT_ITEMS
+
     def as_json(self) -> FitJson:
         return {
             "reviews": self.reviews,
             "cards": self.cards,
             "saved": self.saved,
+            "first_four_only": self.first_four_only,
             "parameters": self.parameters,
             "before": {"log_loss": self.before[0], "rmse": self.before[1]},
             "after": {"log_loss": self.after[0], "rmse": self.after[1]},
@@ -108,18 +114,12 @@ def fit(engine: Engine, decks: list[DeckRow], zone: tzinfo, rollover_hour: int, 
         history = reports.review_history(conn, None if every_deck else [deck.id for deck in decks])
         settings = _shared_settings(conn, decks)
     items, cards = training_items(history, zone, rollover_hour)
-    if len(items) < MIN_REVIEWS:
-        if len(decks) > 1:
-            message = _(
-                "optimize needs at least {needed} reviews made a day or more after the card's previous answer;"
-                " these decks have {count}: nothing was changed"
-            )
-        else:
-            message = _(
-                "optimize needs at least {needed} reviews made a day or more after the card's previous answer;"
-                " this deck has {count}: nothing was changed"
-            )
-        raise QuizError(message.format(needed=MIN_REVIEWS, count=len(items)))
+    if len(items) < MIN_ITEMS:
+        message = _(
+            "FSRS learns from reviews made a day or more after the card's previous answer, 8 at least;"
+            " there are {count}: the parameters stay as they are"
+        )
+        raise QuizError(message.format(count=len(items)))
     current = list(settings.parameters or fsrs_rs.DEFAULT_PARAMETERS)
     try:
         fitted = fsrs_rs.FSRS(current).compute_parameters(items, num_relearning_steps=len(settings.relearning_steps))
@@ -151,6 +151,7 @@ class Workload:
     reviews_per_day: float
     memorized: float  # cards known at the end of the simulated year
     seconds_per_memorized: float
+    relative: float = 1.0  # minutes a day against those at the desired retention in use
 
     def as_json(self) -> WorkloadJson:
         return {
@@ -159,21 +160,28 @@ class Workload:
             "reviews_per_day": self.reviews_per_day,
             "memorized": self.memorized,
             "seconds_per_memorized": self.seconds_per_memorized,
+            "relative_workload": self.relative,
         }
 
 
-def workloads(engine: Engine, decks: list[DeckRow]) -> tuple[list[Workload], float, float]:
-    """The simulated year at each of RETENTIONS for these decks with their parameters:
-    (workloads, the retention with the least time per memorized card, the one in use)."""
+def workloads(engine: Engine, decks: list[DeckRow]) -> tuple[list[Workload], float]:
+    """The simulated year of these decks' cards (their limits and parameters) at each of
+    RETENTIONS and at the desired retention in use: (the workloads, that retention). As
+    Anki 26 shows them, without a recommended retention: the least time per memorized card
+    is often at 0.70, which most learners would not want."""
     with engine.connect() as conn:
         settings = _shared_settings(conn, decks)
         counts = reports.card_state_counts(conn, [deck.id for deck in decks])
         cards = sum(count[state] for count in counts.values() for state in ("new", "learning", "young", "mature"))
     parameters = list(settings.parameters or fsrs_rs.DEFAULT_PARAMETERS)
     config = _simulator_config(settings, max(cards, 1))
+    runs = {
+        retention: fsrs_rs.simulate(parameters, retention, config, SIMULATION_SEED)
+        for retention in sorted({*RETENTIONS, settings.desired_retention})
+    }
+    in_use = sum(runs[settings.desired_retention].cost_per_day)
     results = []
-    for retention in RETENTIONS:
-        run = fsrs_rs.simulate(parameters, retention, config, SIMULATION_SEED)
+    for retention, run in runs.items():
         seconds = sum(run.cost_per_day)
         memorized = run.memorized_cnt_per_day[-1]
         results.append(
@@ -183,10 +191,10 @@ def workloads(engine: Engine, decks: list[DeckRow]) -> tuple[list[Workload], flo
                 round(sum(run.review_cnt_per_day) / SIMULATED_DAYS, 1),
                 round(memorized, 1),
                 round(seconds / memorized, 1) if memorized else float("inf"),
+                round(seconds / in_use, 2) if in_use else 1.0,
             )
         )
-    best = round(fsrs_rs.optimal_retention(config, parameters), 2)
-    return results, best, settings.desired_retention
+    return results, settings.desired_retention
 
 
 def _simulator_config(settings: DeckSettings, cards: int):

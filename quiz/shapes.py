@@ -136,6 +136,7 @@ class FitJson(TypedDict):
     reviews: int
     cards: int
     saved: bool
+    first_four_only: bool  # fewer than 64 reviews to learn from: the first stabilities only
     parameters: list[float]
     before: Quality
     after: Quality
@@ -147,11 +148,11 @@ class WorkloadJson(TypedDict):
     reviews_per_day: float
     memorized: float
     seconds_per_memorized: float
+    relative_workload: float  # minutes a day against those at the desired retention in use
 
 
 class RetentionJson(TypedDict):
     workloads: list[WorkloadJson]
-    optimal_retention: float
     desired_retention: float
 
 

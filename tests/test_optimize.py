@@ -111,7 +111,7 @@ def test_the_fit_moves_toward_the_learners_parameters(engine):
     with engine.connect() as conn:
         decks = storage.select_decks(conn, None)
     fit = optimize.fit(engine, decks, UTC, 4)
-    assert fit.reviews >= optimize.MIN_REVIEWS and fit.cards == 400
+    assert fit.reviews >= optimize.FULL_FIT_ITEMS and not fit.first_four_only and fit.cards == 400
     assert fit.after[0] < fit.before[0]  # log loss improves
     assert fit.saved
 
@@ -129,21 +129,35 @@ def test_the_fit_moves_toward_the_learners_parameters(engine):
 
 
 def test_too_few_reviews_changes_nothing(engine):
-    simulate(engine, cards=20, days=60)
+    simulate(engine, cards=2, days=4)
     before = settings_rows(engine)
     with engine.connect() as conn:
         decks = storage.select_decks(conn, None)
-    with pytest.raises(QuizError, match=f"at least {optimize.MIN_REVIEWS} reviews"):
+    with pytest.raises(QuizError, match=r"8 at least; there are [0-7]: the parameters stay"):
         optimize.fit(engine, decks, UTC, 4)
     assert settings_rows(engine) == before
     assert all(row.parameters is None for row in before)
 
 
+def test_a_few_dozen_reviews_fit_the_first_stabilities_only(engine):
+    """No minimum of 400 (Anki 26): from 8 reviews to learn from, under 64 FSRS fits the four
+    first stabilities and leaves the other parameters as they were."""
+    simulate(engine, cards=12, days=40, seed=3)
+    with engine.connect() as conn:
+        decks = storage.select_decks(conn, None)
+    fit = optimize.fit(engine, decks, UTC, 4)
+    assert optimize.MIN_ITEMS <= fit.reviews < optimize.FULL_FIT_ITEMS and fit.first_four_only
+    import fsrs_rs_python
+
+    assert fit.parameters[4:] == pytest.approx(list(fsrs_rs_python.DEFAULT_PARAMETERS)[4:], abs=1e-4)
+
+
 def test_cli_refusal_is_one_line_and_exit_1(location, engine):
-    simulate(engine, cards=10, days=30)
+    simulate(engine, cards=2, days=4)
     result = CliRunner().invoke(cli, ["--db", location, "optimize"])
     assert result.exit_code == 1
-    assert "nothing was changed" in result.output and "Traceback" not in result.output
+    assert "the parameters stay as they are" in result.output and "Traceback" not in result.output
+    assert len(result.output.strip().splitlines()) == 1
     assert all(row.parameters is None for row in settings_rows(engine))  # (the CLI adds the bundled decks)
 
 
@@ -168,8 +182,15 @@ def test_retention_shows_workloads_and_changes_nothing(location, engine):
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     workloads = {w["retention"]: w for w in report["workloads"]}
-    assert sorted(workloads) == list(optimize.RETENTIONS)
-    # asking to remember more costs more reviews
-    assert workloads[0.95]["reviews_per_day"] > workloads[0.70]["reviews_per_day"]
-    assert 0.7 <= report["optimal_retention"] <= 0.95 and report["desired_retention"] == 0.9
+    assert sorted(workloads) == list(optimize.RETENTIONS)  # 0.70 to 0.99, the desired 0.90 among them
+    assert report["desired_retention"] == 0.9 and "optimal_retention" not in report  # none recommended (Anki 26)
+    # asking to remember more costs more reviews; the workload is against the retention in use
+    assert workloads[0.99]["reviews_per_day"] > workloads[0.95]["reviews_per_day"] > workloads[0.70]["reviews_per_day"]
+    assert workloads[0.9]["relative_workload"] == 1.0
+    assert workloads[0.99]["relative_workload"] > 1.0 > workloads[0.8]["relative_workload"]
+    minutes = workloads[0.99]["minutes_per_day"] / workloads[0.9]["minutes_per_day"]  # (each rounded to 0.1)
+    assert workloads[0.99]["relative_workload"] == pytest.approx(minutes, rel=0.1)
     assert all(row.parameters is None for row in settings_rows(engine))
+    shown = CliRunner().invoke(cli, ["--db", location, "optimize", "--retention"]).output
+    line = next(line for line in shown.splitlines() if line.strip().startswith("0.90"))
+    assert "x1.0" in line and "(yours)" in line

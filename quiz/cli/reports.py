@@ -213,30 +213,27 @@ def optimize_command(env: Env, names: tuple[str, ...] = (), retention: bool = Fa
         raise QuizError(_("no decks yet: quiz import DECK.yaml"))
     what = decks[0].name if len(decks) == 1 else decks_count(len(decks))
     if retention:
-        results, best, current = optimize.workloads(env.engine, decks)
+        results, current = optimize.workloads(env.engine, decks)
         if as_json:
-            shown: RetentionJson = {
-                "workloads": [w.as_json() for w in results],
-                "optimal_retention": best,
-                "desired_retention": current,
-            }
+            shown: RetentionJson = {"workloads": [w.as_json() for w in results], "desired_retention": current}
             click.echo(json.dumps(shown, indent=2))
             return
         click.echo(
             _("A simulated year of {what} (your limits and parameters) at each desired retention:").format(what=what)
         )
-        headers = (_("retention"), _("min/day"), _("reviews/day"), _("memorized"), _("s per memorized"))
-        widths = [max(width, display_width(text)) for width, text in zip((9, 8, 11, 9, 15), headers)]
+        headers = (_("retention"), _("reviews/day"), _("min/day"), _("workload"), _("memorized"))
+        widths = [max(width, display_width(text)) for width, text in zip((9, 11, 8, 8, 9), headers)]
         click.echo(aligned(headers, widths))
         for w in results:
-            numbers = (w.retention, w.minutes_per_day, w.reviews_per_day, w.memorized, w.seconds_per_memorized)
-            texts = [f"{number:.{places}f}" for number, places in zip(numbers, (2, 1, 1, 0, 1))]
-            click.echo(aligned(texts, widths))
+            texts = [f"{w.retention:.2f}", f"{w.reviews_per_day:.1f}", f"{w.minutes_per_day:.1f}", f"x{w.relative:.1f}"]
+            texts.append(f"{w.memorized:.0f}")
+            line = aligned(texts, widths)
+            click.echo(line + ("  " + _("(yours)") if w.retention == current else ""))
         click.echo(
-            _("least time per memorized card at {best}; you use {current}").format(
-                best=f"{best:.2f}", current=f"{current:.2f}"
-            )
+            _("workload: the time a day against your desired retention ({current});").format(current=f"{current:.2f}")
         )
+        click.echo(_("a higher retention: fewer cards forgotten, more reviews"))
+        click.echo(_("memorized: the cards you would know after the year"))
         return
     result = optimize.fit(env.engine, decks, learner_zone(), env.rollover_hour(), every_deck=not names)
     if as_json:
@@ -247,6 +244,8 @@ def optimize_command(env: Env, names: tuple[str, ...] = (), retention: bool = Fa
             reviews=reviews_count(result.reviews), cards=cards_count(result.cards)
         )
     )
+    if result.first_four_only:
+        click.echo(_("fewer than 64 reviews to learn from: only the first four parameters (the first stabilities)"))
     labels = (_("before"), _("after"))
     label_width = max(8, *(display_width(label) + 2 for label in labels))
     loss_width = max(10, display_width(_("log loss")) + 2)

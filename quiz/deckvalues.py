@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from quiz.errors import Problem
 from quiz.i18n import N_, _, ngettext, pgettext
-from quiz.model import MAX_STEPS, SETTING_LIMITS, SETTING_NAMES, Text
+from quiz.model import MAX_STEPS, REVIEW_ORDERS, SETTING_LIMITS, SETTING_NAMES, Text
 from quiz.plumbing.yamlread import Map, Node, Refused, Scalar, Seq, YamlError, plain
 
 LANG_CODE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*\Z")
@@ -191,6 +191,13 @@ class ValueChecks:
             return None
         if key == "parameters":
             return self.parameters(node)
+        if key == "review_order":
+            order = self.string(node, what)
+            if order is not None and order not in REVIEW_ORDERS:
+                message = _('{what}: "{value}" is none of {choices}')
+                self.problem(node, message.format(what=what, value=shown(order), choices=", ".join(REVIEW_ORDERS)))
+                return None
+            return order
         value = self.number(node)
         if key == "desired_retention":
             if value is None or not low <= value <= high:

@@ -65,9 +65,16 @@ class DeckSettings:
     maximum_interval: int = 36500
     leech_threshold: int = 8
     parameters: tuple[float, ...] | None = None  # None: FSRS's defaults
+    review_order: str = "due"  # one of REVIEW_ORDERS: which reviews a day's limit takes, and their order
 
 
 SETTING_NAMES = tuple(DeckSettings.__dataclass_fields__)
+# Anki's review sort orders that quiz has: due date then random (its default), ascending
+# retrievability (for a backlog: the cards most likely forgotten first), random, order added.
+REVIEW_ORDERS = ("due", "retrievability", "random", "added")
+# Anki's numbers for them (DeckConfig.Config.ReviewCardOrder): day, retrievability ascending,
+# random, reverse order added (quiz's added: the latest first)
+ANKI_REVIEW_ORDERS = {"due": 0, "retrievability": 7, "random": 8, "added": 10}
 
 # What a deck file may set each setting to (decks/schema.json says the same): far beyond any
 # real deck's needs, and within the database's 32-bit integers and the dates the scheduler

@@ -120,7 +120,7 @@ class ReviewSession:
             else:
                 settings = {d.id: d.settings for d in self.decks.values()}
                 self.queue = storage.load_queue(conn, rows, self.day, settings, self.study)
-        arrange(self.queue, self.study, now, {d.name: d.settings for d in self.decks.values()})
+        arrange(self.queue, self.study, now, {d.name: d.settings for d in self.decks.values()}, self.day.start)
 
     def rebuild(self, first: QueueCard | None = None) -> None:
         """Today's queue built again from the collection, as the next session would build it,

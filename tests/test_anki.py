@@ -440,7 +440,8 @@ def test_fitted_parameters_and_settings_travel_as_the_deck_preset(engine, write_
         0.2,
     ]
     settings = (
-        f"settings: {{desired_retention: 0.85, new_per_day: 7, learning_steps: [2m, 15m], parameters: {parameters}}}\n"
+        "settings: {desired_retention: 0.85, new_per_day: 7, learning_steps: [2m, 15m], review_order: random,"
+        f" parameters: {parameters}}}\n"
     )
     import_files(engine, [write_deck(DECK.replace("lang: en\n", "lang: en\n" + settings))])
     import_apkg(anki_col, export(engine, tmp_path, datetime.now(timezone.utc)))
@@ -450,6 +451,7 @@ def test_fitted_parameters_and_settings_travel_as_the_deck_preset(engine, write_
     assert preset["new"]["perDay"] == 7
     assert preset["new"]["delays"] == [2.0, 15.0]
     assert preset["fsrsParams6"] == pytest.approx(parameters, rel=1e-6)
+    assert preset["reviewOrder"] == 8  # Anki's REVIEW_CARD_ORDER_RANDOM
 
 
 # -- errors ------------------------------------------------------------------------------------

@@ -224,6 +224,19 @@ PLAIN = {
 }
 
 
+def test_the_decks_options_become_the_deck_files_settings(engine, reviewed, tmp_path):
+    from quiz.plumbing.yamlread import load
+
+    report = run_import(engine, reviewed["apkg"], tmp_path / "decks")
+    shell = load(next(path for path in report.files if path.name == "shell.yaml").read_text())
+    settings = shell["settings"]
+    assert settings["desired_retention"] == ankipackages.DESIRED_RETENTION
+    assert settings["learning_steps"] == ["1m", "10m"] and settings["relearning_steps"] == ["10m"]
+    assert settings["new_per_day"] == 8  # simulate_reviews's limit
+    assert settings["review_order"] == "retrievability"
+    assert settings["parameters"] == pytest.approx(ankipackages.FSRS_PARAMS, abs=1e-4)
+
+
 def _deck_cards(paths: list[Path]) -> list[dict]:
     from quiz.plumbing.yamlread import load
 

@@ -15,8 +15,8 @@ from sqlalchemy import func, select, update
 from quiz import storage
 from quiz.cli.main import cli
 from quiz.decks import load_deck
-from quiz.errors import QuizError
-from quiz.model import Rating, State
+from quiz.errors import DeckError, QuizError
+from quiz.model import CardKind, Rating, Schedule, State
 from quiz.session import ReviewSession
 from quiz.storage import cards_t, deck_settings_t, reviews_t
 from quiz.storage.reports import review_history
@@ -109,8 +109,96 @@ def test_orders(deck):
     by_chance = session(deck, order="retrievability", ahead=3)
     assert [card.key for card in by_chance.queue.reviews] == ["a", "c", "b"]  # stability 2, 8, 30; same last review
     assert queued(session(deck, order="added")) == ["b", "a", "e", "d"]  # the latest added first: b after a
-    shuffled = {tuple(queued(session(deck, order="random", new=4))) for _ in range(6)}
-    assert len(shuffled) > 1 and all(sorted(order) == list("abdefgh") for order in shuffled)
+    shuffled = {tuple(queued(session(deck, order="random", new=4))) for _ in range(3)}
+    assert len(shuffled) == 1  # the same all day, as Anki's: a queue built again keeps its order
+    assert sorted(next(iter(shuffled))) == list("abdefgh")
+
+
+def test_random_orders_change_with_the_day():
+    from quiz.scheduling import QueueCard
+    from quiz.study import ordered
+
+    cards = [QueueCard(n, "s", f"k{n}", 0, CardKind.BASIC, "{}", "", Schedule()) for n in range(1, 41)]
+    days = [ordered(cards, "random", MORNING, {}, MORNING + timedelta(days=n)) for n in range(3)]
+    keys = [[card.id for card in day] for day in days]
+    assert len({tuple(day) for day in keys}) == 3 and all(sorted(day) == list(range(1, 41)) for day in keys)
+    assert all(day != sorted(day) for day in keys)
+
+
+BACKLOG = """
+deck: b
+title: A backlog
+settings: {{reviews_per_day: 2, review_order: {order}}}
+cards:
+  - {{id: x, front: X?, back: x}}
+  - {{id: y, front: Y?, back: y}}
+  - {{id: z, front: Z?, back: z}}
+  - {{id: w, front: W?, back: w}}
+"""
+# x and w due longest (a week), well remembered; y and z due since yesterday, likely forgotten
+BACKLOGGED = {
+    "x": dict(due=MORNING - timedelta(days=7), last_review=MORNING - timedelta(days=107), stability=300.0),
+    "w": dict(due=MORNING - timedelta(days=7, hours=-1), last_review=MORNING - timedelta(days=107), stability=250.0),
+    "y": dict(due=MORNING - timedelta(days=1), last_review=MORNING - timedelta(days=30), stability=2.0),
+    "z": dict(due=MORNING - timedelta(days=1), last_review=MORNING - timedelta(days=30), stability=3.0),
+}
+
+
+def backlog(engine, write_deck, order: str) -> None:
+    storage.import_decks(engine, [load_deck(write_deck(BACKLOG.format(order=order), name=f"{order}.yaml"))])
+    with storage.writing(engine) as conn:
+        for key, values in BACKLOGGED.items():
+            schedule = dict(state=int(State.REVIEW), difficulty=5.0, reps=3, **values)
+            conn.execute(update(cards_t).where(cards_t.c.note_key == key).values(**schedule))
+
+
+@pytest.mark.parametrize(
+    ("order", "expected"),
+    [("due", ["x", "w"]), ("retrievability", ["y", "z"])],
+)
+def test_a_decks_review_order_decides_which_reviews_the_days_limit_takes(engine, write_deck, order, expected):
+    backlog(engine, write_deck, order)
+    queue = ReviewSession.open(engine, ["b"], UTC, 4, "en", clock=Clock(MORNING), study=Study()).queue
+    assert [card.key for card in queue.reviews] == expected
+
+
+def test_the_order_asked_for_goes_before_the_decks(engine, write_deck):
+    backlog(engine, write_deck, "due")
+    queue = session_of(engine, "b", Study(order="retrievability")).queue
+    assert [card.key for card in queue.reviews] == ["y", "z"]
+
+
+def test_by_due_date_the_reviews_of_one_day_come_in_random_order(engine, write_deck):
+    """Anki's default, due date then random: the earlier day first, within a day not by the
+    time of day the card was last answered (that would put a morning's cards always first)."""
+    cards = "".join(f"  - {{id: r{n}, front: R{n}?, back: r}}\n" for n in range(12))
+    deck = "deck: r\ntitle: Random days\nsettings: {reviews_per_day: 50}\ncards:\n" + cards
+    storage.import_decks(engine, [load_deck(write_deck(deck, name="r.yaml"))])
+    with storage.writing(engine) as conn:
+        for n in range(12):
+            due = MORNING - timedelta(days=1 if n < 6 else 0) + timedelta(minutes=n)  # in key order within a day
+            schedule = dict(state=int(State.REVIEW), difficulty=5.0, reps=3, stability=10.0, due=due)
+            values = schedule | {"last_review": due - timedelta(days=10)}
+            conn.execute(update(cards_t).where(cards_t.c.note_key == f"r{n}").values(**values))
+    keys = [card.key for card in session_of(engine, "r", Study()).queue.reviews]
+    yesterday, today = keys[:6], keys[6:]
+    assert sorted(yesterday) == [f"r{n}" for n in range(6)] and sorted(today) == sorted(f"r{n}" for n in range(6, 12))
+    assert yesterday != sorted(yesterday, key=lambda key: int(key[1:]))  # not by the time of day
+    assert [card.key for card in session_of(engine, "r", Study()).queue.reviews] == keys  # and the same all day
+
+
+def session_of(engine, name: str, study: Study) -> ReviewSession:
+    return ReviewSession.open(engine, [name], UTC, 4, "en", clock=Clock(MORNING), study=study)
+
+
+def test_a_review_order_that_is_none_is_a_located_problem(write_deck):
+    path = write_deck(BACKLOG.format(order="lapses"), name="bad.yaml")
+    with pytest.raises(DeckError) as error:
+        load_deck(path)
+    problem = error.value.problems[0]
+    assert problem.line == 3 and 'settings.review_order: "lapses" is none of due, retrievability, random, added' in (
+        problem.message
+    )
 
 
 def test_cram_practises_any_card_and_changes_no_schedule(deck):

@@ -14,12 +14,14 @@ from quiz.anki.package import Collection, Preset
 from quiz.deckvalues import MAX_TEXT
 from quiz.errors import QuizError
 from quiz.i18n import _
-from quiz.model import CLOZE, MAX_STEPS, SETTING_LIMITS
+from quiz.model import ANKI_REVIEW_ORDERS, CLOZE, MAX_STEPS, SETTING_LIMITS
 from quiz.notes.cards import slug
 from quiz.notes.parse import note_language
 from quiz.notes.write import card_yaml, scalar
 
 TEXT_KEYS = ("front", "back", "text", "note")
+# Anki's review orders as quiz's; those quiz has not (by interval, ease...) become by due date
+REVIEW_ORDER_OF = {number: order for order, number in ANKI_REVIEW_ORDERS.items()} | {9: "added"}
 
 
 def deck_name(anki_name: str, prefix: str | None) -> str:
@@ -138,6 +140,7 @@ def _settings(preset: Preset) -> dict[str, str]:
         "reviews_per_day": str(int(within("reviews_per_day", preset.reviews_per_day))),
         "maximum_interval": str(int(within("maximum_interval", preset.maximum_interval))),
         "leech_threshold": str(int(within("leech_threshold", preset.leech_threshold))),
+        "review_order": REVIEW_ORDER_OF.get(preset.review_order, "due"),
     }
     parameters = _parameters(preset.parameters)
     if parameters:

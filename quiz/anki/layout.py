@@ -9,7 +9,7 @@ import sqlite3
 
 from quiz.anki.clock import Clock
 from quiz.anki.fields import anki_deck_id, note_type, preset_id
-from quiz.model import CardKind, DeckRow, DeckSettings, localize
+from quiz.model import ANKI_REVIEW_ORDERS, CardKind, DeckRow, DeckSettings, localize
 
 
 def write_layout(
@@ -66,6 +66,7 @@ def _preset(default: dict, deck: str, settings: DeckSettings, mtime: int) -> dic
     preset["new"].update(perDay=settings.new_per_day, delays=[s / 60 for s in settings.learning_steps])
     preset["lapse"].update(delays=[s / 60 for s in settings.relearning_steps], leechFails=settings.leech_threshold)
     preset["rev"].update(perDay=settings.reviews_per_day, maxIvl=settings.maximum_interval)
+    preset["reviewOrder"] = ANKI_REVIEW_ORDERS[settings.review_order]
     if settings.parameters:
         preset["fsrsParams6"] = list(settings.parameters)
     return preset

@@ -31,6 +31,7 @@ COLLECTIONS = {LEGACY_1: "collection.anki2", LEGACY_2: "collection.anki21", LATE
 # DeckConfig.Config (proto/anki/deck_config.proto)
 LEARN_STEPS, RELEARN_STEPS, FSRS_PARAMS_4, FSRS_PARAMS_5, FSRS_PARAMS_6 = 1, 2, 3, 5, 6
 NEW_PER_DAY, REVIEWS_PER_DAY, MAXIMUM_INTERVAL, LEECH_THRESHOLD, DESIRED_RETENTION = 9, 10, 16, 22, 37
+REVIEW_ORDER = 33
 NOTETYPE_KIND = 1  # Notetype.Config.kind: 0 normal, 1 cloze
 Q_FORMAT, A_FORMAT = 1, 2  # Notetype.Template.Config
 DECK_KIND_NORMAL, DECK_CONFIG_ID = 1, 1  # the decks table's kind blob: normal { config_id }
@@ -91,6 +92,7 @@ class Preset:
     reviews_per_day: int = 200
     maximum_interval: int = 36500
     leech_threshold: int = 8
+    review_order: int = 0  # Anki's ReviewCardOrder
 
 
 @dataclass
@@ -268,6 +270,7 @@ def _modern_preset(config: dict) -> Preset:
         reviews_per_day=_or(wire.one_int(config.get(REVIEWS_PER_DAY)), default.reviews_per_day),
         maximum_interval=wire.one_int(config.get(MAXIMUM_INTERVAL)) or default.maximum_interval,
         leech_threshold=wire.one_int(config.get(LEECH_THRESHOLD)) or default.leech_threshold,
+        review_order=wire.one_int(config.get(REVIEW_ORDER)) or 0,
     )
 
 
@@ -295,6 +298,7 @@ def _legacy(db: sqlite3.Connection):
             reviews_per_day=int(review.get("perDay", default.reviews_per_day)),
             maximum_interval=int(review.get("maxIvl", default.maximum_interval)),
             leech_threshold=int(lapse.get("leechFails", default.leech_threshold)),
+            review_order=int(preset.get("reviewOrder") or 0),
         )
     note_types = {}
     for model in json.loads(models_json or "{}").values():

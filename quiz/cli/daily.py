@@ -58,8 +58,10 @@ CRAM_LIMIT = 100  # cards, as Anki's filtered decks take by default
 @click.option(
     "--order",
     type=click.Choice(ORDERS),
-    default="due",
-    help=_("due: soonest first; retrievability: least likely recalled first; random; added: newest first."),
+    help=_(
+        "due: by due date, then random; retrievability: least likely recalled first; random; added: newest"
+        " first (default: each deck's review_order, due unless its file says otherwise)."
+    ),
 )
 @click.option(
     "--cram",
@@ -78,7 +80,7 @@ def review_command(
     new: int = 0,
     ahead: int = 0,
     limit: int | None = None,
-    order: str = "due",
+    order: str | None = None,
     cram: bool = False,
     failed_today: bool = False,
     no_wait: bool = False,

@@ -13,11 +13,11 @@ from sqlalchemy.engine import Connection
 
 from quiz import scheduling
 from quiz.model import CardKind, DeckRow, DeckSettings, Schedule, State
-from quiz.scheduling import DailyQueue, QueueCard, due_of
+from quiz.scheduling import DailyQueue, QueueCard
 from quiz.storage.collection import deck_settings
 from quiz.storage.database import chunks
 from quiz.storage.schema import CARD_COLUMNS, SCHEDULE_COLUMNS, cards_t, reviews_t
-from quiz.study import Study
+from quiz.study import Study, ordered, session_order
 
 if TYPE_CHECKING:
     from quiz.shapes import DeckCounts
@@ -82,16 +82,18 @@ def load_queue(
     )
     names = {deck.id: deck.name for deck in decks}
     queue.learning = [_queue_card(row, names[row.deck_id]) for row in learning.all()]
+    every: dict[str, DeckSettings] = {}
     for deck in decks:
-        limits = settings[deck.id] if settings else deck_settings(conn, deck.id)
+        limits = every[deck.name] = settings[deck.id] if settings else deck_settings(conn, deck.id)
         left = scheduling.limits_left(limits, today.new.get(deck.id, 0), today.reviews.get(deck.id, 0))
         taken = today.notes.get(deck.id, set()) | {c.key for c in queue.learning if c.deck == deck.name}
         until = day.end + timedelta(days=study.ahead)
-        reviews = _gather(conn, deck, State.REVIEW, cards_t.c.due, day, left.reviews, taken, until, study.tag)
+        order = study.order or limits.review_order
+        reviews = _gather(conn, deck, State.REVIEW, order, day, left.reviews, taken, until, study.tag, limits)
         new_limit = min(left.new, left.reviews - len(reviews)) + study.new
         queue.reviews += reviews
-        queue.new += _gather(conn, deck, State.NEW, cards_t.c.position, day, new_limit, taken, until, study.tag)
-    queue.reviews.sort(key=due_of)
+        queue.new += _gather(conn, deck, State.NEW, "position", day, new_limit, taken, until, study.tag, limits)
+    queue.reviews = ordered(queue.reviews, session_order(study, every.values()), day.now, every, day.start)
     return queue
 
 
@@ -99,15 +101,19 @@ def _gather(
     conn: Connection,
     deck: DeckRow,
     state: State,
-    order,
+    order: str,
     day: Day,
     limit: int,
     taken: set[str],
     until: datetime,
     tag: str | None,
+    settings: DeckSettings,
 ) -> list[QueueCard]:
     """Up to `limit` cards in `state` (a review: due before `until`), at most one per note:
-    siblings wait for another day."""
+    siblings wait for another day. New cards come by their position in the deck; reviews by
+    the deck's review order, so that with a backlog the day's limit takes the reviews that
+    order puts first (by due date: those due longest, read from the index up to the limit;
+    by any other: all the due ones ordered first)."""
     if limit <= 0:
         return []
     active = _active(day.now, tag)
@@ -115,7 +121,14 @@ def _gather(
     if state == State.REVIEW:
         query = query.where(cards_t.c.due < until)
     cards: list[QueueCard] = []
-    result = conn.execute(query.order_by(order, cards_t.c.ord))
+    if state == State.REVIEW and order != "due":
+        every = [_queue_card(row, deck.name) for row in conn.execute(query)]
+        for card in ordered(every, order, day.now, {deck.name: settings}, day.start):
+            if card.key not in taken and len(cards) < limit:
+                taken.add(card.key)
+                cards.append(card)
+        return cards
+    result = conn.execute(query.order_by(cards_t.c.position if state == State.NEW else cards_t.c.due, cards_t.c.ord))
     # Read in batches, stopping once the limit is reached: a deck may hold 100k such cards.
     while len(cards) < limit and (rows := result.fetchmany(limit - len(cards) + 16)):
         for row in rows:

@@ -7,6 +7,7 @@ learner's days (time zone and rollover hour), as FSRS counts intervals.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import tzinfo
@@ -208,3 +209,31 @@ def _simulator_config(settings: DeckSettings, cards: int):
     config.learning_step_count = len(settings.learning_steps)
     config.relearning_step_count = len(settings.relearning_steps)
     return config
+
+
+# -- memory states (quiz import anki, quiz optimize --reschedule) ---------------------------
+
+
+def filled_parameters(given: list[float]) -> list[float]:
+    """FSRS-6's 21 parameters from a list of 17 (FSRS-4.5), 19 (FSRS-5) or 21, as fsrs-rs
+    (and Anki) fill them in; ValueError for a list FSRS cannot use."""
+    return [float(value) for value in fsrs_rs.check_and_fill_parameters(list(given))]
+
+
+@functools.lru_cache(maxsize=16)
+def _model(parameters: tuple[float, ...]):
+    return fsrs_rs.FSRS(filled_parameters(list(parameters)) if parameters else fsrs_rs.DEFAULT_PARAMETERS)
+
+
+def memory_state(parameters: tuple[float, ...], answers: list[tuple[int, int]]) -> tuple[float, float]:
+    """(stability, difficulty) after these answers, each (rating, days since the answer
+    before; 0 for the first), as Anki computes them for a card without a memory state."""
+    item = fsrs_rs.FSRSItem([fsrs_rs.FSRSReview(rating, days) for rating, days in answers])
+    state = _model(parameters).memory_state(item, None)
+    return state.stability, state.difficulty
+
+
+def memory_from_sm2(parameters: tuple[float, ...], ease: float, interval: int, retention: float) -> tuple[float, float]:
+    """(stability, difficulty) of a card known only by its SM-2 ease and interval (Anki's conversion)."""
+    state = _model(parameters).memory_state_from_sm2(ease, interval, retention)
+    return state.stability, state.difficulty

@@ -153,12 +153,11 @@ def _parameters(given: list[float]) -> list[float] | None:
     keep quiz's defaults when the preset has none or FSRS refuses them."""
     if not given:
         return None
-    import fsrs_rs_python as fsrs_rs
-
+    from quiz.optimize import filled_parameters
     from quiz.scheduling import check_parameters
 
     try:
-        filled = [round(p, 4) for p in fsrs_rs.check_and_fill_parameters(list(given))]
+        filled = [round(p, 4) for p in filled_parameters(given)]
     except (ValueError, TypeError):
         return None
     return filled if check_parameters(tuple(filled)) is None else None

@@ -159,24 +159,22 @@ class _Progress:
     def memory(self, preset: Preset, revlog: list[Revlog], card: Card) -> tuple[float, float]:
         """A memory state from the card's answers since its last reset (fsrs-rs, as Anki computes
         one for a card without), else from its interval and ease (Anki's SM-2 conversion)."""
-        fsrs = _fsrs(tuple(preset.parameters))
-        answers: list = []
-        previous = None
-        import fsrs_rs_python as fsrs_rs
+        from quiz import optimize
 
+        answers: list[tuple[int, int]] = []
+        previous = None
         for row in revlog:
             if row.type == progress.MANUAL and row.factor == 0:
                 answers, previous = [], None
             elif row.type in progress.ANSWERS and 1 <= row.ease <= 4:
                 day = self.days.clock.day(row.id)
-                answers.append(fsrs_rs.FSRSReview(row.ease, day - previous if previous else 0))
+                answers.append((row.ease, day - previous if previous else 0))
                 previous = day
+        parameters = tuple(preset.parameters)
         if answers:
-            state = fsrs.memory_state(fsrs_rs.FSRSItem(answers), None)
-        else:
-            ease = max(card.factor, 1300) / 1000
-            state = fsrs.memory_state_from_sm2(ease, max(card.ivl, 1), preset.desired_retention)
-        return state.stability, state.difficulty
+            return optimize.memory_state(parameters, answers)
+        ease = max(card.factor, 1300) / 1000
+        return optimize.memory_from_sm2(parameters, ease, max(card.ivl, 1), preset.desired_retention)
 
 
 def _logged(known: list[int], revlog_id: int) -> bool:
@@ -190,12 +188,3 @@ def _logged(known: list[int], revlog_id: int) -> bool:
 
 def ms(moment: datetime) -> int:
     return round(moment.timestamp() * 1000)
-
-
-@functools.lru_cache(maxsize=16)
-def _fsrs(parameters: tuple[float, ...]):
-    import fsrs_rs_python as fsrs_rs
-
-    return fsrs_rs.FSRS(
-        fsrs_rs.check_and_fill_parameters(list(parameters)) if parameters else fsrs_rs.DEFAULT_PARAMETERS
-    )

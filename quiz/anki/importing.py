@@ -17,14 +17,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from pathlib import Path
 
-from quiz import scheduling
 from quiz.anki import progress
 from quiz.anki.cards import Entry, convert
 from quiz.anki.decktext import deck_files
 from quiz.anki.package import Card, Collection, Preset, Revlog, read_package
 from quiz.model import CardKind, State
 
-QUEUE_SUSPENDED, QUEUE_BURIED = -1, (-2, -3)
+QUEUE_SUSPENDED = -1  # a buried card (-2, -3) comes unburied, as Anki's own import brings it
 # Two log entries of one card this close are one answer that went to Anki and came back (_logged)
 SAME_ANSWER_MS = 1000
 
@@ -73,7 +72,7 @@ def import_package(
     texts, placed = deck_files(collection, fresh, folder, prefix, sources, path.name)
     report.files = list(texts)
     days = progress.Days(collection, zone, rollover_hour)
-    writer = _Progress(collection, days, scheduling.next_day_start(now, zone, rollover_hour))
+    writer = _Progress(collection, days)
 
     def after(conn) -> None:
         pairs = []  # (Anki card id, quiz card id, quiz had the card before)
@@ -111,10 +110,9 @@ def _ords(entry: Entry) -> list[tuple[int, int]]:
 class _Progress:
     """The schedules and log rows to write for pairs of (Anki card, quiz card)."""
 
-    def __init__(self, collection: Collection, days: progress.Days, tomorrow: datetime):
+    def __init__(self, collection: Collection, days: progress.Days):
         self.collection = collection
         self.days = days
-        self.tomorrow = tomorrow
         self.cards = {card.id: card for card in collection.cards}
         self.revlog: dict[int, list[Revlog]] = {}
         for row in collection.revlog:
@@ -148,9 +146,8 @@ class _Progress:
         preset = self.preset(card)
         state = progress.schedule(card, revlog, self.days, preset, functools.partial(self.memory, preset))
         suspended = card.queue == QUEUE_SUSPENDED
-        buried = self.tomorrow if card.queue in QUEUE_BURIED else None
         leech = suspended and card.nid in self.leech_notes
-        return quiz_id, state, suspended, card.flags & 7, leech, buried
+        return quiz_id, state, suspended, card.flags & 7, leech, None  # (when it was buried, no one knows)
 
     def preset(self, card: Card) -> Preset:
         deck = self.collection.decks.get(card.odid or card.did)

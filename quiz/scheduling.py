@@ -118,6 +118,16 @@ def review(card_id: int, schedule: Schedule, rating: Rating, now: datetime, sett
     )
 
 
+def rescheduled_due(card_id: int, schedule: Schedule, settings: DeckSettings) -> datetime:
+    """A review card's due date from its memory state and the deck's desired retention, as
+    Anki's "reschedule cards on change" sets it: FSRS's interval for its stability, fuzzed
+    as the answer that gave it was fuzzed (the same card and count), from its last review."""
+    assert schedule.stability is not None and schedule.last_review is not None  # a review card's
+    days = _scheduler(settings)._next_interval(stability=schedule.stability)  # py-fsrs's one formula
+    factor = intervals.fuzz_factor(card_id, max(0, schedule.reps - 1))
+    return schedule.last_review + timedelta(days=intervals.fuzzed(days, 1, settings.maximum_interval, factor))
+
+
 def becomes_leech(before: Schedule, after: Schedule, settings: DeckSettings) -> bool:
     """This answer's lapse reaches the leech threshold (Anki: suspend and tag it)."""
     return after.lapses > before.lapses and after.lapses == settings.leech_threshold

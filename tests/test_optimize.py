@@ -10,12 +10,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import insert, select, text
+from sqlalchemy import func, insert, select, text, update
 
 from quiz import optimize, scheduling, storage
 from quiz.cli import cli
 from quiz.errors import QuizError
 from quiz.model import DeckSettings, Rating, Schedule, State
+from quiz.storage.schema import events_t
 from tests.conftest import utc
 
 UTC = ZoneInfo("UTC")
@@ -52,7 +53,8 @@ FIRST_RATINGS = (Rating.AGAIN, Rating.GOOD, Rating.GOOD, Rating.GOOD, Rating.EAS
 def simulate(engine, cards: int, days: int, seed: int = 1) -> int:
     """Answer `cards` cards (a few new ones a day) whenever due for `days` days; a review
     is recalled with the known model's retrievability, drawn from a seeded generator.
-    Writes the cards and the log with Core inserts; returns the number of answers."""
+    Writes the cards (with their schedules at the end) and the log with Core statements;
+    returns the number of answers."""
     rng = random.Random(seed)
     learner = DeckSettings(parameters=KNOWN)
     with storage.writing(engine) as conn:
@@ -89,6 +91,8 @@ def simulate(engine, cards: int, days: int, seed: int = 1) -> int:
                     }
                 )
                 schedule, now = after, max(after.due, now + timedelta(seconds=30))
+            values = {name: getattr(schedule, name) for name in storage.SCHEDULE_COLUMNS}
+            conn.execute(update(storage.cards_t).where(storage.cards_t.c.id == card_id).values(values))
         conn.execute(insert(storage.reviews_t), log)
     return len(log)
 
@@ -194,3 +198,59 @@ def test_retention_shows_workloads_and_changes_nothing(location, engine):
     shown = CliRunner().invoke(cli, ["--db", location, "optimize", "--retention"]).output
     line = next(line for line in shown.splitlines() if line.strip().startswith("0.90"))
     assert "x1.0" in line and "(yours)" in line
+
+
+def test_reschedule_sets_each_review_cards_due_date_from_its_memory_state(location, engine):
+    """Anki's "reschedule cards on change": memory states from each card's answers with the
+    fitted parameters, due dates from them (FSRS's interval, in its fuzz range), each change
+    logged as a reschedule; a second run finds nothing to change."""
+    import fsrs_rs_python
+
+    simulate(engine, cards=150, days=200, seed=7)
+    runner = CliRunner()
+    result = runner.invoke(cli, ["--db", location, "optimize", "d", "--reschedule", "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    parameters = report["parameters"] if report["saved"] else list(fsrs_rs_python.DEFAULT_PARAMETERS)
+    model = fsrs_rs_python.FSRS(parameters)
+    with engine.connect() as conn:
+        cards = conn.execute(select(storage.cards_t).where(storage.cards_t.c.state == int(State.REVIEW))).all()
+        log = conn.execute(select(storage.reviews_t).order_by(storage.reviews_t.c.reviewed_at)).all()
+        events = conn.execute(select(events_t.c.kind, events_t.c.card_id)).all()
+    assert report["rescheduled"]["cards"] == len(cards) > 50
+    assert report["rescheduled"]["sooner"] + report["rescheduled"]["later"] > 0
+    for card in cards:
+        answers = [row for row in log if row.card_id == card.id]
+        start = max(i for i, row in enumerate(answers) if row.state_before == State.NEW)
+        reviews, previous = [], None
+        for row in answers[start:]:
+            day = scheduling.learner_date(row.reviewed_at, UTC, 4)
+            reviews.append(fsrs_rs_python.FSRSReview(row.rating, (day - previous).days if previous else 0))
+            previous = day
+        state = model.memory_state(fsrs_rs_python.FSRSItem(reviews), None)
+        assert card.stability == pytest.approx(state.stability, rel=1e-3)
+        assert card.difficulty == pytest.approx(state.difficulty, rel=1e-3)
+        days = round(model.next_interval(state.stability, 0.9, 3))
+        low, high = fuzz_bounds_of(days)
+        assert low <= (card.due - card.last_review).days <= high
+    assert {kind for kind, _card in events} == {"reschedule"}
+    if not location.startswith("postgresql"):  # (a server's backups are the server's)
+        backups = json.loads(runner.invoke(cli, ["--db", location, "backups", "--json"]).output)
+        assert backups[0]["reason"] == "reschedule"
+    again = json.loads(runner.invoke(cli, ["--db", location, "optimize", "d", "--reschedule", "--json"]).output)
+    assert again["rescheduled"]["sooner"] == again["rescheduled"]["later"] == 0
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(events_t)).scalar_one() == len(events)
+
+
+def fuzz_bounds_of(days: int) -> tuple[int, int]:
+    """Anki's fuzz range around an interval (fuzz.rs): a day and 15%, 10%, 5% of the days in its ranges."""
+    if days < 2.5:
+        return days, days
+    delta = 1 + 0.15 * (min(days, 7) - 2.5) + 0.1 * max(min(days, 20) - 7, 0) + 0.05 * max(days - 20, 0)
+    return max(1, math.floor(days - delta + 0.5)), math.floor(days + delta + 0.5)
+
+
+def test_retention_and_reschedule_are_one_or_the_other(location, engine):
+    result = CliRunner().invoke(cli, ["--db", location, "optimize", "--retention", "--reschedule"])
+    assert result.exit_code == 2 and "one or the other" in result.output

@@ -184,13 +184,16 @@ def stats_command(env: Env, names: tuple[str, ...] = (), as_json: bool = False) 
     fitted ones for those decks if they predict better. With too few reviews it
     says so and changes nothing. With --retention it changes nothing and shows
     the workload of a simulated year at several desired retentions (set yours
-    with `desired_retention` in the deck file).
+    with `desired_retention` in the deck file). With --reschedule, after the fit
+    every review card gets its memory state from its answers and its due date from
+    that state, as Anki's "reschedule cards on change" (after a backup).
 
     \b
     Examples:
       quiz optimize
       quiz optimize docker
       quiz optimize --retention docker
+      quiz optimize --reschedule
     """),
 )
 @click.argument("names", nargs=-1)
@@ -199,9 +202,16 @@ def stats_command(env: Env, names: tuple[str, ...] = (), as_json: bool = False) 
     is_flag=True,
     help=_("Instead of fitting: simulate a year at several desired retentions and show the workload."),
 )
+@click.option(
+    "--reschedule",
+    is_flag=True,
+    help=_("After fitting: every review card's due date from its memory state, as Anki's reschedule (after a backup)."),
+)
 @click.option("--json", "as_json", is_flag=True, help=_("Print the result as one JSON object."))
 @click.pass_obj
-def optimize_command(env: Env, names: tuple[str, ...] = (), retention: bool = False, as_json: bool = False) -> None:
+def optimize_command(
+    env: Env, names: tuple[str, ...] = (), retention: bool = False, reschedule: bool = False, as_json: bool = False
+) -> None:
     import json
 
     from quiz import optimize, storage
@@ -212,6 +222,8 @@ def optimize_command(env: Env, names: tuple[str, ...] = (), retention: bool = Fa
     if not decks:
         raise QuizError(_("no decks yet: quiz import DECK.yaml"))
     what = decks[0].name if len(decks) == 1 else decks_count(len(decks))
+    if retention and reschedule:
+        raise click.UsageError(_("--retention changes nothing; --reschedule changes the due dates: one or the other"))
     if retention:
         results, current = optimize.workloads(env.engine, decks)
         if as_json:
@@ -236,8 +248,19 @@ def optimize_command(env: Env, names: tuple[str, ...] = (), retention: bool = Fa
         click.echo(_("memorized: the cards you would know after the year"))
         return
     result = optimize.fit(env.engine, decks, learner_zone(), env.rollover_hour(), every_deck=not names)
+    moved = None
+    if reschedule:
+        from datetime import datetime, timezone
+
+        from quiz.reschedule import reschedule as reschedule_decks
+
+        moved = reschedule_decks(env.engine, decks, learner_zone(), env.rollover_hour(), datetime.now(timezone.utc))
+        env.changed_queue = True
     if as_json:
-        click.echo(json.dumps(result.as_json(), indent=2))
+        shown_fit = dict(result.as_json())
+        if moved is not None:
+            shown_fit["rescheduled"] = {"cards": moved.cards, "sooner": moved.sooner, "later": moved.later}
+        click.echo(json.dumps(shown_fit, indent=2))
         return
     click.echo(
         _("fitted to {reviews} of {cards}").format(
@@ -263,6 +286,9 @@ def optimize_command(env: Env, names: tuple[str, ...] = (), retention: bool = Fa
         )
     else:
         click.echo(_("the parameters in use predict your reviews as well: nothing was changed"))
+    if moved is not None:
+        message = _("rescheduled {cards} from their memory states: {sooner} due sooner, {later} later")
+        click.echo(message.format(cards=cards_count(moved.cards), sooner=moved.sooner, later=moved.later))
 
 
 def aligned(texts, widths) -> str:

@@ -81,6 +81,22 @@ def reschedule(engine: Engine, cards: list[Target], due: datetime, now: datetime
         ]
 
 
+def review_schedules(conn: Connection, deck_ids: list[int]) -> list[tuple[int, int, Schedule]]:
+    """(card id, deck id, schedule) of the decks' current review cards."""
+    c = cards_t.c
+    query = select(c.id, c.deck_id, *(c[name] for name in SCHEDULE_COLUMNS)).where(
+        c.deck_id.in_(deck_ids), c.state == int(State.REVIEW), ~c.retired
+    )
+    return [(row[0], row[1], Schedule(State(row[2]), *row[3:])) for row in conn.execute(query.order_by(c.id))]
+
+
+def reschedule_all(engine: Engine, changes: list[tuple[int, Schedule, Schedule]], now: datetime) -> None:
+    """Each (card id, schedule before, after) written and logged as a reschedule, all together."""
+    with writing(engine) as conn:
+        for card_id, before, after in changes:
+            _change(conn, card_id, "reschedule", before, after, now)
+
+
 def cram_answer(
     engine: Engine, card_id: int, schedule: Schedule, rating: Rating, now: datetime, duration_ms=None, typed=None
 ) -> int:

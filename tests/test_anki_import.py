@@ -416,3 +416,24 @@ def test_with_the_import_the_learner_reviews_what_anki_had_due(db_path, reviewed
     )
     due = json.loads(runner.invoke(cli, ["--db", str(db_path), "cards", "--due", "today", "--json"]).output)
     assert len([card for card in due if card["state"] != "new"]) == due_in_anki > 0
+
+
+def test_the_optimizer_learns_from_the_reviews_anki_learns_from(engine, reviewed, tmp_path):
+    """Anki's training items (rslib fsrs/params.rs) from its own log, and quiz's from the same log
+    imported: as many, and the same log loss and RMSE for the same parameters."""
+    from quiz import optimize
+    from quiz.storage import reports
+
+    run_import(engine, reviewed["apkg"], tmp_path / "decks")
+    with engine.connect() as conn:
+        items, _cards = optimize.training_items(reports.review_history(conn, None), UTC, ROLLOVER)
+    parameters = list(ankipackages.FSRS_PARAMS)
+    with ankipackages.opened(reviewed["collection"]) as col:
+        anki_items = col._backend.compute_fsrs_params(
+            search="", current_params=[], ignore_revlogs_before_ms=0, num_of_relearning_steps=1, health_check=False
+        ).fsrs_items
+        anki_fit = col._backend.evaluate_params_legacy(params=parameters, search="", ignore_revlogs_before_ms=0)
+    assert len(items) == anki_items > 30
+    log_loss, rmse = optimize._evaluate(parameters, items)
+    assert log_loss == pytest.approx(anki_fit.log_loss, abs=1e-3)
+    assert rmse == pytest.approx(anki_fit.rmse_bins, abs=1e-3)

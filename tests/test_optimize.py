@@ -254,3 +254,35 @@ def fuzz_bounds_of(days: int) -> tuple[int, int]:
 def test_retention_and_reschedule_are_one_or_the_other(location, engine):
     result = CliRunner().invoke(cli, ["--db", location, "optimize", "--retention", "--reschedule"])
     assert result.exit_code == 2 and "one or the other" in result.output
+
+
+def test_an_import_that_changes_the_retention_reschedules_when_asked(location, engine, write_deck):
+    """quiz import --reschedule: Anki's "reschedule cards on change" for a deck file's new
+    desired retention; without it, or with an unchanged file, the due dates stay."""
+    simulate(engine, cards=60, days=120, seed=2)
+    cards = "".join(f"  - {{id: c{n}, front: Q{n}, back: A{n}}}\n" for n in range(60))
+    path = write_deck("deck: d\ntitle: Deck\nlang: en\nsettings: {desired_retention: 0.8}\ncards:\n" + cards)
+
+    def dues() -> dict[int, object]:
+        with engine.connect() as conn:
+            rows = conn.execute(
+                select(storage.cards_t.c.id, storage.cards_t.c.due).where(storage.cards_t.c.state == int(State.REVIEW))
+            ).all()
+        return dict(rows)
+
+    before = dues()
+    runner = CliRunner()
+    result = runner.invoke(cli, ["--db", location, "import", str(path), "--reschedule"])
+    assert result.exit_code == 0, result.output
+    assert "d: " in result.output and "rescheduled for its new retention or parameters" in result.output
+    moved = dues()
+    later = sum(moved[card] > before[card] for card in before)
+    assert later > len(before) // 2  # a lower retention: longer intervals
+    with engine.connect() as conn:
+        logged = conn.execute(select(func.count()).select_from(events_t).where(events_t.c.kind == "reschedule"))
+        assert logged.scalar_one() == sum(moved[card] != before[card] for card in before)
+    again = runner.invoke(cli, ["--db", location, "import", str(path), "--reschedule"])
+    assert "rescheduled" not in again.output and dues() == moved  # the file unchanged: nothing to do
+    path.write_text(path.read_text().replace("0.8}", "0.85}"))
+    quiet = runner.invoke(cli, ["--db", location, "import", str(path)])
+    assert quiet.exit_code == 0 and "rescheduled" not in quiet.output and dues() == moved  # not asked

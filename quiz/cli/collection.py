@@ -66,6 +66,7 @@ def cards_count(count: int) -> str:
       quiz import decks/docker.yaml
       quiz import decks/            every *.yaml file in the folder
       quiz import --dry-run my.yaml what would change, changing nothing
+      quiz import --reschedule my.yaml  and reschedule a deck whose retention changed
       quiz import                   bring in the changes of the files imported before
       quiz import anki ~/Downloads/Spanish.apkg
       quiz import anki phone.colpkg --deck phone --dry-run
@@ -79,6 +80,11 @@ def cards_count(count: int) -> str:
 @click.option("--columns", metavar="LIST", help=_("csv: what each column holds, e.g. front,back,tags (- skips one)."))
 @click.option("-o", "--output", metavar="DIR", help=_("anki, csv: where the deck files go (default: the data folder)."))
 @click.option("--json", "as_json", is_flag=True, help=_("anki: what was imported, as JSON."))
+@click.option(
+    "--reschedule",
+    is_flag=True,
+    help=_("Where a deck's desired retention or parameters change: its review cards' due dates from them."),
+)
 @click.pass_obj
 def import_command(
     env: Env,
@@ -89,6 +95,7 @@ def import_command(
     columns: str | None = None,
     output: str | None = None,
     as_json: bool = False,
+    reschedule: bool = False,
 ) -> None:
     from quiz import storage
     from quiz.decks import import_files
@@ -120,10 +127,46 @@ def import_command(
             click.echo(_("No deck file changed since its import."))
             return
     env.changed_queue = not dry_run
+    before = _memory_settings(env) if reschedule and not dry_run else {}
     for report in import_files(env.engine, files, zone=learner_zone(), replace=replace, dry_run=dry_run):
         click.echo(describe_sync(report))
     if dry_run:
         click.echo(_("Dry run: nothing was changed."))
+    if before:
+        _reschedule_changed(env, before)
+
+
+def _memory_settings(env: Env) -> dict[str, tuple]:
+    """Each deck's desired retention and parameters: what a reschedule follows."""
+    from quiz import storage
+
+    with env.engine.connect() as conn:
+        decks = storage.select_decks(conn, None)
+        found = {deck.name: storage.deck_settings(conn, deck.id) for deck in decks}
+    return {name: (settings.desired_retention, settings.parameters) for name, settings in found.items()}
+
+
+def _reschedule_changed(env: Env, before: dict[str, tuple]) -> None:
+    """Reschedule the review cards of each deck whose desired retention or parameters the
+    import changed, as Anki does when "reschedule cards on change" is on."""
+    from datetime import datetime, timezone
+
+    from quiz import storage
+    from quiz.reschedule import reschedule
+
+    after = _memory_settings(env)
+    with env.engine.connect() as conn:
+        decks = [deck for deck in storage.select_decks(conn, None) if deck.name in before]
+    for deck in decks:
+        if after[deck.name] == before[deck.name]:
+            continue
+        moved = reschedule(env.engine, [deck], learner_zone(), env.rollover_hour(), datetime.now(timezone.utc))
+        message = _(
+            "{deck}: {cards} rescheduled for its new retention or parameters: {sooner} due sooner, {later} later"
+        )
+        click.echo(
+            message.format(deck=deck.name, cards=cards_count(moved.cards), sooner=moved.sooner, later=moved.later)
+        )
 
 
 def describe_sync(report) -> str:

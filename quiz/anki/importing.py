@@ -56,6 +56,9 @@ def import_package(
     prefix: str | None = None,
     dry_run: bool = False,
 ) -> AnkiImport:
+    """Import the package at `path`: the deck files of the notes quiz lacks go to `folder`
+    (their decks named `prefix-...` when given), every card's progress comes along. With
+    `dry_run`, the report of what would change, and nothing changed or written."""
     from quiz import storage
     from quiz.decks import import_texts
     from quiz.storage import history

@@ -106,10 +106,7 @@ def _entry(note_type: NoteType, values: list[str], ords: set[int], out: Conversi
         kind = CardKind.BASIC
     if note_type.name not in STOCK and (len(note_type.templates) > 2 or rest or (not typed and kind is CardKind.BASIC)):
         out.simplified[note_type.name] += 1
-    content = (
-        {"front": front, "back": back} if kind is CardKind.BASIC else {"type": kind.value, "front": front, "back": back}
-    )
-    return kind, _with_note(content, rest)
+    return kind, _with_note(_sided(kind, front, back), rest)
 
 
 def _sides(note_type: NoteType) -> tuple[str, str, bool]:
@@ -145,9 +142,11 @@ def _quiz_entry(kind: CardKind, values: list[str]) -> tuple[CardKind, dict]:
     if kind in (CardKind.COMMAND, CardKind.KEYS):
         answers = [values[1]] + [line for line in values[2].split("\n") if line.strip()]
         back: str | list[str] = answers if len(answers) > 1 else answers[0]
-        content = {"type": kind.value, "front": values[0], "back": back}
-        return kind, _with_note(content, [values[3]] if values[3] else [])
-    content = {"front": values[0], "back": values[1]} if kind is CardKind.BASIC else {}
-    if kind is CardKind.REVERSED:
-        content = {"type": "reversed", "front": values[0], "back": values[1]}
-    return kind, _with_note(content, [values[2]] if values[2] else [])
+        return kind, _with_note(_sided(kind, values[0], back), [values[3]] if values[3] else [])
+    return kind, _with_note(_sided(kind, values[0], values[1]), [values[2]] if values[2] else [])
+
+
+def _sided(kind: CardKind, front: str, back: str | list[str]) -> dict:
+    """A card with a front and a back as deck YAML data: its type unless basic (the default)."""
+    typed = {} if kind is CardKind.BASIC else {"type": kind.value}
+    return typed | {"front": front, "back": back}

@@ -20,6 +20,7 @@ from pathlib import Path
 from quiz.anki import progress
 from quiz.anki.cards import Entry, convert
 from quiz.anki.decktext import deck_files
+from quiz.anki.fields import note_guid
 from quiz.anki.package import Card, Collection, Preset, Revlog, read_package
 from quiz.model import CardKind, State
 
@@ -68,13 +69,13 @@ def import_package(
     report = AnkiImport(path, len(conversion.entries), simplified=conversion.simplified, dry_run=dry_run)
     report.left_out, report.media, report.media_shown = conversion.left_out, collection.media, conversion.media
     with engine.connect() as conn:
-        known = history.cards_by_guid(conn)
+        known = history.cards_by_guid(conn, note_guid)
         sources = storage.deck_sources(conn)
     fresh = [entry for entry in conversion.entries if entry.guid not in known]
     matched = [entry for entry in conversion.entries if entry.guid in known]
     texts, placed = deck_files(collection, fresh, folder, prefix, sources, path.name)
     report.files = list(texts)
-    days = progress.Days(collection, zone, rollover_hour)
+    days = progress.Days(collection, zone, rollover_hour, now)
     writer = _Progress(collection, days)
 
     def after(conn) -> None:

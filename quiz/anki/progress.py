@@ -34,9 +34,9 @@ def _instant(ms: int) -> datetime:
 class Days:
     """Anki's day numbers as the learner's days (their starts as quiz.scheduling has them)."""
 
-    def __init__(self, collection: Collection, zone: tzinfo, rollover_hour: int):
+    def __init__(self, collection: Collection, zone: tzinfo, rollover_hour: int, now: datetime):
         self.zone, self.rollover_hour = zone, rollover_hour  # the learner's, for the start of a day
-        self.clock = Clock(datetime.now(UTC), zone, rollover_hour)  # a day number per instant, fast
+        self.clock = Clock(now, zone, rollover_hour)  # a day number per instant, fast
         start = datetime.fromtimestamp(collection.created, UTC)
         self.day_zero = scheduling.learner_date(start, zone, collection.rollover).toordinal()
 

@@ -5,6 +5,7 @@ caller's transaction (quiz.anki.importing)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import bindparam, insert, select, union_all, update
@@ -19,11 +20,11 @@ REVIEW_COLUMNS = tuple(column.name for column in reviews_t.columns if column.nam
 EVENT_COLUMNS = tuple(column.name for column in events_t.columns if column.name != "id")
 
 
-def cards_by_guid(conn: Connection) -> dict[str, list[tuple[int, str, str, int, str]]]:
+def cards_by_guid(
+    conn: Connection, note_guid: Callable[[str, str], str]
+) -> dict[str, list[tuple[int, str, str, int, str]]]:
     """Anki note GUID -> its cards (card id, deck, note key, ord, kind): the `guid` a deck
-    file gives, else the one quiz's export gives the note (quiz.anki.note_guid)."""
-    from quiz.anki.fields import note_guid
-
+    file gives, else `note_guid(deck, key)`, the one quiz's export gives the note."""
     c = cards_t.c
     query = select(c.id, decks_t.c.name, c.note_key, c.ord, c.kind, c.content).join(decks_t)
     found: dict[str, list[tuple[int, str, str, int, str]]] = {}

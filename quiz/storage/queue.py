@@ -13,11 +13,11 @@ from sqlalchemy.engine import Connection
 
 from quiz import scheduling
 from quiz.model import CardKind, DeckRow, DeckSettings, Schedule, State
-from quiz.scheduling import DailyQueue, QueueCard
+from quiz.scheduling import DailyQueue, QueueCard, due_of
 from quiz.storage.collection import deck_settings
 from quiz.storage.database import chunks
 from quiz.storage.schema import CARD_COLUMNS, SCHEDULE_COLUMNS, cards_t, reviews_t
-from quiz.study import Study, ordered, session_order
+from quiz.study import Study, ordered
 
 if TYPE_CHECKING:
     from quiz.shapes import DeckCounts
@@ -82,9 +82,8 @@ def load_queue(
     )
     names = {deck.id: deck.name for deck in decks}
     queue.learning = [_queue_card(row, names[row.deck_id]) for row in learning.all()]
-    every: dict[str, DeckSettings] = {}
     for deck in decks:
-        limits = every[deck.name] = settings[deck.id] if settings else deck_settings(conn, deck.id)
+        limits = settings[deck.id] if settings else deck_settings(conn, deck.id)
         left = scheduling.limits_left(limits, today.new.get(deck.id, 0), today.reviews.get(deck.id, 0))
         taken = today.notes.get(deck.id, set()) | {c.key for c in queue.learning if c.deck == deck.name}
         until = day.end + timedelta(days=study.ahead)
@@ -93,7 +92,7 @@ def load_queue(
         new_limit = min(left.new, left.reviews - len(reviews)) + study.new
         queue.reviews += reviews
         queue.new += _gather(conn, deck, State.NEW, "position", day, new_limit, taken, until, study.tag, limits)
-    queue.reviews = ordered(queue.reviews, session_order(study, every.values()), day.now, every, day.start)
+    queue.reviews.sort(key=due_of)  # the session's order is quiz.study.arrange's
     return queue
 
 

@@ -157,8 +157,9 @@ def deck_text(path: Path, table: Table, name: str, keys: dict[str, str]) -> str:
         raise DeckError(problems)
     lang = note_language(" ".join(cells[0] for _line, cells in table.rows[:200] if cells))
     head = [
-        f"# Imported by `quiz import csv` from {path.name}: importing the file again rewrites this deck from it",
-        "# (each card keeps its id, so its progress stays); edit the file, or this deck, not both.",
+        f"# Imported by `quiz import csv` from {path.name}. Importing the file again rewrites",
+        "# this deck from it (each card keeps its id, and so its progress): edit the file, or",
+        "# this deck, not both.",
         f"deck: {name}",
         f"title: {scalar(path.stem, 0)}",
         f"lang: {lang}",

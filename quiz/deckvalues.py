@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from quiz.errors import Problem
 from quiz.i18n import N_, _, ngettext, pgettext
-from quiz.model import MAX_STEPS, REVIEW_ORDERS, SETTING_LIMITS, SETTING_NAMES, Text
+from quiz.model import EASY_DAY_LOADS, MAX_STEPS, REVIEW_ORDERS, SETTING_LIMITS, SETTING_NAMES, WEEKDAYS, Text
 from quiz.plumbing.yamlread import Map, Node, Refused, Scalar, Seq, YamlError, plain
 
 LANG_CODE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*\Z")
@@ -198,6 +198,8 @@ class ValueChecks:
                 self.problem(node, message.format(what=what, value=shown(order), choices=", ".join(REVIEW_ORDERS)))
                 return None
             return order
+        if key == "easy_days":
+            return self.easy_days(node, what)
         value = self.number(node)
         if key == "desired_retention":
             if value is None or not low <= value <= high:
@@ -210,6 +212,20 @@ class ValueChecks:
             self.problem(node, message.format(what=what, low=low, high=high))
             return None
         return int(value)
+
+    def easy_days(self, node: Node, what: str) -> tuple[str, ...] | None:
+        """A mapping of weekdays to their workload (`saturday: reduced`); the days it leaves
+        out are normal."""
+        loads = dict.fromkeys(WEEKDAYS, "normal")
+        for day, (_key, value) in self.mapping(node, what, WEEKDAYS).items():
+            label = f"{what}.{day}"
+            load = self.string(value, label)
+            if load is not None and load not in EASY_DAY_LOADS:
+                message = _('{what}: "{value}" is none of {choices}')
+                self.problem(value, message.format(what=label, value=shown(load), choices=", ".join(EASY_DAY_LOADS)))
+            elif load is not None:
+                loads[day] = load
+        return tuple(loads.values())
 
     def parameters(self, node: Node) -> tuple[float, ...] | None:
         """FSRS's parameters, each within the scheduler's own bounds."""

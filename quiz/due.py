@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
 # What quiz.storage.schema, quiz.model and quiz.scheduling say, without their imports
 # (SQLAlchemy, fsrs): tests/test_due.py keeps these in step with them.
-HEAD_REVISION = "0008"
+HEAD_REVISION = "0009"
 DEFAULT_ROLLOVER_HOUR = 4
 LIMITS = {"new_per_day": 20, "reviews_per_day": 200}  # a deck's daily limits, by default
 LIMIT_RANGE = (0, 9999)  # quiz.model.SETTING_LIMITS of both

@@ -66,6 +66,8 @@ class DeckSettings:
     leech_threshold: int = 8
     parameters: tuple[float, ...] | None = None  # None: FSRS's defaults
     review_order: str = "due"  # one of REVIEW_ORDERS: which reviews a day's limit takes, and their order
+    # Each weekday's workload, Monday first: one of EASY_DAY_LOADS (Anki's easy days)
+    easy_days: tuple[str, ...] = ("normal",) * 7
 
 
 SETTING_NAMES = tuple(DeckSettings.__dataclass_fields__)
@@ -75,6 +77,10 @@ REVIEW_ORDERS = ("due", "retrievability", "random", "added")
 # Anki's numbers for them (DeckConfig.Config.ReviewCardOrder): day, retrievability ascending,
 # random, reverse order added (quiz's added: the latest first)
 ANKI_REVIEW_ORDERS = {"due": 0, "retrievability": 7, "random": 8, "added": 10}
+# Anki's easy days: how much of the load balancer's share of reviews a weekday takes, and
+# the share Anki stores for each (DeckConfig.Config.easy_days_percentages)
+EASY_DAY_LOADS = {"normal": 1.0, "reduced": 0.5, "minimum": 0.0}
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 # What a deck file may set each setting to (decks/schema.json says the same): far beyond any
 # real deck's needs, and within the database's 32-bit integers and the dates the scheduler

@@ -13,11 +13,15 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from typing import TYPE_CHECKING
 
 import fsrs
 
 from quiz import i18n, intervals
 from quiz.model import CardKind, DeckSettings, Rating, Schedule, State
+
+if TYPE_CHECKING:
+    from quiz.balance import Balance
 
 DEFAULT_ROLLOVER_HOUR = 4
 
@@ -96,19 +100,34 @@ def _scheduler(settings: DeckSettings) -> fsrs.Scheduler:
     )
 
 
-def review(card_id: int, schedule: Schedule, rating: Rating, now: datetime, settings: DeckSettings) -> Schedule:
-    """The card's schedule after answering `rating` at `now`."""
+def review(
+    card_id: int,
+    schedule: Schedule,
+    rating: Rating,
+    now: datetime,
+    settings: DeckSettings,
+    balance: Balance | None = None,
+) -> Schedule:
+    """The card's schedule after answering `rating` at `now`; a review's day is fuzzed, or
+    chosen by `balance` (quiz.balance, Anki's load balancer) where it applies."""
     before = _to_fsrs(card_id, schedule, now)
     after, _ = _scheduler(settings).review_card(before, fsrs.Rating(int(rating)), now)
-    due = after.due
-    if after.state == fsrs.State.Review:
-        minimum = _minimum_days(card_id, schedule, rating, now, settings, (due - now).days)
+    due, state, step = after.due, State(int(after.state)), after.step
+    assert after.stability is not None  # every answer gives a memory state
+    short = _short_term(schedule, rating, settings, after.stability)
+    if short is not None:  # empty steps: FSRS brings the card back within the day
+        state, step, due = short, 0, now + timedelta(seconds=int(_days(after.stability, settings) * 86_400))
+    elif after.state == fsrs.State.Review:
+        # Anki fuzzes (and balances) FSRS's interval unrounded: py-fsrs's due is whole days
+        days, maximum = _days(after.stability, settings), settings.maximum_interval
+        minimum = _minimum_days(card_id, schedule, rating, now, settings, days, balance)
         factor = intervals.fuzz_factor(card_id, schedule.reps)
-        due = now + timedelta(days=intervals.fuzzed((due - now).days, minimum, settings.maximum_interval, factor))
+        chosen = None if balance is None else balance(days, minimum, maximum, factor)
+        due = now + timedelta(days=intervals.fuzzed(days, minimum, maximum, factor) if chosen is None else chosen)
     lapsed = schedule.state == State.REVIEW and rating == Rating.AGAIN
     return Schedule(
-        state=State(int(after.state)),
-        step=after.step,
+        state=state,
+        step=step,
         stability=after.stability,
         difficulty=after.difficulty,
         due=due,
@@ -116,6 +135,27 @@ def review(card_id: int, schedule: Schedule, rating: Rating, now: datetime, sett
         reps=schedule.reps + 1,
         lapses=schedule.lapses + lapsed,
     )
+
+
+def _short_term(schedule: Schedule, rating: Rating, settings: DeckSettings, stability: float) -> State | None:
+    """Anki's FSRS short-term scheduling, for a deck whose learning (or relearning) steps are
+    empty: a card learning, relearning or lapsing whose next interval is under half a day stays
+    (re)learning, due after that interval; None where the answer schedules it for days."""
+    learning = schedule.state in (State.NEW, State.LEARNING)
+    if not learning and not (schedule.state == State.RELEARNING or rating == Rating.AGAIN):
+        return None  # a passing review
+    steps = settings.learning_steps if learning else settings.relearning_steps
+    weights = _scheduler(settings).parameters
+    if steps or not (weights[17] > 0 and weights[18] > 0) or _days(stability, settings) >= 0.5:
+        return None  # Anki allows it with the short-term weights only
+    return State.LEARNING if learning else State.RELEARNING
+
+
+def _days(stability: float, settings: DeckSettings) -> float:
+    """FSRS's interval for `stability` at the deck's desired retention, unrounded (py-fsrs's
+    _next_interval rounds it to whole days)."""
+    scheduler = _scheduler(settings)
+    return stability / scheduler._FACTOR * (settings.desired_retention ** (1 / scheduler._DECAY) - 1)
 
 
 def rescheduled_due(card_id: int, schedule: Schedule, settings: DeckSettings) -> datetime:
@@ -133,11 +173,13 @@ def becomes_leech(before: Schedule, after: Schedule, settings: DeckSettings) -> 
     return after.lapses > before.lapses and after.lapses == settings.leech_threshold
 
 
-def preview(card_id: int, schedule: Schedule, now: datetime, settings: DeckSettings) -> dict[Rating, timedelta]:
+def preview(
+    card_id: int, schedule: Schedule, now: datetime, settings: DeckSettings, balance: Balance | None = None
+) -> dict[Rating, timedelta]:
     """How long until the card comes back, for each rating (what the buttons show)."""
     intervals = {}
     for rating in Rating:
-        due = review(card_id, schedule, rating, now, settings).due
+        due = review(card_id, schedule, rating, now, settings, balance).due
         assert due is not None  # an answer always schedules the card
         intervals[rating] = due - now
     return intervals
@@ -178,7 +220,9 @@ def _to_fsrs(card_id: int, schedule: Schedule, now: datetime) -> fsrs.Card:
     )
 
 
-def _minimum_days(card_id: int, schedule: Schedule, rating: Rating, now: datetime, settings: DeckSettings, days: int):
+def _minimum_days(
+    card_id: int, schedule: Schedule, rating: Rating, now: datetime, settings: DeckSettings, days: float, balance
+) -> int:
     """The shortest interval a passing review may get, as Anki's review.rs has it: Hard at
     least a day, Good a day more than Hard and Easy a day more than Good (each as given,
     fuzz included), and Good longer than the interval before it when FSRS makes it longer
@@ -186,7 +230,7 @@ def _minimum_days(card_id: int, schedule: Schedule, rating: Rating, now: datetim
     if schedule.state != State.REVIEW or rating in (Rating.AGAIN, Rating.HARD):
         return 1
     below = Rating.HARD if rating == Rating.GOOD else Rating.GOOD
-    shorter = review(card_id, schedule, below, now, settings)
+    shorter = review(card_id, schedule, below, now, settings, balance)
     assert shorter.due is not None  # a passing review is due on a day
     minimum = (shorter.due - now).days + 1
     if rating == Rating.GOOD and schedule.due is not None and schedule.last_review is not None:

@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta, timezone, tzinfo
 from typing import TYPE_CHECKING
 
 from quiz import scheduling, storage
+from quiz.balance import DAYS, Balance, Workload
 from quiz.model import CardKind, DeckRow, DeckSettings, Rating, localize
 from quiz.scheduling import QueueCard
 from quiz.study import Study, arrange
@@ -83,12 +84,16 @@ class ReviewSession:
     skipped: list[int] = field(default_factory=list)  # card ids, shown after the others of their kind
     answers_before: int = field(init=False)  # in the collection when the session began, up to FIRST_REVIEWS
     started: datetime = field(init=False)
+    balanced: bool = field(init=False)  # the collection's load_balancer setting: on unless "off"
+    # The cards due in the days ahead, for the load balancer: read on first use after each reload
+    workload: Workload | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         self.started = self.clock()
         self.reload()
         with self.engine.connect() as conn:
             self.answers_before = storage.reviews_up_to(conn, FIRST_REVIEWS)
+            self.balanced = storage.get_setting(conn, "load_balancer") != "off"
 
     def needs_hint(self) -> bool:
         """The first card of the session, or the learner's first reviews ever: say how to answer."""
@@ -113,6 +118,7 @@ class ReviewSession:
         """Build today's queue (again: after another process changed cards, or a new day)."""
         now = self.clock()
         self.day = storage.Day.of(now, self.zone, self.rollover_hour)
+        self.workload = None
         with self.engine.connect() as conn:
             rows = [DeckRow(d.id, d.name, d.title, d.lang) for d in self.decks.values()]
             if self.study.cram:
@@ -162,11 +168,21 @@ class ReviewSession:
         """Each rating's next interval, as the learner reads it (none: cramming changes none)."""
         if self.study.cram:
             return {}
-        preview = scheduling.preview(card.id, card.schedule, self.clock(), self.settings(card))
+        preview = scheduling.preview(card.id, card.schedule, self.clock(), self.settings(card), self.balance(card))
         return {rating: scheduling.format_interval(interval, self.lang) for rating, interval in preview.items()}
 
     def settings(self, card: QueueCard) -> DeckSettings:
         return self.decks[card.deck].settings
+
+    def balance(self, card: QueueCard) -> Balance | None:
+        """The load balancer for this card's review (None when the collection turns it off)."""
+        if not self.balanced:
+            return None
+        if self.workload is None:
+            deck_ids = [deck.id for deck in self.decks.values()]
+            self.workload = read_workload(self.engine, deck_ids, self.day, self.zone, self.rollover_hour)
+        deck = self.decks[card.deck]
+        return self.workload.balance(deck.id, card.key, deck.settings.easy_days)
 
     def title(self, card: QueueCard) -> str:
         return self.decks[card.deck].title
@@ -187,11 +203,16 @@ class ReviewSession:
             self.history.append(Action("cram", card, event))
             self.ratings.append(rating)
             return storage.Answered(card.schedule, event, False)
+        balance = self.balance(card)
         try:
-            answered = storage.answer(self.engine, card, rating, self.clock(), self.settings(card), duration_ms, typed)
+            answered = storage.answer(
+                self.engine, card, rating, self.clock(), self.settings(card), duration_ms, typed, balance
+            )
         except storage.CardChanged:
             self.queue.remove(card.id)
             raise
+        if self.workload is not None:
+            self.workload.moved(self.decks[card.deck].id, card.key, card.schedule.due, answered.schedule.due)
         self.queue.answered(card, answered.schedule, self.day.end)
         if answered.leech:
             self.queue.remove(card.id)
@@ -295,6 +316,15 @@ class ReviewSession:
     def has_new_for_later(self) -> bool:
         with self.engine.connect() as conn:
             return storage.has_new_cards(conn, [deck.id for deck in self.decks.values()])
+
+
+def read_workload(engine: Engine, deck_ids: list[int], day: storage.Day, zone: tzinfo, rollover_hour: int) -> Workload:
+    """The cards of these decks due on each of the next days, for the load balancer."""
+    today = scheduling.learner_date(day.now, zone, rollover_hour)
+    starts = [scheduling.day_begins(today + timedelta(days=n), zone, rollover_hour) for n in range(DAYS + 1)]
+    with engine.connect() as conn:
+        rows = storage.due_ahead(conn, deck_ids, day, starts[-1])
+    return Workload(today, [round(start.timestamp() * 1000) for start in starts], rows)
 
 
 def _decks(conn, rows: list[DeckRow], lang: str) -> dict[str, Deck]:

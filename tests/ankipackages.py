@@ -43,6 +43,7 @@ DECKS = ("Shell", "Languages::Spanish", "日语")
 PRESET = "Imported sample"
 DESIRED_RETENTION = 0.85
 REVIEW_ORDER = 7  # ascending retrievability (DeckConfig.Config.ReviewCardOrder)
+EASY_DAYS = [1.0, 1.0, 0.5, 1.0, 1.0, 0.5, 0.0]  # Monday first: Wednesday and Saturday reduced, Sunday minimum
 # FSRS-6 defaults with a few nudged, so that a reader taking the defaults instead is caught
 FSRS_PARAMS = [round(w * {0: 1.5, 2: 0.8, 8: 1.1, 20: 1.3}.get(i, 1.0), 4) for i, w in enumerate(DEFAULT_PARAMETERS)]
 RATINGS = (CardAnswer.AGAIN, CardAnswer.HARD, CardAnswer.GOOD, CardAnswer.EASY)
@@ -120,6 +121,7 @@ def add_sample_notes(col_path: Path, *, seed: int = 7, per_type: int = 4) -> Non
         conf["lapse"]["delays"] = [10.0]
         conf["desiredRetention"] = DESIRED_RETENTION
         conf["reviewOrder"] = REVIEW_ORDER
+        conf["easyDaysPercentages"] = EASY_DAYS
         conf["fsrsParams6"] = FSRS_PARAMS
         col.decks.update_config(conf)
         for name in ("Languages",) + DECKS:

@@ -441,7 +441,7 @@ def test_fitted_parameters_and_settings_travel_as_the_deck_preset(engine, write_
     ]
     settings = (
         "settings: {desired_retention: 0.85, new_per_day: 7, learning_steps: [2m, 15m], review_order: random,"
-        f" parameters: {parameters}}}\n"
+        f" easy_days: {{saturday: reduced, sunday: minimum}}, parameters: {parameters}}}\n"
     )
     import_files(engine, [write_deck(DECK.replace("lang: en\n", "lang: en\n" + settings))])
     import_apkg(anki_col, export(engine, tmp_path, datetime.now(timezone.utc)))
@@ -452,6 +452,7 @@ def test_fitted_parameters_and_settings_travel_as_the_deck_preset(engine, write_
     assert preset["new"]["delays"] == [2.0, 15.0]
     assert preset["fsrsParams6"] == pytest.approx(parameters, rel=1e-6)
     assert preset["reviewOrder"] == 8  # Anki's REVIEW_CARD_ORDER_RANDOM
+    assert preset["easyDaysPercentages"] == [1.0, 1.0, 1.0, 1.0, 1.0, 0.5, 0.0]  # Monday first
 
 
 # -- errors ------------------------------------------------------------------------------------

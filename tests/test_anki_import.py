@@ -240,6 +240,7 @@ def test_the_decks_options_become_the_deck_files_settings(engine, reviewed, tmp_
     assert settings["learning_steps"] == ["1m", "10m"] and settings["relearning_steps"] == ["10m"]
     assert settings["new_per_day"] == 8  # simulate_reviews's limit
     assert settings["review_order"] == "retrievability"
+    assert settings["easy_days"] == {"wednesday": "reduced", "saturday": "reduced", "sunday": "minimum"}
     assert settings["parameters"] == pytest.approx(ankipackages.FSRS_PARAMS, abs=1e-4)
 
 

@@ -26,8 +26,14 @@ from tests.conftest import MINI_DECK, has_chinese
 from tests.test_review import CTRL_D, ENTER, MORNING, UTC, Clock
 from tests.test_terminal_text import Terminal
 
-KEYS = ["language", "colour", "editor", "rollover_hour", "new_per_day", "reviews_per_day", "desired_retention"]
-DEFAULTS = {"colour": "auto", "editor": "vi", "rollover_hour": 4, "new_per_day": 20, "reviews_per_day": 200}
+KEYS = [
+    *("language", "colour", "editor", "rollover_hour", "new_per_day", "reviews_per_day", "desired_retention"),
+    "load_balancer",
+]
+DEFAULTS = {
+    **{"colour": "auto", "editor": "vi", "rollover_hour": 4, "new_per_day": 20, "reviews_per_day": 200},
+    "load_balancer": "on",
+}
 
 
 @pytest.fixture
@@ -205,6 +211,7 @@ COLLECTIONS = [
     ("new_per_day", "5", 5, ["10000", "-1", "1.5"], "a whole number from 0 to 9999"),
     ("reviews_per_day", "9999", 9999, ["10000", "lots"], "a whole number from 0 to 9999"),
     ("desired_retention", "0.85", 0.85, ["0.5", "1", "nan", "high"], "a number from 0.7 to 0.99"),
+    ("load_balancer", "off", "off", ["no", "0", "ON"], "on or off"),
 ]
 
 

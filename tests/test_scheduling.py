@@ -249,3 +249,44 @@ def test_schedule_invariants(ratings, gaps):
         assert after.lapses == card.lapses + (card.state == State.REVIEW and rating == Rating.AGAIN)
         card = after
         now = max(now + timedelta(seconds=gap), now + timedelta(seconds=1))
+
+
+# -- FSRS short-term scheduling: empty learning steps ---------------------------------------------
+
+NO_STEPS = DeckSettings(learning_steps=(), relearning_steps=())
+
+
+def test_without_learning_steps_fsrs_brings_a_forgotten_new_card_back_the_same_day():
+    now = utc(2026, 1, 1, 9)
+    again = review(1, Schedule(), Rating.AGAIN, now, NO_STEPS)
+    # FSRS's first stability for Again is w0 = 0.212 days; at retention 0.9 the interval is the stability
+    assert again.state == State.LEARNING and again.stability == pytest.approx(0.212)
+    assert again.due - now == timedelta(seconds=int(0.212 * 86_400))
+    later = review(1, again, Rating.GOOD, again.due, NO_STEPS)
+    assert later.state == State.LEARNING and later.stability < 0.5  # short-term stability: still under half a day
+    assert later.due - again.due == timedelta(seconds=int(later.stability * 86_400))
+
+
+def test_without_learning_steps_a_passing_answer_of_half_a_day_or_more_graduates():
+    now = utc(2026, 1, 1, 9)
+    for rating, days in ((Rating.HARD, 1), (Rating.GOOD, 2)):  # w1 = 1.29 and w2 = 2.31 days, rounded
+        after = review(1, Schedule(), rating, now, NO_STEPS)
+        assert (after.state, after.due - now) == (State.REVIEW, timedelta(days=days))
+
+
+def test_without_relearning_steps_a_lapse_relearns_for_fsrss_hours():
+    now = utc(2026, 1, 1, 9)
+    card = Schedule(State.REVIEW, None, 0.6, 9.0, now, now - timedelta(days=20), reps=4, lapses=1)  # a weak one
+    lapsed = review(7, card, Rating.AGAIN, now, NO_STEPS)
+    assert lapsed.stability < 0.5 and (lapsed.state, lapsed.lapses) == (State.RELEARNING, 2)
+    assert lapsed.due - now == timedelta(seconds=int(lapsed.stability * 86_400))
+    assert review(7, card, Rating.GOOD, now, NO_STEPS).state == State.REVIEW  # a passing review stays one
+    with_steps = review(7, card, Rating.AGAIN, now, replace(NO_STEPS, relearning_steps=(600,)))
+    assert with_steps.due - now == timedelta(minutes=10)  # the steps decide where there are any
+
+
+def test_without_the_short_term_weights_fsrs_schedules_days_only():
+    weights = list(fsrs.Scheduler().parameters)
+    weights[17] = weights[18] = 0.0  # Anki allows the short term only with both
+    after = review(1, Schedule(), Rating.AGAIN, utc(2026, 1, 1, 9), replace(NO_STEPS, parameters=tuple(weights)))
+    assert after.state == State.REVIEW

@@ -14,7 +14,7 @@ from quiz.anki.package import Collection, Preset
 from quiz.deckvalues import MAX_TEXT
 from quiz.errors import QuizError
 from quiz.i18n import _
-from quiz.model import ANKI_REVIEW_ORDERS, CLOZE, MAX_STEPS, SETTING_LIMITS
+from quiz.model import ANKI_REVIEW_ORDERS, CLOZE, MAX_STEPS, SETTING_LIMITS, WEEKDAYS
 from quiz.notes.cards import slug
 from quiz.notes.parse import note_language
 from quiz.notes.write import card_yaml, scalar
@@ -142,6 +142,12 @@ def _settings(preset: Preset) -> dict[str, str]:
         "leech_threshold": str(int(within("leech_threshold", preset.leech_threshold))),
         "review_order": REVIEW_ORDER_OF.get(preset.review_order, "due"),
     }
+    # Anki's shares: 1 normal, 0 minimum, anything between reduced (rslib's EasyDay::from)
+    loads = ["normal" if share == 1 else "minimum" if share == 0 else "reduced" for share in preset.easy_days]
+    if len(loads) == len(WEEKDAYS) and set(loads) != {"normal"}:
+        settings["easy_days"] = (
+            "{" + ", ".join(f"{day}: {load}" for day, load in zip(WEEKDAYS, loads) if load != "normal") + "}"
+        )
     parameters = _parameters(preset.parameters)
     if parameters:
         settings["parameters"] = "[" + ", ".join(repr(p) for p in parameters) + "]"

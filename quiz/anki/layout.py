@@ -9,7 +9,7 @@ import sqlite3
 
 from quiz.anki.clock import Clock
 from quiz.anki.fields import anki_deck_id, note_type, preset_id
-from quiz.model import ANKI_REVIEW_ORDERS, CardKind, DeckRow, DeckSettings, localize
+from quiz.model import ANKI_REVIEW_ORDERS, EASY_DAY_LOADS, CardKind, DeckRow, DeckSettings, localize
 
 
 def write_layout(
@@ -67,6 +67,7 @@ def _preset(default: dict, deck: str, settings: DeckSettings, mtime: int) -> dic
     preset["lapse"].update(delays=[s / 60 for s in settings.relearning_steps], leechFails=settings.leech_threshold)
     preset["rev"].update(perDay=settings.reviews_per_day, maxIvl=settings.maximum_interval)
     preset["reviewOrder"] = ANKI_REVIEW_ORDERS[settings.review_order]
+    preset["easyDaysPercentages"] = [EASY_DAY_LOADS[load] for load in settings.easy_days]
     if settings.parameters:
         preset["fsrsParams6"] = list(settings.parameters)
     return preset

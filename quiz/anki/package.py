@@ -29,7 +29,7 @@ from quiz.i18n import _
 LEGACY_1, LEGACY_2, LATEST = 1, 2, 3
 COLLECTIONS = {LEGACY_1: "collection.anki2", LEGACY_2: "collection.anki21", LATEST: "collection.anki21b"}
 # DeckConfig.Config (proto/anki/deck_config.proto)
-LEARN_STEPS, RELEARN_STEPS, FSRS_PARAMS_4, FSRS_PARAMS_5, FSRS_PARAMS_6 = 1, 2, 3, 5, 6
+LEARN_STEPS, RELEARN_STEPS, FSRS_PARAMS_4, EASY_DAYS, FSRS_PARAMS_5, FSRS_PARAMS_6 = 1, 2, 3, 4, 5, 6
 NEW_PER_DAY, REVIEWS_PER_DAY, MAXIMUM_INTERVAL, LEECH_THRESHOLD, DESIRED_RETENTION = 9, 10, 16, 22, 37
 REVIEW_ORDER = 33
 NOTETYPE_KIND = 1  # Notetype.Config.kind: 0 normal, 1 cloze
@@ -93,6 +93,7 @@ class Preset:
     maximum_interval: int = 36500
     leech_threshold: int = 8
     review_order: int = 0  # Anki's ReviewCardOrder
+    easy_days: list[float] = field(default_factory=list)  # each weekday's share, Monday first; none: all 1
 
 
 @dataclass
@@ -271,6 +272,7 @@ def _modern_preset(config: dict) -> Preset:
         maximum_interval=wire.one_int(config.get(MAXIMUM_INTERVAL)) or default.maximum_interval,
         leech_threshold=wire.one_int(config.get(LEECH_THRESHOLD)) or default.leech_threshold,
         review_order=wire.one_int(config.get(REVIEW_ORDER)) or 0,
+        easy_days=wire.floats(config.get(EASY_DAYS, [])),
     )
 
 
@@ -299,6 +301,7 @@ def _legacy(db: sqlite3.Connection):
             maximum_interval=int(review.get("maxIvl", default.maximum_interval)),
             leech_threshold=int(lapse.get("leechFails", default.leech_threshold)),
             review_order=int(preset.get("reviewOrder") or 0),
+            easy_days=[float(share) for share in preset.get("easyDaysPercentages") or []],
         )
     note_types = {}
     for model in json.loads(models_json or "{}").values():

@@ -58,6 +58,10 @@ def _colour(text: str) -> str | None:
     return text if text in config.COLOURS else None
 
 
+def _switch(text: str) -> str | None:
+    return text if text in ("on", "off") else None
+
+
 def _command(text: str) -> str | None:
     return text if text.strip() and text.isprintable() else None
 
@@ -102,6 +106,7 @@ def settings() -> dict[str, Setting]:
         Setting("new_per_day", COLLECTION, _whole(*new), _whole_from(*new)),
         Setting("reviews_per_day", COLLECTION, _whole(*reviews), _whole_from(*reviews)),
         Setting("desired_retention", COLLECTION, _number(*retention), _number_from(*retention)),
+        Setting("load_balancer", COLLECTION, _switch, lambda: _("on or off")),
     ]
     return {setting.key: setting for setting in listed}
 
@@ -164,7 +169,8 @@ def _collections(conn: Connection, env: Env, setting: Setting) -> Found:
     value = setting.parse(stored) if stored is not None else None
     if value is not None:
         return Found(value, COLLECTION, location.shown(env.where))
-    default = ROLLOVER_HOUR if setting.key == "rollover_hour" else getattr(DeckSettings(), setting.key)
+    own: dict[str, Value] = {"rollover_hour": ROLLOVER_HOUR, "load_balancer": "on"}  # the collection's, not a deck's
+    default = own[setting.key] if setting.key in own else getattr(DeckSettings(), setting.key)
     return Found(default, DEFAULT, None)
 
 
@@ -204,9 +210,11 @@ def shape(key: str, found: Found) -> SettingJson:
     KEY alone prints its value; KEY VALUE sets it (a wrong value changes
     nothing); --unset KEY returns it to its default. language, colour
     (auto, always, never) and editor are yours, in your config.toml;
-    rollover_hour (when the day starts), new_per_day, reviews_per_day and
-    desired_retention are the collection's, the same on every machine that
-    shares it; the last three are the defaults of decks that do not set them.
+    rollover_hour (when the day starts), new_per_day, reviews_per_day,
+    desired_retention and load_balancer are the collection's, the same on
+    every machine that shares it; new_per_day, reviews_per_day and
+    desired_retention are the defaults of decks that do not set them, and
+    load_balancer (on, off) spreads the reviews evenly over the days, as Anki's.
 
     \b
     Examples:

@@ -69,7 +69,7 @@ from quiz.storage.events import (
     set_flags,
     undo_event,
 )
-from quiz.storage.queue import Day, cram_cards, deck_counts, load_queue, reviews_up_to
+from quiz.storage.queue import Day, cram_cards, deck_counts, due_ahead, load_queue, reviews_up_to
 from quiz.storage.schema import SCHEDULE_COLUMNS, cards_t, deck_settings_t, decks_t, reviews_t, settings_t
 
 __all__ = [
@@ -102,6 +102,7 @@ __all__ = [
     "deck_tools",
     "decks_by_fingerprint",
     "decks_t",
+    "due_ahead",
     "file_stat",
     "file_stats",
     "flag_of",

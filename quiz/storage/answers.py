@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from sqlalchemy import BindParameter, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.engine import Connection, Dialect, Engine
@@ -19,6 +19,9 @@ from quiz.scheduling import QueueCard
 from quiz.storage.database import writing
 from quiz.storage.prepared import Prepared
 from quiz.storage.schema import SCHEDULE_COLUMNS, cards_t, decks_t, events_t, reviews_t
+
+if TYPE_CHECKING:
+    from quiz.balance import Balance
 
 
 class CardChanged(QuizError):
@@ -41,10 +44,12 @@ def answer(
     settings: DeckSettings,
     duration_ms: int | None = None,
     typed: str | None = None,
+    balance: Balance | None = None,
 ) -> Answered:
-    """Schedule the answer and commit it with its log row, in one transaction."""
+    """Schedule the answer (its day balanced by `balance`, quiz.balance) and commit it with its
+    log row, in one transaction."""
     before = card.schedule
-    after = scheduling.review(card.id, before, rating, now, settings)
+    after = scheduling.review(card.id, before, rating, now, settings, balance)
     leech = scheduling.becomes_leech(before, after, settings)
     update_card, insert_review = _answer_statements(engine.dialect)
     was, becomes = _schedule_values(before), _schedule_values(after)

@@ -19,7 +19,7 @@ from quiz.storage.database import chunks, inserted_id, writing
 from quiz.storage.prepared import Prepared
 from quiz.storage.schema import CARD_COLUMNS, cards_t, deck_settings_t, decks_t, settings_t, tool_tables_t
 
-LIST_SETTINGS = ("learning_steps", "relearning_steps", "parameters")
+LIST_SETTINGS = ("learning_steps", "relearning_steps", "parameters", "easy_days")
 
 
 # -- settings ------------------------------------------------------------------------

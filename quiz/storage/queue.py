@@ -16,6 +16,7 @@ from quiz.model import CardKind, DeckRow, DeckSettings, Schedule, State
 from quiz.scheduling import DailyQueue, QueueCard, due_of
 from quiz.storage.collection import deck_settings
 from quiz.storage.database import chunks
+from quiz.storage.rows import driver_rows, epoch_ms
 from quiz.storage.schema import CARD_COLUMNS, SCHEDULE_COLUMNS, cards_t, reviews_t
 from quiz.study import Study, ordered
 
@@ -136,6 +137,21 @@ def _gather(
                 cards.append(_queue_card(row, deck.name))
     result.close()
     return cards
+
+
+def due_ahead(conn: Connection, deck_ids: list[int], day: Day, until: datetime) -> list[tuple[int, str, int]]:
+    """(deck id, note key, due in epoch ms) of the cards due from today's start to `until`
+    that a day's reviews will count (learning or review, neither suspended nor buried): what
+    the load balancer (quiz.balance) weighs. Read through the deck, state and due index."""
+    c = cards_t.c
+    query = select(c.deck_id, c.note_key, epoch_ms(c.due)).where(
+        c.deck_id.in_(deck_ids),
+        c.state.in_((State.LEARNING, State.REVIEW, State.RELEARNING)),
+        c.due >= day.start,
+        c.due < until,
+        *_active(day.now),
+    )
+    return driver_rows(conn, query)
 
 
 @dataclass

@@ -33,7 +33,7 @@ from quiz.model import Schedule
 from quiz.storage.database import writing
 
 # The newest revision in migrations/versions; a test keeps the two in step.
-HEAD_REVISION = "0008"
+HEAD_REVISION = "0009"
 
 
 class UTCDateTime(TypeDecorator):
@@ -215,6 +215,7 @@ deck_settings_t = Table(
     Column("leech_threshold", Integer),
     Column("parameters", Text),  # JSON list of 21 numbers
     Column("review_order", String(16)),  # quiz.model.REVIEW_ORDERS; none before revision 0008
+    Column("easy_days", Text),  # JSON list of 7 of quiz.model.EASY_DAY_LOADS; none before revision 0009
 )
 
 # The learner's own settings (language, rollover hour, bundled decks' version).

@@ -11,7 +11,7 @@ import functools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import tzinfo
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import fsrs_rs_python as fsrs_rs
 
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 # counts them, as Anki 26 leaves it to: below 8 it keeps the defaults, below 64 it fits only
 # the first four parameters (the first stabilities), from 64 all of them.
 MIN_ITEMS, FULL_FIT_ITEMS = 8, 64
+HEALTH_CHECK_ITEMS = 300  # Anki checks a fit to more items than these
 RETENTIONS = (0.70, 0.75, 0.80, 0.85, 0.90, 0.95, 0.97, 0.99)
 SIMULATED_DAYS = 365
 SIMULATION_SEED = 42
@@ -44,6 +45,7 @@ class Fit:
     after: tuple[float, float]
     parameters: list[float]
     saved: bool
+    healthy: bool | None = None  # Anki's health check (None: too few items to tell)
 
     @property
     def first_four_only(self) -> bool:
@@ -54,6 +56,7 @@ class Fit:
             "reviews": self.reviews,
             "cards": self.cards,
             "saved": self.saved,
+            "healthy": self.healthy,
             "first_four_only": self.first_four_only,
             "parameters": self.parameters,
             "before": {"log_loss": self.before[0], "rmse": self.before[1]},
@@ -61,12 +64,18 @@ class Fit:
         }
 
 
-def training_items(history, zone: tzinfo, rollover_hour: int) -> tuple[list, int]:
+class Training(NamedTuple):
+    items: list  # fsrs_rs.FSRSItem, oldest first
+    cards: int  # the cards they come from
+    recalled: int  # the items whose last answer was not Again
+
+
+def training_items(history, zone: tzinfo, rollover_hour: int) -> Training:
     """FSRS items from log rows (card_id, reviewed_at, rating, state_before) sorted by
     card then time: one item per review on a later day, holding the card's history up
-    to it. Returns (items oldest first, cards used)."""
+    to it."""
     dated_items = []
-    cards = 0
+    cards = recalled = 0
     for card_history in _per_card(history):
         start = max((i for i, row in enumerate(card_history) if row[3] == State.NEW), default=None)
         if start is None:  # progress from before the log began: FSRS cannot replay it
@@ -78,11 +87,11 @@ def training_items(history, zone: tzinfo, rollover_hour: int) -> tuple[list, int
             reviews.append(fsrs_rs.FSRSReview(int(rating), delta))
             if delta > 0:
                 dated_items.append((day, fsrs_rs.FSRSItem(list(reviews))))
-                used = True
+                used, recalled = True, recalled + (rating > 1)
             previous = day
         cards += used
     dated_items.sort(key=lambda pair: pair[0])
-    return [item for _day, item in dated_items], cards
+    return Training([item for _day, item in dated_items], cards, recalled)
 
 
 def _per_card(history: Iterable[Row]) -> Iterator[list[Row]]:
@@ -114,7 +123,7 @@ def fit(engine: Engine, decks: list[DeckRow], zone: tzinfo, rollover_hour: int, 
     with engine.connect() as conn:
         history = reports.review_history(conn, None if every_deck else [deck.id for deck in decks])
         settings = _shared_settings(conn, decks)
-    items, cards = training_items(history, zone, rollover_hour)
+    items, cards, recalled = training_items(history, zone, rollover_hour)
     if len(items) < MIN_ITEMS:
         message = _(
             "FSRS learns from reviews made a day or more after the card's previous answer, 8 at least;"
@@ -135,11 +144,41 @@ def fit(engine: Engine, decks: list[DeckRow], zone: tzinfo, rollover_hour: int, 
         message = _("the fitted parameters are not usable ({reason}); nothing was changed")
         raise QuizError(message.format(reason=problem.splitlines()[-1]))
     before, after = _evaluate(current, items), _evaluate(parameters, items)
-    better = after[0] < before[0]
+    steps = len(settings.relearning_steps)
+    # Anki's rule: the parameters in use stay unless the fit predicts the log better, or
+    # they make several relearning steps raise a lapsed card's stability (which the fit avoids)
+    better = after[0] < before[0] or (steps > 1 and _relearnt_stability(current, steps) >= 1.0)
     if better:
         with storage.writing(engine) as conn:
             storage.save_parameters(conn, [deck.id for deck in decks], parameters)
-    return Fit(len(items), cards, before, after, parameters, better)
+    return Fit(len(items), cards, before, after, parameters, better, healthy(items, recalled, steps))
+
+
+def _relearnt_stability(parameters: list[float], steps: int) -> float:
+    """The stability these parameters give a card of stability 1 forgotten after 2 days and
+    then answered Good at each of `steps` relearning steps (Anki's compute_params)."""
+    model = fsrs_rs.FSRS(parameters)
+    memory = model.next_states(fsrs_rs.MemoryState(1.0, 1.0), 0.9, 2).again.memory
+    for _step in range(steps):
+        memory = model.next_states(memory, 0.9, 0).good.memory
+    return memory.stability
+
+
+def healthy(items: list, recalled: int, relearning_steps: int) -> bool | None:
+    """Anki's health check of a fit to more than HEALTH_CHECK_ITEMS items: fitted on the
+    earlier items and tested on the later ones (time-series splits), its log loss or its
+    RMSE, each scaled to what the learner's retention makes usual, must be low. None with
+    fewer items. A poor fit most often means the buttons used otherwise than FSRS reads them."""
+    count = len(items)
+    if count <= HEALTH_CHECK_ITEMS:
+        return None
+    tested = fsrs_rs.evaluate_with_time_series_splits(items, num_relearning_steps=relearning_steps)
+    retention = recalled / count
+    usual_log_loss = 0.623 * (4 * retention * (1 - retention)) ** 0.738
+    usual_rmse = 0.0135 / (retention**0.504 - 1.14) + 0.176 / ((count / 1000) ** 0.825 + 2.22) + 0.101
+    return bool(
+        (usual_log_loss > 0 and tested.log_loss / usual_log_loss <= 1.11) or tested.rmse_bins / usual_rmse <= 1.53
+    )
 
 
 # -- desired retention ------------------------------------------------------------------

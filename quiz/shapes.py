@@ -136,6 +136,7 @@ class FitJson(TypedDict):
     reviews: int
     cards: int
     saved: bool
+    healthy: bool | None  # Anki's health check of the fit (None: 300 items or fewer)
     first_four_only: bool  # fewer than 64 reviews to learn from: the first stabilities only
     parameters: list[float]
     before: Quality

@@ -427,7 +427,7 @@ def test_the_optimizer_learns_from_the_reviews_anki_learns_from(engine, reviewed
 
     run_import(engine, reviewed["apkg"], tmp_path / "decks")
     with engine.connect() as conn:
-        items, _cards = optimize.training_items(reports.review_history(conn, None), UTC, ROLLOVER)
+        items, _cards, _recalled = optimize.training_items(reports.review_history(conn, None), UTC, ROLLOVER)
     parameters = list(ankipackages.FSRS_PARAMS)
     with ankipackages.opened(reviewed["collection"]) as col:
         anki_items = col._backend.compute_fsrs_params(

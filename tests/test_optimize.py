@@ -156,6 +156,53 @@ def test_a_few_dozen_reviews_fit_the_first_stabilities_only(engine):
     assert fit.parameters[4:] == pytest.approx(list(fsrs_rs_python.DEFAULT_PARAMETERS)[4:], abs=1e-4)
 
 
+def test_a_fit_to_a_learner_fsrs_describes_passes_the_health_check(engine):
+    simulate(engine, cards=400, days=300)
+    with engine.connect() as conn:
+        decks = storage.select_decks(conn, None)
+    fit = optimize.fit(engine, decks, UTC, 4)
+    assert fit.reviews > optimize.HEALTH_CHECK_ITEMS and fit.healthy is True
+
+
+def test_the_health_check_needs_more_than_300_items(engine):
+    simulate(engine, cards=60, days=90)
+    with engine.connect() as conn:
+        decks = storage.select_decks(conn, None)
+    fit = optimize.fit(engine, decks, UTC, 4)
+    assert optimize.FULL_FIT_ITEMS <= fit.reviews <= optimize.HEALTH_CHECK_ITEMS and fit.healthy is None
+
+
+class Evaluation:  # what fsrs_rs_python's evaluation gives
+    def __init__(self, log_loss: float, rmse_bins: float):
+        self.log_loss, self.rmse_bins = log_loss, rmse_bins
+
+
+# Anki's limits (rslib scheduler/fsrs/params.rs) worked out by hand for 1000 items at 90% retention:
+# log loss 1.11 * 0.623 * (4 * 0.9 * 0.1)^0.738 = 0.3254; RMSE 1.53 * (0.0135 / (0.9^0.504 - 1.14)
+# + 0.176 / (1 + 2.22) + 0.101) = 0.1306. The fit passes with either under its limit.
+@pytest.mark.parametrize(
+    ("log_loss", "rmse", "healthy"),
+    [(0.32, 0.30, True), (0.40, 0.13, True), (0.33, 0.132, False), (0.60, 0.40, False)],
+)
+def test_the_health_checks_limits_are_ankis(monkeypatch, log_loss, rmse, healthy):
+    import fsrs_rs_python
+
+    monkeypatch.setattr(fsrs_rs_python, "evaluate_with_time_series_splits", lambda *a, **k: Evaluation(log_loss, rmse))
+    assert optimize.healthy([object()] * 1000, 900, 1) is healthy
+
+
+def test_a_poor_fit_is_said_plainly(location, engine, monkeypatch):
+    simulate(engine, cards=400, days=300)
+    import fsrs_rs_python
+
+    monkeypatch.setattr(fsrs_rs_python, "evaluate_with_time_series_splits", lambda *a, **k: Evaluation(0.9, 0.5))
+    result = CliRunner().invoke(cli, ["--db", location, "optimize", "d"])
+    assert result.exit_code == 0, result.output
+    assert "FSRS predicts your answers poorly" in result.output and "Hard is a passing grade" in result.output
+    report = json.loads(CliRunner().invoke(cli, ["--db", location, "optimize", "d", "--json"]).output)
+    assert report["healthy"] is False
+
+
 def test_cli_refusal_is_one_line_and_exit_1(location, engine):
     simulate(engine, cards=2, days=4)
     result = CliRunner().invoke(cli, ["--db", location, "optimize"])

@@ -269,6 +269,14 @@ def optimize_command(
     )
     if result.first_four_only:
         click.echo(_("fewer than 64 reviews to learn from: only the first four parameters (the first stabilities)"))
+    if result.healthy is False:
+        click.echo(
+            _(
+                "FSRS predicts your answers poorly, even fitted to them: most often the buttons are used otherwise"
+                " than it reads them. Again is for a card you forgot; Hard, Good and Easy are all remembered"
+                " (Hard is a passing grade, not a lighter Again)."
+            )
+        )
     labels = (_("before"), _("after"))
     label_width = max(8, *(display_width(label) + 2 for label in labels))
     loss_width = max(10, display_width(_("log loss")) + 2)

@@ -163,7 +163,7 @@ def rescheduled_due(card_id: int, schedule: Schedule, settings: DeckSettings) ->
     Anki's "reschedule cards on change" sets it: FSRS's interval for its stability, fuzzed
     as the answer that gave it was fuzzed (the same card and count), from its last review."""
     assert schedule.stability is not None and schedule.last_review is not None  # a review card's
-    days = _scheduler(settings)._next_interval(stability=schedule.stability)  # py-fsrs's one formula
+    days = _days(schedule.stability, settings)  # unrounded, as an answer's
     factor = intervals.fuzz_factor(card_id, max(0, schedule.reps - 1))
     return schedule.last_review + timedelta(days=intervals.fuzzed(days, 1, settings.maximum_interval, factor))
 

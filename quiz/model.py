@@ -25,6 +25,14 @@ class CardKind(str, enum.Enum):
     KEYS = "keys"  # a key sequence (vim's ciw, tmux's Ctrl-b d), typed and compared key by key
 
 
+def question_field(kind: str, ord_: int) -> str:
+    """The field of a card's content that it asks: a cloze its text, a reversed note's second
+    card the back, any other card the front (quiz.storage.browse says the same in SQL)."""
+    if kind == CardKind.CLOZE:
+        return "text"
+    return "back" if kind == CardKind.REVERSED and ord_ == 1 else "front"
+
+
 class State(enum.IntEnum):
     """A card's learning state; 1-3 are FSRS's own numbers."""
 

@@ -479,3 +479,35 @@ def test_the_collector_is_back_on_after_a_listing_even_a_failed_one(quiz):
 
     assert quiz("cards", "t").exit_code == 0 and gc.isenabled()
     assert quiz("cards", "no-such-deck").exit_code != 0 and gc.isenabled()
+
+
+ODD_DECK = r"""
+deck: odd
+cards:
+  - {id: quote, front: 'say "hi" \ back', back: x}
+  - {id: esc, front: "tab\there, newline\nthere, bell \u0007 and é", back: y}
+  - {id: langs, front: {en: English front, zh: 中文正面}, back: z}
+  - {id: rev, type: reversed, front: {en: left side, zh: 左边}, back: 'right \ side'}
+  - {id: cz, type: cloze, text: {en: "a {{c1::b}} c {{c2::d::hint}}", zh: "甲 {{c1::乙}} {{c2::丁::提示}}"}}
+  - {id: cmd, type: command, front: Run it, back: [ls -l, ls -la]}
+  - {id: none, type: cloze, text: "only {{c1::one}}"}
+"""
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN.UTF-8"])
+def test_every_cards_front_in_the_listing_is_the_one_card_info_shows(location, tmp_path, monkeypatch, lang):
+    """The listing reads the asked field in SQL; `quiz card` decodes the whole content in Python:
+    the two must agree for every kind and card of a note, escapes and languages included."""
+    (tmp_path / "odd.yaml").write_text(ODD_DECK.lstrip(), encoding="utf-8")
+    monkeypatch.setenv("LANG", lang)
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--db", location, "import", str(tmp_path / "odd.yaml")]).exit_code == 0
+    listed = json.loads(runner.invoke(cli, ["--db", location, "cards", "odd", "--json"]).output)
+    assert len(listed) == 9  # 5 notes of one card, the reversed note's two, the cloze's two
+    for row in listed:
+        info = json.loads(runner.invoke(cli, ["--db", location, "card", "odd", row["id"], "--json"]).output)
+        (card,) = [card for card in info["cards"] if card["card"] == row["card"]]
+        assert row["front"] == " ".join(card["front"].split()), row
+    fronts = {(row["id"], row["card"]): row["front"] for row in listed}
+    assert fronts[("quote", 1)] == 'say "hi" \\ back' and fronts[("rev", 2)] == "right \\ side"
+    assert fronts[("cz", 2)] == ("a b c [hint]" if lang == "en" else "甲 乙 [提示]")

@@ -73,7 +73,7 @@ def card_command(env: Env, deck: str, card_id: str, as_json: bool = False) -> No
 
 
 def note_card(card, answers: list, recall, content: dict, lang: str, deck_lang: str) -> NoteCardJson:
-    from quiz.model import State, flag_colour
+    from quiz.model import State, flag_colour, question_field
     from quiz.storage.rows import to_ms
 
     chance = recall(card.last_review and to_ms(card.last_review), card.stability)
@@ -92,7 +92,7 @@ def note_card(card, answers: list, recall, content: dict, lang: str, deck_lang: 
     ]
     return {
         "card": card_number(card.kind, card.ord),
-        "front": question(card.kind, card.ord, content, lang, deck_lang),
+        "front": question(card.kind, card.ord, content.get(question_field(card.kind, card.ord)), lang, deck_lang),
         "state": State(card.state).name.lower(),
         "due": card.due.isoformat() if card.due else None,
         "stability": card.stability,

@@ -11,7 +11,7 @@ import random
 from fsrs.scheduler import FUZZ_RANGES  # Anki's three ranges: 15%, 10% and 5% of the days in each
 
 
-def _round(value: float) -> int:
+def rounded(value: float) -> int:
     """Rust's f32::round for the positive values here: halves away from zero."""
     return math.floor(value + 0.5)
 
@@ -25,8 +25,8 @@ def fuzz_bounds(interval: float, minimum: int, maximum: int) -> tuple[int, int]:
     delta = 0.0
     if interval >= 2.5:
         delta = 1.0 + sum(r["factor"] * max(min(interval, r["end"]) - r["start"], 0.0) for r in FUZZ_RANGES)
-    lower = min(max(_round(interval - delta), minimum), maximum)
-    upper = min(max(_round(interval + delta), minimum), maximum)
+    lower = min(max(rounded(interval - delta), minimum), maximum)
+    upper = min(max(rounded(interval + delta), minimum), maximum)
     if upper == lower and 2 < upper < maximum:
         upper = lower + 1
     return lower, upper

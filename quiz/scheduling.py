@@ -225,17 +225,19 @@ def _minimum_days(
 ) -> int:
     """The shortest interval a passing review may get, as Anki's review.rs has it: Hard at
     least a day, Good a day more than Hard and Easy a day more than Good (each as given,
-    fuzz included), and Good longer than the interval before it when FSRS makes it longer
-    (Anki 26.08: the fuzz never brings a Good review back to its last interval or under)."""
-    if schedule.state != State.REVIEW or rating in (Rating.AGAIN, Rating.HARD):
+    fuzz included), and each longer than the interval before it when FSRS makes it longer
+    (the fuzz never brings a review back to its last interval or under)."""
+    if schedule.state != State.REVIEW or rating == Rating.AGAIN:
         return 1
-    below = Rating.HARD if rating == Rating.GOOD else Rating.GOOD
-    shorter = review(card_id, schedule, below, now, settings, balance)
-    assert shorter.due is not None  # a passing review is due on a day
-    minimum = (shorter.due - now).days + 1
-    if rating == Rating.GOOD and schedule.due is not None and schedule.last_review is not None:
+    minimum = 1
+    if rating != Rating.HARD:
+        below = Rating.HARD if rating == Rating.GOOD else Rating.GOOD
+        shorter = review(card_id, schedule, below, now, settings, balance)
+        assert shorter.due is not None  # a passing review is due on a day
+        minimum = (shorter.due - now).days + 1
+    if schedule.due is not None and schedule.last_review is not None:
         before = (schedule.due - schedule.last_review).days
-        if days > before:
+        if intervals.rounded(days) > before:
             minimum = max(minimum, before + 1)
     return minimum
 

@@ -118,12 +118,16 @@ def review(
     if short is not None:  # empty steps: FSRS brings the card back within the day
         state, step, due = short, 0, now + timedelta(seconds=int(_days(after.stability, settings) * 86_400))
     elif after.state == fsrs.State.Review:
-        # Anki fuzzes (and balances) FSRS's interval unrounded: py-fsrs's due is whole days
-        days, maximum = _days(after.stability, settings), settings.maximum_interval
-        minimum = _minimum_days(card_id, schedule, rating, now, settings, days, balance)
-        factor = intervals.fuzz_factor(card_id, schedule.reps)
-        chosen = None if balance is None else balance(days, minimum, maximum, factor)
-        due = now + timedelta(days=intervals.fuzzed(days, minimum, maximum, factor) if chosen is None else chosen)
+        # As Anki's states/*.rs: a review's interval is fuzzed unrounded, a graduating card's
+        # rounded (py-fsrs's due is whole days either way), and a lapse without relearning
+        # steps not at all (its fuzz comes when it leaves relearning)
+        exact, maximum = _days(after.stability, settings), settings.maximum_interval
+        if schedule.state == State.REVIEW and rating == Rating.AGAIN:
+            due = now + timedelta(days=min(max(1, intervals.rounded(exact)), maximum))
+        else:
+            days = exact if schedule.state == State.REVIEW else max(1, intervals.rounded(exact))
+            minimum = _minimum_days(card_id, schedule, rating, now, settings, days, balance)
+            due = now + timedelta(days=_day(card_id, schedule, days, minimum, maximum, balance))
     lapsed = schedule.state == State.REVIEW and rating == Rating.AGAIN
     return Schedule(
         state=state,
@@ -220,15 +224,27 @@ def _to_fsrs(card_id: int, schedule: Schedule, now: datetime) -> fsrs.Card:
     )
 
 
+def _day(card_id: int, schedule: Schedule, days: float, minimum: int, maximum: int, balance) -> int:
+    """The days a review goes to: balanced by `balance` where it applies, else fuzzed."""
+    factor = intervals.fuzz_factor(card_id, schedule.reps)
+    chosen = None if balance is None else balance(days, minimum, maximum, factor)
+    return intervals.fuzzed(days, minimum, maximum, factor) if chosen is None else chosen
+
+
 def _minimum_days(
     card_id: int, schedule: Schedule, rating: Rating, now: datetime, settings: DeckSettings, days: float, balance
 ) -> int:
-    """The shortest interval a passing review may get, as Anki's review.rs has it: Hard at
-    least a day, Good a day more than Hard and Easy a day more than Good (each as given,
-    fuzz included), and each longer than the interval before it when FSRS makes it longer
-    (the fuzz never brings a review back to its last interval or under)."""
-    if schedule.state != State.REVIEW or rating == Rating.AGAIN:
+    """The shortest interval a passing answer may get, as Anki's states/*.rs have it. A
+    review: Hard at least a day, Good a day more than Hard and Easy a day more than Good
+    (each as given, fuzz included), each longer than the interval before it when FSRS makes
+    it longer (the fuzz never brings a review back to its last interval or under). A card
+    graduating: Easy a day more than Good's interval fuzzed (a step or not)."""
+    if rating == Rating.AGAIN or (schedule.state != State.REVIEW and rating != Rating.EASY):
         return 1
+    if schedule.state != State.REVIEW:
+        good = review(card_id, schedule, Rating.GOOD, now, settings, balance)
+        assert good.stability is not None  # every answer gives a memory state
+        return _day(card_id, schedule, _days(good.stability, settings), 1, settings.maximum_interval, balance) + 1
     minimum = 1
     if rating != Rating.HARD:
         below = Rating.HARD if rating == Rating.GOOD else Rating.GOOD

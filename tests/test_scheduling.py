@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from datetime import timedelta
 from zoneinfo import ZoneInfo
@@ -108,12 +109,14 @@ def fsrs_days(card: Schedule, now, settings: DeckSettings) -> int:
     return (scheduler.review_card(plain, fsrs.Rating.Good, now)[0].due - now).days
 
 
-def fuzz_range(days: int, maximum: int) -> tuple[int, int]:
+def fuzz_range(days: float, maximum: int) -> tuple[int, int]:
     """FSRS's (and Anki's) fuzz: 15% of the part of the interval from 2.5 to 7 days, 10% from 7
-    to 20, 5% beyond, plus one day; never under 2 days or over the maximum interval."""
+    to 20, 5% beyond, plus one day; never under 2 days or over the maximum interval. Rounded
+    half up, as Rust rounds."""
+    days = min(days, maximum)
     delta = 1 + 0.15 * max(min(days, 7) - 2.5, 0) + 0.1 * max(min(days, 20) - 7, 0) + 0.05 * max(days - 20, 0)
-    high = min(round(days + delta), maximum)
-    return min(max(2, round(days - delta)), high), high
+    high = min(math.floor(days + delta + 0.5), maximum)
+    return min(max(2, math.floor(days - delta + 0.5)), high), high
 
 
 @settings(max_examples=300, deadline=None)
@@ -127,11 +130,12 @@ def test_the_seeded_fuzz_stays_in_range_for_any_review_count(card_id, reps, stab
     now = utc(2026, 1, 1, 9)
     card = Schedule(State.REVIEW, None, stability, 5.0, now, now - timedelta(days=max(1, round(stability))), reps=reps)
     settings_ = DeckSettings(maximum_interval=maximum)
-    low, high = fuzz_range(fsrs_days(card, now, settings_), maximum)
     after = review(card_id, card, Rating.GOOD, now, settings_)
-    # As py-fsrs draws it: a uniform draw over high - low + 1 days, rounded, so one day past
-    # `high` can come up (Anki's fuzz.rs floors instead), never past the maximum interval.
-    assert low <= (after.due - now).days <= min(high + 1, maximum)
+    # Anki fuzzes a review's interval unrounded; at retention 0.9 FSRS's interval is the
+    # stability itself (its retrievability after S days is 0.9, by definition)
+    assert after.stability is not None
+    low, high = fuzz_range(after.stability, maximum)
+    assert low <= (after.due - now).days <= high
     assert preview(card_id, card, now, settings_)[Rating.GOOD] == after.due - now  # the screen shows what it gets
 
 

@@ -5,9 +5,10 @@ The file may start with Anki's header lines (its "Notes in Plain Text" export):
 `#columns:Front<sep>Back<sep>Tags`, `#guid column:N`, `#tags column:N`, `#tags:a b`.
 Without them the separator is guessed (csv.Sniffer) and the columns are front, back,
 then the rest as the card's note; `--columns front,back,tags` says otherwise (`-` skips a
-column). A front with a {{c1::...}} deletion and no back is a cloze card. Importing the
-file again rewrites its deck file from it, each card keeping its id (found by GUID, else
-by its front), so progress stays with the cards.
+column). A first row of column names (front, back, tags...) is read as such; --header says
+that the first row names them in other words. A front with a {{c1::...}} deletion and no
+back is a cloze card. Importing the file again rewrites its deck file from it, each card
+keeping its id (found by GUID, else by its front), so progress stays with the cards.
 """
 
 from __future__ import annotations
@@ -37,8 +38,9 @@ class Table:
     tags: list[str] = field(default_factory=list)  # for every row (#tags:)
 
 
-def read_table(path: Path, columns: str | None) -> Table:
-    """The rows of the file with what each column holds."""
+def read_table(path: Path, columns: str | None, header: bool = False) -> Table:
+    """The rows of the file with what each column holds. `header`: the first row names the
+    columns, in any words (what it names is taken as --columns takes it, the rest in order)."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
@@ -57,8 +59,9 @@ def read_table(path: Path, columns: str | None) -> Table:
     for cells in reader:
         if any(cell.strip() for cell in cells):
             rows.append((first + reader.line_num, cells))
-    if columns is None and "columns" not in headers and rows and _is_header(rows[0][1]):
-        headers["columns"] = separator.join(rows.pop(0)[1])  # a first row that names the columns
+    if rows and (header or (columns is None and "columns" not in headers and _is_header(rows[0][1]))):
+        named = separator.join(rows.pop(0)[1])  # a first row that names the columns
+        headers.setdefault("columns", named)
     width = max((len(cells) for _line, cells in rows), default=0)
     return Table(
         rows,

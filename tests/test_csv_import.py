@@ -64,6 +64,26 @@ def test_columns_say_what_each_holds(db_path, tmp_path):
     ]
 
 
+def test_a_first_row_naming_the_columns_in_other_words_is_skipped_with_header(db_path, tmp_path):
+    path = tmp_path / "cheats.csv"
+    path.write_text("command,meaning,tags\ngit log,show history,git\n", encoding="utf-8")
+    assert run(db_path, str(path), "--deck", "plain").exit_code == 0
+    assert [card["front"] for card in deck_file(tmp_path, "plain")["cards"]] == ["command", "git log"]  # a card
+    assert run(db_path, str(path), "--header", "--deck", "named").exit_code == 0
+    # the names it knows (tags) say what their column holds, the others are the front and back in order
+    assert [(c["front"], c["back"], c.get("tags")) for c in deck_file(tmp_path, "named")["cards"]] == [
+        ("git log", "show history", ["git"])
+    ]
+    result = run(db_path, str(path), "--header", "--columns", "back,front,-", "--deck", "chosen")
+    assert result.exit_code == 0, result.output
+    assert [(c["front"], c["back"]) for c in deck_file(tmp_path, "chosen")["cards"]] == [("show history", "git log")]
+
+
+def test_header_and_columns_are_for_csv_files(db_path, tmp_path):
+    result = CliRunner().invoke(cli, ["--db", str(db_path), "import", "--header", str(tmp_path / "x.yaml")])
+    assert result.exit_code != 0 and "--header" in result.output and "Traceback" not in result.output
+
+
 def test_importing_again_keeps_each_cards_id_and_progress(db_path, tmp_path):
     path = tmp_path / "words.csv"
     path.write_text("hola,hello\nadiós,bye\n", encoding="utf-8")

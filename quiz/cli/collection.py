@@ -71,6 +71,7 @@ def cards_count(count: int) -> str:
       quiz import anki ~/Downloads/Spanish.apkg
       quiz import anki phone.colpkg --deck phone --dry-run
       quiz import csv words.tsv --deck spanish --columns front,back,tags
+      quiz import csv cheatsheet.csv --header
     """),
 )
 @click.argument("paths", nargs=-1, type=click.Path())
@@ -78,6 +79,7 @@ def cards_count(count: int) -> str:
 @click.option("--replace", is_flag=True, help=_("Let a file take over a deck that another file brought in."))
 @click.option("--deck", "deck", metavar="NAME", help=_("anki: a prefix for the decks' names; csv: the deck's name."))
 @click.option("--columns", metavar="LIST", help=_("csv: what each column holds, e.g. front,back,tags (- skips one)."))
+@click.option("--header", is_flag=True, help=_("csv: the first row names the columns: it is not a card."))
 @click.option("-o", "--output", metavar="DIR", help=_("anki, csv: where the deck files go (default: the data folder)."))
 @click.option("--json", "as_json", is_flag=True, help=_("anki: what was imported, as JSON."))
 @click.option(
@@ -93,6 +95,7 @@ def import_command(
     replace: bool = False,
     deck: str | None = None,
     columns: str | None = None,
+    header: bool = False,
     output: str | None = None,
     as_json: bool = False,
     reschedule: bool = False,
@@ -102,8 +105,12 @@ def import_command(
     from quiz.plumbing import resources
 
     source = paths[0] if len(paths) == 2 and paths[0] in ("anki", "csv") and not Path(paths[0]).exists() else None
-    if source is None and (deck or columns or output or as_json):
-        raise QuizError(_("--deck, --columns, -o and --json are for quiz import anki FILE and quiz import csv FILE"))
+    if source is None and (deck or columns or output or as_json or header):
+        raise QuizError(
+            _("--deck, --columns, --header, -o and --json are for quiz import anki FILE and quiz import csv FILE")
+        )
+    if source == "anki" and (columns or header):
+        raise QuizError(_("--columns and --header are for quiz import csv FILE"))
     if source == "anki":
         from quiz.cli.intake import import_anki
 
@@ -111,7 +118,7 @@ def import_command(
     if source == "csv":
         from quiz.cli.intake import import_csv
 
-        return import_csv(env, paths[1], deck, columns, output, dry_run)
+        return import_csv(env, paths[1], deck, columns, header, output, dry_run)
 
     files: list = list(paths)
     if not files:

@@ -121,7 +121,9 @@ def _json(report) -> dict:
     }
 
 
-def import_csv(env: Env, path: str, deck: str | None, columns: str | None, output: str | None, dry_run: bool) -> None:
+def import_csv(
+    env: Env, path: str, deck: str | None, columns: str | None, header: bool, output: str | None, dry_run: bool
+) -> None:
     from quiz import storage
     from quiz.anki.decktext import deck_name
     from quiz.csvdeck import deck_text, read_table
@@ -129,7 +131,7 @@ def import_csv(env: Env, path: str, deck: str | None, columns: str | None, outpu
     from quiz.storage import history
 
     source = Path(path)
-    table = read_table(source, columns)
+    table = read_table(source, columns, header)
     name = checked_name(deck) or deck_name(source.stem, None)
     target = output_folder(output) / f"{name}.yaml"
     with env.engine.connect() as conn:

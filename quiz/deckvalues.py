@@ -192,12 +192,7 @@ class ValueChecks:
         if key == "parameters":
             return self.parameters(node)
         if key == "review_order":
-            order = self.string(node, what)
-            if order is not None and order not in REVIEW_ORDERS:
-                message = _('{what}: "{value}" is none of {choices}')
-                self.problem(node, message.format(what=what, value=shown(order), choices=", ".join(REVIEW_ORDERS)))
-                return None
-            return order
+            return self.choice(node, what, REVIEW_ORDERS)
         if key == "easy_days":
             return self.easy_days(node, what)
         value = self.number(node)
@@ -218,14 +213,19 @@ class ValueChecks:
         out are normal."""
         loads = dict.fromkeys(WEEKDAYS, "normal")
         for day, (_key, value) in self.mapping(node, what, WEEKDAYS).items():
-            label = f"{what}.{day}"
-            load = self.string(value, label)
-            if load is not None and load not in EASY_DAY_LOADS:
-                message = _('{what}: "{value}" is none of {choices}')
-                self.problem(value, message.format(what=label, value=shown(load), choices=", ".join(EASY_DAY_LOADS)))
-            elif load is not None:
+            load = self.choice(value, f"{what}.{day}", tuple(EASY_DAY_LOADS))
+            if load is not None:
                 loads[day] = load
         return tuple(loads.values())
+
+    def choice(self, node: Node, what: str, choices: tuple[str, ...]) -> str | None:
+        """One of `choices`, or None with a problem that lists them."""
+        value = self.string(node, what)
+        if value is not None and value not in choices:
+            message = _('{what}: "{value}" is none of {choices}')
+            self.problem(node, message.format(what=what, value=shown(value), choices=", ".join(choices)))
+            return None
+        return value
 
     def parameters(self, node: Node) -> tuple[float, ...] | None:
         """FSRS's parameters, each within the scheduler's own bounds."""

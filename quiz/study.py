@@ -11,12 +11,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from quiz.model import REVIEW_ORDERS, DeckSettings, State
+from quiz.model import DeckSettings, State
 
 if TYPE_CHECKING:
     from quiz.scheduling import DailyQueue, QueueCard
 
-ORDERS = REVIEW_ORDERS
 DAY = timedelta(days=1)
 
 

@@ -11,7 +11,7 @@ import click
 from quiz.cli.env import Env, command, learner_zone
 from quiz.errors import QuizError
 from quiz.i18n import _
-from quiz.study import ORDERS
+from quiz.model import REVIEW_ORDERS
 
 CRAM_LIMIT = 100  # cards, as Anki's filtered decks take by default
 
@@ -57,7 +57,7 @@ CRAM_LIMIT = 100  # cards, as Anki's filtered decks take by default
 @click.option("--limit", type=click.IntRange(min=1), metavar="N", help=_("At most N cards this session."))
 @click.option(
     "--order",
-    type=click.Choice(ORDERS),
+    type=click.Choice(REVIEW_ORDERS),
     help=_(
         "due: by due date, then random; retrievability: least likely recalled first; random; added: newest"
         " first (default: each deck's review_order, due unless its file says otherwise)."

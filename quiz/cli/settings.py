@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 CONFIG, COLLECTION, ENVIRONMENT, DEFAULT = "config", "collection", "environment", "default"
 
 Value = str | int | float
+# The defaults of the collection's own settings (the others are the decks' defaults, DeckSettings')
+COLLECTION_DEFAULTS: dict[str, Value] = {"rollover_hour": ROLLOVER_HOUR, "load_balancer": "on"}
 
 
 @dataclass(frozen=True)
@@ -169,8 +171,8 @@ def _collections(conn: Connection, env: Env, setting: Setting) -> Found:
     value = setting.parse(stored) if stored is not None else None
     if value is not None:
         return Found(value, COLLECTION, location.shown(env.where))
-    own: dict[str, Value] = {"rollover_hour": ROLLOVER_HOUR, "load_balancer": "on"}  # the collection's, not a deck's
-    default = own[setting.key] if setting.key in own else getattr(DeckSettings(), setting.key)
+    own = COLLECTION_DEFAULTS.get(setting.key)
+    default = own if own is not None else getattr(DeckSettings(), setting.key)
     return Found(default, DEFAULT, None)
 
 

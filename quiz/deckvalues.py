@@ -80,6 +80,14 @@ def not_a_language(what: What, value: str) -> str:
     return message.format(what=what, value=shown(value))
 
 
+def plain_text(node: Node) -> str | None:
+    """The node's string if it is one that ValueChecks.text takes as it is (most texts of a
+    deck: checked here without the words a problem would need)."""
+    if type(node) is Scalar and node.kind == "str" and len(node.value) <= MAX_TEXT and node.value.strip():
+        return node.value
+    return None
+
+
 class AnyKey(tuple):
     """Allowed-keys stand-in that accepts every key (language codes are checked apart)."""
 

@@ -7,7 +7,7 @@ into a new collection of its own, in a child process, the two alternating `runs`
 a row gives the medians of the wall time and of the peak memory and the ratio quiz / Anki
 (target: under 5 s at 100k cards). Then quiz's parts of it, in this process, each the
 median of `runs`: reading the package, its notes as deck entries, the deck files' text,
-their deck checks (the parse), and the cards' progress in quiz's terms.
+their deck checks (the parse), and the cards' schedules and log rows in quiz's terms.
 
 `run()` returns (name, value, unit) rows; run this file alone to print them.
 """
@@ -80,10 +80,11 @@ def parts(package: Path, folder: Path, size: int, runs: int) -> list[tuple[str, 
     for _ in range(runs):
         collection = timed("read the package", read_package, package)
         entries = timed("its notes as deck entries", convert, collection).entries
-        texts, placed = timed("the deck files' text", deck_files, collection, entries, folder, None, {}, package.name)
+        texts, _placed = timed("the deck files' text", deck_files, collection, entries, folder, None, {}, package.name)
         timed("the deck files' checks (parse)", load_decks, list(texts), texts)
         writer = _Progress(collection, Days(collection, ZoneInfo("Europe/Berlin"), 4, NOW))
-        timed("the new cards' progress", lambda w, decks: [w.arriving(deck) for deck in decks], writer, placed.values())
+        pairs = [(card.id, number, False) for number, card in enumerate(collection.cards)]  # all new to quiz
+        timed("the cards' schedules and log rows", writer.rows, pairs, {}, {})
     label = f"  import anki {size // 1000}k, in-process"
     return [(f"{label}: {name}", statistics.median(values), "s") for name, values in times.items()]
 

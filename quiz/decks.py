@@ -148,13 +148,11 @@ def import_texts(
     zone: tzinfo,
     dry_run: bool = False,
     after=None,
-    progress=None,
 ) -> list[SyncReport]:
     """Deck files that quiz made (quiz import anki, quiz import csv): checked like any deck
     file, imported, and written into place in the import's own transaction, after a
     backup, so that the files and the collection change together or not at all.
-    `after(conn)`: more writes in that transaction, once the decks' cards are in;
-    `progress`: what new cards come with (quiz.storage.import_decks)."""
+    `after(conn)`: more writes in that transaction, once the decks' cards are in."""
     from quiz import backups, storage
     from quiz.plumbing import files
 
@@ -175,7 +173,7 @@ def import_texts(
 
     if not dry_run:
         backups.before_change(engine, "import", now, zone)
-    return storage.import_decks(engine, specs, {}, dry_run, writes, progress)
+    return storage.import_decks(engine, specs, {}, dry_run, writes)
 
 
 def _renames(specs: list[DeckSpec], sources) -> dict[str, str]:

@@ -159,6 +159,25 @@ def test_datetimes_are_stored_as_sqlalchemy_writes_them(engine, write_deck):
             assert conn.execute(select(cards_t.c.due)).scalar_one() == moment
 
 
+@sqlite_only
+def test_a_bulk_insert_gives_the_page_cache_back(engine, write_deck):
+    """run_many's larger page cache is for its rows only: the connection, pooled, keeps its own."""
+    from sqlalchemy import insert
+
+    from quiz.storage.prepared import Prepared
+
+    sync(engine, write_deck, deck_yaml([basic("a")]))
+    with storage.writing(engine) as conn:
+        before = conn.exec_driver_sql("PRAGMA cache_size").scalar_one()
+        card_id = conn.execute(select(cards_t.c.id)).scalar_one()
+        rows = [{"card_id": card_id, "reviewed_at": MORNING, "rating": 3, "state_before": 0, "reps_before": 0}]
+        unset = {"lapses_before": 0, "state_after": 2, "leech": False}
+        Prepared(insert(reviews_t), conn.dialect, [*rows[0], *unset]).run_many(conn, rows, unset)
+        assert conn.exec_driver_sql("PRAGMA cache_size").scalar_one() == before
+    with engine.connect() as conn:
+        assert conn.execute(select(reviews_t.c.state_after, reviews_t.c.lapses_before)).one() == (2, 0)
+
+
 def test_naive_datetimes_are_refused(engine, write_deck):
     sync(engine, write_deck, deck_yaml([basic("a")]))
     with pytest.raises(Exception, match="naive datetime"), storage.writing(engine) as conn:

@@ -5,7 +5,7 @@ removed ones retired, all in the caller's transaction)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -16,7 +16,6 @@ from sqlalchemy.exc import IntegrityError
 from quiz.errors import UnknownDeck
 from quiz.model import SETTING_LIMITS, DeckRow, DeckSettings, DeckSpec
 from quiz.storage.database import chunks, inserted_id, writing
-from quiz.storage.history import NEW_PROGRESS, PROGRESS_COLUMNS, Progress
 from quiz.storage.prepared import Prepared
 from quiz.storage.schema import CARD_COLUMNS, cards_t, deck_settings_t, decks_t, settings_t, tool_tables_t
 
@@ -121,11 +120,8 @@ MOVED = ("position", "line")  # where the card is in its file: a change is no up
 _json = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
 
 
-def sync_deck(
-    conn: Connection, spec: DeckSpec, progress: Mapping[tuple[str, int], Progress] | None = None
-) -> SyncReport:
-    """Make the stored deck match its file; progress follows (note key, ord). `progress`:
-    by (note key, ord), the progress a new card comes with (an Anki import's), else it is new."""
+def sync_deck(conn: Connection, spec: DeckSpec) -> SyncReport:
+    """Make the stored deck match its file; progress follows (note key, ord)."""
     report = SyncReport(spec.name)
     deck_id = _upsert_deck(conn, spec, report)
     _write_deck_settings(conn, deck_id, spec.settings)
@@ -151,8 +147,6 @@ def sync_deck(
         if old is None:
             del values["retired"]
             new_rows.append({"deck_id": deck_id, "note_key": card.key, "ord": card.ord, **values})
-            if progress and (card.key, card.ord) in progress:
-                new_rows[-1].update(zip(PROGRESS_COLUMNS, progress[card.key, card.ord]))
             continue
         changed = any(getattr(old, name) != value for name, value in values.items() if name not in MOVED)
         if changed:
@@ -163,10 +157,7 @@ def sync_deck(
     gone = [row.id for row in stored.values() if not row.retired]
     if new_rows:
         # Through the driver's executemany: SQLAlchemy's per-row handling would double a 100k-card import
-        # and with their progress (an Anki import's): 60k schedules not updated after their cards'
-        # insert, 0.9 s sooner (bench_anki_import.py)
-        names, unset = list(new_rows[0]), NEW_PROGRESS if progress else None
-        Prepared(insert(cards_t), conn.dialect, names + list(unset or ())).run_many(conn, new_rows, unset)
+        Prepared(insert(cards_t), conn.dialect, list(new_rows[0])).run_many(conn, new_rows)
     if changed_rows:
         conn.execute(update(cards_t).where(cards_t.c.id == bindparam("card_id")), changed_rows)
     for chunk in chunks(gone, 500):
@@ -204,13 +195,11 @@ def import_decks(
     renames: dict[str, str] | None = None,
     dry_run: bool = False,
     after: Callable[[Connection], None] | None = None,
-    progress: Mapping[str, Mapping[tuple[str, int], Progress]] | None = None,
 ) -> list[SyncReport]:
     """Sync every deck in one transaction: all of them change, or none. `renames`: new name
     -> old, for decks renamed in their file (their cards keep their history); `after`: more
-    writes in the same transaction; `progress`: per deck, what its new cards come with
-    (sync_deck). With `dry_run`, the reports of what would change, and the transaction
-    rolled back."""
+    writes in the same transaction. With `dry_run`, the reports of what would change, and
+    the transaction rolled back."""
     try:
         with writing(engine) as conn:
             reports = []
@@ -218,7 +207,7 @@ def import_decks(
                 old = (renames or {}).get(spec.name)
                 if old is not None:
                     conn.execute(update(decks_t).where(decks_t.c.name == old).values(name=spec.name))
-                report = sync_deck(conn, spec, (progress or {}).get(spec.name))
+                report = sync_deck(conn, spec)
                 reports.append(replace(report, renamed_from=old) if old is not None else report)
             if after is not None:
                 after(conn)

@@ -48,7 +48,7 @@ class Prepared:
         parameters: list
         if not self.converts and not self.positional and unset is None:
             parameters = list(rows)
-        else:  # converted a column at a time, by map: 120k log rows of an Anki import 1.0 -> 0.5 s
+        else:  # converted a column at a time, by map: an Anki import's 120k log rows 1.28 -> 0.86 s
             columns = [self._column(rows, name, convert, unset) for name, convert in self.binds]
             parameters = (
                 list(zip(*columns)) if self.positional else [dict(zip(self.names, row)) for row in zip(*columns)]

@@ -54,8 +54,8 @@ class UTCDateTime(TypeDecorator):
             return super().bind_processor(dialect)
 
         # SQLite stores the text SQLAlchemy's DATETIME writes (2026-05-10 08:00:00.000000), made
-        # by isoformat in C: 1.7 -> 1.1 µs a value, and an import of 100k Anki cards writes 10^6
-        # of them (benchmarks/bench_anki_import.py)
+        # by isoformat in C: 1.7 -> 1.1 µs a value, of which the import of bench_anki_import.py's
+        # 100k Anki cards writes some 6 * 10^5
         def text(value):
             if value is None:
                 return None

@@ -405,6 +405,21 @@ def test_the_command_reports_backs_up_first_and_restores_the_collection_as_it_wa
     assert "shell" not in {deck["deck"] for deck in decks}
 
 
+def test_a_folder_called_anki_where_quiz_runs_leaves_the_command_as_it_is(db_path, reviewed, tmp_path, monkeypatch):
+    (tmp_path / "anki").mkdir()
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["--db", str(db_path), "import", "anki", str(reviewed["apkg"]), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["new_cards"] > 0
+    # a deck folder of that name is still imported as one, beside a deck file
+    (tmp_path / "anki" / "one.yaml").write_text("deck: one\ncards:\n  - {id: a, front: A, back: B}\n")
+    (tmp_path / "two.yaml").write_text("deck: two\ncards:\n  - {id: a, front: A, back: B}\n")
+    result = CliRunner().invoke(cli, ["--db", str(db_path), "import", "anki", "two.yaml"])
+    assert result.exit_code == 0, result.output
+    decks = json.loads(CliRunner().invoke(cli, ["--db", str(db_path), "decks", "--json"]).output)
+    assert {"one", "two"} <= {deck["deck"] for deck in decks}
+
+
 def test_with_the_import_the_learner_reviews_what_anki_had_due(db_path, reviewed, tmp_path):
     runner = CliRunner()
     assert runner.invoke(cli, ["--db", str(db_path), "import", "anki", str(reviewed["apkg"])]).exit_code == 0

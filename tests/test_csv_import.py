@@ -187,3 +187,13 @@ def test_a_deck_name_that_is_no_deck_name_is_refused_first(db_path, tmp_path, co
     assert result.exit_code != 0
     assert 'deck name "My Words" must be lowercase letters, digits and dashes' in result.output
     assert not (tmp_path / "data" / "quiz" / "decks").exists()
+
+
+@pytest.mark.parametrize("name", ["cards.csv", "cards.TSV", "cards.txt"])
+def test_a_folder_called_csv_where_quiz_runs_leaves_the_command_as_it_is(db_path, tmp_path, monkeypatch, name):
+    (tmp_path / "csv").mkdir()
+    (tmp_path / name).write_text("hola,hello\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = run(db_path, name, "--deck", "spanish")
+    assert result.exit_code == 0, result.output
+    assert [card["front"] for card in deck_file(tmp_path, "spanish")["cards"]] == ["hola"]

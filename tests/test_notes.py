@@ -91,6 +91,21 @@ def test_ids_are_unique_readable_slugs(tmp_path):
     assert {"docker-push", "docker-push-2", "docker-logs-f-t", "docker-rm-v"} <= set(ids)
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Yo hablo español, tú hablas inglés", "yo-hablo-espanol-tu-hablas"),
+        ("Über die Brücke", "uber-die-brucke"),
+        ("Ça va? Très bien", "ca-va-tres-bien"),
+        ("中文：你好", ""),  # no ASCII word: the caller makes an id of a digest
+    ],
+)
+def test_an_id_keeps_the_letters_of_accented_words(text, expected):
+    from quiz.notes.cards import slug
+
+    assert slug(text) == expected
+
+
 def test_what_is_skipped_is_listed_with_line_numbers(tmp_path):
     _, report = generated(tmp_path, DOCKER_NOTE)
     for expected in (

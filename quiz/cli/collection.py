@@ -44,6 +44,18 @@ def cards_count(count: int) -> str:
     return ngettext("{} card", "{} cards", count).format(count)
 
 
+# quiz import anki FILE, quiz import csv FILE: a package or table is named by its suffix, so that a
+# folder called anki or csv where quiz runs does not turn the command into a deck import of it
+SOURCES = {"anki": (".apkg", ".colpkg"), "csv": (".csv", ".tsv", ".txt")}
+
+
+def _source(paths: tuple[str, ...]) -> str | None:
+    """anki or csv when the paths are such a command, else None (deck files and folders)."""
+    if len(paths) != 2 or paths[0] not in SOURCES:
+        return None
+    return paths[0] if Path(paths[1]).suffix.lower() in SOURCES[paths[0]] or not Path(paths[0]).exists() else None
+
+
 @command(
     "import",
     help=_("""Add or update decks from YAML files, keeping progress.
@@ -104,7 +116,7 @@ def import_command(
     from quiz.decks import import_files
     from quiz.plumbing import resources
 
-    source = paths[0] if len(paths) == 2 and paths[0] in ("anki", "csv") and not Path(paths[0]).exists() else None
+    source = _source(paths)
     if source is None and (deck or columns or output or as_json or header):
         raise QuizError(
             _("--deck, --columns, --header, -o and --json are for quiz import anki FILE and quiz import csv FILE")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 
@@ -86,8 +87,11 @@ _VALUE_SIGN, _HASH, _WORD = re.compile(r"[/:~.<>=]"), re.compile(r"(?=.*\d)[0-9a
 
 
 def slug(text: str, limit: int = 5) -> str:
-    """A readable id part: the first few ASCII words, without values such as hashes and paths."""
+    """A readable id part: the first few ASCII words, without values such as hashes and paths.
+    Letters with accents count as theirs without (español: espanol, not espa-ol)."""
     words: list[str] = []
+    if not text.isascii():
+        text = "".join(char for char in unicodedata.normalize("NFKD", text) if not unicodedata.combining(char))
     for token in text.lower().split():
         token = token.lstrip("-")
         if words and (_VALUE_SIGN.search(token) or _HASH.fullmatch(token)):

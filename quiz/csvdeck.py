@@ -156,6 +156,8 @@ def deck_text(path: Path, table: Table, name: str, keys: dict[str, str]) -> str:
             key = new_key(front, front, taken, numbers)
         taken.add(key)
         entries.append(card_yaml(key, {k: v for k, v in content.items() if k != "guid"} | _guid(content), ""))
+    if not entries and not problems:  # (else the deck file made of it would be the one named)
+        problems.append(Problem(str(path), 1, 1, _("no cards in this file: a row a card, its front and back")))
     if problems:
         raise DeckError(problems)
     lang = note_language(" ".join(cells[0] for _line, cells in table.rows[:200] if cells))

@@ -197,3 +197,13 @@ def test_a_folder_called_csv_where_quiz_runs_leaves_the_command_as_it_is(db_path
     result = run(db_path, name, "--deck", "spanish")
     assert result.exit_code == 0, result.output
     assert [card["front"] for card in deck_file(tmp_path, "spanish")["cards"]] == ["hola"]
+
+
+@pytest.mark.parametrize(("text", "options"), [("", ()), ("\n\n", ()), ("front,back\n", ()), ("a;b\n", ("--header",))])
+def test_a_file_without_cards_is_named_and_nothing_changes(db_path, tmp_path, text, options):
+    path = tmp_path / "empty.csv"
+    path.write_text(text, encoding="utf-8")
+    result = run(db_path, str(path), *options)
+    assert result.exit_code == 1
+    assert result.output.startswith(f"{path}:1:1: no cards in this file"), result.output
+    assert not (tmp_path / "data" / "quiz" / "decks").exists()

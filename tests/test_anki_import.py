@@ -17,6 +17,7 @@ from quiz import anki, scheduling
 from quiz.anki.importing import import_package
 from quiz.cli import cli
 from quiz.model import Rating, State
+from quiz.plumbing.yamlread import load
 from quiz.storage.schema import cards_t, decks_t, events_t, reviews_t
 from tests import ankipackages
 from tests.test_anki import answer, quiz_card, study_history
@@ -358,6 +359,36 @@ def test_merging_back_the_phone_round_trip(engine, write_deck, tmp_path):
     mine = quiz_card(engine, card_id)
     run_import(engine, back, tmp_path / "decks")
     assert quiz_card(engine, card_id) == mine
+
+
+def test_notes_new_in_anki_are_added_to_the_deck_file_the_learner_edited(engine, tmp_path):
+    """A second package of the same Anki deck: its new notes are appended to the deck file quiz
+    wrote, each an entry of its own, and the learner's edits of the file stay as they are."""
+    from quiz.decks import import_files
+
+    collection = ankipackages.new_collection(tmp_path / "anki" / "collection.anki2")
+
+    def add_note(front: str, back: str) -> None:
+        with ankipackages.opened(collection) as col:
+            note = col.new_note(col.models.by_name("Basic"))
+            note.fields[0], note.fields[1] = front, back
+            col.add_note(note, col.decks.id("Spanish", create=True))
+
+    add_note("hablar", "to speak")
+    first = run_import(engine, ankipackages.export_apkg(collection, tmp_path / "one.apkg"), tmp_path / "decks")
+    (path,) = first.files
+    edited = path.read_text(encoding="utf-8").replace("back: to speak", "back: to speak, to talk") + "# my own notes\n"
+    path.write_text(edited, encoding="utf-8")
+    import_files(engine, [path])
+    add_note("nadar", "to swim")
+    second = run_import(engine, ankipackages.export_apkg(collection, tmp_path / "two.apkg"), tmp_path / "decks")
+    assert (second.files, second.new_cards, second.merged_cards) == ([path], 1, 1)
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith(edited.rstrip("\n") + "\n\n  - id: nadar\n"), text  # a blank line between entries
+    cards = {card["id"]: card for card in load(text)["cards"]}
+    assert (cards["hablar"]["back"], cards["nadar"]["back"]) == ("to speak, to talk", "to swim")
+    with engine.connect() as conn:
+        assert sorted(conn.execute(select(cards_t.c.note_key)).scalars()) == ["hablar", "nadar"]
 
 
 def test_cards_reviewed_without_fsrs_get_the_memory_state_anki_would_compute(engine, tmp_path):

@@ -61,7 +61,7 @@ def deck_files(
         head = ""
         taken: set[str] = set()
         if known is not None and target.is_file():
-            head = target.read_text(encoding="utf-8").rstrip("\n") + "\n"
+            head = target.read_text(encoding="utf-8").rstrip("\n") + "\n\n"  # a blank line, as between entries
             taken = {card.key for card in load_deck(target).cards}
         else:
             lang = note_language(" ".join(_sample(entry) for entry in deck_entries[:200]))

@@ -73,6 +73,10 @@ def deck_paths(paths: Iterable[str | Path]) -> list[Path]:
                     path=path
                 )
             )
+        elif path.suffix.lower() in (".apkg", ".colpkg", ".csv", ".tsv"):
+            source = "anki" if path.suffix.lower() in (".apkg", ".colpkg") else "csv"
+            message = _("{path} is not a deck file: quiz import {source} {path} imports it")
+            raise QuizError(message.format(path=path, source=source))
         else:
             files.append(path)
     return files

@@ -207,3 +207,22 @@ def test_a_file_without_cards_is_named_and_nothing_changes(db_path, tmp_path, te
     assert result.exit_code == 1
     assert result.output.startswith(f"{path}:1:1: no cards in this file"), result.output
     assert not (tmp_path / "data" / "quiz" / "decks").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["anki"], "quiz import anki takes one file: quiz import anki FILE.apkg"),
+        (["anki", "a.apkg", "b.apkg"], "quiz import anki takes one file: quiz import anki FILE.apkg"),
+        (["csv"], "quiz import csv takes one file: quiz import csv FILE.csv"),
+        (["phone.apkg"], "phone.apkg is not a deck file: quiz import anki phone.apkg imports it"),
+        (["all.colpkg", "x.yaml"], "all.colpkg is not a deck file: quiz import anki all.colpkg imports it"),
+        (["words.tsv"], "words.tsv is not a deck file: quiz import csv words.tsv imports it"),
+    ],
+)
+def test_a_package_or_table_given_the_wrong_way_says_the_command(db_path, tmp_path, monkeypatch, args, message):
+    monkeypatch.chdir(tmp_path)
+    for name in args[1:] if args[0] in ("anki", "csv") else args:
+        (tmp_path / name).write_bytes(b"PK\x03\x04 not a deck")
+    result = CliRunner().invoke(cli, ["--db", str(db_path), "import", *args])
+    assert (result.exit_code, result.output.strip()) == (1, f"Error: {message}")

@@ -117,6 +117,9 @@ def import_command(
     from quiz.plumbing import resources
 
     source = _source(paths)
+    if source is None and paths and paths[0] in SOURCES and not Path(paths[0]).exists():  # no file, or several
+        example = {"anki": "quiz import anki FILE.apkg", "csv": "quiz import csv FILE.csv"}[paths[0]]
+        raise QuizError(_("quiz import {source} takes one file: {example}").format(source=paths[0], example=example))
     if source is None and (deck or columns or output or as_json or header):
         raise QuizError(
             _("--deck, --columns, --header, -o and --json are for quiz import anki FILE and quiz import csv FILE")

@@ -178,6 +178,18 @@ def test_a_bulk_insert_gives_the_page_cache_back(engine, write_deck):
         assert conn.execute(select(reviews_t.c.state_after, reviews_t.c.lapses_before)).one() == (2, 0)
 
 
+def test_a_bulk_statement_without_parameters_runs_once_a_row(engine, write_deck):
+    from sqlalchemy import text
+
+    from quiz.storage.prepared import Prepared
+
+    sync(engine, write_deck, deck_yaml([basic("a")]))
+    with storage.writing(engine) as conn:
+        Prepared(text("UPDATE cards SET flag = flag + 1"), conn.dialect).run_many(conn, [{}, {}, {}])
+    with engine.connect() as conn:
+        assert conn.execute(select(cards_t.c.flag)).scalar_one() == 3
+
+
 def test_naive_datetimes_are_refused(engine, write_deck):
     sync(engine, write_deck, deck_yaml([basic("a")]))
     with pytest.raises(Exception, match="naive datetime"), storage.writing(engine) as conn:

@@ -50,9 +50,8 @@ class Prepared:
             parameters = list(rows)
         else:  # converted a column at a time, by map: an Anki import's 120k log rows 1.28 -> 0.86 s
             columns = [self._column(rows, name, convert, unset) for name, convert in self.binds]
-            parameters = (
-                list(zip(*columns)) if self.positional else [dict(zip(self.names, row)) for row in zip(*columns)]
-            )
+            values = zip(*columns) if columns else ((),) * len(rows)  # (a statement of no parameters: once a row)
+            parameters = list(values) if self.positional else [dict(zip(self.names, row)) for row in values]
         if conn.dialect.name != "sqlite":
             self._execute(conn, "executemany", parameters)
             return

@@ -281,6 +281,49 @@ def test_options_the_table_cannot_hold_are_left_out():
     assert option_table(read_page("# frob\n> Frobnicate.\n- Plain:\n`frob {{file}}`\n")) == {}
 
 
+TAR = """\
+# tar
+
+> Archiving utility.
+> More information: <https://www.gnu.org/software/tar>.
+
+- Create an archive from files:
+
+`tar cf {{target.tar}} {{file1}} {{file2}}`
+
+- Extract an archive into a target directory:
+
+`tar xf {{source.tar}} -C {{directory}}`
+
+- List the contents of a tar file:
+
+`tar tvf {{source.tar}}`
+
+- Extract files matching a pattern:
+
+`tar xf {{source.tar}} --wildcards {{"*.html"}}`
+"""
+
+
+@pytest.mark.parametrize(
+    ("back", "typed"),
+    [
+        ("tar cf <target.tar> <file1> <file2>", "tar -c -f out.tar a b"),
+        ("tar cf <target.tar> <file1> <file2>", "tar --create --file=out.tar a b"),
+        ("tar xf <source.tar> -C <directory>", "tar -xf a.tar --directory /tmp"),
+        ("tar tvf <source.tar>", "tar -tvf a.tar"),
+    ],
+)
+def test_a_tools_first_word_of_clustered_options_stays_options(back, typed):
+    """tar's bundled table reads `tar xf` as -x -f: the page's `xf` is no command of the deck's table."""
+    from quiz.notes.tldr import from_tldr
+
+    note = from_tldr([TAR])
+    assert back in {card.back for card in note.cards}
+    assert "commands" not in note.tools.get("tar", {})
+    assert compare(back, typed, kind="command", tools=parse_tools(note.tools)).correct
+
+
 def test_cache_dirs_follow_each_clients_rules():
     assert cache_dirs({"HOME": "/home/u"}) == [
         Path("/home/u/.cache/tealdeer/tldr-pages"),

@@ -291,6 +291,13 @@ def _add_unknown(tools: dict, name: str, bundled: Tool, table: dict) -> None:
         entry["options"] = _union(entry.get("options", []), found)
     for path_text, command in table.get("commands", {}).items():
         path = bundled.aliases.get(tuple(path_text.split()), tuple(path_text.split()))
+        if bundled.old_style and path not in bundled.commands:
+            # tar xf: the word after the tool is a cluster of its options, not a command; as one,
+            # the table would read every tar line's first word as a command (tar -c -f refused)
+            extra = unknown(command.get("options", []), bundled.own)
+            if extra:
+                entry["options"] = _union(entry.get("options", []), extra)
+            continue
         known = bundled.command(path) if path in bundled.commands else Command({})
         extra = unknown(command.get("options", []), known)
         if extra:

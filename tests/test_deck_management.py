@@ -192,6 +192,28 @@ def test_a_dry_run_says_what_would_change_and_changes_nothing(decks, quiz, tmp_p
     assert "git: 1 added" in real.output
 
 
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("title: Git", "title: Git every day"),
+        ("title: Git", "title: Git\nlang: de"),
+        ("title: Git", "title: Git\ndescription: The commands of a day"),
+        ("title: Git", "title: Git\nsettings:\n  desired_retention: 0.85"),
+        ("title: Git", "title: Git\nsettings:\n  learning_steps: [5m]"),
+        ("title: Git", 'title: Git\ntools:\n  git: {"commands": {"status": {"options": ["--frob"]}}}'),
+    ],
+)
+def test_a_change_of_the_deck_alone_is_said(decks, quiz, tmp_path, old, new):
+    """Its title, language, description, settings or tools: what would change, and what did."""
+    (tmp_path / "git.yaml").write_text(GIT.replace(old, new))
+    dry = quiz("import", "--dry-run", str(tmp_path / "git.yaml"))
+    assert (dry.exit_code, dry.output.splitlines()[0]) == (0, "git: details updated"), dry.output
+    real = quiz("import", str(tmp_path / "git.yaml"))
+    assert (real.exit_code, real.output.strip()) == (0, "git: details updated"), real.output
+    (tmp_path / "git.yaml").write_text(GIT.replace(old, new).replace("Show the state", "Show the status"))
+    assert quiz("import", str(tmp_path / "git.yaml")).output.strip() == "git: 1 updated"  # the card alone
+
+
 def test_a_pure_reorder_of_cards_is_no_update(decks, quiz, tmp_path):
     lines = GIT.splitlines()
     (tmp_path / "git.yaml").write_text("\n".join(lines[:3] + [lines[5], lines[4], lines[3]]) + "\n")

@@ -207,7 +207,7 @@ def describe_sync(report) -> str:
     parts = [_("new deck")] if report.created else []
     if report.renamed_from:
         parts.append(_("renamed from {old}").format(old=report.renamed_from))
-    parts += counts or ([] if report.renamed_from else [_("details updated")])
+    parts += counts + ([_("details updated")] if report.details and not report.created else [])
     return _("{deck}: {changes}").format(deck=report.deck, changes=listed(parts))
 
 

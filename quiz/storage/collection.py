@@ -81,13 +81,16 @@ def _settings_from_row(row, defaults: DeckSettings) -> DeckSettings:
     return replace(defaults, **given)
 
 
-def _write_deck_settings(conn: Connection, deck_id: int, from_file: dict) -> None:
-    # The file decides every setting but the FSRS parameters, which `quiz optimize`
-    # may have fitted: a file without parameters keeps them.
+def _write_deck_settings(conn: Connection, deck_id: int, from_file: dict) -> bool:
+    """Whether the deck's stored settings change (a deck's first ones are no change).
+    The file decides every setting but the FSRS parameters, which `quiz optimize`
+    may have fitted: a file without parameters keeps them."""
     values: dict[str, object] = {name: None for name in DeckSettings.__dataclass_fields__ if name != "parameters"}
     for name, value in from_file.items():
         values[name] = json.dumps(list(value)) if name in LIST_SETTINGS else value
+    stored = conn.execute(select(deck_settings_t).where(deck_settings_t.c.deck_id == deck_id)).mappings().first()
     _upsert(conn, deck_settings_t, {"deck_id": deck_id}, values)
+    return stored is not None and any(stored[name] != value for name, value in values.items())
 
 
 def save_parameters(conn: Connection, deck_ids: list[int], parameters: list[float]) -> None:
@@ -109,10 +112,11 @@ class SyncReport:
     restored: int = 0
     created: bool = False
     renamed_from: str | None = None
+    details: bool = False  # its title, language, description, tools or settings changed
 
     @property
     def unchanged(self) -> bool:
-        changed = self.created or self.added or self.updated or self.retired or self.restored
+        changed = self.created or self.added or self.updated or self.retired or self.restored or self.details
         return not (changed or self.renamed_from)
 
 
@@ -124,7 +128,7 @@ def sync_deck(conn: Connection, spec: DeckSpec) -> SyncReport:
     """Make the stored deck match its file; progress follows (note key, ord)."""
     report = SyncReport(spec.name)
     deck_id = _upsert_deck(conn, spec, report)
-    _write_deck_settings(conn, deck_id, spec.settings)
+    report.details = _write_deck_settings(conn, deck_id, spec.settings) or report.details
     stored = {
         (row.note_key, row.ord): row
         for row in conn.execute(
@@ -181,6 +185,7 @@ def _upsert_deck(conn: Connection, spec: DeckSpec, report: SyncReport) -> int:
         return inserted_id(conn.execute(insert(decks_t).values(name=spec.name, **values)))
     if any(row[name] != value for name, value in values.items()):
         conn.execute(update(decks_t).where(decks_t.c.id == row["id"]).values(**values))
+        report.details = any(row[name] != values[name] for name in ("title", "lang", "description", "tools"))
     return row["id"]
 
 

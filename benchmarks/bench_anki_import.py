@@ -63,7 +63,7 @@ def measure(folder: Path, size: int, runs: int) -> list[tuple[str, float, str]]:
 def parts(package: Path, folder: Path, size: int, runs: int) -> list[tuple[str, float, str]]:
     """quiz import anki's work before the database, a part at a time (in-process)."""
     from quiz.anki.cards import convert
-    from quiz.anki.decktext import deck_files
+    from quiz.anki.decktext import deck_files, deck_names
     from quiz.anki.importing import _Progress
     from quiz.anki.package import read_package
     from quiz.anki.progress import Days
@@ -80,7 +80,8 @@ def parts(package: Path, folder: Path, size: int, runs: int) -> list[tuple[str, 
     for _ in range(runs):
         collection = timed("read the package", read_package, package)
         entries = timed("its notes as deck entries", convert, collection).entries
-        texts, _placed = timed("the deck files' text", deck_files, collection, entries, folder, None, {}, package.name)
+        names = deck_names(collection, entries, None)
+        texts, _placed = timed("the deck files' text", deck_files, collection, entries, names, folder, {}, package.name)
         timed("the deck files' checks (parse)", load_decks, list(texts), texts)
         writer = _Progress(collection, Days(collection, ZoneInfo("Europe/Berlin"), 4, NOW))
         pairs = [(card.id, number, False) for number, card in enumerate(collection.cards)]  # all new to quiz

@@ -391,6 +391,50 @@ def test_notes_new_in_anki_are_added_to_the_deck_file_the_learner_edited(engine,
         assert sorted(conn.execute(select(cards_t.c.note_key)).scalars()) == ["hablar", "nadar"]
 
 
+def test_anki_decks_whose_names_come_to_one_keep_their_notes_apart(engine, tmp_path):
+    """Spanish::Verbs, Spanish Verbs and spanish_verbs are all spanish-verbs in quiz's words: each
+    gets a deck file of its own (-2, -3 by the decks' age), and every note is imported, again to
+    the same decks when a later package brings a note to the youngest deck only."""
+    collection = ankipackages.new_collection(tmp_path / "anki" / "collection.anki2")
+
+    def add(deck: str, *fronts: str) -> None:
+        with ankipackages.opened(collection) as col:
+            deck_id = col.decks.id(deck, create=True)
+            for front in fronts:
+                note = col.new_note(col.models.by_name("Basic"))
+                note.fields[0], note.fields[1] = front, f"to {front}"
+                col.add_note(note, deck_id)
+
+    add("Spanish::Verbs", "hablar", "comer")
+    add("Spanish Verbs", "vivir")
+    add("spanish_verbs", "nadar")
+    first = run_import(engine, ankipackages.export_apkg(collection, tmp_path / "one.apkg"), tmp_path / "decks")
+    assert (first.notes, first.new_cards) == (4, 4)
+    assert sorted(path.name for path in first.files) == [
+        "spanish-verbs-2.yaml",
+        "spanish-verbs-3.yaml",
+        "spanish-verbs.yaml",
+    ]
+    titles = {path.stem: load(path.read_text())["title"] for path in first.files}
+    assert titles == {
+        "spanish-verbs": "Spanish::Verbs",
+        "spanish-verbs-2": "Spanish Verbs",
+        "spanish-verbs-3": "spanish_verbs",
+    }
+    add("spanish_verbs", "correr")
+    second = run_import(engine, ankipackages.export_apkg(collection, tmp_path / "two.apkg"), tmp_path / "decks")
+    assert ([path.name for path in second.files], second.new_cards) == (["spanish-verbs-3.yaml"], 1)
+    with engine.connect() as conn:
+        query = select(decks_t.c.name, cards_t.c.note_key).join(decks_t).where(decks_t.c.name.like("spanish%"))
+        assert sorted(conn.execute(query).all()) == [
+            ("spanish-verbs", "comer"),
+            ("spanish-verbs", "hablar"),
+            ("spanish-verbs-2", "vivir"),
+            ("spanish-verbs-3", "correr"),
+            ("spanish-verbs-3", "nadar"),
+        ]
+
+
 def test_cards_reviewed_without_fsrs_get_the_memory_state_anki_would_compute(engine, tmp_path):
     """SM-2 reviews (FSRS off in Anki): no memory state in the package; quiz computes one from each
     card's review log, the one Anki computes when FSRS is switched on."""

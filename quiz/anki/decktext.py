@@ -32,15 +32,30 @@ def deck_name(anki_name: str, prefix: str | None) -> str:
     return f"{prefix}-{name}" if prefix else name
 
 
+def deck_names(collection: Collection, entries: list[Entry], prefix: str | None) -> dict[int, str]:
+    """The quiz deck name of each Anki deck that holds the entries' notes. Where two decks come
+    to one name (Spanish::Verbs, Spanish Verbs), the later by Anki id (its creation) is `-2`, and
+    so on: no deck's notes go into another's file, and the same decks get the same names again."""
+    names: dict[int, str] = {}
+    for deck_id in sorted({entry.deck_id for entry in entries}):
+        base = name = deck_name(collection.decks.get(deck_id, (f"Anki {deck_id}", 1))[0], prefix)
+        number = 2
+        while name in names.values():
+            name, number = f"{base}-{number}", number + 1
+        names[deck_id] = name
+    return names
+
+
 def deck_files(
     collection: Collection,
     entries: list[Entry],
+    names: dict[int, str],
     folder: Path,
-    prefix: str | None,
     sources: dict,
     package: str,
 ) -> tuple[dict[Path, bytes], dict[str, list[Entry]]]:
-    """(deck file -> its new text, deck name -> the entries placed in it, with their keys)."""
+    """(deck file -> its new text, deck name -> the entries placed in it, with their keys);
+    `names`: deck_names of all the package's notes."""
     from quiz.decks import load_deck
 
     by_deck: dict[int, list[Entry]] = {}
@@ -50,7 +65,7 @@ def deck_files(
     placed: dict[str, list[Entry]] = {}
     for deck_id, deck_entries in by_deck.items():
         anki_name, preset_id = collection.decks.get(deck_id, (f"Anki {deck_id}", 1))
-        name = deck_name(anki_name, prefix)
+        name = names[deck_id]
         target = folder / f"{name}.yaml"
         known = sources.get(name)
         if known is not None and known.source != str(target.resolve()):

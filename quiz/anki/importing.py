@@ -19,7 +19,7 @@ from pathlib import Path
 
 from quiz.anki import progress
 from quiz.anki.cards import Entry, convert
-from quiz.anki.decktext import deck_files
+from quiz.anki.decktext import deck_files, deck_names
 from quiz.anki.fields import note_guid
 from quiz.anki.package import Card, Collection, Preset, Revlog, read_package
 from quiz.model import CardKind, State
@@ -73,7 +73,8 @@ def import_package(
         sources = storage.deck_sources(conn)
     fresh = [entry for entry in conversion.entries if entry.guid not in known]
     matched = [entry for entry in conversion.entries if entry.guid in known]
-    texts, placed = deck_files(collection, fresh, folder, prefix, sources, path.name)
+    names = deck_names(collection, conversion.entries, prefix)
+    texts, placed = deck_files(collection, fresh, names, folder, sources, path.name)
     report.files = list(texts)
     days = progress.Days(collection, zone, rollover_hour, now)
     writer = _Progress(collection, days)

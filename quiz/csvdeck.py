@@ -111,13 +111,16 @@ def _columns(given: str | None, headers: dict[str, str], separator: str, width: 
     return [name or next(fields, "note") for name in names]
 
 
-def deck_text(path: Path, table: Table, name: str, keys: dict[str, str]) -> str:
-    """The deck file: `keys` are the ids the deck's cards had (by GUID or front)."""
+def deck_text(path: Path, table: Table, name: str, keys: dict[str, list[str]]) -> str:
+    """The deck file: `keys` are the ids the deck's cards had (by GUID or front, in order:
+    the second row of a front takes the second card's id)."""
     from quiz.anki.decktext import new_key
     from quiz.notes.parse import note_language
     from quiz.notes.write import card_yaml, scalar
 
-    entries, problems, taken = [], [], set(keys.values())
+    entries, problems = [], []
+    taken = {key for found in keys.values() for key in found}
+    used: set[str] = set()  # by the rows so far
     numbers: dict[str, int] = {}
     for line, cells in table.rows:
         content: dict = {}
@@ -151,10 +154,10 @@ def deck_text(path: Path, table: Table, name: str, keys: dict[str, str]) -> str:
             content["note"] = "\n".join(notes)
         if tags:
             content["tags"] = list(dict.fromkeys(tags))
-        key = keys.get(content.get("guid", "")) or keys.get(front)
-        if key is None:
-            key = new_key(front, front, taken, numbers)
+        had = [*keys.get(content.get("guid", ""), []), *keys.get(front, [])]
+        key = next((key for key in had if key not in used), None) or new_key(front, front, taken, numbers)
         taken.add(key)
+        used.add(key)
         entries.append(card_yaml(key, {k: v for k, v in content.items() if k != "guid"} | _guid(content), ""))
     if not entries and not problems:  # (else the deck file made of it would be the one named)
         problems.append(Problem(str(path), 1, 1, _("no cards in this file: a row a card, its front and back")))

@@ -98,6 +98,21 @@ def test_importing_again_keeps_each_cards_id_and_progress(db_path, tmp_path):
     assert cards[0]["back"] == "hello there"
 
 
+def test_rows_of_one_front_keep_their_ids_when_imported_again(db_path, tmp_path):
+    path = tmp_path / "words.csv"
+    path.write_text("hola,hello\nhola,hi\nadiós,bye\n", encoding="utf-8")
+    assert run(db_path, str(path), "--deck", "words").exit_code == 0
+    ids = [card["id"] for card in deck_file(tmp_path, "words")["cards"]]
+    assert len(set(ids)) == 3
+    again = run(db_path, str(path), "--deck", "words")
+    assert (again.exit_code, again.output.splitlines()[0]) == (0, "words: unchanged"), again.output
+    path.write_text("hola,hello\nhola,hi\nhola,hey\nadiós,bye\n", encoding="utf-8")
+    more = run(db_path, str(path), "--deck", "words")
+    assert (more.exit_code, more.output.splitlines()[0]) == (0, "words: 1 added"), more.output
+    cards = deck_file(tmp_path, "words")["cards"]
+    assert [card["id"] for card in cards if card["back"] != "hey"] == ids
+
+
 def test_anki_notes_in_plain_text(db_path, tmp_path):
     """Anki's own text export (guid, note type, deck and tags columns; HTML): the notes as cards, each
     with its note's GUID, cloze notes as cloze cards, typed-answer ones as command cards."""

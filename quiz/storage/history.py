@@ -45,15 +45,18 @@ def card_ids(conn: Connection, deck: str) -> dict[tuple[str, int], int]:
     return {(key, ord_): card_id for key, ord_, card_id in conn.execute(query)}
 
 
-def deck_keys(conn: Connection, deck: str) -> dict[str, str]:
-    """A deck's card ids by their note's GUID and by their front (or cloze text)."""
-    query = select(cards_t.c.note_key, cards_t.c.content).join(decks_t).where(decks_t.c.name == deck)
-    keys: dict[str, str] = {}
+def deck_keys(conn: Connection, deck: str) -> dict[str, list[str]]:
+    """A deck's card ids by their note's GUID and by their front (or cloze text), in the
+    deck's order: several cards may have one front."""
+    c = cards_t.c
+    query = select(c.note_key, c.content).join(decks_t).where(decks_t.c.name == deck).order_by(c.position, c.ord)
+    keys: dict[str, list[str]] = {}
     for key, content in conn.execute(query):
         data = json.loads(content)
         for name in ("guid", "front", "text"):
-            if isinstance(data.get(name), str):
-                keys.setdefault(data[name], key)
+            value = data.get(name)
+            if isinstance(value, str) and key not in keys.setdefault(value, []):
+                keys[value].append(key)
     return keys
 
 

@@ -435,6 +435,21 @@ def test_anki_decks_whose_names_come_to_one_keep_their_notes_apart(engine, tmp_p
         ]
 
 
+def test_a_field_longer_than_a_deck_file_holds_is_cut_and_said(db_path, tmp_path):
+    collection = ankipackages.new_collection(tmp_path / "anki" / "collection.anki2")
+    with ankipackages.opened(collection) as col:
+        for front, back in (("long", "word " * 2500), ("short", "ok")):
+            note = col.new_note(col.models.by_name("Basic"))
+            note.fields[0], note.fields[1] = front, back
+            col.add_note(note, col.decks.id("Default"))
+    package = ankipackages.export_apkg(collection, tmp_path / "long.apkg")
+    result = CliRunner().invoke(cli, ["--db", str(db_path), "import", "anki", str(package), "-o", str(tmp_path / "d")])
+    assert result.exit_code == 0, result.output
+    assert "1 note had a field longer than 10,000 characters: cut there" in result.output
+    cards = {card["id"]: card for card in load((tmp_path / "d" / "default.yaml").read_text())["cards"]}
+    assert cards["long"]["back"] == ("word " * 2500).strip()[:10_000] and cards["short"]["back"] == "ok"
+
+
 def test_cards_reviewed_without_fsrs_get_the_memory_state_anki_would_compute(engine, tmp_path):
     """SM-2 reviews (FSRS off in Anki): no memory state in the package; quiz computes one from each
     card's review log, the one Anki computes when FSRS is switched on."""

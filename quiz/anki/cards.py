@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from quiz.anki.fields import MODEL_IDS
 from quiz.anki.package import Card, Collection, NoteType
 from quiz.anki.plaintext import plain
+from quiz.deckvalues import MAX_TEXT
 from quiz.model import CLOZE, CardKind
 
 FIELD_REF = re.compile(r"\{\{([^{}#/^!]+?)\}\}")  # {{Front}}, {{text:Front}}, {{type:Back}}
@@ -47,6 +48,7 @@ class Conversion:
     simplified: Counter = field(default_factory=Counter)  # note type name -> notes made basic
     left_out: Counter = field(default_factory=Counter)  # reason -> notes
     media: int = 0  # pictures and sounds the fields showed, left out
+    cut: int = 0  # notes with a field longer than a deck file holds (MAX_TEXT): cut there
 
 
 def convert(collection: Collection) -> Conversion:
@@ -73,10 +75,23 @@ def convert(collection: Collection) -> Conversion:
         if kept_tags:
             content["tags"] = kept_tags
         content["guid"] = guid
+        out.cut += _cut(content)
         anki_cards = {card.ord: card.id for card in cards}
         home = min(cards, key=lambda card: card.ord)
         out.entries.append(Entry(guid, kind, content, anki_cards, home.odid or home.did))  # a filtered deck's: home
     return out
+
+
+def _cut(content: dict) -> bool:
+    """Cut each text longer than a deck file holds (MAX_TEXT characters) there; whether one was."""
+    cut = False
+    for name in ("front", "back", "text", "note"):
+        value = content.get(name)
+        if isinstance(value, str) and len(value) > MAX_TEXT:
+            content[name], cut = value[:MAX_TEXT], True
+        elif isinstance(value, list) and any(len(item) > MAX_TEXT for item in value):
+            content[name], cut = [item[:MAX_TEXT] for item in value], True
+    return cut
 
 
 def _entry(note_type: NoteType, values: list[str], ords: set[int], out: Conversion) -> tuple[CardKind, dict] | None:

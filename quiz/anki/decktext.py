@@ -11,7 +11,6 @@ from pathlib import Path
 
 from quiz.anki.cards import Entry
 from quiz.anki.package import Collection, Preset
-from quiz.deckvalues import MAX_TEXT
 from quiz.errors import QuizError
 from quiz.i18n import _
 from quiz.model import ANKI_REVIEW_ORDERS, CLOZE, MAX_STEPS, SETTING_LIMITS, WEEKDAYS
@@ -19,7 +18,6 @@ from quiz.notes.cards import slug
 from quiz.notes.parse import note_language
 from quiz.notes.write import card_yaml, scalar
 
-TEXT_KEYS = ("front", "back", "text", "note")
 # Anki's review orders as quiz's; those quiz has not (by interval, ease...) become by due date
 REVIEW_ORDER_OF = {number: order for order, number in ANKI_REVIEW_ORDERS.items()} | {9: "added"}
 
@@ -85,7 +83,7 @@ def deck_files(
         numbers: dict[str, int] = {}
         for entry in deck_entries:
             entry.key = new_key(_sample(entry), entry.guid, taken, numbers)
-            items.append(card_yaml(entry.key, _within_limits(entry.content), ""))
+            items.append(card_yaml(entry.key, entry.content, ""))
         texts[target] = (head + "\n\n".join(items) + "\n").encode()
         placed[name] = deck_entries
     return texts, placed
@@ -107,18 +105,6 @@ def new_key(text: str, seed: str, taken: set[str], numbers: dict[str, int]) -> s
     numbers[base] = number
     taken.add(key)
     return key
-
-
-def _within_limits(content: dict) -> dict:
-    """A deck file holds strings up to MAX_TEXT characters: a longer field is cut there."""
-    out = dict(content)
-    for name in TEXT_KEYS:
-        value = out.get(name)
-        if isinstance(value, str) and len(value) > MAX_TEXT:
-            out[name] = value[:MAX_TEXT]
-        elif isinstance(value, list):
-            out[name] = [item[:MAX_TEXT] for item in value]
-    return out
 
 
 def _head(name: str, title: str, lang: str, preset: Preset, package: str) -> str:

@@ -43,6 +43,7 @@ class AnkiImport:
     left_out: Counter = field(default_factory=Counter)
     media: list[str] = field(default_factory=list)  # the package's media files, left out
     media_shown: int = 0  # pictures and sounds the fields showed, left out of the text
+    cut: int = 0  # notes with a field cut at the length a deck file holds
     dry_run: bool = False
 
 
@@ -68,6 +69,7 @@ def import_package(
     conversion = convert(collection)
     report = AnkiImport(path, len(conversion.entries), simplified=conversion.simplified, dry_run=dry_run)
     report.left_out, report.media, report.media_shown = conversion.left_out, collection.media, conversion.media
+    report.cut = conversion.cut
     with engine.connect() as conn:
         known = history.cards_by_guid(conn, note_guid)
         sources = storage.deck_sources(conn)

@@ -11,6 +11,7 @@ import click
 
 from quiz.cli.collection import describe_sync, listed
 from quiz.cli.env import Env, learner_zone
+from quiz.deckvalues import MAX_TEXT
 from quiz.errors import QuizError
 from quiz.i18n import _, ngettext
 from quiz.plumbing.textwidth import visible
@@ -83,6 +84,13 @@ def import_anki(env: Env, path: str, prefix: str | None, output: str | None, dry
     for reason, count in sorted(report.left_out.items()):
         message = ngettext("{count} note left out: {reason}", "{count} notes left out: {reason}", count)
         click.echo(message.format(count=count, reason=LEFT_OUT[reason]()))
+    if report.cut:
+        message = ngettext(
+            "{count} note had a field longer than {limit} characters: cut there",
+            "{count} notes had a field longer than {limit} characters: cut there",
+            report.cut,
+        )
+        click.echo(message.format(count=report.cut, limit=f"{MAX_TEXT:,}"))
     if report.media:
         shown = ", ".join(visible(name) for name in report.media[:5]) + (", ..." if len(report.media) > 5 else "")
         message = ngettext(
@@ -117,6 +125,7 @@ def _json(report) -> dict:
         "left_out": dict(report.left_out),
         "media_skipped": report.media,
         "media_in_fields": report.media_shown,
+        "notes_cut": report.cut,
         "dry_run": report.dry_run,
     }
 

@@ -106,6 +106,14 @@ def test_an_id_keeps_the_letters_of_accented_words(text, expected):
     assert slug(text) == expected
 
 
+def test_an_anki_decks_name_stays_what_earlier_imports_made_of_it():
+    """A later import of the deck finds its file by this name: it is not folded like a card's id."""
+    from quiz.anki.decktext import deck_name
+
+    assert deck_name("Languages::Español", None) == "languages-espa-ol"
+    assert deck_name("Über", "phone") == "phone-ber"
+
+
 def test_what_is_skipped_is_listed_with_line_numbers(tmp_path):
     _, report = generated(tmp_path, DOCKER_NOTE)
     for expected in (

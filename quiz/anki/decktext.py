@@ -25,7 +25,9 @@ REVIEW_ORDER_OF = {number: order for order, number in ANKI_REVIEW_ORDERS.items()
 def deck_name(anki_name: str, prefix: str | None) -> str:
     """A quiz deck name for an Anki deck: its words, lower case, joined by hyphens
     ("Languages::Spanish" -> languages-spanish); a name with no ASCII words gets a digest."""
-    name = slug(anki_name.replace("::", " "), limit=8) or "deck-" + hashlib.sha256(anki_name.encode()).hexdigest()[:8]
+    # not folded (Español stays espa-ol): the name ties a later import of the deck to its file
+    name = slug(anki_name.replace("::", " "), limit=8, fold=False)
+    name = name or "deck-" + hashlib.sha256(anki_name.encode()).hexdigest()[:8]
     name = "-".join(part for part in name.replace("_", "-").split("-") if part)
     return f"{prefix}-{name}" if prefix else name
 

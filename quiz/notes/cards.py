@@ -86,11 +86,11 @@ def first_answer(back: str | list[str]) -> str:
 _VALUE_SIGN, _HASH, _WORD = re.compile(r"[/:~.<>=]"), re.compile(r"(?=.*\d)[0-9a-f]{6,}"), re.compile(r"[a-z0-9]+")
 
 
-def slug(text: str, limit: int = 5) -> str:
+def slug(text: str, limit: int = 5, fold: bool = True) -> str:
     """A readable id part: the first few ASCII words, without values such as hashes and paths.
-    Letters with accents count as theirs without (español: espanol, not espa-ol)."""
+    With `fold`, letters with accents count as theirs without (español: espanol, not espa-ol)."""
     words: list[str] = []
-    if not text.isascii():
+    if fold and not text.isascii():
         text = "".join(char for char in unicodedata.normalize("NFKD", text) if not unicodedata.combining(char))
     for token in text.lower().split():
         token = token.lstrip("-")

@@ -195,12 +195,19 @@ def test_the_import_is_in_the_collection(engine, tmp_path):
 
 
 @pytest.mark.parametrize("command", ["csv", "anki"])
-def test_a_deck_name_that_is_no_deck_name_is_refused_first(db_path, tmp_path, command):
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("My Words", 'deck name "My Words" must be lowercase letters, digits and dashes'),
+        ("w" * 51, "--deck is 51 characters long: at most 50"),
+    ],
+)
+def test_a_deck_name_that_is_no_deck_name_is_refused_first(db_path, tmp_path, command, name, message):
     path = tmp_path / "words.csv"
     path.write_text("a,b\n", encoding="utf-8")
-    result = CliRunner().invoke(cli, ["--db", str(db_path), "import", command, str(path), "--deck", "My Words"])
+    result = CliRunner().invoke(cli, ["--db", str(db_path), "import", command, str(path), "--deck", name])
     assert result.exit_code != 0
-    assert 'deck name "My Words" must be lowercase letters, digits and dashes' in result.output
+    assert message in result.output
     assert not (tmp_path / "data" / "quiz" / "decks").exists()
 
 

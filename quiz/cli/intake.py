@@ -26,9 +26,11 @@ LEFT_OUT = {
 def checked_name(name: str | None) -> str | None:
     """--deck as a deck name (or the start of one), refused before anything is read."""
     from quiz.deckfile import DECK_NAME
-    from quiz.deckvalues import MAX_NAME, shown
+    from quiz.deckvalues import MAX_NAME, shown, too_long
 
-    if name is not None and (not DECK_NAME.match(name) or len(name) > MAX_NAME["deck"] // 2):
+    if name is not None and len(name) > MAX_NAME["deck"] // 2:  # half: the Anki deck's words follow a prefix
+        raise QuizError(too_long("--deck", len(name), MAX_NAME["deck"] // 2))
+    if name is not None and not DECK_NAME.match(name):
         raise QuizError(_('deck name "{name}" must be lowercase letters, digits and dashes').format(name=shown(name)))
     return name
 

@@ -4,7 +4,7 @@ card of the same note much less, and the deck's easy days making some weekdays l
 The draw is the fuzz's (the same card and review count give the same day), so the
 intervals the buttons show are the ones given.
 
-A Workload is built from the collection once a queue (quiz.storage.due_ahead) and follows
+DayLoads is built from the collection once a queue (quiz.storage.due_ahead) and follows
 the session's answers (`moved`); scheduling.review asks it through a Balance."""
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ MINIMUM_WEIGHT = 0.0001
 REDUCED = EASY_DAY_LOADS["reduced"]
 
 
-class Workload:
+class DayLoads:
     """The cards due on each of the next DAYS days (today is day 0) of each deck, and the
     notes they belong to; `starts` are the days' starts in epoch ms (DAYS + 1 of them)."""
 

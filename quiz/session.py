@@ -13,9 +13,10 @@ from datetime import date, datetime, timedelta, timezone, tzinfo
 from typing import TYPE_CHECKING
 
 from quiz import scheduling, storage
-from quiz.balance import DAYS, Balance, Workload
+from quiz.balance import DAYS, Balance, DayLoads
 from quiz.model import CardKind, DeckRow, DeckSettings, Rating, localize
 from quiz.scheduling import QueueCard
+from quiz.storage.rows import to_ms
 from quiz.study import Study, arrange
 
 if TYPE_CHECKING:
@@ -86,7 +87,7 @@ class ReviewSession:
     started: datetime = field(init=False)
     balanced: bool = field(init=False)  # the collection's load_balancer setting: on unless "off"
     # The cards due in the days ahead, for the load balancer: read on first use after each reload
-    workload: Workload | None = field(init=False, default=None)
+    workload: DayLoads | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         self.started = self.clock()
@@ -318,13 +319,13 @@ class ReviewSession:
             return storage.has_new_cards(conn, [deck.id for deck in self.decks.values()])
 
 
-def read_workload(engine: Engine, deck_ids: list[int], day: storage.Day, zone: tzinfo, rollover_hour: int) -> Workload:
+def read_workload(engine: Engine, deck_ids: list[int], day: storage.Day, zone: tzinfo, rollover_hour: int) -> DayLoads:
     """The cards of these decks due on each of the next days, for the load balancer."""
     today = scheduling.learner_date(day.now, zone, rollover_hour)
     starts = [scheduling.day_begins(today + timedelta(days=n), zone, rollover_hour) for n in range(DAYS + 1)]
     with engine.connect() as conn:
         rows = storage.due_ahead(conn, deck_ids, day, starts[-1])
-    return Workload(today, [round(start.timestamp() * 1000) for start in starts], rows)
+    return DayLoads(today, [to_ms(start) for start in starts], rows)
 
 
 def _decks(conn, rows: list[DeckRow], lang: str) -> dict[str, Deck]:

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select, update
 
 from quiz import intervals, scheduling, storage
-from quiz.balance import DAYS, Workload
+from quiz.balance import DAYS, DayLoads
 from quiz.decks import load_deck
 from quiz.errors import DeckError
 from quiz.model import DeckSettings, Rating, State
@@ -26,16 +26,16 @@ NORMAL = ("normal",) * 7
 DECK = 1
 
 
-def workload(due: dict[int, int], notes: dict[int, str] | None = None) -> Workload:
+def workload(due: dict[int, int], notes: dict[int, str] | None = None) -> DayLoads:
     """A workload of deck 1 from today (a Monday): due[day] cards on each day, of notes of
     their own but for notes[day], one card of that note there."""
     starts = [day * 86_400_000 for day in range(DAYS + 1)]
     rows = [(DECK, f"n{day}-{n}", starts[day]) for day, count in due.items() for n in range(count)]
     rows += [(DECK, key, starts[day]) for day, key in (notes or {}).items()]
-    return Workload(MONDAY, starts, rows)
+    return DayLoads(MONDAY, starts, rows)
 
 
-def days_chosen(load: Workload, interval: int, easy_days=NORMAL, key: str = "card") -> Counter[int]:
+def days_chosen(load: DayLoads, interval: int, easy_days=NORMAL, key: str = "card") -> Counter[int]:
     balance = load.balance(DECK, key, easy_days)
     chosen = Counter()
     for draw in DRAWS:

@@ -32,13 +32,18 @@ def deck_name(anki_name: str, prefix: str | None) -> str:
     return f"{prefix}-{name}" if prefix else name
 
 
+def _anki_deck(collection: Collection, deck_id: int) -> tuple[str, int]:
+    """The Anki deck's name and preset id (a deck the package lacks: by its id, the default preset)."""
+    return collection.decks.get(deck_id, (f"Anki {deck_id}", 1))
+
+
 def deck_names(collection: Collection, entries: list[Entry], prefix: str | None) -> dict[int, str]:
     """The quiz deck name of each Anki deck that holds the entries' notes. Where two decks come
     to one name (Spanish::Verbs, Spanish Verbs), the later by Anki id (its creation) is `-2`, and
     so on: no deck's notes go into another's file, and the same decks get the same names again."""
     names: dict[int, str] = {}
     for deck_id in sorted({entry.deck_id for entry in entries}):
-        base = name = deck_name(collection.decks.get(deck_id, (f"Anki {deck_id}", 1))[0], prefix)
+        base = name = deck_name(_anki_deck(collection, deck_id)[0], prefix)
         number = 2
         while name in names.values():
             name, number = f"{base}-{number}", number + 1
@@ -64,7 +69,7 @@ def deck_files(
     texts: dict[Path, bytes] = {}
     placed: dict[str, list[Entry]] = {}
     for deck_id, deck_entries in by_deck.items():
-        anki_name, preset_id = collection.decks.get(deck_id, (f"Anki {deck_id}", 1))
+        anki_name, preset_id = _anki_deck(collection, deck_id)
         name = names[deck_id]
         target = folder / f"{name}.yaml"
         known = sources.get(name)

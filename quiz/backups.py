@@ -97,8 +97,7 @@ def listing(collection: Path) -> list[Backup]:
     found = []
     for path in folder(collection).glob(f"{files.glob_escape(collection.stem)}-*.db"):
         match = _NAME.match(path.name)
-        if match and match["stem"] == collection.stem:
-            made = datetime.strptime(match["stamp"], STAMP).replace(tzinfo=timezone.utc)
+        if match and match["stem"] == collection.stem and (made := _made(match["stamp"])):
             found.append(Backup(path, made, match["reason"], path.stat().st_size, int(match["count"] or 0)))
     for path in collection.parent.glob(f"{files.glob_escape(collection.name)}.*.bak"):
         match = _UPGRADE.match(path.name)
@@ -107,6 +106,16 @@ def listing(collection: Path) -> list[Backup]:
             made = datetime.fromtimestamp(stat.st_mtime, timezone.utc)
             found.append(Backup(path, made, f"upgrade-from-{match['revision']}", stat.st_size))
     return sorted(found, key=lambda backup: (backup.made, backup.count), reverse=True)
+
+
+def _made(stamp: str) -> datetime | None:
+    """A name's STAMP as UTC, None for a date that cannot be (a file that is no backup of
+    quiz's). fromisoformat reads the basic ISO form with its Z (Python 3.11): strptime would
+    import _strptime at each review's start, 12 ms of the first card."""
+    try:
+        return datetime.fromisoformat(stamp)
+    except ValueError:
+        return None
 
 
 def thin(collection: Path, now: datetime, zone: tzinfo) -> list[Path]:

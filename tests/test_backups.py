@@ -115,6 +115,17 @@ def _backup_of(path: Path) -> backups.Backup:
     return backups.Backup(path, datetime.strptime(stamp, backups.STAMP).replace(tzinfo=timezone.utc), "", 0)
 
 
+def test_a_file_named_like_a_backup_of_a_day_that_cannot_be_is_no_backup(tmp_path):
+    db = tmp_path / "quiz.db"
+    app.open_collection(str(db), with_bundled=False).dispose()
+    made = backups.make(db, "daily", utc(2026, 3, 1, 8), timezone.utc)
+    stray = backups.folder(db) / "quiz-20261340T250000Z-daily.db"
+    stray.write_bytes(b"")
+    assert [b.path for b in backups.listing(db)] == [made]
+    assert backups.daily(db, utc(2026, 3, 2, 8), utc(2026, 3, 2, 4), timezone.utc) is not None
+    assert stray.exists()
+
+
 def test_the_daily_backup_is_made_once_a_day(tmp_path):
     db = tmp_path / "quiz.db"
     app.open_collection(str(db), with_bundled=False).dispose()

@@ -114,7 +114,7 @@ def place_of(engine: Engine, deck: str, key: str, zone: tzinfo | None = None) ->
     if source is None:
         raise QuizError(_("cannot edit deck {deck}: quiz does not know its file").format(deck=deck))
     path, told = Path(source).absolute(), None
-    if path.resolve().parent in {bundled.parent for bundled in resources.bundled_decks()}:
+    if resources.is_bundled(path):
         path = _copy(engine, deck, path, zone)
         told = _("{deck} is a bundled deck: your edits go to a copy, {path}, which is now the deck's file")
         told = told.format(deck=deck, path=path)
@@ -133,8 +133,8 @@ def decks_folder() -> Path:
     return data_folder() / "decks"
 
 
-def _copy(engine: Engine, deck: str, bundled: Path, zone: tzinfo | None) -> Path:
-    """The learner's copy of a bundled deck file, written and imported. It starts with a
+def bundled_copy(deck: str, bundled: Path) -> tuple[Path, bytes]:
+    """Where the learner's copy of a bundled deck file goes, and its text. It starts with a
     comment saying what it is, so that it is never the bundled file's bytes: an import skips
     a file whose exact content it knows, and the deck would stay the bundled file's. A file
     already there is never written over (one of the same bytes, a copy left by an import that
@@ -142,11 +142,17 @@ def _copy(engine: Engine, deck: str, bundled: Path, zone: tzinfo | None) -> Path
     header = _("# Your copy of quiz's bundled deck {deck}: quiz reads this file now, and its upgrades leave it alone.")
     content = header.format(deck=deck).encode("utf-8") + b"\n" + bundled.read_bytes()
     folder = decks_folder()
-    folder.mkdir(parents=True, exist_ok=True)
     number, path = 1, folder / f"{deck}.yaml"
     while os.path.lexists(path) and not (path.is_file() and path.read_bytes() == content):  # a link is in the way
         number += 1
         path = folder / f"{deck}-{number}.yaml"
+    return path, content
+
+
+def _copy(engine: Engine, deck: str, bundled: Path, zone: tzinfo | None) -> Path:
+    """The learner's copy of a bundled deck file (bundled_copy), written and imported."""
+    path, content = bundled_copy(deck, bundled)
+    path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists():
         with files.replacing(path) as (file, _part):
             file.write(content)

@@ -362,8 +362,9 @@ def test_merging_back_the_phone_round_trip(engine, write_deck, tmp_path):
 
 
 def test_notes_new_in_anki_are_added_to_the_deck_file_the_learner_edited(engine, tmp_path):
-    """A second package of the same Anki deck: its new notes are appended to the deck file quiz
-    wrote, each an entry of its own, and the learner's edits of the file stay as they are."""
+    """A second package of the same Anki deck: its new notes are added after the last card of
+    the deck file quiz wrote, each an entry of its own, and the learner's edits of the file
+    stay as they are."""
     from quiz.decks import import_files
 
     collection = ankipackages.new_collection(tmp_path / "anki" / "collection.anki2")
@@ -377,14 +378,16 @@ def test_notes_new_in_anki_are_added_to_the_deck_file_the_learner_edited(engine,
     add_note("hablar", "to speak")
     first = run_import(engine, ankipackages.export_apkg(collection, tmp_path / "one.apkg"), tmp_path / "decks")
     (path,) = first.files
-    edited = path.read_text(encoding="utf-8").replace("back: to speak", "back: to speak, to talk") + "# my own notes\n"
-    path.write_text(edited, encoding="utf-8")
+    cards_part = path.read_text(encoding="utf-8").replace("back: to speak", "back: to speak, to talk")
+    path.write_text(cards_part + "# my own notes\n", encoding="utf-8")
     import_files(engine, [path])
     add_note("nadar", "to swim")
     second = run_import(engine, ankipackages.export_apkg(collection, tmp_path / "two.apkg"), tmp_path / "decks")
     assert (second.files, second.new_cards, second.merged_cards) == ([path], 1, 1)
     text = path.read_text(encoding="utf-8")
-    assert text.startswith(edited.rstrip("\n") + "\n\n  - id: nadar\n"), text  # a blank line between entries
+    # after the last card, a blank line between entries; the learner's comment after the cards stays after them
+    assert text.startswith(cards_part.rstrip("\n") + "\n\n  - id: nadar\n"), text
+    assert text.endswith("\n# my own notes\n") and text.count("# my own notes") == 1
     cards = {card["id"]: card for card in load(text)["cards"]}
     assert (cards["hablar"]["back"], cards["nadar"]["back"]) == ("to speak, to talk", "to swim")
     with engine.connect() as conn:

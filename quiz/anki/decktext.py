@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 
 from quiz.anki.cards import Entry
@@ -37,12 +38,17 @@ def _anki_deck(collection: Collection, deck_id: int) -> tuple[str, int]:
     return collection.decks.get(deck_id, (f"Anki {deck_id}", 1))
 
 
-def deck_names(collection: Collection, entries: list[Entry], prefix: str | None) -> dict[int, str]:
-    """The quiz deck name of each Anki deck that holds the entries' notes. Where two decks come
-    to one name (Spanish::Verbs, Spanish Verbs), the later by Anki id (its creation) is `-2`, and
-    so on: no deck's notes go into another's file, and the same decks get the same names again."""
-    names: dict[int, str] = {}
-    for deck_id in sorted({entry.deck_id for entry in entries}):
+def deck_names(
+    collection: Collection, entries: list[Entry], prefix: str | None, homes: dict[int, str] | None = None
+) -> dict[int, str]:
+    """The quiz deck name of each Anki deck that holds the entries' notes. A deck with notes
+    quiz has keeps the name of the quiz deck most of them are in (`homes`, by Anki deck id), so
+    that a note added to it in Anki joins that deck. Others are named from their Anki name;
+    where two come to one name (Spanish::Verbs, Spanish Verbs), the later by Anki id (its
+    creation) is `-2`, and so on: no deck's notes go into another's file, and the same decks
+    get the same names again."""
+    names: dict[int, str] = dict(homes or {})
+    for deck_id in sorted({entry.deck_id for entry in entries} - set(names)):
         base = name = deck_name(_anki_deck(collection, deck_id)[0], prefix)
         number = 2
         while name in names.values():
@@ -58,42 +64,74 @@ def deck_files(
     folder: Path,
     sources: dict,
     package: str,
+    homes: AbstractSet[str] = frozenset(),
 ) -> tuple[dict[Path, bytes], dict[str, list[Entry]]]:
     """(deck file -> its new text, deck name -> the entries placed in it, with their keys);
-    `names`: deck_names of all the package's notes."""
+    `names`: deck_names of all the package's notes. A deck of `homes` (one the notes quiz has
+    are in) gets the new entries appended to its own file, a bundled deck's to the learner's
+    copy of it (quiz.editing.bundled_copy); any other deck to the file quiz wrote in `folder`."""
     from quiz.decks import load_deck
 
-    by_deck: dict[int, list[Entry]] = {}
+    by_name: dict[str, list[Entry]] = {}
     for entry in entries:
-        by_deck.setdefault(entry.deck_id, []).append(entry)
+        by_name.setdefault(names[entry.deck_id], []).append(entry)
     texts: dict[Path, bytes] = {}
     placed: dict[str, list[Entry]] = {}
-    for deck_id, deck_entries in by_deck.items():
-        anki_name, preset_id = _anki_deck(collection, deck_id)
-        name = names[deck_id]
-        target = folder / f"{name}.yaml"
+    for name, deck_entries in by_name.items():
         known = sources.get(name)
-        if known is not None and known.source != str(target.resolve()):
-            message = _(
-                'deck "{name}" exists already (from {source}): --deck PREFIX imports the Anki decks under other names'
-            )
-            raise QuizError(message.format(name=name, source=known.source or "?"))
-        head = ""
+        target, text = _deck_file(name, known, folder, name in homes)
         taken: set[str] = set()
-        if known is not None and target.is_file():
-            head = target.read_text(encoding="utf-8").rstrip("\n") + "\n\n"  # a blank line, as between entries
-            taken = {card.key for card in load_deck(target).cards}
-        else:
+        if text is None:
+            anki_name, preset_id = _anki_deck(collection, deck_entries[0].deck_id)
             lang = note_language(" ".join(_sample(entry) for entry in deck_entries[:200]))
             head = _head(name, anki_name, lang, collection.presets.get(preset_id) or Preset(), package)
-        items: list[str] = []
+        else:
+            taken = {card.key for card in load_deck(target, text).cards}
         numbers: dict[str, int] = {}
         for entry in deck_entries:
             entry.key = new_key(_sample(entry), entry.guid, taken, numbers)
-            items.append(card_yaml(entry.key, entry.content, ""))
-        texts[target] = (head + "\n\n".join(items) + "\n").encode()
+        if text is None:
+            items = "\n\n".join(card_yaml(entry.key, entry.content, "") for entry in deck_entries)
+            texts[target] = (head + items + "\n").encode()
+        else:
+            texts[target] = _appended(target, text, deck_entries).encode()
         placed[name] = deck_entries
     return texts, placed
+
+
+def _deck_file(name: str, known, folder: Path, home: bool) -> tuple[Path, bytes | None]:
+    """The file that the deck's new entries go to, and its text now (None: a file to begin)."""
+    from quiz.editing import bundled_copy
+    from quiz.plumbing.resources import is_bundled
+
+    target = folder / f"{name}.yaml"
+    if known is None:
+        return target, None
+    own = Path(known.source) if known.source else None
+    if home and own is not None and own != target.resolve():
+        if is_bundled(own):
+            return bundled_copy(name, own)
+        if own.is_file():
+            return own, own.read_bytes()
+        message = _("the notes added in Anki to deck {name} belong in its file {path}, which is gone")
+        raise QuizError(message.format(name=name, path=own))
+    if own != target.resolve():
+        message = _(
+            'deck "{name}" exists already (from {source}): --deck PREFIX imports the Anki decks under other names'
+        )
+        raise QuizError(message.format(name=name, source=known.source or "?"))
+    return target, target.read_bytes() if target.is_file() else None
+
+
+def _appended(target: Path, text: bytes, entries: list[Entry]) -> str:
+    """The deck file's text with the entries after its last card (quiz.notes.merge.appended)."""
+    from quiz.notes.merge import appended
+
+    try:
+        return appended(text.decode("utf-8"), [(entry.key, entry.content, "") for entry in entries])
+    except ValueError as error:
+        message = _("cannot add the notes new in Anki to {path}: {problem}")
+        raise QuizError(message.format(path=target, problem=error)) from None
 
 
 def _sample(entry: Entry) -> str:

@@ -44,6 +44,7 @@ class AnkiImport:
     media: list[str] = field(default_factory=list)  # the package's media files, left out
     media_shown: int = 0  # pictures and sounds the fields showed, left out of the text
     cut: int = 0  # notes with a field cut at the length a deck file holds
+    copies: dict[str, Path] = field(default_factory=dict)  # bundled deck -> the learner's copy, now its file
     dry_run: bool = False
 
 
@@ -75,9 +76,12 @@ def import_package(
         sources = storage.deck_sources(conn)
     fresh = [entry for entry in conversion.entries if entry.guid not in known]
     matched = [entry for entry in conversion.entries if entry.guid in known]
-    names = deck_names(collection, conversion.entries, prefix)
-    texts, placed = deck_files(collection, fresh, names, folder, sources, path.name)
+    homes = {} if prefix else _homes(matched, known)
+    names = deck_names(collection, conversion.entries, prefix, homes)
+    texts, placed = deck_files(collection, fresh, names, folder, sources, path.name, set(homes.values()))
     report.files = list(texts)
+    # (texts and placed are filled together, a deck at a time)
+    report.copies = {name: target for name, target in zip(placed, texts) if _bundled(sources.get(name))}
     days = progress.Days(collection, zone, rollover_hour, now)
     writer = _Progress(collection, days)
 
@@ -106,6 +110,21 @@ def import_package(
 
     report.decks = import_texts(engine, texts, now=now, zone=zone, dry_run=dry_run, after=after)
     return report
+
+
+def _bundled(source) -> bool:
+    from quiz.plumbing.resources import is_bundled
+
+    return source is not None and bool(source.source) and is_bundled(Path(source.source))
+
+
+def _homes(matched: list[Entry], known: dict) -> dict[int, str]:
+    """Anki deck id -> the quiz deck that most of its notes quiz has are in: the deck quiz
+    exported it from (whatever Anki named it since), where the notes added to it belong."""
+    decks: dict[int, Counter] = {}
+    for entry in matched:
+        decks.setdefault(entry.deck_id, Counter()).update(deck for _id, deck, *_rest in known[entry.guid][:1])
+    return {deck_id: counts.most_common(1)[0][0] for deck_id, counts in decks.items()}
 
 
 def _ords(entry: Entry) -> list[tuple[int, int]]:

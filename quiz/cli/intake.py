@@ -76,6 +76,9 @@ def import_anki(env: Env, path: str, prefix: str | None, output: str | None, dry
         click.echo(describe_sync(sync))
     for target in report.files:
         click.echo((_("would write {path}") if dry_run else _("wrote {path}")).format(path=target))
+    for deck, copy in report.copies.items():
+        message = _("{deck} is a bundled deck: the notes added in Anki go to your copy, {path}, now the deck's file")
+        click.echo(message.format(deck=deck, path=copy))
     for name, count in sorted(report.simplified.items()):
         message = ngettext(
             '{count} note of "{type}" made a basic card (its other fields in the note)',
@@ -119,6 +122,7 @@ def _json(report) -> dict:
         "reviews_added": report.reviews,
         "schedules_taken": report.studied,
         "files": [str(path) for path in report.files],
+        "bundled_copies": {deck: str(path) for deck, path in report.copies.items()},
         "decks": [
             {"deck": sync.deck, "created": sync.created, "added": sync.added, "updated": sync.updated}
             for sync in report.decks

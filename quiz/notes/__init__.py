@@ -19,9 +19,11 @@ I/O is the caller's.
 
 blocks.py reads the Markdown (markdown-it-py); parse.py walks its blocks; code.py and
 commands.py read code, tables and list items; tldr.py reads tldr pages; cards.py holds
-the cards and their ids; write.py writes the deck YAML (--update, files).
+the cards and their ids; write.py writes the deck YAML and files; merge.py merges cards
+into a deck file the learner keeps (--update).
 """
 
+from quiz.notes.merge import update
 from quiz.notes.parse import generate
 from quiz.notes.write import (
     check_and_write,
@@ -30,7 +32,6 @@ from quiz.notes.write import (
     report_json,
     report_lines,
     starter_deck,
-    update,
 )
 
 __all__ = [

@@ -19,3 +19,9 @@ def migrations_dir() -> Path:
 
 def bundled_decks() -> list[Path]:
     return sorted(_shipped("decks").glob("*.yaml"))
+
+
+def is_bundled(path: Path) -> bool:
+    """Whether the deck file at `path` is one of the bundled decks' (quiz's own, replaced by
+    upgrades, perhaps read-only): a learner's changes to its deck go to a copy."""
+    return path.resolve().parent in {bundled.parent for bundled in bundled_decks()}

@@ -1,0 +1,178 @@
+"""Cards merged into a deck file's text as the learner keeps it: `quiz generate --update`
+(a note generated again: its cards matched to the deck's, new ones appended, edits kept)
+and `quiz import anki` (the notes added in Anki to a deck, appended to its file). The
+text around the cards stays as it is: comments, order, the other keys."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from quiz.i18n import _, ngettext
+from quiz.notes.cards import Card, Note, assign_ids, fingerprint, first_answer
+from quiz.notes.write import card_yaml, marker
+from quiz.plumbing.yamlread import Map, Scalar, Seq, compose, plain
+
+MARK = re.compile(r"\[([0-9a-f]{8})\]")  # in the comment after `- id: ...`: the generated card(s) it stands for
+
+
+@dataclass
+class _Entry:
+    """A card already in the deck file, with where its text is."""
+
+    data: dict
+    first: int  # 0-based first line of the item
+    end: int  # 0-based line after it
+    marks: list[str]  # fingerprints of the generated cards it stands for: one, or several merged
+    claimed: bool = False
+
+    @property
+    def edited(self) -> bool:
+        content = {k: v for k, v in self.data.items() if k != "id"}
+        return self.marks != [fingerprint(content)]
+
+
+def _texts(value) -> set[str]:
+    values = value.values() if isinstance(value, dict) else value if isinstance(value, list) else [value]
+    return {" ".join(str(v).split()) for v in values if v is not None}
+
+
+def _entries(deck_text: str) -> tuple[list[_Entry], int]:
+    """The deck's cards with their line spans, and the indent of its `- ` items.
+    YamlError if the deck does not read (an alias, a tag, a syntax error)."""
+    items, lines = _cards(deck_text)
+    entries, indent = [], 2
+    for item in items:
+        if not isinstance(item, Map) or item.flow:
+            raise ValueError(_("line {line}: each card must be a block mapping").format(line=item.line))
+        first, end, indent = _span(lines, item)
+        comment = lines[first].partition("#")[2]
+        entries.append(_Entry(plain(item), first, end, MARK.findall(comment)))
+    return entries, indent
+
+
+def _cards(deck_text: str) -> tuple[list, list[str]]:
+    """The items of the deck's `cards:` list, and the text's lines."""
+    root = compose(deck_text)
+    pairs = root.pairs if isinstance(root, Map) else []
+    cards = next((value for key, value in pairs if isinstance(key, Scalar) and key.value == "cards"), None)
+    if not isinstance(cards, Seq) or cards.flow or not cards.items:
+        raise ValueError(_("its `cards:` must be a non-empty block list (one `- id: ...` per card)"))
+    return cards.items, deck_text.split("\n")
+
+
+def _span(lines: list[str], item) -> tuple[int, int, int]:
+    """A card item's first line, the line after it (0-based), and the indent of its `- `."""
+    first = item.mark.line
+    indent = lines[first].index("-") if "-" in lines[first][: item.mark.column] else item.mark.column
+    end_mark = _last_end(item)
+    return first, end_mark.line if end_mark.column == 0 else end_mark.line + 1, indent
+
+
+def _last_end(node):
+    """The mark after the node's last character (a block collection ends with its last item)."""
+    if isinstance(node, Map) and node.pairs and not node.flow:
+        return _last_end(node.pairs[-1][1])
+    if isinstance(node, Seq) and node.items and not node.flow:
+        return _last_end(node.items[-1])
+    return node.end
+
+
+def _match(card: Card, entries: list[_Entry]) -> _Entry | None:
+    """The deck card this generated card is: one that carries its mark (a card rewritten, or
+    several merged into one, by hand), else same front and back, else same front, else same
+    back, else a command answer that accepts the note's command, else the same id."""
+    mark = fingerprint(card.content())
+    marked = next((e for e in entries if mark in e.marks), None)
+    if marked:
+        return marked
+    front, back = _texts(card.front), _texts(card.back)
+    free = [e for e in entries if not e.claimed and e.data.get("type", "basic") == card.type]
+    for test in (
+        lambda e: front & _texts(e.data.get("front")) and back & _texts(e.data.get("back")),
+        lambda e: front & _texts(e.data.get("front")),
+        lambda e: back & _texts(e.data.get("back")),
+        lambda e: card.type == "command" and _accepts(e.data.get("back"), back),
+        lambda e: e.data.get("id") == card.id,
+    ):
+        found = next((e for e in free if test(e)), None)
+        if found:
+            return found
+    return None
+
+
+def _accepts(expected, commands: set[str]) -> bool:
+    """Would the deck card's answer accept the note's command (placeholders, flag order...)?"""
+    from quiz.checking.compare import compare
+
+    if not expected or not isinstance(expected, (str, list)):
+        return False
+    try:
+        return any(compare(expected, command, kind="command").correct for command in commands)
+    except ValueError:
+        return False
+
+
+def update(deck_text: str, note: Note, note_name: str) -> tuple[str, list[str]]:
+    """Merge a freshly generated note into an existing deck's text; returns (new text, report).
+
+    Ids of matched cards are kept; cards still as generated are refreshed; edited
+    ones are left as they are; new cards are appended; nothing is removed.
+    """
+    entries, indent = _entries(deck_text)
+    lines = deck_text.split("\n")
+    report: list[str] = []
+    replace: dict[int, tuple[int, str]] = {}
+    new: list[Card] = []
+    for card in note.cards:
+        entry = _match(card, entries)
+        if entry is None:
+            new.append(card)
+            continue
+        entry.claimed = True
+        card.id = entry.data["id"]
+        content = {k: v for k, v in entry.data.items() if k != "id"}
+        if content == card.content():
+            continue
+        if entry.edited:
+            version = " ".join(first_answer(card.back).split())[:60]  # on one line
+            kept = _("kept your edits: {id} (the note's version, line {line}: {version})")
+            report.append(kept.format(id=card.id, line=card.line, version=version))
+        else:
+            replace[entry.first] = (entry.end, card_yaml(card.id, card.content(), marker(note_name, card), indent))
+            report.append(_("updated from the note: {id}").format(id=card.id))
+    for card in new:
+        card.id = ""  # ids given at generation may be taken in this deck
+    assign_ids(new, {str(e.data.get("id")) for e in entries})
+    report += [_("added: {id} ({note}:{line})").format(id=card.id, note=note_name, line=card.line) for card in new]
+    gone = _("no longer in the note, kept (delete it by hand to retire it): {id}")
+    report += [gone.format(id=e.data["id"]) for e in entries if not e.claimed and e.marks]
+    hand = sum(1 for e in entries if not e.claimed and not e.marks)
+    if hand:
+        report.append(
+            _("kept {cards} written by hand").format(cards=ngettext("{} card", "{} cards", hand).format(hand))
+        )
+    out, index = [], 0
+    while index < len(lines):
+        if index in replace:
+            end, text = replace[index]
+            out.append(text)
+            index = end
+        else:
+            out.append(lines[index])
+            index += 1
+    merged = "\n".join(out)
+    if new:
+        merged = appended(merged, [(card.id, card.content(), marker(note_name, card)) for card in new])
+    return merged, report
+
+
+def appended(deck_text: str, cards: list[tuple[str, dict, str]]) -> str:
+    """The deck's text with these cards (id, content, the comment after the id) after its
+    last card, a blank line before each, at the indent of its items; what follows the cards
+    (comments, other keys) stays after them. ValueError when its `cards:` is not a non-empty
+    block list; YamlError when the text does not read."""
+    items, lines = _cards(deck_text)
+    _first, end, indent = _span(lines, items[-1])
+    added = [line for card in cards for line in ("", card_yaml(*card, indent))]
+    return "\n".join(lines[:end] + added + lines[end:])

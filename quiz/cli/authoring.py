@@ -78,7 +78,7 @@ def generate_command(
     if update_path:
         from quiz.plumbing.yamlread import YamlError  # PyYAML: not for `quiz --help`
 
-        deck_text = read_text(Path(update_path))
+        deck_text = read_text(Path(update_path), keep_line_ends=True)
         try:
             merged, report = notes.update(deck_text, note, note_file.name)
         except YamlError as error:
@@ -134,9 +134,12 @@ def tldr_note(tool: str):
     return from_tldr([read_text(page) for page in pages])
 
 
-def read_text(path) -> str:
+def read_text(path, keep_line_ends: bool = False) -> str:
+    """The file's text, its lines ended by \\n, or as in the file with `keep_line_ends` (a deck
+    merged into keeps its own: quiz.notes.merge writes what it adds that way too)."""
     try:
-        return path.read_text(encoding="utf-8")
+        with open(path, encoding="utf-8", newline="" if keep_line_ends else None) as file:
+            return file.read()
     except OSError as error:
         raise QuizError(
             _("{path}: cannot read: {problem}").format(path=path, problem=error.strerror or error)

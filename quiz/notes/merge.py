@@ -58,7 +58,19 @@ def _cards(deck_text: str) -> tuple[list, list[str]]:
     cards = next((value for key, value in pairs if isinstance(key, Scalar) and key.value == "cards"), None)
     if not isinstance(cards, Seq) or cards.flow or not cards.items:
         raise ValueError(_("its `cards:` must be a non-empty block list (one `- id: ...` per card)"))
-    return cards.items, deck_text.split("\n")
+    return cards.items, _LINES.findall(deck_text)
+
+
+# A line with its end, as quiz.plumbing.yamlread counts lines (at \r\n, \n or \r): the marks'
+# line numbers index these, and joined they are the text again, each line ending as it did
+_LINES = re.compile(r"[^\r\n]*(?:\r\n|\n|\r)|[^\r\n]+\Z")
+
+
+def _block(yaml_text: str, lines: list[str]) -> str:
+    """Lines of YAML that quiz wrote, ended as the text's lines end (its first line's way)."""
+    first = lines[0] if lines else ""
+    newline = "\r\n" if first.endswith("\r\n") else "\r" if first.endswith("\r") else "\n"
+    return yaml_text.replace("\n", newline) + newline
 
 
 def _span(lines: list[str], item) -> tuple[int, int, int]:
@@ -120,7 +132,7 @@ def update(deck_text: str, note: Note, note_name: str) -> tuple[str, list[str]]:
     ones are left as they are; new cards are appended; nothing is removed.
     """
     entries, indent = _entries(deck_text)
-    lines = deck_text.split("\n")
+    lines = _LINES.findall(deck_text)
     report: list[str] = []
     replace: dict[int, tuple[int, str]] = {}
     new: list[Card] = []
@@ -156,12 +168,12 @@ def update(deck_text: str, note: Note, note_name: str) -> tuple[str, list[str]]:
     while index < len(lines):
         if index in replace:
             end, text = replace[index]
-            out.append(text)
+            out.append(_block(text, lines))
             index = end
         else:
             out.append(lines[index])
             index += 1
-    merged = "\n".join(out)
+    merged = "".join(out)
     if new:
         merged = appended(merged, [(card.id, card.content(), marker(note_name, card)) for card in new])
     return merged, report
@@ -174,5 +186,8 @@ def appended(deck_text: str, cards: list[tuple[str, dict, str]]) -> str:
     block list; YamlError when the text does not read."""
     items, lines = _cards(deck_text)
     _first, end, indent = _span(lines, items[-1])
-    added = [line for card in cards for line in ("", card_yaml(*card, indent))]
-    return "\n".join(lines[:end] + added + lines[end:])
+    before, after = lines[:end], lines[end:]
+    if before and not before[-1].endswith(("\n", "\r")):  # the text ends there, without a line end
+        before[-1] += _block("", lines)
+    added = [_block("\n" + card_yaml(*card, indent), lines) for card in cards]  # a blank line before each
+    return "".join(before + added + after)

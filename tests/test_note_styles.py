@@ -1,6 +1,7 @@
-"""Notes in six styles (tests/data/notes/, each with the command and key cards it must give,
+"""Notes in seven styles (tests/data/notes/, each with the command and key cards it must give,
 written apart from the parser): tables, bullets with inline code, trailing comments and
-config snippets, terminal transcripts, vim keys and indented code, the Docker note's style."""
+config snippets, terminal transcripts, vim keys and indented code, the Docker note's style,
+man page option lines."""
 
 import json
 from pathlib import Path
@@ -52,6 +53,17 @@ def test_a_tldr_page_gives_its_variants_to_the_checker():
     answer = note.cards[0].back
     assert compare(answer, "frob --output a.tar notes.txt", kind="command", tools=tools).correct
     assert not compare(answer, "frob --output a.tar", kind="command", tools=tools).correct
+
+
+def test_an_option_line_of_a_man_page_takes_either_spelling():
+    from quiz.checking.compare import compare
+
+    note = generate((Path(__file__).parent / "data" / "notes" / "rsync-options.md").read_text(encoding="utf-8"))
+    answers = {card.front: card.back for card in note.cards}
+    for typed in ("-l", "--links"):
+        assert compare(answers["Copy symlinks as symlinks."], typed, kind="command").correct
+    assert not compare(answers["Copy symlinks as symlinks."], "-l, --links", kind="command").correct
+    assert answers["the remote shell to use: COMMAND"] == ["-e COMMAND", "--rsh=COMMAND"]
 
 
 def test_generate_tldr_reads_the_cached_pages_of_a_tool(tmp_path, monkeypatch):

@@ -42,6 +42,9 @@ DOCKERFILE_WORDS = {
 }
 SHELL_WORDS = "sudo cd cat echo less more man which export source ssh-add ssh-copy-id tee xargs watch env nano vim"
 VIM_COMMENT = re.compile(r'^(?P<keys>\S.*?)\s+"\s*(?P<comment>\S.*)$')
+# A man page's option line, "-l, --links" or "-o FILE, --output=FILE": either spelling is typed
+_VALUE = r"(?:[ =](?:[A-Z][A-Z_-]*|<[\w-]+>))?"
+OPTION_LINE = re.compile(rf"(-[A-Za-z0-9]{_VALUE}),\s*(--[A-Za-z0-9][\w-]*{_VALUE})")
 
 
 @cache
@@ -100,7 +103,7 @@ def code_cards(block: Block, intro: str | None, note: Note) -> list[Card]:
         if snippet:
             current = Card("snippet", line_no, f"{front} (Dockerfile)", text.strip("\n"), slug_from=front)
         else:
-            current = Card("command", line_no, front, _one_line(command), slug_from=command)
+            current = Card("command", line_no, front, _spellings(_one_line(command)), slug_from=command)
         cards.append(current)
         if trailing:
             current = None  # the comment was this command's own
@@ -195,6 +198,12 @@ def join_continued(block: Block, prompts: bool = False) -> list[tuple[int, str]]
             statements.append((block.line + 1 + offset, text))
         continued = text.rstrip().endswith("\\")
     return statements
+
+
+def _spellings(command: str) -> str | list[str]:
+    """A command, or an option line's two spellings as the answers ("-l, --links": -l, --links)."""
+    option = OPTION_LINE.fullmatch(command)
+    return list(option.groups()) if option else command
 
 
 def _one_line(command: str) -> str:

@@ -91,7 +91,9 @@ def name_values(card: Card, lang: str) -> None:
     values = unnamed_values(first_answer(card.back), card.front)
     if values:
         colon = "" if card.front.endswith((":", "：")) else "：" if lang == "zh" else ":"
-        card.front = f"{card.front}{colon}{'' if lang == 'zh' else ' '}{' '.join(values)}"
+        # a sentence's period goes ("in examples: foo", not "in examples.: foo"); an ellipsis stays
+        front = card.front if colon == "" else re.sub(r"(?<![.。])[.。]$", "", card.front)
+        card.front = f"{front}{colon}{'' if lang == 'zh' else ' '}{' '.join(values)}"
 
 
 class _Walker:

@@ -1,7 +1,7 @@
-"""Notes in seven styles (tests/data/notes/, each with the command and key cards it must give,
+"""Notes in eight styles (tests/data/notes/, each with the command and key cards it must give,
 written apart from the parser): tables, bullets with inline code, trailing comments and
 config snippets, terminal transcripts, vim keys and indented code, the Docker note's style,
-man page option lines."""
+man page option lines, comments under their commands."""
 
 import json
 from pathlib import Path

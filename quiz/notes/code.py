@@ -1,6 +1,7 @@
-"""Cards from the parts of a note that hold commands: code blocks (comments above or after
-each command, prompts and their output, vim's keys, Dockerfile snippets, config snippets
-left out), cheat-sheet tables, and list items with an inline command."""
+"""Cards from the parts of a note that hold commands: code blocks (comments above, after or
+under each command, prompts and their output, vim's keys, Dockerfile snippets, man page
+option lines, config snippets left out), cheat-sheet tables, and list items with an inline
+command."""
 
 from __future__ import annotations
 
@@ -64,7 +65,7 @@ def code_cards(block: Block, intro: str | None, note: Note) -> list[Card]:
     if block.lang == "vim":
         return _vim_cards(block, note)
     prompts = has_prompts(block.lang, block.lines)
-    statements = join_continued(block, prompts)
+    statements = _comments_first(join_continued(block, prompts), prompts)
     cards: list[Card] = []
     comments: list[str] = []
     current: Card | None = None
@@ -198,6 +199,43 @@ def join_continued(block: Block, prompts: bool = False) -> list[tuple[int, str]]
             statements.append((block.line + 1 + offset, text))
         continued = text.rstrip().endswith("\\")
     return statements
+
+
+def _comments_first(statements: list[tuple[int, str]], prompts: bool) -> list[tuple[int, str]]:
+    """The statements with each command's comment before it. Most notes write the comment
+    above its command; some under it (`tar -cf all.tar *.jpg` then `# 这条命令是...`). That is
+    how a block of several commands is read when a paragraph of it (lines between blank lines)
+    starts with a command and ends with a comment, and none starts with a comment and ends
+    with a command: each command then takes the comments right under it."""
+
+    def comment(text: str) -> bool:
+        return strip_prompt(text.strip(), prompts, known_commands()) is None
+
+    paragraphs: list[list[tuple[int, str]]] = []
+    for statement in statements:
+        line, _text = statement
+        if paragraphs and line == paragraphs[-1][-1][0] + paragraphs[-1][-1][1].count("\n") + 1:
+            paragraphs[-1].append(statement)
+        else:
+            paragraphs.append([statement])
+    mixed = [(comment(part[0][1]), comment(part[-1][1])) for part in paragraphs if len(part) > 1]
+    commands = sum(not comment(text) for _line, text in statements)
+    # (one command with a comment under it: that may be its output, `# hello`, or a remark)
+    if commands < 2 or (True, False) in mixed or (False, True) not in mixed:
+        return statements
+    ordered: list[tuple[int, str]] = []
+    for paragraph in paragraphs:
+        command_at = None  # where the paragraph's last command went, for the comments under it
+        for statement in paragraph:
+            if not comment(statement[1]):
+                command_at = len(ordered)
+                ordered.append(statement)
+            elif command_at is not None:
+                ordered.insert(command_at, statement)
+                command_at += 1
+            else:
+                ordered.append(statement)
+    return ordered
 
 
 def _spellings(command: str) -> str | list[str]:

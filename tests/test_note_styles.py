@@ -66,6 +66,22 @@ def test_an_option_line_of_a_man_page_takes_either_spelling():
     assert answers["the remote shell to use: COMMAND"] == ["-e COMMAND", "--rsh=COMMAND"]
 
 
+@pytest.mark.parametrize(
+    ("sentence", "url"),
+    [
+        ("See https://example.com/proxy.", "https://example.com/proxy"),
+        ("请求的来源见 https://example.com/referer?q=1。", "https://example.com/referer?q=1"),
+        ("Docs: https://example.com/a_b, then the rest!", "https://example.com/a_b"),
+        ("见 https://example.com/路径，然后试试。", "https://example.com/路径"),
+    ],
+)
+def test_a_link_in_a_sentence_is_the_source_without_the_sentences_punctuation(sentence, url):
+    note = generate(
+        f"# curl\n\n## Proxy\n\n{sentence}\n\n```shell\n# Use a proxy\ncurl -x proxy:8080 example.com\n```\n"
+    )
+    assert [card.source for card in note.cards] == [url, url]
+
+
 def test_generate_tldr_reads_the_cached_pages_of_a_tool(tmp_path, monkeypatch):
     from click.testing import CliRunner
 

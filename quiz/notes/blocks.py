@@ -13,7 +13,10 @@ from quiz.plumbing.yamlread import YamlError, load
 
 INLINE_LINK = re.compile(r"!?\[([^\]]*)\]\(([^)\s]+)[^)]*\)")
 REF_LINK = re.compile(r"\[([^\]]*)\]\[([^\]]*)\]")
-BARE_URL = re.compile(r"https?://[^\s)>\]]+")
+# A URL in running text ends before a space or a closing bracket, and never with the sentence's
+# punctuation after it (GFM's autolinks): "see https://example.com." or "…q=example。"
+_URL_STOP = "\\s)>\\]）」』》】，。、；：！？"
+BARE_URL = re.compile(f"https?://[^{_URL_STOP}]*[^{_URL_STOP}.,:;!?'\"*_~]")
 CODE_SPAN = re.compile(r"(`+)(.+?)\1")
 
 

@@ -43,9 +43,9 @@ DOCKERFILE_WORDS = {
 }
 SHELL_WORDS = "sudo cd cat echo less more man which export source ssh-add ssh-copy-id tee xargs watch env nano vim"
 VIM_COMMENT = re.compile(r'^(?P<keys>\S.*?)\s+"\s*(?P<comment>\S.*)$')
-# A man page's option line, "-l, --links" or "-o FILE, --output=FILE": either spelling is typed
-_VALUE = r"(?:[ =](?:[A-Z][A-Z_-]*|<[\w-]+>))?"
-OPTION_LINE = re.compile(rf"(-[A-Za-z0-9]{_VALUE}),\s*(--[A-Za-z0-9][\w-]*{_VALUE})")
+# A man page's option line, "-l, --links" or "-o FILE, --output=FILE": any spelling is typed
+_VALUE = r"(?:[ =](?:[A-Z][A-Z_-]*|<[\w-]+>|[a-z]+[0-9]*))?"  # FILE, <file>, or docker's list, uint16
+SPELLING = re.compile(rf"(-[A-Za-z0-9]|--[A-Za-z0-9][\w-]*)({_VALUE})")
 
 
 @cache
@@ -193,6 +193,16 @@ def join_continued(block: Block, prompts: bool = False) -> list[tuple[int, str]]
             continued = False
             continue
         indented = text[:1].isspace() and statements and not statements[-1][1].lstrip().startswith("#")
+        if indented and not continued and statements[-1][1].lstrip().startswith("-"):
+            # under an option line ("-n, --dry-run"): "    --partial" is the next option, and an
+            # indented comment goes on with the line's own
+            if text.lstrip().startswith("#"):
+                above = statements[-1][1]
+                words = text.strip().lstrip("#").strip()
+                statements[-1] = (statements[-1][0], f"{above} {words}" if "#" in above else f"{above}  # {words}")
+            else:
+                statements.append((block.line + 1 + offset, text))
+            continue
         if (continued or (indented and not prompts)) and statements:
             statements[-1] = (statements[-1][0], statements[-1][1] + "\n" + text)
         else:
@@ -239,9 +249,13 @@ def _comments_first(statements: list[tuple[int, str]], prompts: bool) -> list[tu
 
 
 def _spellings(command: str) -> str | list[str]:
-    """A command, or an option line's two spellings as the answers ("-l, --links": -l, --links)."""
-    option = OPTION_LINE.fullmatch(command)
-    return list(option.groups()) if option else command
+    """A command, or an option line's spellings as the answers ("-l, --links": -l, --links),
+    the value one of them names going with each ("-a, --attach list": -a list, --attach list)."""
+    parts = [SPELLING.fullmatch(part.strip()) for part in command.split(",")]
+    if len(parts) < 2 or not all(parts):
+        return command
+    value = next((part[2].lstrip(" =") for part in parts if part and part[2]), "")
+    return [part[1] + (part[2] or (f" {value}" if value else "")) for part in parts if part]
 
 
 def _one_line(command: str) -> str:

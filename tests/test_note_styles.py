@@ -1,7 +1,7 @@
-"""Notes in eight styles (tests/data/notes/, each with the command and key cards it must give,
+"""Notes in nine styles (tests/data/notes/, each with the command and key cards it must give,
 written apart from the parser): tables, bullets with inline code, trailing comments and
 config snippets, terminal transcripts, vim keys and indented code, the Docker note's style,
-man page option lines, comments under their commands."""
+man page option lines, comments under their commands, keys in a code block."""
 
 import json
 from pathlib import Path
@@ -64,6 +64,15 @@ def test_an_option_line_of_a_man_page_takes_either_spelling():
         assert compare(answers["Copy symlinks as symlinks."], typed, kind="command").correct
     assert not compare(answers["Copy symlinks as symlinks."], "-l, --links", kind="command").correct
     assert answers["the remote shell to use: COMMAND"] == ["-e COMMAND", "--rsh=COMMAND"]
+
+
+def test_keys_a_note_gives_with_or_take_either():
+    from quiz.checking.compare import compare
+
+    note = generate((Path(__file__).parent / "data" / "notes" / "tmux-keys-block.md").read_text(encoding="utf-8"))
+    moved = next(card for card in note.cards if card.front == "move the pane left or right")
+    assert moved.back == ["C-b {", "C-b }"]
+    assert all(compare(moved.back, typed, kind="keys").correct for typed in ("C-b {", "Ctrl-b }"))
 
 
 @pytest.mark.parametrize(

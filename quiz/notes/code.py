@@ -17,6 +17,7 @@ from quiz.notes.commands import (
     has_prompts,
     is_config,
     is_keys,
+    key_answers,
     split_trailing_comment,
     strip_prompt,
     table_columns,
@@ -79,12 +80,13 @@ def code_cards(block: Block, intro: str | None, note: Note) -> list[Card]:
             current = None
             continue
         command, prompted = read
-        if prompts and not prompted:  # what the command above printed
+        command, trailing = split_trailing_comment(command)
+        # what the command above printed; not a commented key sequence (`C-b d  # detach`) among prompts
+        if prompts and not prompted and not (trailing and is_keys(command)):
             if not output_at:
                 output_at = line_no
                 note.remarks.append(Skipped.saying(line_no, N_("output of the command above: not a card")))
             continue
-        command, trailing = split_trailing_comment(command)
         snippet = command.split(" ", 1)[0] in DOCKERFILE_WORDS or block.lang == "dockerfile"
         if current is not None and current.kind == "snippet":
             assert isinstance(current.back, str)  # a snippet's back is its text
@@ -104,7 +106,7 @@ def code_cards(block: Block, intro: str | None, note: Note) -> list[Card]:
         if snippet:
             current = Card("snippet", line_no, f"{front} (Dockerfile)", text.strip("\n"), slug_from=front)
         else:
-            current = Card("command", line_no, front, _spellings(_one_line(command)), slug_from=command)
+            current = typed_card(line_no, front, _one_line(command))
         cards.append(current)
         if trailing:
             current = None  # the comment was this command's own
@@ -166,8 +168,7 @@ def table_cards(block: Block, note: Note, refs: dict[str, str]) -> list[Card]:
         command = command_cell(cells[command_at], known_commands()) if command_at < len(cells) else None
         meaning = plain(cells[meaning_at], refs)[0].strip().rstrip(".。") if meaning_at < len(cells) else ""
         if command and meaning:
-            kind = "keys" if is_keys(command) else "command"
-            cards.append(Card(kind, line_no, meaning, command, slug_from=command))
+            cards.append(typed_card(line_no, meaning, command))
         else:
             reason = N_("table row without a command and its meaning: {row}")
             note.skipped.append(Skipped.saying(line_no, reason, row=" | ".join(cells)[:50]))
@@ -180,8 +181,14 @@ def item_card(block: Block, refs: dict[str, str]) -> Card | None:
     if found is None:
         return None
     command, meaning = found
-    kind = "keys" if is_keys(command) else "command"
-    return Card(kind, block.line, plain(meaning, refs)[0], command, slug_from=command)
+    return typed_card(block.line, plain(meaning, refs)[0], command)
+
+
+def typed_card(line: int, front: str, command: str) -> Card:
+    """The card that asks for a command or for keys, every spelling the note gives an answer."""
+    if is_keys(command):
+        return Card("keys", line, front, key_answers(command), slug_from=command)
+    return Card("command", line, front, _spellings(command), slug_from=command)
 
 
 def join_continued(block: Block, prompts: bool = False) -> list[tuple[int, str]]:

@@ -83,6 +83,16 @@ def is_keys(text: str) -> bool:
     return bool(KEYS.match(text.strip()))
 
 
+def key_answers(keys: str) -> str | list[str]:
+    """Keys, or the alternatives a note gives with "or": ``n or N``, ``C-b { or }`` (the keys
+    before the last shared: C-b {, C-b })."""
+    parts = [part.strip() for part in re.split(r"\s+or\s+", keys)]
+    if len(parts) < 2 or not all(parts):
+        return keys
+    shared = parts[0].split()[:-1]
+    return [parts[0], *(part if len(part.split()) > 1 else " ".join([*shared, part]) for part in parts[1:])]
+
+
 def is_config(lang: str, lines: list[str]) -> bool:
     first = next((line for line in lines if line.strip()), "")
     return lang in CONFIG_LANGS or bool(CONFIG_START.match(first))

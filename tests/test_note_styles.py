@@ -1,7 +1,8 @@
-"""Notes in nine styles (tests/data/notes/, each with the command and key cards it must give,
+"""Notes in ten styles (tests/data/notes/, each with the command and key cards it must give,
 written apart from the parser): tables, bullets with inline code, trailing comments and
 config snippets, terminal transcripts, vim keys and indented code, the Docker note's style,
-man page option lines, comments under their commands, keys in a code block."""
+man page option lines, comments under their commands, keys in a code block,
+a tldr page of pages.zh."""
 
 import json
 from pathlib import Path
@@ -42,6 +43,11 @@ def test_the_deck_passes_lint(path, tmp_path):
 
 def test_six_styles_at_least():
     assert len(NOTES) >= 6
+
+
+def test_a_chinese_tldr_page_is_read_as_one_with_its_link():
+    note = generate((Path(__file__).parent / "data" / "notes" / "frob-tldr-zh.md").read_text(encoding="utf-8"))
+    assert note.tools and {card.source for card in note.cards} == {"https://frob.example.org"}
 
 
 def test_a_tldr_page_gives_its_variants_to_the_checker():

@@ -30,7 +30,7 @@ _TOKEN = re.compile(r"\\\{\\\{|\\\}\\\}|\{\{\[([^\[\]{}]*\|[^\[\]{}]*)\]\}\}|\{\
 _PLACEHOLDER_WORD = r"['\"]?\{\{(?!\[)"  # a word that is a {{placeholder}}, perhaps quoted
 _VALUE_AFTER = re.compile(rf"\s+{_PLACEHOLDER_WORD}")  # the next word is a placeholder: the option takes it
 _NOT_IN_NAME = re.compile(r"[\s<>|&;()'\"\\]")  # what quiz's <placeholder> cannot hold
-_URL = re.compile(r"(?:.*\s)?<(https?://[^\s>]+)>\.?")  # "More information: <url>." in any language
+_URL = re.compile(r"(?:.*[\s:：])?<(https?://[^\s>]+)>[.。]?")  # "More information: <url>.", "更多信息：<url>。"
 _SPELLING = re.compile(r"--?[^\s=,\x00-\x1f\x7f-\x9f-][^\s=,\x00-\x1f\x7f-\x9f]*")  # as quiz's tables read it
 _PLAIN = re.compile(r"[A-Za-z][\w-]*")  # a command word such as "commit"
 _PATH = re.compile(r"[A-Za-z][\w-]*(?: [A-Za-z][\w-]*)*")  # a command path such as "container commit"
@@ -75,7 +75,7 @@ def is_tldr_page(text: str) -> bool:
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     if len(lines) < 4 or not re.fullmatch(r"# \S.*", lines[0]) or not lines[1].startswith(">"):
         return False
-    return any(a.startswith("- ") and a.endswith(":") and _is_command(b) for a, b in pairwise(lines))
+    return any(a.startswith("- ") and a.endswith((":", "：")) and _is_command(b) for a, b in pairwise(lines))
 
 
 def _convert(command: str) -> tuple[str, list[str], list[Variant]]:
@@ -124,7 +124,7 @@ def read_page(text: str) -> TldrPage:
         elif line.startswith("- "):
             if pending is not None:
                 page.skipped.append((pending[0], N_("a description without a command")))
-            pending = (n, line[2:].strip().removesuffix(":").rstrip())
+            pending = (n, line[2:].strip().removesuffix(":").removesuffix("：").rstrip())  # pages.zh's colon too
             if not pending[1]:  # `- :`: no front for a card
                 page.skipped.append((n, N_("an empty description")))
                 pending = None

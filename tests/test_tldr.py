@@ -375,7 +375,15 @@ def test_cached_pages_of_a_tool_and_its_subcommands(tmp_path):
             "pages.de/common/frob.md",
         ],
     )
-    _tree(tlrc, ["pages.en/osx/frob-sync.md", "pages.pt/common/frob.md", "pages.pt_BR/common/frob.md"])
+    _tree(
+        tlrc,
+        [
+            "pages.en/osx/frob-sync.md",
+            "pages.pt/common/frob.md",
+            "pages.pt_BR/common/frob.md",
+            "pages.zh/common/frob.md",
+        ],
+    )
     _tree(node, ["pages/common/frob.md", "pages/common/frob-add.md"])
     (python / "pages/common/frob.md").mkdir(parents=True)  # not a file
     dirs = cache_dirs(environ)
@@ -393,6 +401,8 @@ def test_cached_pages_of_a_tool_and_its_subcommands(tmp_path):
     assert german[1:] == find_cached_pages("frob", dirs)
     brazilian = find_cached_pages("frob", dirs, lang="pt_BR")
     assert brazilian[:2] == [tlrc / "pages.pt_BR/common/frob.md", tlrc / "pages.pt/common/frob.md"]
+    assert find_cached_pages("frob", dirs, lang="pt-BR") == brazilian  # as quiz.i18n tags a language
+    assert find_cached_pages("frob", dirs, lang="zh-CN")[0] == tlrc / "pages.zh/common/frob.md"
     assert find_cached_pages("frob sync", dirs) == [
         tealdeer / "pages.en/common/frob-sync.md",
         tlrc / "pages.en/osx/frob-sync.md",

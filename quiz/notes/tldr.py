@@ -225,12 +225,13 @@ def cache_dirs(environ: Mapping[str, str]) -> list[Path]:
 def find_cached_pages(tool: str, dirs: Sequence[Path], lang: str = "en") -> list[Path]:
     """The pages of ``tool`` (``git commit`` = ``git-commit``) and of its subcommands
     (``git-*.md``) in the caches ``dirs``, on every platform: those in ``lang`` (then in
-    its language without the country, ``pt`` for ``pt_BR``) first, then English (``pages``,
+    its language without the country, ``pt`` for ``pt_BR`` or ``pt-BR``) first, then English (``pages``,
     or ``pages.en`` as tlrc and newer tealdeer keep it). Within a language, ``dirs`` in
     order; within a directory the tool's own page, then its subcommands' by name, each in
     ``common`` first, then the other platforms by name."""
     name = "-".join(tool.lower().split())
-    languages = [f"pages.{lang}", f"pages.{lang.split('_')[0]}"] if lang != "en" else []
+    code = lang.replace("-", "_")  # quiz's zh-TW is tldr's zh_TW
+    languages = [f"pages.{code}", f"pages.{code.split('_')[0]}"] if code != "en" else []
     found: list[Path] = []
     for language in [*dict.fromkeys(languages), "pages", "pages.en"]:
         for root in dirs:

@@ -72,6 +72,16 @@ def test_an_option_line_of_a_man_page_takes_either_spelling():
     assert answers["the remote shell to use: COMMAND"] == ["-e COMMAND", "--rsh=COMMAND"]
 
 
+def test_kramdowns_attribute_lists_are_markup_not_cards():
+    text = "# Bash\n{: .-three-column}\n\n## Loops\n{: .-prime}\n\nA loop runs its body for each item.\n\n"
+    text += '```bash\n# print each file\nfor f in *; do echo $f; done\n```\n{: data-line="1"}\n'
+    note = generate(text)
+    assert [(card.type, card.front, card.back) for card in note.cards] == [
+        ("basic", "What is Loops?", "A loop runs its body for each item."),
+        ("command", "print each file: * echo $f", "for f in *; do echo $f; done"),
+    ]
+
+
 def test_keys_a_note_gives_with_or_take_either():
     from quiz.checking.compare import compare
 

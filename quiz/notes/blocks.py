@@ -18,6 +18,7 @@ REF_LINK = re.compile(r"\[([^\]]*)\]\[([^\]]*)\]")
 _URL_STOP = "\\s)>\\]）」』》】，。、；：！？"
 BARE_URL = re.compile(f"https?://[^{_URL_STOP}]*[^{_URL_STOP}.,:;!?'\"*_~]")
 CODE_SPAN = re.compile(r"(`+)(.+?)\1")
+IAL = re.compile(r"\{:[^{}]*\}")  # kramdown's attribute list, {: .-prime}: how to show a block, not text
 
 
 @dataclass
@@ -75,8 +76,10 @@ def read_note(text: str) -> tuple[dict, list[Block], dict[str, str]]:
             text_of = tokens[index + 1].content
             blocks.append(Block("heading", line, [text_of], level=int(token.tag[1])))
         elif kind == "paragraph_open":
-            content = tokens[index + 1].content.split("\n")
-            if quote:
+            content = [part for part in tokens[index + 1].content.split("\n") if not IAL.fullmatch(part.strip())]
+            if not content:  # kramdown's markup alone ({: .-three-column}, as devhints' sheets have)
+                item_first = False
+            elif quote:
                 blocks[-1].lines += content
             elif item_first and depth:
                 blocks.append(Block("item", line, [" ".join(part.strip() for part in content)], level=depth - 1))

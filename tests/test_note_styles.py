@@ -82,6 +82,17 @@ def test_kramdowns_attribute_lists_are_markup_not_cards():
     ]
 
 
+def test_a_table_without_its_header_row_is_read_as_a_table():
+    text = "# tar\n\n## Archives\n\n| `tar -xf a.tar` | extract an archive |\n| `tar -tf a.tar` | list one |\n"
+    text += "{: .-mute-em}\n\n## Not a table\n\nA | B, as text.\n"
+    note = generate(text)
+    assert [(card.line, card.type, card.front, card.back) for card in note.cards] == [
+        (5, "command", "extract an archive: a.tar", "tar -xf a.tar"),
+        (6, "command", "list one: a.tar", "tar -tf a.tar"),
+        (9, "basic", "What is not a table?", "A | B, as text."),
+    ]
+
+
 def test_keys_a_note_gives_with_or_take_either():
     from quiz.checking.compare import compare
 

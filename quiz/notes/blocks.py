@@ -18,6 +18,7 @@ REF_LINK = re.compile(r"\[([^\]]*)\]\[([^\]]*)\]")
 _URL_STOP = "\\s)>\\]）」』》】，。、；：！？"
 BARE_URL = re.compile(f"https?://[^{_URL_STOP}]*[^{_URL_STOP}.,:;!?'\"*_~]")
 CODE_SPAN = re.compile(r"(`+)(.+?)\1")
+PIPE_ROW = re.compile(r"\|(.*)\|")
 IAL = re.compile(r"\{:[^{}]*\}")  # kramdown's attribute list, {: .-prime}: how to show a block, not text
 
 
@@ -76,9 +77,14 @@ def read_note(text: str) -> tuple[dict, list[Block], dict[str, str]]:
             text_of = tokens[index + 1].content
             blocks.append(Block("heading", line, [text_of], level=int(token.tag[1])))
         elif kind == "paragraph_open":
-            content = [part for part in tokens[index + 1].content.split("\n") if not IAL.fullmatch(part.strip())]
+            numbered = [(line + n, part) for n, part in enumerate(tokens[index + 1].content.split("\n"))]
+            numbered = [(at, part) for at, part in numbered if not IAL.fullmatch(part.strip())]
+            content = [part for _at, part in numbered]
+            headerless = None if quote or (item_first and depth) else _headerless_table(numbered)
             if not content:  # kramdown's markup alone ({: .-three-column}, as devhints' sheets have)
                 item_first = False
+            elif headerless is not None:
+                blocks.append(headerless)
             elif quote:
                 blocks[-1].lines += content
             elif item_first and depth:
@@ -111,6 +117,21 @@ def read_note(text: str) -> tuple[dict, list[Block], dict[str, str]]:
             table = None
     refs = {label.lower(): ref["href"] for label, ref in env.get("references", {}).items()}
     return front_matter, blocks, refs
+
+
+def _headerless_table(lines: list[tuple[int, str]]) -> Block | None:
+    """A paragraph of `| a | b |` lines, each of as many cells (two or more): a table without
+    its header row, as devhints' cheat sheets write them (CommonMark's tables need one)."""
+    rows = []
+    for at, text in lines:
+        row = PIPE_ROW.fullmatch(text.strip())
+        if row is None:
+            return None
+        rows.append((at, [cell.strip() for cell in re.split(r"(?<!\\)\|", row[1])]))
+    sizes = {len(cells) for _at, cells in rows}
+    if not rows or len(sizes) != 1 or min(sizes) < 2:
+        return None
+    return Block("table", rows[0][0], [" | ".join(cells) for _at, cells in rows], rows=rows, header=[""] * min(sizes))
 
 
 def _front_matter(text: str) -> dict:

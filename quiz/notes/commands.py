@@ -7,7 +7,11 @@ from __future__ import annotations
 import re
 
 # $ cmd, user@host:~$ cmd, root@box:/# cmd, PS C:\> cmd (the root prompt "# cmd" needs a command after it)
-USER_PROMPT = re.compile(r"^\s*(?:\$|[\w.-]+@[\w.-]+(?::[^\s$#]*)?\s?[$#]|PS [A-Za-z]:\\[^>]*>)\s+(?=\S)")
+# $, user@host:~$, [root@host ~]# (as CentOS writes it), PS C:\>
+USER_PROMPT = re.compile(
+    r"^\s*(?:\$|[\w.-]+@[\w.-]+(?::[^\s$#]*)?\s?[$#]|\[[\w.-]+@[\w.-]+(?:\s[^\]]*)?\]\s?[$#]"
+    r"|PS [A-Za-z]:\\[^>]*>)\s+(?=\S)"
+)
 ROOT_PROMPT = re.compile(r"^\s*#\s+(?=\S)")
 TRAILING = re.compile(r"^(?P<command>.*?\S)(?:\s{2,}|\t+)#\s*(?P<comment>\S.*)$")
 TRAILING_CJK = re.compile(r"^(?P<command>.*?\S)\s+#\s*(?P<comment>.*[\u3400-\u9fff].*)$")

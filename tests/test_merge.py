@@ -49,3 +49,30 @@ def test_cards_appended_end_their_lines_as_the_file_does(ending, last_line_ended
     deck = load(merged)
     assert [card["id"] for card in deck["cards"]] == ["st", "br", "lg", "df"]
     assert deck["cards"][2]["back"] == "git log\nor git lg"
+
+
+def test_update_keeps_each_commands_card_when_the_notes_comments_are_read_against_other_commands():
+    """A deck generated when the comments under each command were read as the next one's:
+    with the note read right, each command keeps its own card (its id, so its progress) and
+    takes its own comment; it is not the card whose front is its comment."""
+    from quiz.notes import generate, update
+    from quiz.notes.cards import fingerprint
+
+    note = "# tar\n\n## Archives\n\n```sh\ntar -cf all.tar *.jpg\n# pack *.jpg into all.tar\n\n"
+    note += "tar -rf all.tar *.gif\n# add *.gif to all.tar\n\ntar -tf all.tar\n# list all.tar\n```\n"
+    before = [
+        ("tar-rf", "pack *.jpg into all.tar", "tar -rf all.tar *.gif"),
+        ("tar-tf", "add *.gif to all.tar", "tar -tf all.tar"),
+    ]
+    deck = "deck: tar\ncards:\n"
+    for key, front, back in before:
+        content = {"type": "command", "front": front, "back": back, "tags": ["command"]}
+        deck += f"  - id: {key}  # tar.md:1 [{fingerprint(content)}]\n    type: command\n"
+        deck += f'    front: "{front}"\n    back: {back}\n    tags: [command]\n\n'
+    merged, _report = update(deck, generate(note, "tar"), "tar.md")
+    cards = {card["id"]: (card["front"], card["back"]) for card in load(merged)["cards"]}
+    assert cards == {
+        "tar-rf": ("add *.gif to all.tar", "tar -rf all.tar *.gif"),
+        "tar-tf": ("list all.tar", "tar -tf all.tar"),
+        "tar-cf": ("pack *.jpg into all.tar", "tar -cf all.tar *.jpg"),
+    }

@@ -90,27 +90,48 @@ def _last_end(node):
     return node.end
 
 
-def _match(card: Card, entries: list[_Entry]) -> _Entry | None:
-    """The deck card this generated card is: one that carries its mark (a card rewritten, or
-    several merged into one, by hand), else same front and back, else same front, else same
-    back, else a command answer that accepts the note's command, else the same id."""
-    mark = fingerprint(card.content())
-    marked = next((e for e in entries if mark in e.marks), None)
-    if marked:
-        return marked
+def _matches(cards: list[Card], entries: list[_Entry]) -> list[_Entry | None]:
+    """The deck card each generated card is (None: a new one), found in passes over all the
+    cards, so that a closer match anywhere comes first: the one that carries the card's mark
+    (a card rewritten, or several merged into one, by hand), then the same front and back,
+    then the same answer for a command or keys card (one is its answer more than its
+    question) and the same front for any other, then the other of the two, then a command
+    answer that accepts the note's command, then the same id. So a note whose comments were
+    once read against the wrong commands, read right now, keeps each command's card."""
+    found = [next((e for e in entries if fingerprint(card.content()) in e.marks), None) for card in cards]
+    marked = [entry for entry in found if entry is not None]  # free for the tests still: one may stand for several
+    tests = [_tests(card) for card in cards]
+    for step in range(len(tests[0]) if tests else 0):
+        for at, card in enumerate(cards):
+            if found[at] is None:
+                test, kind = tests[at][step], card.type
+                free = (e for e in entries if not e.claimed and e.data.get("type", "basic") == kind)
+                entry = next((e for e in free if test(e)), None)
+                if entry is not None:
+                    entry.claimed, found[at] = True, entry
+    for entry in marked:
+        entry.claimed = True
+    return found
+
+
+def _tests(card: Card) -> list:
+    """The ways a deck card may be this one, the closest first (_matches)."""
     front, back = _texts(card.front), _texts(card.back)
-    free = [e for e in entries if not e.claimed and e.data.get("type", "basic") == card.type]
-    for test in (
-        lambda e: front & _texts(e.data.get("front")) and back & _texts(e.data.get("back")),
-        lambda e: front & _texts(e.data.get("front")),
-        lambda e: back & _texts(e.data.get("back")),
+
+    def same_front(entry: _Entry) -> bool:
+        return bool(front & _texts(entry.data.get("front")))
+
+    def same_back(entry: _Entry) -> bool:
+        return bool(back & _texts(entry.data.get("back")))
+
+    typed = card.type in ("command", "keys")
+    return [
+        lambda e: same_front(e) and same_back(e),
+        same_back if typed else same_front,
+        same_front if typed else same_back,
         lambda e: card.type == "command" and _accepts(e.data.get("back"), back),
         lambda e: e.data.get("id") == card.id,
-    ):
-        found = next((e for e in free if test(e)), None)
-        if found:
-            return found
-    return None
+    ]
 
 
 def _accepts(expected, commands: set[str]) -> bool:
@@ -136,12 +157,10 @@ def update(deck_text: str, note: Note, note_name: str) -> tuple[str, list[str]]:
     report: list[str] = []
     replace: dict[int, tuple[int, str]] = {}
     new: list[Card] = []
-    for card in note.cards:
-        entry = _match(card, entries)
+    for card, entry in zip(note.cards, _matches(note.cards, entries)):
         if entry is None:
             new.append(card)
             continue
-        entry.claimed = True
         card.id = entry.data["id"]
         content = {k: v for k, v in entry.data.items() if k != "id"}
         if content == card.content():

@@ -93,6 +93,19 @@ def test_a_table_without_its_header_row_is_read_as_a_table():
     ]
 
 
+def test_a_sentence_in_a_code_block_is_no_command():
+    text = "# Disks\n\n## Usage\n\nInterpretation:\n\n```\nThe filesystem is 95% full.\n```\n\n"
+    text += "Which process writes?\n\n```\nWhich process is using the disk right now?\n```\n\n"
+    text += "```bash\n# show disk usage\ndf -h\n```\n"
+    note = generate(text)
+    assert [(card.type, card.front, card.back) for card in note.cards if card.type == "command"] == [
+        ("command", "show disk usage", "df -h")
+    ]
+    said = [str(skipped) for skipped in note.skipped]
+    assert "line 8: a sentence, not a command: The filesystem is 95% full." in said
+    assert "line 14: a sentence, not a command: Which process is using the disk right now?" in said
+
+
 def test_keys_a_note_gives_with_or_take_either():
     from quiz.checking.compare import compare
 

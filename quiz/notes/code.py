@@ -17,6 +17,7 @@ from quiz.notes.commands import (
     has_prompts,
     is_config,
     is_keys,
+    is_prose,
     key_answers,
     split_trailing_comment,
     strip_prompt,
@@ -81,6 +82,10 @@ def code_cards(block: Block, intro: str | None, note: Note) -> list[Card]:
             continue
         command, prompted = read
         command, trailing = split_trailing_comment(command)
+        if not prompted and is_prose(command):
+            note.skipped.append(Skipped.saying(line_no, N_("a sentence, not a command: {text}"), text=command[:50]))
+            comments, current = [], None
+            continue
         # what the command above printed; not a commented key sequence (`C-b d  # detach`) among prompts
         if prompts and not prompted and not (trailing and is_keys(command)):
             if not output_at:

@@ -87,6 +87,16 @@ def is_keys(text: str) -> bool:
     return bool(KEYS.match(text.strip()))
 
 
+# A sentence, not a command: a capitalised word and two lower-case words ("Welcome to fdisk",
+# "Which process is using the disk?"); a command starts with a program's name
+PROSE = re.compile(r"[A-Z][a-z]+(?: [a-z][a-z']*){2}(?:\W|$)")
+
+
+def is_prose(text: str) -> bool:
+    """A line of a code block that reads as a sentence: output or an explanation, no command."""
+    return PROSE.match(text.strip()) is not None
+
+
 def key_answers(keys: str) -> str | list[str]:
     """Keys, or the alternatives a note gives with "or": ``n or N``, ``C-b { or }`` (the keys
     before the last shared: C-b {, C-b })."""

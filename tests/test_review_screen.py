@@ -134,6 +134,15 @@ def test_keys_typed_on_a_revealed_card_are_not_echoed(deck):
     assert "Linux Containers" in "".join(transcript) and answers(deck) == 1
 
 
+def test_something_else_typed_at_the_rating_prompt_says_what_it_takes(deck):
+    only(deck, "lxc")
+    printed, _ = screen(session_for(deck), [" ", "x" + ENTER, "3"])
+    rate_prompt = printed.split("Linux Containers", 1)[1]
+    assert EN.hint_rate in rate_prompt and answers(deck) == 1
+    clean, _ = screen(session_for(deck), [" ", "3"])
+    assert EN.hint_rate not in clean
+
+
 def test_a_colon_still_starts_a_command_on_a_revealed_card(deck):
     only(deck, "lxc")
     _, transcript = screen(session_for(deck), ":bury" + ENTER)

@@ -304,7 +304,9 @@ class Screen:
                 self.edit(card)
                 raise Restart
             if isinstance(result, Rating):
+                self.hint = ""
                 return result, intervals.get(result)
+            self.hint = self.words.hint_rate  # something else was typed: what this prompt takes
 
     def last_chance(self) -> bool:
         """After the summary, one key: `u` undoes the last answer (True: review on), any

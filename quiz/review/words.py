@@ -58,6 +58,7 @@ class Words:
     hint_typed: str  # under the prompt of a command card, for a learner's first reviews
     hint_keys: str  # of a key card
     hint_reveal: str
+    hint_rate: str  # under the rating prompt, once something else was typed there
     source: str  # before a card's source link
     reviewed: str  # how many cards
     again_retention: str  # again, retention, time
@@ -154,6 +155,7 @@ def words_for(lang: str) -> Words:
         hint_typed=_("type the command · Enter on empty shows the answer · ? help"),
         hint_keys=_("type the keys (Ctrl-b d, ciw) · Enter on empty shows the answer · ? help"),
         hint_reveal=_("Space or Enter shows the answer · ? help"),
+        hint_rate=_("1 Again · 2 Hard · 3 Good · 4 Easy · Enter the marked one · u undo · e edit"),
         source=_("source: "),
         reviewed=_("Reviewed {}"),
         again_retention=_(" · {} Again · retention {} · {}") + "\n",

@@ -102,8 +102,18 @@ def test_a_sentence_in_a_code_block_is_no_command():
         ("command", "show disk usage", "df -h")
     ]
     said = [str(skipped) for skipped in note.skipped]
-    assert "line 8: a sentence, not a command: The filesystem is 95% full." in said
-    assert "line 14: a sentence, not a command: Which process is using the disk right now?" in said
+    assert "line 8: a sentence, output or a drawing, not a command: The filesystem is 95% full." in said
+    assert "line 14: a sentence, output or a drawing, not a command: Which process is using the disk right now?" in said
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Active: active (running)", "Error: mkdir /data: permission denied", "├── Bios/", "Disk | +--> Partition"],
+)
+def test_a_line_of_output_or_a_drawing_in_a_code_block_is_no_command(line):
+    note = generate(f"# Notes\n\n## Status\n\nExpected:\n\n```\n{line}\n```\n")
+    assert [card for card in note.cards if card.type == "command"] == []
+    assert f"line 8: a sentence, output or a drawing, not a command: {line}" in [str(s) for s in note.skipped]
 
 
 def test_keys_a_note_gives_with_or_take_either():

@@ -83,7 +83,8 @@ def code_cards(block: Block, intro: str | None, note: Note) -> list[Card]:
         command, prompted = read
         command, trailing = split_trailing_comment(command)
         if not prompted and is_prose(command):
-            note.skipped.append(Skipped.saying(line_no, N_("a sentence, not a command: {text}"), text=command[:50]))
+            reason = N_("a sentence, output or a drawing, not a command: {text}")
+            note.skipped.append(Skipped.saying(line_no, reason, text=command[:50]))
             comments, current = [], None
             continue
         # what the command above printed; not a commented key sequence (`C-b d  # detach`) among prompts

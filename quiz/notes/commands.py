@@ -87,14 +87,17 @@ def is_keys(text: str) -> bool:
     return bool(KEYS.match(text.strip()))
 
 
-# A sentence, not a command: a capitalised word and two lower-case words ("Welcome to fdisk",
-# "Which process is using the disk?"); a command starts with a program's name
-PROSE = re.compile(r"[A-Z][a-z]+(?: [a-z][a-z']*){2}(?:\W|$)")
+# What a code block holds that is no command (a command starts with a program's name): a
+# sentence, a capitalised word and two lower-case words ("Welcome to fdisk", "Which process
+# is using the disk?"); a labelled line of output ("Active: active (running)", "Error: ...");
+# a drawing (box lines, "+-->", "--->", a tree's "├──")
+PROSE = re.compile(r"[A-Z][a-z]+(?: [a-z][a-z']*){2}(?:\W|$)|[A-Z][A-Za-z]*(?: [A-Za-z]+)*: ")
+DRAWING = re.compile(r"[\u2500-\u257f\u25cf]|-{3,}>|\+--?>|\+-{3,}\+")
 
 
 def is_prose(text: str) -> bool:
-    """A line of a code block that reads as a sentence: output or an explanation, no command."""
-    return PROSE.match(text.strip()) is not None
+    """A line of a code block that is a sentence, a line of output or a drawing: no command."""
+    return PROSE.match(text.strip()) is not None or DRAWING.search(text) is not None
 
 
 def key_answers(keys: str) -> str | list[str]:

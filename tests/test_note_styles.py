@@ -116,6 +116,13 @@ def test_a_line_of_output_or_a_drawing_in_a_code_block_is_no_command(line):
     assert f"line 8: a sentence, output or a drawing, not a command: {line}" in [str(s) for s in note.skipped]
 
 
+def test_a_dockerfile_snippet_keeps_its_lines_that_read_as_sentences():
+    text = "# Images\n\n## Hello\n\n```dockerfile\n# an image that greets\nFROM alpine\n"
+    text += "RUN cat <<EOF > /hello\nHello from the container: it works\nEOF\n```\n"
+    (card,) = generate(text).cards
+    assert card.back == "FROM alpine\nRUN cat <<EOF > /hello\nHello from the container: it works\nEOF"
+
+
 def test_keys_a_note_gives_with_or_take_either():
     from quiz.checking.compare import compare
 

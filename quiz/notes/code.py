@@ -82,11 +82,6 @@ def code_cards(block: Block, intro: str | None, note: Note) -> list[Card]:
             continue
         command, prompted = read
         command, trailing = split_trailing_comment(command)
-        if not prompted and is_prose(command):
-            reason = N_("a sentence, output or a drawing, not a command: {text}")
-            note.skipped.append(Skipped.saying(line_no, reason, text=command[:50]))
-            comments, current = [], None
-            continue
         # what the command above printed; not a commented key sequence (`C-b d  # detach`) among prompts
         if prompts and not prompted and not (trailing and is_keys(command)):
             if not output_at:
@@ -97,6 +92,11 @@ def code_cards(block: Block, intro: str | None, note: Note) -> list[Card]:
         if current is not None and current.kind == "snippet":
             assert isinstance(current.back, str)  # a snippet's back is its text
             current.back += "\n" + text  # a Dockerfile snippet runs on to the next comment
+            continue
+        if not prompted and not snippet and is_prose(command):
+            reason = N_("a sentence, output or a drawing, not a command: {text}")
+            note.skipped.append(Skipped.saying(line_no, reason, text=command[:50]))
+            comments, current = [], None
             continue
         if current is not None and not snippet and not trailing:
             current.back = [*current.back, command] if isinstance(current.back, list) else [current.back, command]

@@ -123,6 +123,15 @@ def test_a_dockerfile_snippet_keeps_its_lines_that_read_as_sentences():
     assert card.back == "FROM alpine\nRUN cat <<EOF > /hello\nHello from the container: it works\nEOF"
 
 
+def test_a_callouts_marker_is_markup_and_its_title_leads():
+    text = "# Git\n\n## Undo\n\n> [!warning] History\n> `git reset --hard` throws work away.\n\n"
+    text += "## Stash\n\n> [!NOTE]-\n> `git stash pop` may conflict.\n"
+    assert [card.back for card in generate(text).cards] == [
+        "History: `git reset --hard` throws work away.",
+        "`git stash pop` may conflict.",
+    ]
+
+
 def test_keys_a_note_gives_with_or_take_either():
     from quiz.checking.compare import compare
 

@@ -16,6 +16,7 @@ from quiz.notes.questions import CJK, question
 from quiz.notes.tldr import from_tldr, is_tldr_page
 
 END_PUNCT = tuple(".。:：;；!！?？,，")
+CALLOUT = re.compile(r"\s*\[![\w-]+\][+-]?\s*(.*?)\s*$")  # > [!tip]- Title (Obsidian's, GitHub's)
 WARNING_PREFIX = re.compile(r"^(?:注意|警告|提示|note|warning|caution|important|tip)\s*[:：]\s*", re.I)
 SHORT_TITLE = 30  # longest line that still reads as a title
 CONCEPT_BUDGET = 300  # characters of prose kept on a concept card before trimming
@@ -313,7 +314,12 @@ class _Walker:
         self.skip(block.line, N_("HTML, not read: {html}"), len(block.lines), html=block.lines[0].strip()[:40])
 
     def on_quote(self, index: int, block: Block) -> None:
-        text = " ".join(plain(line, self.refs)[0] for line in block.lines if line.strip())
+        lines = [line for line in block.lines if line.strip()]
+        callout = CALLOUT.match(lines[0]) if lines else None
+        if callout:  # Obsidian's `> [!warning] Title`: the title leads, the marker goes
+            title = [f"{callout[1]}:" if lines[1:] else callout[1]] if callout[1] else []
+            lines = [*title, *lines[1:]]
+        text = " ".join(plain(line, self.refs)[0] for line in lines)
         if not text:
             return
         if self.section:

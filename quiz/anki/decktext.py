@@ -14,7 +14,7 @@ from quiz.anki.cards import Entry
 from quiz.anki.package import Collection, Preset
 from quiz.errors import QuizError
 from quiz.i18n import _
-from quiz.model import ANKI_REVIEW_ORDERS, CLOZE, MAX_STEPS, SETTING_LIMITS, WEEKDAYS
+from quiz.model import ANKI_REVIEW_ORDERS, CLOZE, MAX_STEPS, SETTING_LIMITS, WEEKDAYS, CardKind
 from quiz.notes.cards import slug
 from quiz.notes.parse import note_language
 from quiz.notes.write import card_yaml, scalar
@@ -81,12 +81,15 @@ def deck_files(
         known = sources.get(name)
         target, text = _deck_file(name, known, folder, name in homes)
         taken: set[str] = set()
+        anki_name, preset_id = _anki_deck(collection, deck_entries[0].deck_id)
         if text is None:
-            anki_name, preset_id = _anki_deck(collection, deck_entries[0].deck_id)
             lang = note_language(" ".join(_sample(entry) for entry in deck_entries[:200]))
             head = _head(name, anki_name, lang, collection.presets.get(preset_id) or Preset(), package)
+            had = 0
         else:
-            taken = {card.key for card in load_deck(target, text).cards}
+            cards = load_deck(target, text).cards
+            taken, had = {card.key for card in cards}, len(cards)
+        _within_limit(anki_name, deck_entries, had)
         numbers: dict[str, int] = {}
         for entry in deck_entries:
             entry.key = new_key(_sample(entry), entry.guid, taken, numbers)
@@ -97,6 +100,25 @@ def deck_files(
             texts[target] = _appended(target, text, deck_entries).encode()
         placed[name] = deck_entries
     return texts, placed
+
+
+def _within_limit(anki_name: str, entries: list[Entry], had: int) -> None:
+    """One clear line for an Anki deck that would make more cards than a deck holds, not the
+    deck checks' problem at a line of a file that the learner never saw."""
+    from quiz.deckfile import MAX_CARDS, cloze_numbers
+
+    def made(entry: Entry) -> int:
+        if entry.kind is CardKind.CLOZE:
+            return len(cloze_numbers(str(entry.content.get("text", ""))))
+        return 2 if entry.kind is CardKind.REVERSED else 1
+
+    count = had + sum(map(made, entries))
+    if count > MAX_CARDS:
+        message = _(
+            'Anki deck "{deck}" makes {count} cards, more than the {limit} a quiz deck holds: '
+            "split it into subdecks in Anki and export it again"
+        )
+        raise QuizError(message.format(deck=anki_name, count=f"{count:,}", limit=f"{MAX_CARDS:,}"))
 
 
 def _deck_file(name: str, known, folder: Path, home: bool) -> tuple[Path, bytes | None]:

@@ -309,12 +309,7 @@ class Reader(ValueChecks):
             self.problem(fields["front"][0], message.format(card=label, example="{{c1::...}}"))
         if missing or ("text" in REQUIRED[kind] and "text" not in content):
             return []
-        if kind is CardKind.CLOZE:
-            ords = self.cloze_ords(fields["text"][1], content["text"], label)
-        elif kind is CardKind.REVERSED:
-            ords = [0, 1]
-        else:
-            ords = [0]
+        ords = self.cloze_ords(fields["text"][1], content["text"], label) if kind is CardKind.CLOZE else card_ords(kind)
         return [CardSpec(key, o, kind, content, tags, position, node.line) for o in ords]
 
     def cloze_ords(self, node: Node, text: Text, label: What) -> list[int]:
@@ -347,6 +342,14 @@ class Reader(ValueChecks):
             self.problem(node, message.format(card=label))
             return []
         return numbers[0]
+
+
+def card_ords(kind: CardKind, text: Text | None = None) -> list[int]:
+    """The cards an entry makes, by ord: a cloze's deletion numbers (its text checked apart,
+    Reader.cloze_ords), a reversed card's two sides, else one."""
+    if kind is CardKind.CLOZE:
+        return cloze_numbers(text if isinstance(text, str) else next(iter((text or {}).values()), ""))
+    return [0, 1] if kind is CardKind.REVERSED else [0]
 
 
 def held_by(spec: CardSpec) -> int:

@@ -56,6 +56,16 @@ def load_deck(path: str | Path, raw: bytes | None = None) -> DeckSpec:
     return deck
 
 
+# What `quiz import anki FILE` and `quiz import csv FILE` take, known by the suffix
+SOURCES = {"anki": (".apkg", ".colpkg"), "csv": (".csv", ".tsv", ".txt")}
+
+
+def _source_of(path: Path) -> str | None:
+    """anki or csv for a package or a table given as a deck file (a .txt may be a deck's)."""
+    suffix = path.suffix.lower()
+    return next((name for name, suffixes in SOURCES.items() if suffix in suffixes and suffix != ".txt"), None)
+
+
 def deck_paths(paths: Iterable[str | Path]) -> list[Path]:
     """The deck files named: a folder stands for its `*.yaml` and `*.yml` files; a Markdown
     note is refused with the way to make a deck of it."""
@@ -73,8 +83,7 @@ def deck_paths(paths: Iterable[str | Path]) -> list[Path]:
                     path=path
                 )
             )
-        elif path.suffix.lower() in (".apkg", ".colpkg", ".csv", ".tsv"):
-            source = "anki" if path.suffix.lower() in (".apkg", ".colpkg") else "csv"
+        elif source := _source_of(path):
             message = _("{path} is not a deck file: quiz import {source} {path} imports it")
             raise QuizError(message.format(path=path, source=source))
         else:

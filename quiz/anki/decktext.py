@@ -14,7 +14,7 @@ from quiz.anki.cards import Entry
 from quiz.anki.package import Collection, Preset
 from quiz.errors import QuizError
 from quiz.i18n import _
-from quiz.model import ANKI_REVIEW_ORDERS, CLOZE, MAX_STEPS, SETTING_LIMITS, WEEKDAYS, CardKind
+from quiz.model import ANKI_REVIEW_ORDERS, CLOZE, MAX_STEPS, SETTING_LIMITS, WEEKDAYS
 from quiz.notes.cards import slug
 from quiz.notes.parse import note_language
 from quiz.notes.write import card_yaml, scalar
@@ -65,21 +65,26 @@ def deck_files(
     sources: dict,
     package: str,
     homes: AbstractSet[str] = frozenset(),
-) -> tuple[dict[Path, bytes], dict[str, list[Entry]]]:
-    """(deck file -> its new text, deck name -> the entries placed in it, with their keys);
-    `names`: deck_names of all the package's notes. A deck of `homes` (one the notes quiz has
-    are in) gets the new entries appended to its own file, a bundled deck's to the learner's
-    copy of it (quiz.editing.bundled_copy); any other deck to the file quiz wrote in `folder`."""
+) -> tuple[dict[Path, bytes], dict[str, list[Entry]], dict[str, Path]]:
+    """(deck file -> its new text, deck name -> the entries placed in it, with their keys,
+    bundled deck -> the learner's copy its entries went to); `names`: deck_names of all the
+    package's notes. A deck of `homes` (one the notes quiz has are in) gets the new entries
+    appended to its own file, a bundled deck's to the learner's copy of it
+    (quiz.editing.bundled_copy); any other deck to the file quiz wrote in `folder`."""
     from quiz.decks import load_deck
+    from quiz.plumbing.resources import is_bundled
 
     by_name: dict[str, list[Entry]] = {}
     for entry in entries:
         by_name.setdefault(names[entry.deck_id], []).append(entry)
     texts: dict[Path, bytes] = {}
     placed: dict[str, list[Entry]] = {}
+    copies: dict[str, Path] = {}
     for name, deck_entries in by_name.items():
         known = sources.get(name)
         target, text = _deck_file(name, known, folder, name in homes)
+        if known is not None and known.source and is_bundled(Path(known.source)):
+            copies[name] = target
         taken: set[str] = set()
         anki_name, preset_id = _anki_deck(collection, deck_entries[0].deck_id)
         if text is None:
@@ -99,20 +104,15 @@ def deck_files(
         else:
             texts[target] = _appended(target, text, deck_entries).encode()
         placed[name] = deck_entries
-    return texts, placed
+    return texts, placed, copies
 
 
 def _within_limit(anki_name: str, entries: list[Entry], had: int) -> None:
     """One clear line for an Anki deck that would make more cards than a deck holds, not the
     deck checks' problem at a line of a file that the learner never saw."""
-    from quiz.deckfile import MAX_CARDS, cloze_numbers
+    from quiz.deckfile import MAX_CARDS, card_ords
 
-    def made(entry: Entry) -> int:
-        if entry.kind is CardKind.CLOZE:
-            return len(cloze_numbers(str(entry.content.get("text", ""))))
-        return 2 if entry.kind is CardKind.REVERSED else 1
-
-    count = had + sum(map(made, entries))
+    count = had + sum(len(card_ords(entry.kind, entry.content.get("text"))) for entry in entries)
     if count > MAX_CARDS:
         message = _(
             'Anki deck "{deck}" makes {count} cards, more than the {limit} a quiz deck holds: '

@@ -78,10 +78,8 @@ def import_package(
     matched = [entry for entry in conversion.entries if entry.guid in known]
     homes = {} if prefix else _homes(matched, known)
     names = deck_names(collection, conversion.entries, prefix, homes)
-    texts, placed = deck_files(collection, fresh, names, folder, sources, path.name, set(homes.values()))
+    texts, placed, report.copies = deck_files(collection, fresh, names, folder, sources, path.name, set(homes.values()))
     report.files = list(texts)
-    # (texts and placed are filled together, a deck at a time)
-    report.copies = {name: target for name, target in zip(placed, texts) if _bundled(sources.get(name))}
     days = progress.Days(collection, zone, rollover_hour, now)
     writer = _Progress(collection, days)
 
@@ -112,18 +110,13 @@ def import_package(
     return report
 
 
-def _bundled(source) -> bool:
-    from quiz.plumbing.resources import is_bundled
-
-    return source is not None and bool(source.source) and is_bundled(Path(source.source))
-
-
 def _homes(matched: list[Entry], known: dict) -> dict[int, str]:
     """Anki deck id -> the quiz deck that most of its notes quiz has are in: the deck quiz
     exported it from (whatever Anki named it since), where the notes added to it belong."""
     decks: dict[int, Counter] = {}
     for entry in matched:
-        decks.setdefault(entry.deck_id, Counter()).update(deck for _id, deck, *_rest in known[entry.guid][:1])
+        _card_id, deck, *_rest = known[entry.guid][0]  # a note's cards are of one deck
+        decks.setdefault(entry.deck_id, Counter())[deck] += 1
     return {deck_id: counts.most_common(1)[0][0] for deck_id, counts in decks.items()}
 
 

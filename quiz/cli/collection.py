@@ -44,13 +44,12 @@ def cards_count(count: int) -> str:
     return ngettext("{} card", "{} cards", count).format(count)
 
 
-# quiz import anki FILE, quiz import csv FILE: a package or table is named by its suffix, so that a
-# folder called anki or csv where quiz runs does not turn the command into a deck import of it
-SOURCES = {"anki": (".apkg", ".colpkg"), "csv": (".csv", ".tsv", ".txt")}
-
-
 def _source(paths: tuple[str, ...]) -> str | None:
-    """anki or csv when the paths are such a command, else None (deck files and folders)."""
+    """anki or csv when the paths are such a command, else None (deck files and folders). The
+    package or table is known by its suffix (quiz.decks.SOURCES), so that a folder called anki
+    or csv where quiz runs does not turn the command into a deck import of it."""
+    from quiz.decks import SOURCES
+
     if len(paths) != 2 or paths[0] not in SOURCES:
         return None
     return paths[0] if Path(paths[1]).suffix.lower() in SOURCES[paths[0]] or not Path(paths[0]).exists() else None
@@ -113,7 +112,7 @@ def import_command(
     reschedule: bool = False,
 ) -> None:
     from quiz import storage
-    from quiz.decks import import_files
+    from quiz.decks import SOURCES, import_files
     from quiz.plumbing import resources
 
     source = _source(paths)

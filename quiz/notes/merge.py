@@ -37,9 +37,9 @@ def _texts(value) -> set[str]:
     return {" ".join(str(v).split()) for v in values if v is not None}
 
 
-def _entries(deck_text: str) -> tuple[list[_Entry], int]:
-    """The deck's cards with their line spans, and the indent of its `- ` items.
-    YamlError if the deck does not read (an alias, a tag, a syntax error)."""
+def _entries(deck_text: str) -> tuple[list[_Entry], int, list[str]]:
+    """The deck's cards with their line spans, the indent of its `- ` items, and the text's
+    lines (_LINES). YamlError if the deck does not read (an alias, a tag, a syntax error)."""
     items, lines = _cards(deck_text)
     entries, indent = [], 2
     for item in items:
@@ -48,7 +48,7 @@ def _entries(deck_text: str) -> tuple[list[_Entry], int]:
         first, end, indent = _span(lines, item)
         comment = lines[first].partition("#")[2]
         entries.append(_Entry(plain(item), first, end, MARK.findall(comment)))
-    return entries, indent
+    return entries, indent, lines
 
 
 def _cards(deck_text: str) -> tuple[list, list[str]]:
@@ -152,8 +152,7 @@ def update(deck_text: str, note: Note, note_name: str) -> tuple[str, list[str]]:
     Ids of matched cards are kept; cards still as generated are refreshed; edited
     ones are left as they are; new cards are appended; nothing is removed.
     """
-    entries, indent = _entries(deck_text)
-    lines = _LINES.findall(deck_text)
+    entries, indent, lines = _entries(deck_text)
     report: list[str] = []
     replace: dict[int, tuple[int, str]] = {}
     new: list[Card] = []
@@ -183,7 +182,9 @@ def update(deck_text: str, note: Note, note_name: str) -> tuple[str, list[str]]:
         report.append(
             _("kept {cards} written by hand").format(cards=ngettext("{} card", "{} cards", hand).format(hand))
         )
-    out, index = [], 0
+    added = [(card.id, card.content(), marker(note_name, card)) for card in new]
+    out: list[str] = []
+    index = 0
     while index < len(lines):
         if index in replace:
             end, text = replace[index]
@@ -192,10 +193,9 @@ def update(deck_text: str, note: Note, note_name: str) -> tuple[str, list[str]]:
         else:
             out.append(lines[index])
             index += 1
-    merged = "".join(out)
-    if new:
-        merged = appended(merged, [(card.id, card.content(), marker(note_name, card)) for card in new])
-    return merged, report
+        if index == entries[-1].end:  # after the last card
+            out = _with_added(out, added, indent, lines)
+    return "".join(out), report
 
 
 def appended(deck_text: str, cards: list[tuple[str, dict, str]]) -> str:
@@ -205,8 +205,14 @@ def appended(deck_text: str, cards: list[tuple[str, dict, str]]) -> str:
     block list; YamlError when the text does not read."""
     items, lines = _cards(deck_text)
     _first, end, indent = _span(lines, items[-1])
-    before, after = lines[:end], lines[end:]
+    return "".join(_with_added(lines[:end], cards, indent, lines) + lines[end:])
+
+
+def _with_added(before: list[str], cards: list[tuple[str, dict, str]], indent: int, lines: list[str]) -> list[str]:
+    """The text's lines up to its last card, then these cards (appended's), a blank line
+    before each, ended as the text's lines are."""
+    if not cards:
+        return before
     if before and not before[-1].endswith(("\n", "\r")):  # the text ends there, without a line end
-        before[-1] += _block("", lines)
-    added = [_block("\n" + card_yaml(*card, indent), lines) for card in cards]  # a blank line before each
-    return "".join(before + added + after)
+        before = [*before[:-1], before[-1] + _block("", lines)]
+    return [*before, *(_block("\n" + card_yaml(*card, indent), lines) for card in cards)]

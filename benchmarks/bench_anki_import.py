@@ -81,7 +81,9 @@ def parts(package: Path, folder: Path, size: int, runs: int) -> list[tuple[str, 
         collection = timed("read the package", read_package, package)
         entries = timed("its notes as deck entries", convert, collection).entries
         names = deck_names(collection, entries, None)
-        texts, _placed = timed("the deck files' text", deck_files, collection, entries, names, folder, {}, package.name)
+        texts, _placed, _copies = timed(
+            "the deck files' text", deck_files, collection, entries, names, folder, {}, package.name
+        )
         timed("the deck files' checks (parse)", load_decks, list(texts), texts)
         writer = _Progress(collection, Days(collection, ZoneInfo("Europe/Berlin"), 4, NOW))
         pairs = [(card.id, number, False) for number, card in enumerate(collection.cards)]  # all new to quiz

@@ -17,7 +17,6 @@ from pathlib import Path
 from quiz import __version__
 from quiz.deckvalues import (
     DECK_FILE,
-    LANG_CODE,
     MAX_NAME,
     ValueChecks,
     What,
@@ -29,7 +28,7 @@ from quiz.deckvalues import (
 )
 from quiz.errors import Problem
 from quiz.i18n import _, ngettext
-from quiz.model import CLOZE, CLOZE_OPENING, CardKind, CardSpec, DeckSpec, Text
+from quiz.model import CLOZE, CLOZE_OPENING, LANG_CODE, CardKind, CardSpec, DeckSpec, Text
 from quiz.plumbing.gcpause import collector_paused
 from quiz.plumbing.yamlread import Map, Node, Reported, Scalar, Seq, YamlError, plain, read
 

@@ -13,10 +13,18 @@ from collections.abc import Callable
 
 from quiz.errors import Problem
 from quiz.i18n import N_, _, ngettext, pgettext
-from quiz.model import EASY_DAY_LOADS, MAX_STEPS, REVIEW_ORDERS, SETTING_LIMITS, SETTING_NAMES, WEEKDAYS, Text
+from quiz.model import (
+    EASY_DAY_LOADS,
+    LANG_CODE,
+    MAX_STEPS,
+    REVIEW_ORDERS,
+    SETTING_LIMITS,
+    SETTING_NAMES,
+    WEEKDAYS,
+    Text,
+)
 from quiz.plumbing.yamlread import Map, Node, Refused, Scalar, Seq, YamlError, plain
 
-LANG_CODE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*\Z")
 DURATION = re.compile(r"([1-9][0-9]{0,11})([smhd])\Z")  # 12 digits: more is past any limit
 SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 MAX_TEXT = 10_000  # characters in one string: a front, one language of it, an answer, a tag...

@@ -12,6 +12,7 @@ from typing import NamedTuple
 # (`\d` would take other scripts' digits too).
 CLOZE = re.compile(r"\{\{c([0-9]+)::(.*?)(?:::(.*?))?\}\}", re.S)
 CLOZE_OPENING = re.compile(r"\{\{c([0-9]+)::")  # where a deletion starts, closed or not
+LANG_CODE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*\Z")  # a deck's lang, a text's languages
 
 # A text is one string (in the deck's language) or one string per language code.
 Text = str | dict[str, str]

@@ -491,10 +491,13 @@ cards:
   - {id: cz, type: cloze, text: {en: "a {{c1::b}} c {{c2::d::hint}}", zh: "甲 {{c1::乙}} {{c2::丁::提示}}"}}
   - {id: cmd, type: command, front: Run it, back: [ls -l, ls -la]}
   - {id: none, type: cloze, text: "only {{c1::one}}"}
+  - {id: first, front: {de: Deutsch, fr: Français}, back: w}
+  - {id: deck, front: {de: Deutsch, en: English}, back: v}
+  - {id: tw, type: reversed, front: {fr: Français, zh-TW: 繁體, en: English}, back: {zh: 中文, de: Deutsch}}
 """
 
 
-@pytest.mark.parametrize("lang", ["en", "zh_CN.UTF-8"])
+@pytest.mark.parametrize("lang", ["en", "zh_CN.UTF-8", "zh_TW.UTF-8"])
 def test_every_cards_front_in_the_listing_is_the_one_card_info_shows(location, tmp_path, monkeypatch, lang):
     """The listing reads the asked field in SQL; `quiz card` decodes the whole content in Python:
     the two must agree for every kind and card of a note, escapes and languages included."""
@@ -503,7 +506,7 @@ def test_every_cards_front_in_the_listing_is_the_one_card_info_shows(location, t
     runner = CliRunner()
     assert runner.invoke(cli, ["--db", location, "import", str(tmp_path / "odd.yaml")]).exit_code == 0
     listed = json.loads(runner.invoke(cli, ["--db", location, "cards", "odd", "--json"]).output)
-    assert len(listed) == 9  # 5 notes of one card, the reversed note's two, the cloze's two
+    assert len(listed) == 13  # 7 notes of one card, 2 reversed notes' two each, the cloze's two
     for row in listed:
         info = json.loads(runner.invoke(cli, ["--db", location, "card", "odd", row["id"], "--json"]).output)
         (card,) = [card for card in info["cards"] if card["card"] == row["card"]]
@@ -511,3 +514,7 @@ def test_every_cards_front_in_the_listing_is_the_one_card_info_shows(location, t
     fronts = {(row["id"], row["card"]): row["front"] for row in listed}
     assert fronts[("quote", 1)] == 'say "hi" \\ back' and fronts[("rev", 2)] == "right \\ side"
     assert fronts[("cz", 2)] == ("a b c [hint]" if lang == "en" else "甲 乙 [提示]")
+    # the learner's language, its base, the deck's (en), else the text's first
+    assert fronts[("first", 1)] == "Deutsch" and fronts[("deck", 1)] == "English"
+    assert fronts[("tw", 1)] == ("繁體" if lang == "zh_TW.UTF-8" else "English")
+    assert fronts[("tw", 2)] == ("Deutsch" if lang == "en" else "中文")

@@ -114,7 +114,7 @@ def cards_command(
         with env.engine.connect() as conn:
             decks = storage.select_decks(conn, list(names))
             recall = {deck.id: scheduling.recall_at(now, storage.deck_settings(conn, deck.id)) for deck in decks}
-            cards = storage.list_cards(conn, decks, filters, now, limit, recall)
+            cards = storage.list_cards(conn, decks, filters, now, limit, recall, env.lang())
         print_cards(
             list(listing(cards, {deck.id: deck for deck in decks}, recall, env.lang())), decks, as_json, zone, rollover
         )

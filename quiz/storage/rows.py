@@ -37,8 +37,11 @@ def _epoch_ms_sqlite(element, compiler, **kw):
 
 class json_member(FunctionElement):
     """Member `key` (an SQL expression) of the JSON object stored as text in a column, as
-    JSON text ('"docker ps"', '{"en": ...}'; 'null' or NULL without it): the database reads
-    the object, so 10^5 of them are not decoded whole in Python (`quiz cards`)."""
+    JSON text ('"docker ps"', '["docker ps"]'; 'null' or NULL without it); a member that is
+    an object of languages ({"en": ..., "zh": ...}) read in the first of `langs` (SQL
+    expressions: language codes) it has, else left whole. The database reads the object, so
+    10^5 of them are not decoded in Python (`quiz cards`, 100k cards of two languages:
+    0.46 s -> 0.39 s for the read and the fronts, medians of 7 alternating)."""
 
     type = Text()
     inherit_cache = True
@@ -46,16 +49,26 @@ class json_member(FunctionElement):
 
 @compiles(json_member)
 def _json_member_default(element, compiler, **kw):
-    column, key = (compiler.process(arg, **kw) for arg in element.clauses)
-    return f"CAST(CAST({column} AS JSONB) -> {key} AS TEXT)"
+    column, key, *langs = (compiler.process(arg, **kw) for arg in element.clauses)
+    member = f"(CAST({column} AS JSONB) -> {key})"
+    if not langs:
+        return f"CAST({member} AS TEXT)"
+    chosen = ", ".join([*(f"{member} -> {lang}" for lang in langs), member])
+    return f"CAST(CASE jsonb_typeof({member}) WHEN 'object' THEN COALESCE({chosen}) ELSE {member} END AS TEXT)"
 
 
 @compiles(json_member, "sqlite")
 def _json_member_sqlite(element, compiler, **kw):
     # json_quote leaves what json_extract read as JSON (an object) as it is, and quotes a string;
-    # the -> operator would do both in one, from SQLite 3.38 only
-    column, key = (compiler.process(arg, **kw) for arg in element.clauses)
-    return f"json_quote(json_extract({column}, '$.' || {key}))"
+    # the -> operator would do both in one, from SQLite 3.38 only. A language is a quoted
+    # label of the path: a code may hold a hyphen (zh-CN).
+    column, key, *langs = (compiler.process(arg, **kw) for arg in element.clauses)
+    path = f"('$.' || {key})"
+    member = f"json_extract({column}, {path})"
+    if not langs:
+        return f"json_quote({member})"
+    chosen = ", ".join([*(f"json_extract({column}, {path} || '.\"' || {lang} || '\"')" for lang in langs), member])
+    return f"json_quote(CASE json_type({column}, {path}) WHEN 'object' THEN COALESCE({chosen}) ELSE {member} END)"
 
 
 def driver_rows(conn: Connection, query) -> list[tuple]:

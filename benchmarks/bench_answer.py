@@ -71,13 +71,14 @@ class QuizSide:
 class AnkiSide:
     def __init__(self, apkg: Path, folder: Path):
         from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
+        from anki.decks import DeckId
 
         self.col = Collection(str(folder / "collection.anki2"))
         self.col.set_config("fsrs", True)
         options = ImportAnkiPackageOptions(with_scheduling=True, with_deck_configs=True)
         self.col.import_anki_package(ImportAnkiPackageRequest(package_path=str(apkg), options=options))
         (deck,) = [deck.id for deck in self.col.decks.all_names_and_ids() if deck.id != 1]  # not Default
-        self.col.decks.select(deck)  # what sched.getCard draws from
+        self.col.decks.select(DeckId(deck))  # what sched.getCard draws from
 
     def answer(self) -> float:
         card = self.col.sched.getCard()
@@ -87,6 +88,7 @@ class AnkiSide:
         return time.perf_counter() - started
 
     def pragma(self) -> str:
+        assert self.col.db is not None  # open until the benchmark ends
         return str(self.col.db.scalar("PRAGMA synchronous"))
 
 

@@ -57,6 +57,7 @@ def rating_to_next_card_ms(db: Path, deck: str, answers: int = 200) -> tuple[flo
     words = words_for("en")
     card = session.current()
     for _ in range(answers):
+        assert card is not None, "the deck has nothing due"
         start = time.perf_counter()
         session.answer(card, Rating.GOOD, 3000)
         card = session.current()

@@ -1,6 +1,7 @@
 """Export to Anki: export.py writes the package (notes, cards, FSRS state, review log);
 layout.py its frame and deck presets (genanki); clock.py the learner's days as Anki counts
-them; fields.py the note types, the fields as HTML and the stable ids.
+them; fields.py the note types, the fields as HTML and the stable ids; revlog.py the
+review log as Anki's revlog rows, and the difficulty in its ease column both ways.
 
 Import from Anki (quiz import anki): package.py reads a package without Anki (wire.py its
 protobuf fields); cards.py makes deck entries of its notes (plaintext.py their HTML as

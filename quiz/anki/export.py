@@ -39,6 +39,7 @@ from quiz.anki.fields import (
     plain_text,
 )
 from quiz.anki.layout import write_layout
+from quiz.anki.revlog import REVLOG_COLUMNS, ease, revlog_rows
 from quiz.errors import QuizError
 from quiz.i18n import _
 from quiz.model import CardKind, DeckRow, DeckSettings, State
@@ -51,10 +52,6 @@ from quiz.storage.reports import ExportCard, ExportReview
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
-MAX_ANSWER_MS = 60_000  # Anki's own cap on a review's time
-# Anki's revlog types: an answer's by the state it was in (learn, review, relearn), an event's by its kind
-REVLOG_KIND = {int(State.NEW): 0, int(State.LEARNING): 0, int(State.REVIEW): 1, int(State.RELEARNING): 2}
-EVENT_REVLOG_KIND = {"cram": 3, "forget": 4, "reschedule": 4}  # Filtered, Manual
 QUEUE_SUSPENDED, QUEUE_BURIED = -1, -3
 KINDS = {kind.value: kind for kind in CardKind}
 CLOZE = CardKind.CLOZE.value
@@ -65,7 +62,6 @@ ZIP_LEVEL = 1  # deflate's fastest level: most of the size gain, a fraction of t
 # Anki's tables, as genanki creates them
 NOTE_COLUMNS = "id, guid, mid, mod, usn, tags, flds, sfld, csum, flags, data"
 CARD_COLUMNS = "id, nid, did, ord, mod, usn, type, queue, due, ivl, factor, reps, lapses, left, odue, odid, flags, data"
-REVLOG_COLUMNS = "id, cid, usn, ease, ivl, lastIvl, factor, time, type"
 
 
 @dataclass
@@ -203,7 +199,7 @@ class _Package:
             ),
         )
         card_ids = {card.id: card_id for card, (_note_id, card_id) in zip(cards, ids)}
-        progress.insert(db, "revlog", REVLOG_COLUMNS, _revlog_rows(reviews, card_ids, self.clock))
+        progress.insert(db, "revlog", REVLOG_COLUMNS, revlog_rows(reviews, card_ids, self.clock))
         for _name, sql in indexes:
             db.execute(sql)
         progress.advance()
@@ -272,7 +268,7 @@ class _Package:
             queue=queue,
             due=due_number,
             interval=interval,
-            factor=_ease(card.difficulty),
+            factor=ease(card.difficulty),
             reps=card.reps,
             lapses=card.lapses,
             left=left,
@@ -350,52 +346,10 @@ def _identities(cards: list[ExportCard], first_id: int) -> list[tuple[int, int]]
     return ids
 
 
-def _revlog_rows(reviews: list[ExportReview], card_ids: dict[int, int], clock: Clock) -> Iterator[tuple]:
-    """Anki revlog rows, oldest first. The interval before an answer is the one the card's
-    previous answer gave: days for a review, negative seconds for a learning step. Ids are
-    answer times in ms, a clash moved on by 1 ms. A cram answer is Anki's Filtered entry
-    that rescheduled nothing (ease factor 0, no interval); forget and reschedule are Manual
-    entries with no button, a forget's ease factor 0 (Anki's mark of a reset)."""
-    intervals: dict[int, int] = {}
-    last_id = 0
-    # Stable: answers in the same ms stay in the order they were written. Rows in id order
-    # also go into the revlog table's B-tree as plain appends.
-    for review in sorted(reviews, key=lambda review: review.reviewed_at):
-        reviewed_at, due = review.reviewed_at, review.due_after
-        last_id = revlog_id = reviewed_at if reviewed_at > last_id else last_id + 1
-        if due is None or review.kind == "cram":
-            interval = 0
-        elif review.state_after == REVIEW:
-            interval = max(1, clock.day(due) - clock.day(reviewed_at))
-        else:
-            interval = -max(1, (due - reviewed_at) // 1000)
-        kind = EVENT_REVLOG_KIND[review.kind] if review.kind != "review" else REVLOG_KIND[review.state_before]
-        yield (
-            revlog_id,
-            card_ids[review.card_id],
-            -1,
-            review.rating or 0,
-            interval,
-            0 if review.kind == "cram" else intervals.get(review.card_id, 0),
-            0 if review.kind in ("cram", "forget") else _ease(review.difficulty_after),
-            min(review.duration_ms or 0, MAX_ANSWER_MS),
-            kind,
-        )
-        if review.kind != "cram":
-            intervals[review.card_id] = interval
-
-
 def _memory_settings(settings: DeckSettings) -> tuple[str, str]:
     """The desired retention and the decay of the card's memory state, as JSON members."""
     decay = f',"decay":{float(settings.parameters[20])!r}' if settings.parameters else ""
     return f'"dr":{float(settings.desired_retention)!r}', decay
-
-
-def _ease(difficulty: float | None) -> int:
-    # With FSRS, Anki keeps the difficulty in the ease column, shifted to 100..1100.
-    if difficulty is None:
-        return 0
-    return round(((difficulty - 1) / 9 + 0.1) * 1000)
 
 
 # -- the file ---------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from datetime import date, datetime, timedelta, timezone, tzinfo
 from quiz import scheduling
 from quiz.anki.clock import Clock
 from quiz.anki.package import Card, Collection, Preset, Revlog
+from quiz.anki.revlog import difficulty
 from quiz.model import Schedule, State
 
 LEARN, REVIEW, RELEARN, FILTERED, MANUAL, RESCHEDULED = range(6)
@@ -145,7 +146,7 @@ def replay(revlog: list[Revlog], days: Days) -> list[tuple[str, dict]]:
                 "rating": ease,
                 "duration_ms": max(0, time_ms),
                 "state_after": int(state),
-                "difficulty_after": _difficulty(factor),
+                "difficulty_after": difficulty(factor),
                 "due_after": due,
             }
             out.append(("review", row))
@@ -165,8 +166,3 @@ def replay(revlog: list[Revlog], days: Days) -> list[tuple[str, dict]]:
 
 def _same(state: State, due: datetime | None) -> dict:
     return {"state_after": int(state), "due_after": due}
-
-
-def _difficulty(factor: int) -> float | None:
-    """FSRS keeps the difficulty in the ease column, as 100..1100 (quiz.anki.export's _ease)."""
-    return round((factor / 1000 - 0.1) * 9 + 1, 4) if 100 <= factor <= 1100 else None

@@ -302,3 +302,31 @@ def test_a_tldr_page_of_a_bundled_tool_adds_only_what_its_table_lacks():
 def test_a_prompt_is_not_part_of_the_command_and_output_is_no_card(line, command):
     note = generate(f"# T\n\n## Run it\n\nRun this:\n\n```console\n{line}\nsome output\nmore output\n```\n")
     assert [(card.back, card.line) for card in note.cards if card.kind == "command"] == [(command, 8)]
+
+
+def test_a_remark_under_the_one_command_an_intro_asks_for_is_its_note(tmp_path):
+    note = generate(
+        "# Git\n\nCreate a branch and switch to it:\n\n```bash\ngit switch -c feature\n"
+        "# the same as git checkout -b feature\n```\n\nUndo the last commit:\n\n"
+        "```bash\n# keep its changes staged\ngit reset --soft HEAD~1\n```\n"
+    )
+    made = [(card.line, card.back, card.note) for card in note.cards]
+    # the comment above the second block's command is its front, and the line above the block
+    # (an introduction of it) not; under the first block's command, the comment is a remark
+    assert made == [
+        (6, "git switch -c feature", "the same as git checkout -b feature"),
+        (14, "git reset --soft HEAD~1", ""),
+    ]
+    assert note.cards[0].front.startswith("Create a branch and switch to it")
+    assert note.cards[1].front.startswith("keep its changes staged")
+    deck = tmp_path / "deck.yaml"
+    deck.write_text(deck_yaml(note, "git", "git.md"), encoding="utf-8")
+    assert load_deck(deck).cards[0].content["note"] == "the same as git checkout -b feature"
+
+
+def test_lines_under_the_one_command_an_intro_asks_for_are_its_output_not_its_note():
+    note = generate(
+        "# df\n\nShow free space:\n\n```bash\ndf -h /\n# Filesystem  Size  Used\n# /dev/sda1   20G   15G\n```\n"
+    )
+    assert [(card.back, card.note) for card in note.cards] == [("df -h /", "")]
+    assert [remark.reason for remark in note.remarks] == ["output of the command above: not a card"]

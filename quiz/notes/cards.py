@@ -19,6 +19,7 @@ class Card:
     source: str | None = None
     slug_from: str = ""  # text the id is derived from
     id: str = ""
+    note: str = ""  # shown with the answer: a remark of the note's on it
 
     @property
     def type(self) -> str:
@@ -31,6 +32,8 @@ class Card:
             data["type"] = self.type
         data["front"] = self.front
         data["back"] = self.back
+        if self.note:
+            data["note"] = self.note
         data["tags"] = [self.kind]
         if self.source:
             data["source"] = self.source

@@ -116,7 +116,12 @@ def code_cards(block: Block, intro: str | None, note: Note) -> list[Card]:
         cards.append(current)
         if trailing:
             current = None  # the comment was this command's own
-    if comments:
+    remarks = [c for c in comments if c]
+    if one and intro and cards and len(remarks) == 1:  # under the one command the intro asks for: a remark on it
+        cards[-1].note = remarks[0]
+    elif one and intro and cards and remarks:  # lines of it: what it printed, as a transcript's
+        note.remarks.append(Skipped.saying(statements[-1][0], N_("output of the command above: not a card")))
+    elif comments:
         reason = N_("comment without a command below it: {comment}")
         note.skipped.append(Skipped.saying(statements[-1][0], reason, comment=comments[-1][:50]))
     return cards
@@ -129,8 +134,9 @@ def command_count(block: Block) -> int:
 
 
 def _commands_in(statements: list[tuple[int, str]], prompts: bool) -> int:
+    """The commands among the statements: not the comments, nor (in a transcript) the output."""
     if not prompts:
-        return len(statements)
+        return sum(1 for _, text in statements if strip_prompt(text.strip(), prompts, known_commands()) is not None)
     return sum(1 for _, text in statements if _prompted(text, prompts))
 
 

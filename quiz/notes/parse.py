@@ -296,7 +296,9 @@ class _Walker:
             return None
         text = plain(self.blocks[before].lines[0], self.refs)[0]
         code = self.blocks[index]
-        commented = not has_prompts(code.lang, code.lines) and any(line.lstrip().startswith("#") for line in code.lines)
+        # a comment above the command is its front; one under it, a remark (the card's note)
+        first = next((line.lstrip() for line in code.lines if line.strip()), "")
+        commented = not has_prompts(code.lang, code.lines) and first.startswith("#")
         if commented or command_count(code) != 1:
             remark = N_("read as the introduction of the code below: {text}")
             self.note.remarks.append(Skipped.saying(self.blocks[before].line, remark, text=text[:40]))

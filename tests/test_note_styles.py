@@ -1,8 +1,8 @@
-"""Notes in ten styles (tests/data/notes/, each with the command and key cards it must give,
+"""Notes in a dozen styles (tests/data/notes/, each with the command and key cards it must give,
 written apart from the parser): tables, bullets with inline code, trailing comments and
 config snippets, terminal transcripts, vim keys and indented code, the Docker note's style,
 man page option lines, comments under their commands, keys in a code block,
-a tldr page of pages.zh."""
+a tldr page of pages.zh, an Obsidian note (highlights, wiki links, embeds, #tags)."""
 
 import json
 from pathlib import Path
@@ -330,3 +330,14 @@ def test_lines_under_the_one_command_an_intro_asks_for_are_its_output_not_its_no
     )
     assert [(card.back, card.note) for card in note.cards] == [("df -h /", "")]
     assert [remark.reason for remark in note.remarks] == ["output of the command above: not a card"]
+
+
+def test_obsidian_marks_leave_the_concepts_words_and_code_spans_as_written():
+    note = generate((Path(__file__).parent / "data" / "notes" / "obsidian-git.md").read_text(encoding="utf-8"))
+    concept = next(card for card in note.cards if card.kind == "concept")
+    assert concept.back == "Branches are cheap: a branch is a file holding one commit id. See refs."
+    assert not note.skipped  # the line of tags alone is not reported as a paragraph left out
+    kept = generate("# T\n\n## S\n\n- `grep -c '==x== #y'`: count ==marked== lines #grep\n")
+    assert [(card.front, card.back) for card in kept.cards] == [
+        ("count marked lines: '==x== #y'", "grep -c '==x== #y'")
+    ]

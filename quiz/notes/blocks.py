@@ -1,7 +1,8 @@
 """Markdown as blocks, read by markdown-it-py (CommonMark, with tables and front matter):
 headings (ATX and setext), code (fenced and indented), list items, quotes, paragraphs,
 tables and HTML, each with its line number; and inline Markdown reduced to plain text
-plus its links. The rules that turn blocks into cards are parse.py's."""
+plus its links (Obsidian's highlights, wiki links, embeds and #tags read as their words).
+The rules that turn blocks into cards are parse.py's."""
 
 from __future__ import annotations
 
@@ -20,6 +21,11 @@ BARE_URL = re.compile(f"https?://[^{_URL_STOP}]*[^{_URL_STOP}.,:;!?'\"*_~]")
 CODE_SPAN = re.compile(r"(`+)(.+?)\1")
 PIPE_ROW = re.compile(r"\|(.*)\|")
 IAL = re.compile(r"\{:[^{}]*\}")  # kramdown's attribute list, {: .-prime}: how to show a block, not text
+# Obsidian's marks: ==highlight==, [[note#heading|alias]] (an embed, ![[...]], shows no text), and
+# #tags at a text's end ("#1" is a number, not a tag)
+HIGHLIGHT = re.compile(r"==(?=\S)(.+?)(?<=\S)==")
+WIKI_LINK = re.compile(r"(!?)\[\[([^\]|#]*)(?:#([^\]|]*))?(?:\|([^\]]*))?\]\]")
+TAGS_AT_END = re.compile(r"(?:(?:^|\s+)#(?!\d+(?:\s|$))[\w/-]+)+\s*$")
 
 
 @dataclass
@@ -162,4 +168,26 @@ def plain(text: str, refs: dict[str, str]) -> tuple[str, list[str]]:
     text = REF_LINK.sub(reference, text)
     urls.extend(u for u in BARE_URL.findall(text) if u not in urls)
     text = re.sub(r"\*\*(.+?)\*\*|__(.+?)__", lambda m: m[1] or m[2], text)
-    return text.strip(), urls
+    return _obsidian(text).strip(), urls
+
+
+def _obsidian(text: str) -> str:
+    """Obsidian's marks out of the text, each code span's text as it is."""
+    pieces, done = [], 0
+    for span in CODE_SPAN.finditer(text):
+        pieces += [_marks_out(text[done : span.start()]), span[0]]
+        done = span.end()
+    text = "".join([*pieces, _marks_out(text[done:])])
+    return TAGS_AT_END.sub("", text) if "#" in text else text
+
+
+def _marks_out(text: str) -> str:
+    text = HIGHLIGHT.sub(r"\1", text) if "==" in text else text
+    return WIKI_LINK.sub(_wiki_text, text) if "[[" in text else text
+
+
+def _wiki_text(link: re.Match) -> str:
+    embed, target, heading, alias = link.groups()
+    if embed:
+        return ""
+    return (alias or " > ".join(part.strip() for part in (target, heading) if part and part.strip())).strip()

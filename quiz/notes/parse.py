@@ -196,6 +196,8 @@ class _Walker:
         if self.intro_of(index):
             return  # on_code uses it
         texts = [plain(line, self.refs) for line in block.lines]
+        if not any(text or urls for text, urls in texts):  # Obsidian's #tags or embeds alone: no words
+            return
         if all(not text or _only_links(line) for line, (text, _) in zip(block.lines, texts)):
             self.links(block, [u for _, urls in texts for u in urls])
             return

@@ -341,3 +341,28 @@ def test_obsidian_marks_leave_the_concepts_words_and_code_spans_as_written():
     assert [(card.front, card.back) for card in kept.cards] == [
         ("count marked lines: '==x== #y'", "grep -c '==x== #y'")
     ]
+
+
+@pytest.mark.parametrize(
+    ("markdown", "words"),
+    [
+        ("*take all lower case letters*", "take all lower case letters"),
+        ("Yank line _(Copy)_", "Yank line (Copy)"),
+        ("**将target作为根目录（运行其中的`/bin/sh`）:**", "将target作为根目录（运行其中的`/bin/sh`）:"),
+        ("rm *.jpg *.png, a*b*c, snake_case_name, 2 * 3 * 4", "rm *.jpg *.png, a*b*c, snake_case_name, 2 * 3 * 4"),
+        ("`ls **/*.py` and `_x_` **here**", "`ls **/*.py` and `_x_` here"),
+        ("Koa: <https://koajs.com/>", "Koa: https://koajs.com/"),
+        ("see [[Git#Rebase|rebasing]] and [[Git#Merge]] ![[graph.png]]", "see rebasing and Git > Merge"),
+        ("issue #123, use #include here", "issue #123, use #include here"),
+    ],
+)
+def test_inline_marks_go_and_the_words_stay(markdown, words):
+    from quiz.notes.blocks import plain
+
+    assert plain(markdown, {})[0] == words
+
+
+def test_a_lone_bullet_of_a_link_is_the_sections_text_not_a_sub_heading():
+    note = generate("# Koa\n\n## About\n\nKoa is a web framework.\n\n- <https://koajs.com/>\n\n## Next\n\nMore.\n")
+    about = note.cards[0]
+    assert (about.front, about.back) == ("What is About?", "Koa is a web framework.\n• https://koajs.com/")

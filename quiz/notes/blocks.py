@@ -18,9 +18,16 @@ REF_LINK = re.compile(r"\[([^\]]*)\]\[([^\]]*)\]")
 # punctuation after it (GFM's autolinks): "see https://example.com." or "…q=example。"
 _URL_STOP = "\\s)>\\]）」』》】，。、；：！？"
 BARE_URL = re.compile(f"https?://[^{_URL_STOP}]*[^{_URL_STOP}.,:;!?'\"*_~]")
+AUTOLINK = re.compile(r"<(https?://[^\s<>]+)>")
 CODE_SPAN = re.compile(r"(`+)(.+?)\1")
 PIPE_ROW = re.compile(r"\|(.*)\|")
 IAL = re.compile(r"\{:[^{}]*\}")  # kramdown's attribute list, {: .-prime}: how to show a block, not text
+# **bold**, __bold__, *italic*, _italic_: a mark inside a word ("a*b", snake_case) or beside a
+# space ("rm *.jpg *.png") is a character of the text
+EMPHASIS = re.compile(
+    r"\*\*(.+?)\*\*|__(.+?)__"
+    r"|(?<![\w*])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![\w*])|(?<!\w)_(?=[^\s_])(.+?)(?<=[^\s_])_(?!\w)"
+)
 # Obsidian's marks: ==highlight==, [[note#heading|alias]] (an embed, ![[...]], shows no text), and
 # #tags at a text's end ("#1" is a number, not a tag)
 HIGHLIGHT = re.compile(r"==(?=\S)(.+?)(?<=\S)==")
@@ -166,24 +173,25 @@ def plain(text: str, refs: dict[str, str]) -> tuple[str, list[str]]:
 
     text = INLINE_LINK.sub(inline, text)
     text = REF_LINK.sub(reference, text)
+    text = AUTOLINK.sub(r"\1", text) if "<" in text else text  # <https://koajs.com/>: the URL
     urls.extend(u for u in BARE_URL.findall(text) if u not in urls)
-    text = re.sub(r"\*\*(.+?)\*\*|__(.+?)__", lambda m: m[1] or m[2], text)
-    return _obsidian(text).strip(), urls
-
-
-def _obsidian(text: str) -> str:
-    """Obsidian's marks out of the text, each code span's text as it is."""
-    pieces, done = [], 0
-    for span in CODE_SPAN.finditer(text):
-        pieces += [_marks_out(text[done : span.start()]), span[0]]
-        done = span.end()
-    text = "".join([*pieces, _marks_out(text[done:])])
-    return TAGS_AT_END.sub("", text) if "#" in text else text
+    return _marks_out(text).strip(), urls
 
 
 def _marks_out(text: str) -> str:
+    """Emphasis and Obsidian's marks out of the text, each code span's text as it is: the
+    spans stand aside as placeholders (private-use characters) while the marks go."""
+    spans = [span[0] for span in CODE_SPAN.finditer(text)] if "`" in text and "\ue000" not in text else []
+    if spans:
+        text = CODE_SPAN.sub(lambda _span: "\ue000", text)
+    text = EMPHASIS.sub(lambda m: m[1] or m[2] or m[3] or m[4], text) if "*" in text or "_" in text else text
     text = HIGHLIGHT.sub(r"\1", text) if "==" in text else text
-    return WIKI_LINK.sub(_wiki_text, text) if "[[" in text else text
+    text = WIKI_LINK.sub(_wiki_text, text) if "[[" in text else text
+    text = TAGS_AT_END.sub("", text) if "#" in text else text
+    if spans:
+        kept = iter(spans)
+        text = re.sub("\ue000", lambda _mark: next(kept), text)
+    return text
 
 
 def _wiki_text(link: re.Match) -> str:

@@ -177,8 +177,12 @@ class _Walker:
             self.add(card)
             return
         text, urls = plain(block.lines[0], self.refs)
-        if self.lone_item(index) and len(text) <= SHORT_TITLE and not text.endswith(END_PUNCT):
-            self.start_section(text, block.line, urls, sub=True)  # a lone short bullet is a sub-heading
+        after = self.blocks[index + 1] if index + 1 < len(self.blocks) else None
+        # a lone short bullet is a sub-heading; one of a link, only with prose under it (else
+        # it is the link of the text above: `[Kitematic][1]` heads its paragraphs, `<https://...>` not)
+        titled = not urls or (after is not None and after.kind == "para")
+        if self.lone_item(index) and titled and len(text) <= SHORT_TITLE and not text.endswith(END_PUNCT):
+            self.start_section(text, block.line, urls, sub=True)
         elif self.section and self.section.open and self.section.prose:
             self.section.prose.append(block)
         else:

@@ -104,7 +104,7 @@ def cards_command(
 ) -> None:
     from quiz import scheduling, storage
 
-    now, zone, rollover = current_time(), learner_zone(), env.rollover_hour()
+    now, zone, rollover, lang = current_time(), learner_zone(), env.rollover_hour(), env.lang()
     day = storage.Day.of(now, zone, rollover)
     due_from, due_before = due_range(due, day, zone, rollover)
     filters = storage.CardFilter(state, tag, search, due_from, due_before, order, flagged)
@@ -114,10 +114,9 @@ def cards_command(
         with env.engine.connect() as conn:
             decks = storage.select_decks(conn, list(names))
             recall = {deck.id: scheduling.recall_at(now, storage.deck_settings(conn, deck.id)) for deck in decks}
-            cards = storage.list_cards(conn, decks, filters, now, limit, recall, env.lang())
-        print_cards(
-            list(listing(cards, {deck.id: deck for deck in decks}, recall, env.lang())), decks, as_json, zone, rollover
-        )
+            cards = storage.list_cards(conn, decks, filters, now, limit, recall, lang)
+        listed = list(listing(cards, {deck.id: deck for deck in decks}, recall, lang))
+        print_cards(listed, decks, as_json, zone, rollover)
 
 
 def print_cards(listed: list[Listed], decks: list, as_json: bool, zone: tzinfo, rollover: int) -> None:

@@ -173,7 +173,7 @@ def plain(text: str, refs: dict[str, str]) -> tuple[str, list[str]]:
 
     text = INLINE_LINK.sub(inline, text)
     text = REF_LINK.sub(reference, text)
-    text = AUTOLINK.sub(r"\1", text) if "<" in text else text  # <https://koajs.com/>: the URL
+    text = AUTOLINK.sub(r"\1", text)  # <https://koajs.com/>: the URL
     urls.extend(u for u in BARE_URL.findall(text) if u not in urls)
     return _marks_out(text).strip(), urls
 
@@ -184,10 +184,9 @@ def _marks_out(text: str) -> str:
     spans = [span[0] for span in CODE_SPAN.finditer(text)] if "`" in text and "\ue000" not in text else []
     if spans:
         text = CODE_SPAN.sub(lambda _span: "\ue000", text)
-    text = EMPHASIS.sub(lambda m: m[1] or m[2] or m[3] or m[4], text) if "*" in text or "_" in text else text
-    text = HIGHLIGHT.sub(r"\1", text) if "==" in text else text
-    text = WIKI_LINK.sub(_wiki_text, text) if "[[" in text else text
-    text = TAGS_AT_END.sub("", text) if "#" in text else text
+    text = EMPHASIS.sub(lambda m: m[1] or m[2] or m[3] or m[4], text)
+    text = WIKI_LINK.sub(_wiki_text, HIGHLIGHT.sub(r"\1", text))
+    text = TAGS_AT_END.sub("", text)
     if spans:
         kept = iter(spans)
         text = re.sub("\ue000", lambda _mark: next(kept), text)

@@ -117,10 +117,11 @@ def code_cards(block: Block, intro: str | None, note: Note) -> list[Card]:
         if trailing:
             current = None  # the comment was this command's own
     remarks = [c for c in comments if c]
-    if one and intro and cards and len(remarks) == 1:  # under the one command the intro asks for: a remark on it
-        cards[-1].note = remarks[0]
-    elif one and intro and cards and remarks:  # lines of it: what it printed, as a transcript's
-        note.remarks.append(Skipped.saying(statements[-1][0], N_("output of the command above: not a card")))
+    if remarks and one and intro and cards:  # under the one command the intro asks for
+        if len(remarks) == 1:  # a remark on it
+            cards[-1].note = remarks[0]
+        else:  # lines of it: what it printed, as a transcript's
+            note.remarks.append(Skipped.saying(statements[-1][0], N_("output of the command above: not a card")))
     elif comments:
         reason = N_("comment without a command below it: {comment}")
         note.skipped.append(Skipped.saying(statements[-1][0], reason, comment=comments[-1][:50]))

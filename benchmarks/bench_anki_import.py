@@ -6,8 +6,9 @@ cards, FSRS states and a review log as a package from Anki does. Each side impor
 into a new collection of its own, in a child process, the two alternating `runs` times;
 a row gives the medians of the wall time and of the peak memory and the ratio quiz / Anki
 (target: under 5 s at 100k cards). Then quiz's parts of it, in this process, each the
-median of `runs`: reading the package, its notes as deck entries, the deck files' text,
-their deck checks (the parse), and the cards' schedules and log rows in quiz's terms.
+median of `runs`: reading the package, its notes as deck entries, the deck files' text and
+their decks, the parse of those files that known_deck spares the import, and the cards'
+schedules and log rows in quiz's terms.
 
 `run()` returns (name, value, unit) rows; run this file alone to print them.
 """
@@ -81,10 +82,18 @@ def parts(package: Path, folder: Path, size: int, runs: int) -> list[tuple[str, 
         collection = timed("read the package", read_package, package)
         entries = timed("its notes as deck entries", convert, collection).entries
         names = deck_names(collection, entries, None)
-        texts, _placed, _copies = timed(
-            "the deck files' text", deck_files, collection, entries, names, folder, {}, package.name
+        texts, _placed, _copies, known = timed(
+            "the deck files' text, and their decks (known_deck)",
+            deck_files,
+            collection,
+            entries,
+            names,
+            folder,
+            {},
+            package.name,
         )
-        timed("the deck files' checks (parse)", load_decks, list(texts), texts)
+        assert set(known) == set(texts), "a deck file's deck was not known: the import reads it back"
+        timed("the deck files read back (the parse known_deck spares)", load_decks, list(texts), texts)
         writer = _Progress(collection, Days(collection, ZoneInfo("Europe/Berlin"), 4, NOW))
         pairs = [(card.id, number, False) for number, card in enumerate(collection.cards)]  # all new to quiz
         timed("the cards' schedules and log rows", writer.rows, pairs, {}, {})

@@ -311,7 +311,7 @@ class Reader(ValueChecks):
         ords = self.cloze_ords(fields["text"][1], content["text"], label) if kind is CardKind.CLOZE else card_ords(kind)
         return [CardSpec(key, o, kind, content, tags, position, node.line) for o in ords]
 
-    def cloze_ords(self, node: Node, text: Text, label: What) -> list[int]:
+    def cloze_ords(self, node: Node | None, text: Text, label: What) -> list[int]:
         variants = [text] if isinstance(text, str) else list(text.values())
         for variant in variants:  # every {{cN:: counts, nested or not: Anki reads them all
             last = None

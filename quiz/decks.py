@@ -161,15 +161,23 @@ def import_texts(
     zone: tzinfo,
     dry_run: bool = False,
     after=None,
+    known: dict[Path, DeckSpec] | None = None,
 ) -> list[SyncReport]:
     """Deck files that quiz made (quiz import anki, quiz import csv): checked like any deck
     file, imported, and written into place in the import's own transaction, after a
     backup, so that the files and the collection change together or not at all.
-    `after(conn)`: more writes in that transaction, once the decks' cards are in."""
+    `after(conn)`: more writes in that transaction, once the decks' cards are in.
+    `known`: the decks of some of the files, made with them (quiz.anki.decktext.known_deck):
+    those files are not read back."""
     from quiz import backups, storage
     from quiz.plumbing import files
 
-    specs = load_decks(list(texts), texts) if texts else []
+    known = known or {}
+    read_back = iter(load_decks([path for path in texts if path not in known], texts))
+    specs = [known[path] if path in known else next(read_back) for path in texts]
+    clashes = name_clashes((spec.path, spec.name) for spec in specs)
+    if clashes:
+        raise DeckError(clashes)
     specs = [dataclasses.replace(spec, path=str(Path(spec.path).resolve())) for spec in specs]
 
     def writes(conn) -> None:

@@ -5,19 +5,36 @@ is otherwise left as the learner keeps it."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from collections.abc import Set as AbstractSet
 from pathlib import Path
 
+from quiz import deckfile
 from quiz.anki.cards import Entry
 from quiz.anki.package import Collection, Preset
-from quiz.errors import QuizError
+from quiz.deckfile import (
+    CARD_ID,
+    CARD_KEYS,
+    GUID,
+    KINDS,
+    REQUIRED,
+    TEXT_FIELDS,
+    TYPED,
+    Reader,
+    card_ords,
+    fingerprint,
+    held_by,
+)
+from quiz.deckvalues import MAX_NAME, MAX_TEXT
+from quiz.errors import DeckError, QuizError
 from quiz.i18n import _
-from quiz.model import ANKI_REVIEW_ORDERS, CLOZE, MAX_STEPS, SETTING_LIMITS, WEEKDAYS
+from quiz.model import ANKI_REVIEW_ORDERS, CLOZE, MAX_STEPS, SETTING_LIMITS, WEEKDAYS, CardKind, CardSpec, DeckSpec
 from quiz.notes.cards import slug
 from quiz.notes.parse import note_language
 from quiz.notes.write import card_yaml, scalar
+from quiz.plumbing.gcpause import collector_paused
 
 # Anki's review orders as quiz's; those quiz has not (by interval, ease...) become by due date
 REVIEW_ORDER_OF = {number: order for order, number in ANKI_REVIEW_ORDERS.items()} | {9: "added"}
@@ -65,9 +82,10 @@ def deck_files(
     sources: dict,
     package: str,
     homes: AbstractSet[str] = frozenset(),
-) -> tuple[dict[Path, bytes], dict[str, list[Entry]], dict[str, Path]]:
+) -> tuple[dict[Path, bytes], dict[str, list[Entry]], dict[str, Path], dict[Path, DeckSpec]]:
     """(deck file -> its new text, deck name -> the entries placed in it, with their keys,
-    bundled deck -> the learner's copy its entries went to); `names`: deck_names of all the
+    bundled deck -> the learner's copy its entries went to, deck file -> the deck it holds
+    where known_deck knows it without reading it back); `names`: deck_names of all the
     package's notes. A deck of `homes` (one the notes quiz has are in) gets the new entries
     appended to its own file, a bundled deck's to the learner's copy of it
     (quiz.editing.bundled_copy); any other deck to the file quiz wrote in `folder`."""
@@ -78,6 +96,7 @@ def deck_files(
     for entry in entries:
         by_name.setdefault(names[entry.deck_id], []).append(entry)
     texts: dict[Path, bytes] = {}
+    decks: dict[Path, DeckSpec] = {}
     placed: dict[str, list[Entry]] = {}
     copies: dict[str, Path] = {}
     for name, deck_entries in by_name.items():
@@ -99,26 +118,96 @@ def deck_files(
         for entry in deck_entries:
             entry.key = new_key(_sample(entry), entry.guid, taken, numbers)
         if text is None:
-            items = "\n\n".join(card_yaml(entry.key, entry.content, "") for entry in deck_entries)
-            texts[target] = (head + items + "\n").encode()
+            items = [card_yaml(entry.key, entry.content, "") for entry in deck_entries]
+            texts[target] = (head + "\n\n".join(items) + "\n").encode()
+            deck = known_deck(target, head, items, deck_entries, texts[target])
+            if deck is not None:
+                decks[target] = deck
         else:
             texts[target] = _appended(target, text, deck_entries).encode()
         placed[name] = deck_entries
-    return texts, placed, copies
+    return texts, placed, copies, decks
+
+
+def known_deck(target: Path, head: str, items: list[str], entries: list[Entry], raw: bytes) -> DeckSpec | None:
+    """The deck that load_deck reads from the new deck file `raw` (`head`, then the entries'
+    `items` each after a blank line), without reading the whole file back: its head and first
+    card are read as any deck file's, every other card is made from its entry. Reading it back
+    took 2.1 of bench_anki_import.py's 9.5 s at 100k cards. None when an entry is not one the
+    checks of _known_cards vouch for (a text empty or too long, an odd tag, a cloze the deck
+    checks refuse...): the file is then read whole, its problems told as any deck file's."""
+    from quiz.decks import load_deck
+
+    try:
+        deck = load_deck(target, (head + items[0] + "\n").encode())
+    except DeckError:
+        return None
+    with collector_paused():  # as the deck checks are: 10^5 cards made, none freed
+        cards = _known(target, deck, head, items, entries)
+    return None if cards is None else dataclasses.replace(deck, cards=cards, sha256=fingerprint(raw))
+
+
+def _known(target: Path, deck: DeckSpec, head: str, items: list[str], entries: list[Entry]) -> list[CardSpec] | None:
+    cards, checks = list(deck.cards), Reader(str(target))
+    keys, held = {card.key for card in cards}, sum(map(held_by, cards))
+    line = head.count("\n") + items[0].count("\n") + 3  # the second entry's: after the first and a blank line
+    for position, (entry, item) in enumerate(zip(entries[1:], items[1:]), 1):
+        specs = _known_cards(entry, position, line, checks)
+        if not specs or entry.key in keys:
+            return None
+        keys.add(entry.key)
+        cards += specs
+        held += len(specs) * held_by(specs[0])
+        line += item.count("\n") + 2
+    return None if len(cards) > deckfile.MAX_CARDS or held > deckfile.MAX_HELD else cards
+
+
+def _known_cards(entry: Entry, position: int, line: int, checks: Reader) -> list[CardSpec] | None:
+    """The cards that the deck checks (quiz.deckfile.Reader.card_specs) make of the entry as
+    card_yaml writes it, where they would find no problem in it; else None."""
+    content, key = entry.content, entry.key
+    kind = KINDS.get(content.get("type", "basic"))
+    if kind is None or not content.keys() <= _CARD_KEYS or not CARD_ID.match(key) or len(key) > MAX_NAME["id"]:
+        return None
+    texts = {name: content[name] for name in TEXT_FIELDS if name in content}
+    for name, value in texts.items():  # a text, or the accepted answers a typed card's back lists
+        answers = name == "back" and kind in TYPED and type(value) is list and value
+        if not (_text(value) or (answers and all(map(_text, value)))):
+            return None
+    cloze = kind is CardKind.CLOZE
+    if any(name not in texts for name in REQUIRED[kind]) or ("text" in texts) != cloze or (cloze and "front" in texts):
+        return None
+    if "source" in content:  # (quiz.anki.cards makes none)
+        return None
+    tags = content.get("tags", [])  # each one word (no space, not empty), none twice
+    if tags and (" ".join(tags).split() != tags or len(set(tags)) != len(tags) or max(map(len, tags)) > MAX_TEXT):
+        return None
+    if "guid" in content:
+        guid = content["guid"]
+        if not (type(guid) is str and GUID.match(guid)):
+            return None
+        texts["guid"] = guid
+    ords = checks.cloze_ords(None, texts["text"], "") if cloze else card_ords(kind)  # (none: a problem)
+    return [CardSpec(key, number, kind, texts, tuple(tags), position, line) for number in ords]
+
+
+_CARD_KEYS = frozenset(CARD_KEYS) - {"id"}  # (an entry's content has its id apart)
+
+
+def _text(value: object) -> bool:
+    return type(value) is str and 0 < len(value) <= MAX_TEXT and not value.isspace()
 
 
 def _within_limit(anki_name: str, entries: list[Entry], had: int) -> None:
     """One clear line for an Anki deck that would make more cards than a deck holds, not the
     deck checks' problem at a line of a file that the learner never saw."""
-    from quiz.deckfile import MAX_CARDS, card_ords
-
     count = had + sum(len(card_ords(entry.kind, entry.content.get("text"))) for entry in entries)
-    if count > MAX_CARDS:
+    if count > deckfile.MAX_CARDS:
         message = _(
             'Anki deck "{deck}" makes {count} cards, more than the {limit} a quiz deck holds: '
             "split it into subdecks in Anki and export it again"
         )
-        raise QuizError(message.format(deck=anki_name, count=f"{count:,}", limit=f"{MAX_CARDS:,}"))
+        raise QuizError(message.format(deck=anki_name, count=f"{count:,}", limit=f"{deckfile.MAX_CARDS:,}"))
 
 
 def _deck_file(name: str, known, folder: Path, home: bool) -> tuple[Path, bytes | None]:

@@ -78,7 +78,9 @@ def import_package(
     matched = [entry for entry in conversion.entries if entry.guid in known]
     homes = {} if prefix else _homes(matched, known)
     names = deck_names(collection, conversion.entries, prefix, homes)
-    texts, placed, report.copies = deck_files(collection, fresh, names, folder, sources, path.name, set(homes.values()))
+    texts, placed, report.copies, known_decks = deck_files(
+        collection, fresh, names, folder, sources, path.name, set(homes.values())
+    )
     report.files = list(texts)
     days = progress.Days(collection, zone, rollover_hour, now)
     writer = _Progress(collection, days)
@@ -106,7 +108,7 @@ def import_package(
         report.studied = sum(schedule.state != State.NEW for _id, schedule, *_rest in schedules)
         report.reviews = len(reviews) + len(events)
 
-    report.decks = import_texts(engine, texts, now=now, zone=zone, dry_run=dry_run, after=after)
+    report.decks = import_texts(engine, texts, now=now, zone=zone, dry_run=dry_run, after=after, known=known_decks)
     return report
 
 

@@ -15,6 +15,19 @@ import re
 from pathlib import Path
 
 from quiz import __version__
+from quiz.deckentry import (
+    CARD_ID,
+    CARD_KEYS,
+    GUID,
+    KINDS,
+    REQUIRED,
+    TEXT_FIELDS,
+    TYPED,
+    URL,
+    card_ords,
+    cloze_numbers,
+    held_by,
+)
 from quiz.deckvalues import (
     DECK_FILE,
     MAX_NAME,
@@ -28,13 +41,11 @@ from quiz.deckvalues import (
 )
 from quiz.errors import Problem
 from quiz.i18n import _, ngettext
-from quiz.model import CLOZE, CLOZE_OPENING, LANG_CODE, CardKind, CardSpec, DeckSpec, Text
+from quiz.model import CLOZE_OPENING, LANG_CODE, CardKind, CardSpec, DeckSpec, Text
 from quiz.plumbing.gcpause import collector_paused
 from quiz.plumbing.yamlread import Map, Node, Reported, Scalar, Seq, YamlError, plain, read
 
 DECK_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
-CARD_ID = re.compile(r"[a-z0-9]+(?:[-_.][a-z0-9]+)*\Z")
-URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S+\Z")
 
 # Limits (decks/README.md, decks/schema.json). A cloze card keeps its whole text once per
 # deletion, so one entry of 10,000 deletions once made a 1.3 GB collection: the number of
@@ -44,27 +55,11 @@ MAX_HELD = 10_000_000  # characters held by the deck's cards together (see held_
 MAX_CLOZE = 500  # cloze numbers go from c1 to c500 (Anki cannot import c0)
 
 TOP_KEYS = ("deck", "title", "lang", "description", "settings", "tools", "cards")
-CARD_KEYS = ("id", "type", "front", "back", "text", "note", "tags", "source", "guid")
-GUID = re.compile(r"[!-~]{1,64}\Z")  # an Anki note's GUID: printable ASCII, no spaces
-TEXT_FIELDS = ("front", "back", "text", "note")
-KINDS = {kind.value: kind for kind in CardKind}  # a dict: CardKind(name) raises for a wrong one
-TYPED = (CardKind.COMMAND, CardKind.KEYS)  # answered by typing; the back may list accepted answers
-REQUIRED = {
-    CardKind.BASIC: ("front", "back"),
-    CardKind.REVERSED: ("front", "back"),
-    CardKind.COMMAND: ("front", "back"),
-    CardKind.KEYS: ("front", "back"),
-    CardKind.CLOZE: ("text",),
-}
 
 
 def fingerprint(raw: bytes) -> str:
     """Identifies a deck file's content as this version of quiz reads it."""
     return hashlib.sha256(__version__.encode() + b"\0" + raw).hexdigest()
-
-
-def cloze_numbers(text: str) -> list[int]:
-    return sorted({int(m[1]) for m in CLOZE.finditer(text)})
 
 
 class Reader(ValueChecks):
@@ -341,23 +336,6 @@ class Reader(ValueChecks):
             self.problem(node, message.format(card=label))
             return []
         return numbers[0]
-
-
-def card_ords(kind: CardKind, text: Text | None = None) -> list[int]:
-    """The cards an entry makes, by ord: a cloze's deletion numbers (its text checked apart,
-    Reader.cloze_ords), a reversed card's two sides, else one."""
-    if kind is CardKind.CLOZE:
-        return cloze_numbers(text if isinstance(text, str) else next(iter((text or {}).values()), ""))
-    return [0, 1] if kind is CardKind.REVERSED else [0]
-
-
-def held_by(spec: CardSpec) -> int:
-    """The characters one card holds in the collection: every text of its entry, and its tags."""
-    size = len(" ".join(spec.tags))
-    for value in spec.content.values():
-        values = value.values() if isinstance(value, dict) else [value] if isinstance(value, str) else value
-        size += sum(map(len, values))
-    return size
 
 
 def _card_label(node: Map, position: int) -> str:

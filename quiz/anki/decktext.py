@@ -14,23 +14,11 @@ from pathlib import Path
 from quiz import deckfile
 from quiz.anki.cards import Entry
 from quiz.anki.package import Collection, Preset
-from quiz.deckfile import (
-    CARD_ID,
-    CARD_KEYS,
-    GUID,
-    KINDS,
-    REQUIRED,
-    TEXT_FIELDS,
-    TYPED,
-    Reader,
-    card_ords,
-    fingerprint,
-    held_by,
-)
-from quiz.deckvalues import MAX_NAME, MAX_TEXT
+from quiz.deckentry import card_ords, held_by, known_cards
+from quiz.deckfile import Reader, fingerprint
 from quiz.errors import DeckError, QuizError
 from quiz.i18n import _
-from quiz.model import ANKI_REVIEW_ORDERS, CLOZE, MAX_STEPS, SETTING_LIMITS, WEEKDAYS, CardKind, CardSpec, DeckSpec
+from quiz.model import ANKI_REVIEW_ORDERS, CLOZE, MAX_STEPS, SETTING_LIMITS, WEEKDAYS, CardSpec, DeckSpec
 from quiz.notes.cards import slug
 from quiz.notes.parse import note_language
 from quiz.notes.write import card_yaml, scalar
@@ -134,7 +122,7 @@ def known_deck(target: Path, head: str, items: list[str], entries: list[Entry], 
     `items` each after a blank line), without reading the whole file back: its head and first
     card are read as any deck file's, every other card is made from its entry. Reading it back
     took 2.1 of bench_anki_import.py's 9.5 s at 100k cards. None when an entry is not one the
-    checks of _known_cards vouch for (a text empty or too long, an odd tag, a cloze the deck
+    checks of deckentry.known_cards vouch for (a text empty or too long, an odd tag, a cloze the deck
     checks refuse...): the file is then read whole, its problems told as any deck file's."""
     from quiz.decks import load_deck
 
@@ -152,7 +140,7 @@ def _known(target: Path, deck: DeckSpec, head: str, items: list[str], entries: l
     keys, held = {card.key for card in cards}, sum(map(held_by, cards))
     line = head.count("\n") + items[0].count("\n") + 3  # the second entry's: after the first and a blank line
     for position, (entry, item) in enumerate(zip(entries[1:], items[1:]), 1):
-        specs = _known_cards(entry, position, line, checks)
+        specs = known_cards(entry.key, entry.content, position, line, checks)
         if not specs or entry.key in keys:
             return None
         keys.add(entry.key)
@@ -160,42 +148,6 @@ def _known(target: Path, deck: DeckSpec, head: str, items: list[str], entries: l
         held += len(specs) * held_by(specs[0])
         line += item.count("\n") + 2
     return None if len(cards) > deckfile.MAX_CARDS or held > deckfile.MAX_HELD else cards
-
-
-def _known_cards(entry: Entry, position: int, line: int, checks: Reader) -> list[CardSpec] | None:
-    """The cards that the deck checks (quiz.deckfile.Reader.card_specs) make of the entry as
-    card_yaml writes it, where they would find no problem in it; else None."""
-    content, key = entry.content, entry.key
-    kind = KINDS.get(content.get("type", "basic"))
-    if kind is None or not content.keys() <= _CARD_KEYS or not CARD_ID.match(key) or len(key) > MAX_NAME["id"]:
-        return None
-    texts = {name: content[name] for name in TEXT_FIELDS if name in content}
-    for name, value in texts.items():  # a text, or the accepted answers a typed card's back lists
-        answers = name == "back" and kind in TYPED and type(value) is list and value
-        if not (_text(value) or (answers and all(map(_text, value)))):
-            return None
-    cloze = kind is CardKind.CLOZE
-    if any(name not in texts for name in REQUIRED[kind]) or ("text" in texts) != cloze or (cloze and "front" in texts):
-        return None
-    if "source" in content:  # (quiz.anki.cards makes none)
-        return None
-    tags = content.get("tags", [])  # each one word (no space, not empty), none twice
-    if tags and (" ".join(tags).split() != tags or len(set(tags)) != len(tags) or max(map(len, tags)) > MAX_TEXT):
-        return None
-    if "guid" in content:
-        guid = content["guid"]
-        if not (type(guid) is str and GUID.match(guid)):
-            return None
-        texts["guid"] = guid
-    ords = checks.cloze_ords(None, texts["text"], "") if cloze else card_ords(kind)  # (none: a problem)
-    return [CardSpec(key, number, kind, texts, tuple(tags), position, line) for number in ords]
-
-
-_CARD_KEYS = frozenset(CARD_KEYS) - {"id"}  # (an entry's content has its id apart)
-
-
-def _text(value: object) -> bool:
-    return type(value) is str and 0 < len(value) <= MAX_TEXT and not value.isspace()
 
 
 def _within_limit(anki_name: str, entries: list[Entry], had: int) -> None:

@@ -8,9 +8,13 @@ for the 100k-card benchmark deck: not kept there.)"""
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from quiz.deckvalues import MAX_NAME, MAX_TEXT
 from quiz.model import CLOZE, CardKind, CardSpec, Text
+
+if TYPE_CHECKING:
+    from quiz.deckfile import Reader
 
 CARD_ID = re.compile(r"[a-z0-9]+(?:[-_.][a-z0-9]+)*\Z")
 URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S+\Z")
@@ -50,7 +54,7 @@ def held_by(spec: CardSpec) -> int:
     return size
 
 
-def known_cards(key: str, content: dict, position: int, line: int, checks) -> list[CardSpec] | None:
+def known_cards(key: str, content: dict, position: int, line: int, checks: Reader) -> list[CardSpec] | None:
     """The cards that quiz.deckfile.Reader.card_specs makes of the entry `key` with `content`
     (its other keys: strings and lists of strings, as quiz.anki.cards makes them), where its checks
     would find no problem in it; else None, and the entry is left to them. `checks`: a

@@ -97,7 +97,11 @@ def write_progress(
         Prepared(statement, conn.dialect).run_many(conn, values)
     for table, rows, names in ((reviews_t, reviews, REVIEW_COLUMNS), (events_t, events, EVENT_COLUMNS)):
         if rows:
-            # what a row leaves out is none (a review made no leech); not filled into 120k dicts
-            # first: 0.64 s of an Anki import's log rows (bench_anki_import.py's 100k package)
-            unset = dict.fromkeys(names) | ({"leech": False} if table is reviews_t else {})
-            Prepared(insert(table), conn.dialect, list(names)).run_many(conn, rows, unset)
+            # Only the columns some row holds are bound; the others take their defaults (none; a
+            # review made no leech). An Anki import's log rows hold 12 of the 19 (no typed answer,
+            # no steps): 120k rows of bench_anki_import.py's 100k package, 1.0 -> 0.7 s on raw sqlite3.
+            held = set().union(*rows)
+            columns = [name for name in names if name in held]
+            # what a row leaves out is none (or false); not filled into 120k dicts first: 0.64 s
+            unset = dict.fromkeys(columns) | ({"leech": False} if "leech" in held else {})
+            Prepared(insert(table), conn.dialect, columns).run_many(conn, rows, unset)

@@ -159,6 +159,35 @@ def test_datetimes_are_stored_as_sqlalchemy_writes_them(engine, write_deck):
             assert conn.execute(select(cards_t.c.due)).scalar_one() == moment
 
 
+@pytest.mark.parametrize(
+    "ms",
+    [0, 1, 999, 1_000, 1_709_251_199_999, 1_774_746_000_000, 2_147_483_648_123, 4_102_444_800_001, None],
+)
+def test_instants_from_epoch_ms_are_stored_as_datetimes_are(engine, write_deck, ms):
+    """from_epoch_ms (an Anki import's log rows) stores the instant as a datetime of it is
+    stored: the same stored value, the same datetime read back; NULL stays NULL."""
+    from datetime import datetime, timezone
+
+    from sqlalchemy import BigInteger, bindparam, insert, literal_column
+
+    from quiz.storage.rows import from_epoch_ms
+
+    sync(engine, write_deck, deck_yaml([basic("a")]))
+    moment = None if ms is None else datetime.fromtimestamp(ms / 1000, timezone.utc)
+    row = {"rating": 3, "state_before": 0, "reps_before": 0, "lapses_before": 0, "state_after": 1}
+    with storage.writing(engine) as conn:
+        card = conn.execute(select(cards_t.c.id)).scalar_one()
+        values = {**row, "card_id": card, "reviewed_at": MORNING}
+        conn.execute(insert(reviews_t).values(**values, due_after=moment))
+        made = from_epoch_ms(bindparam("ms", type_=BigInteger))
+        conn.execute(insert(reviews_t).values(**values, due_after=made), {"ms": ms})
+    with engine.connect() as conn:
+        stored = select(literal_column("CAST(due_after AS TEXT)"), reviews_t.c.due_after).order_by(reviews_t.c.id)
+        (given_text, given), (made_text, made_moment) = conn.execute(stored).all()
+    assert made_text == given_text
+    assert made_moment == given == moment
+
+
 @sqlite_only
 def test_a_bulk_insert_gives_the_page_cache_back(engine, write_deck):
     """run_many's larger page cache is for its rows only: the connection, pooled, keeps its own."""

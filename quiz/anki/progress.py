@@ -44,13 +44,17 @@ class Days:
     def start(self, day_number: int) -> datetime:
         return self._begins(self.day_zero + max(-36500, min(day_number, 36500 * 2)))
 
-    def after(self, moment_ms: int, days: int) -> datetime:
-        """The start of the learner's day `days` after the one of the instant (epoch ms)."""
-        return self._begins(self.clock.day(moment_ms) + days)
+    def after(self, moment_ms: int, days: int) -> int:
+        """The start of the learner's day `days` after the one of the instant (both epoch ms)."""
+        return self._begins_ms(self.clock.day(moment_ms) + days)
 
     @functools.lru_cache(maxsize=4096)  # noqa: B019 (a few thousand days, for one import)
     def _begins(self, ordinal: int) -> datetime:
         return scheduling.day_begins(date.fromordinal(ordinal), self.zone, self.rollover_hour)
+
+    @functools.lru_cache(maxsize=4096)  # noqa: B019
+    def _begins_ms(self, ordinal: int) -> int:
+        return round(self._begins(ordinal).timestamp() * 1000)  # a whole second: exact
 
 
 def memory(data: str) -> dict:
@@ -109,13 +113,14 @@ def schedule(card: Card, revlog: list[Revlog], days: Days, preset: Preset, fsrs_
 def replay(revlog: list[Revlog], days: Days) -> list[tuple[str, dict]]:
     """The card's revlog rows as quiz's log rows, oldest first: ("review", row) for the
     reviews table, (kind, row) for the events table (cram, forget, reschedule). Each row
-    has its revlog id as `anki_id`; the stored columns are the tables'."""
+    has its revlog id as `anki_id`; the stored columns are the tables', their instants in
+    epoch ms (quiz.storage.history.write_progress)."""
     out: list[tuple[str, dict]] = []
     state, reps, lapses = State.NEW, 0, 0
-    last: datetime | None = None
-    due: datetime | None = None
+    last: int | None = None
+    due: int | None = None
     for revlog_id, _cid, ease, interval, _last_interval, factor, time_ms, kind in revlog:
-        at = _instant(revlog_id)
+        at = revlog_id
         before = {
             "card_id": None,
             "state_before": int(state),
@@ -138,7 +143,7 @@ def replay(revlog: list[Revlog], days: Days) -> list[tuple[str, dict]]:
                 state, due = State.REVIEW, days.after(revlog_id, interval)
             else:
                 state = State.LEARNING if kind == LEARN else State.RELEARNING
-                due = at + timedelta(seconds=-interval)
+                due = at - interval * 1000  # a learning step: -seconds
             last = at
             row = before | {
                 "state_before": int(state_before),
@@ -164,5 +169,5 @@ def replay(revlog: list[Revlog], days: Days) -> list[tuple[str, dict]]:
     return out
 
 
-def _same(state: State, due: datetime | None) -> dict:
+def _same(state: State, due: int | None) -> dict:
     return {"state_after": int(state), "due_after": due}

@@ -8,16 +8,18 @@ import json
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import bindparam, insert, select, union_all, update
+from sqlalchemy import BigInteger, bindparam, insert, select, union_all, update
 from sqlalchemy.engine import Connection
 
 from quiz.model import Schedule
 from quiz.storage.database import chunks
 from quiz.storage.prepared import Prepared
+from quiz.storage.rows import from_epoch_ms
 from quiz.storage.schema import SCHEDULE_COLUMNS, cards_t, decks_t, events_t, reviews_t
 
 REVIEW_COLUMNS = tuple(column.name for column in reviews_t.columns if column.name != "id")
 EVENT_COLUMNS = tuple(column.name for column in events_t.columns if column.name != "id")
+INSTANTS = frozenset(["reviewed_at", "at", "due_before", "last_review_before", "due_after"])  # of the log rows
 
 
 def cards_by_guid(
@@ -83,8 +85,9 @@ def write_progress(
     reviews: list[dict],
     events: list[dict],
 ) -> None:
-    """Each (card id, schedule, suspended, flag, leech, buried until), and the log rows, in bulk
-    through quiz.storage.prepared, as the import's new cards: 10^5 rows of each."""
+    """Each (card id, schedule, suspended, flag, leech, buried until), and the log rows (their
+    instants in epoch ms, made the database's by from_epoch_ms), in bulk through
+    quiz.storage.prepared, as the import's new cards: 10^5 rows of each."""
     if schedules:
         names = (*SCHEDULE_COLUMNS, "suspended", "flag", "leech", "buried_until")
         statement = update(cards_t).where(cards_t.c.id == bindparam("card"))
@@ -104,4 +107,8 @@ def write_progress(
             columns = [name for name in names if name in held]
             # what a row leaves out is none (or false); not filled into 120k dicts first: 0.64 s
             unset = dict.fromkeys(columns) | ({"leech": False} if "leech" in held else {})
-            Prepared(insert(table), conn.dialect, columns).run_many(conn, rows, unset)
+            bound = {
+                name: from_epoch_ms(bindparam(name, type_=BigInteger)) if name in INSTANTS else bindparam(name)
+                for name in columns
+            }
+            Prepared(insert(table).values(bound), conn.dialect).run_many(conn, rows, unset)

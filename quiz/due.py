@@ -11,19 +11,19 @@ which notes a limit leaves out changes no count (tests/test_due.py checks it aga
 
 What this module cannot answer (a server's URL, a collection at another schema revision, a
 setting it cannot read) it leaves to the click command of the same name (quiz.cli.due),
-which builds the whole queue. Each answer is also written to the cache file (cache_file()),
+which builds the whole queue. Each answer is also written to the cache file (quiz.duecache),
 which a prompt can `cat` instead; refresh() writes it after whatever changes the queue.
 """
 
 from __future__ import annotations
 
-import itertools
 import os
 import sqlite3
 import sys
 from datetime import datetime, time, timedelta, timezone, tzinfo
 
 from quiz import i18n
+from quiz.duecache import write_cache
 from quiz.i18n import _
 from quiz.plumbing.localzone import learner_zone
 
@@ -46,7 +46,6 @@ ASCII_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 LETTERS = frozenset(ASCII_LETTERS)
 SCHEME = LETTERS | frozenset("0123456789+.-")  # a URL's scheme (quiz.storage.schema's _SCHEME)
 URI_SAFE = frozenset(f"{ASCII_LETTERS}0123456789-._~/".encode())  # a file URI's bytes as they are
-_parts = itertools.count()
 
 
 class Counts:
@@ -219,7 +218,7 @@ def _notes(conn: sqlite3.Connection, sql: str, query: dict, taken: set[str], lim
     return found
 
 
-# -- what is printed, and the cache ------------------------------------------------------
+# -- what is printed (and cached: quiz.duecache) ---------------------------------------------------
 
 
 def default_format() -> str:
@@ -251,41 +250,6 @@ def output(counts: Counts, fmt: str | None = None, as_json: bool = False) -> str
 
         return json.dumps(counts.as_json()) + "\n"
     return text + "\n" if text else ""
-
-
-def cache_file() -> str:
-    """$XDG_CACHE_HOME/quiz/due, ~/.cache/quiz/due by default: the line a prompt can `cat`."""
-    base = os.environ.get("XDG_CACHE_HOME", "")
-    return os.path.join(base if base.strip() else os.path.join(os.path.expanduser("~"), ".cache"), "quiz", "due")
-
-
-def write_cache(text: str) -> None:
-    """Make the cache file hold `text` (one line, or nothing), whole: a prompt reading it
-    meanwhile sees the old line or the new one. Never fails: the cache is a convenience."""
-    content = f"{text}\n".encode() if text else b""
-    target = cache_file()
-    folder, name = os.path.split(target)
-    temporary = os.path.join(folder, f".{name}.{os.getpid()}.{next(_parts)}.part")
-    try:
-        with open(target, "rb") as old:
-            if old.read() == content:
-                return
-    except OSError:
-        pass  # none yet: written below
-    try:
-        os.makedirs(folder, exist_ok=True)
-        with open(temporary, "wb") as new:
-            new.write(content)
-        os.replace(temporary, target)
-    except OSError:
-        _remove(temporary)
-
-
-def _remove(path: str) -> None:
-    try:
-        os.unlink(path)
-    except OSError:
-        return
 
 
 def refresh(path: str | os.PathLike | None, now: datetime) -> None:

@@ -407,3 +407,27 @@ def test_plain_text_is_written_plain(text):
     from quiz.notes.write import scalar
 
     assert scalar(text, 0) == text
+
+
+# what may stand in a text written plain (quiz.notes.write escapes the control characters first)
+_PLAIN_ALPHABET = st.sampled_from(list("ab yZ09:#-?,[]{}&*!|>'\"%@`.~=\t\n\r\u00a0\u3000\u4e2d"))
+
+
+@settings(max_examples=3000, deadline=None)
+@given(value=st.text(_PLAIN_ALPHABET, min_size=1, max_size=8))
+def test_a_value_said_to_read_back_plain_does(value):
+    """reads_back_plain's promise, what quiz.notes.write relies on to write a text unquoted:
+    after `key: `, the value reads back as this very string."""
+    from quiz.plumbing.yamlread import reads_back_plain
+
+    if reads_back_plain(value):
+        assert load(f"key: {value}") == {"key": value}
+
+
+@pytest.mark.parametrize(
+    "value", ["a: b", "a:", "a #b", "a\t#b", "a\u3000#b", " a", "a ", "a\nb", "a\rb", "a\tb", "#a", "yes", "1"]
+)
+def test_a_value_that_would_not_read_back_is_not_plain(value):
+    from quiz.plumbing.yamlread import reads_back_plain
+
+    assert not reads_back_plain(value)

@@ -17,7 +17,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Literal
 
-from quiz.checking.tables import Tool, ToolTable, merge, parse_tool
+from quiz.checking.tables import Command, Tool, ToolTable, parse_tool
 
 TABLES_DIR = Path(__file__).parent / "command_tables"
 COMPILED = Path(__file__).parent / "command_tables.json"
@@ -42,6 +42,38 @@ def bundled_tool(name: str) -> Tool | None:
     if errors:
         raise ValueError(f"{TABLES_DIR / (name + '.yaml')}: {'; '.join(errors)}")
     return tool
+
+
+def merge(base: Tool, over: Tool) -> Tool:
+    """``over`` (a deck's table) merged over ``base``: its commands and aliases are added,
+    and a command both have keeps the base's options with the deck's added or replacing
+    those of the same spelling (a deck naming two options of git commit keeps the rest)."""
+    commands = dict(base.commands)
+    for path, command in over.commands.items():
+        commands[path] = _merged(commands[path], command) if path in commands else command
+    return Tool(
+        _merged(base.own, over.own),
+        commands,
+        {**{a: p for a, p in base.aliases.items() if a not in over.commands}, **over.aliases},
+        over.wrapper or base.wrapper,
+        over.old_style or base.old_style,
+        over.options_everywhere or base.options_everywhere,
+        over.equals and base.equals,
+        max(over.longest_path, base.longest_path),
+    )
+
+
+def _merged(base: Command, over: Command) -> Command:
+    return Command(
+        {**base.options, **over.options},
+        over.options_first or base.options_first,
+        over.dash_value or base.dash_value,
+        {**base.synonyms, **over.synonyms},
+        over.images if over.images != "none" else base.images,
+        {**base.same, **over.same},
+        {**base.implies, **over.implies},
+        base.incidental | over.incidental,
+    )
 
 
 class Tools:

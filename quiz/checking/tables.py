@@ -373,35 +373,3 @@ def _kind(value: object) -> str:
     if value is None:
         return pgettext("a Python value", "nothing")
     return pgettext("a Python value", "a {type}").format(type=type(value).__name__)
-
-
-def merge(base: Tool, over: Tool) -> Tool:
-    """``over`` (a deck's table) merged over ``base``: its commands and aliases are added,
-    and a command both have keeps the base's options with the deck's added or replacing
-    those of the same spelling (a deck naming two options of git commit keeps the rest)."""
-    commands = dict(base.commands)
-    for path, command in over.commands.items():
-        commands[path] = _merged(commands[path], command) if path in commands else command
-    return Tool(
-        _merged(base.own, over.own),
-        commands,
-        {**{a: p for a, p in base.aliases.items() if a not in over.commands}, **over.aliases},
-        over.wrapper or base.wrapper,
-        over.old_style or base.old_style,
-        over.options_everywhere or base.options_everywhere,
-        over.equals and base.equals,
-        max(over.longest_path, base.longest_path),
-    )
-
-
-def _merged(base: Command, over: Command) -> Command:
-    return Command(
-        {**base.options, **over.options},
-        over.options_first or base.options_first,
-        over.dash_value or base.dash_value,
-        {**base.synonyms, **over.synonyms},
-        over.images if over.images != "none" else base.images,
-        {**base.same, **over.same},
-        {**base.implies, **over.implies},
-        base.incidental | over.incidental,
-    )

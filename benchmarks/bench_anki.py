@@ -3,14 +3,16 @@
 Builds 10k- and 100k-card collections from synthetic decks, gives 60% of the
 cards a schedule and two reviews each, and times the export (reading the
 collection, building the package, writing the .apkg) in-process, with and
-without --with-progress; then the whole `quiz export anki --with-progress` command,
-as a learner runs it: start-up, imports and opening the collection included. The
+without --with-progress, and the export with progress a step at a time; then the
+whole `quiz export anki --with-progress` command, as a learner runs it: start-up,
+imports and opening the collection included. The
 targets hold for both. `run()` returns (name, value, unit) rows for
 benchmarks/run.py; run this file alone to print them.
 """
 
 from __future__ import annotations
 
+import itertools
 import random
 import statistics
 import subprocess
@@ -85,6 +87,40 @@ def export_seconds(engine, folder: Path, with_progress: bool, runs: int) -> floa
     return statistics.median(times)
 
 
+EXPORT_STEPS = ("reading the collection", "notes", "cards", "review log", "Anki's indexes", "the .apkg file")
+
+
+def export_parts(engine, folder: Path, runs: int) -> dict[str, float]:
+    """The export with progress, a step at a time (medians of `runs`), timed by its own
+    progress reports: the notes end at as many steps as it wrote notes, the cards after
+    them, then the log, the indexes (one step) and the file (one). Reading the collection
+    is the time to the first report (which also holds the first 1% of the notes)."""
+    times: dict[str, list[float]] = {step: [] for step in EXPORT_STEPS}
+    for _ in range(runs):
+        reported: dict[int, float] = {}  # steps done -> when they were reported
+
+        def mark(done: int, _total: int, reported: dict[int, float] = reported) -> None:
+            reported.setdefault(done, time.perf_counter())
+
+        started = time.perf_counter()
+        report = anki.export_decks(
+            engine,
+            [],
+            folder / "parts.apkg",
+            lang="en",
+            clock=anki.Clock(NOW, ZoneInfo("Europe/Berlin"), 4),
+            with_progress=True,
+            on_progress=mark,
+        )
+        first = min(reported.values())
+        log_end = report.notes + report.cards + report.reviews
+        ends = [report.notes, report.notes + report.cards, log_end, log_end + 1, log_end + 2]
+        marks = [started, first, *(reported[end] for end in ends)]
+        for step, (begin, end) in zip(EXPORT_STEPS, itertools.pairwise(marks)):
+            times[step].append(end - begin)
+    return {step: statistics.median(values) for step, values in times.items()}
+
+
 def run(sizes=SIZES, runs: int = 5) -> list[tuple[str, float, str]]:
     rows = []
     with tempfile.TemporaryDirectory() as name:
@@ -95,6 +131,9 @@ def run(sizes=SIZES, runs: int = 5) -> list[tuple[str, float, str]]:
             for with_progress in (False, True):
                 label = f"export anki, {size // 1000}k cards" + (", with progress" if with_progress else "")
                 rows.append((label, export_seconds(engine, folder, with_progress, runs), "s"))
+            parts = export_parts(engine, folder, runs)
+            label = f"  export {size // 1000}k with progress, in-process"
+            rows += [(f"{label}: {step}", seconds, "s") for step, seconds in parts.items()]
             engine.dispose()
             rows.append(
                 (
@@ -122,4 +161,4 @@ def command_seconds(db: Path, folder: Path, runs: int) -> float:
 if __name__ == "__main__":
     quick = "--quick" in sys.argv
     for label, value, unit in run(sizes=(1000,) if quick else SIZES, runs=1 if quick else 5):
-        print(f"{label:<48} {value:>8.3f} {unit}")
+        print(f"{label:<64} {value:>8.3f} {unit}")

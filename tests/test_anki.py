@@ -25,7 +25,7 @@ from sqlalchemy import select
 import quiz.i18n
 from quiz import anki, storage
 from quiz.cli import cli
-from quiz.cli.reports import ExportProgress
+from quiz.cli.progress import ProgressBar
 from quiz.decks import import_files
 from quiz.model import Rating, State
 from quiz.scheduling import QueueCard, learner_date
@@ -511,7 +511,7 @@ def test_large_exports_show_a_progress_bar(engine, tmp_path, location):
     deck.write_text("\n".join(lines) + "\n", encoding="utf-8")
     import_files(engine, [deck])
     terminal = Terminal()
-    with ExportProgress(terminal) as progress:
+    with ProgressBar(terminal, "exporting") as progress:
         export(engine, tmp_path, datetime.now(timezone.utc), "big.apkg", on_progress=progress.update)
     assert "exporting" in terminal.getvalue() and "100%" in terminal.getvalue()
 
@@ -547,7 +547,7 @@ def test_the_progress_is_full_only_when_the_file_is_written(engine, write_deck, 
 def test_small_exports_show_no_progress_bar(engine, write_deck, tmp_path):
     import_files(engine, [write_deck(DECK)])
     terminal = Terminal()
-    with ExportProgress(terminal) as progress:
+    with ProgressBar(terminal, "exporting") as progress:
         export(engine, tmp_path, datetime.now(timezone.utc), on_progress=progress.update)
     assert terminal.getvalue() == ""
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import functools
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from pathlib import Path
@@ -58,16 +59,21 @@ def import_package(
     rollover_hour: int,
     prefix: str | None = None,
     dry_run: bool = False,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> AnkiImport:
     """Import the package at `path`: the deck files of the notes quiz lacks go to `folder`
     (their decks named `prefix-...` when given), every card's progress comes along. With
-    `dry_run`, the report of what would change, and nothing changed or written."""
+    `dry_run`, the report of what would change, and nothing changed or written.
+    `on_progress(done, total)`: the steps done, a step a note in each of STAGES."""
     from quiz import storage
     from quiz.decks import import_texts
     from quiz.storage import history
 
     collection = read_package(path)
+    stage = _Stages(len(collection.notes), on_progress)
+    stage.done()  # read
     conversion = convert(collection)
+    stage.done()
     report = AnkiImport(path, len(conversion.entries), simplified=conversion.simplified, dry_run=dry_run)
     report.left_out, report.media, report.media_shown = conversion.left_out, collection.media, conversion.media
     report.cut = conversion.cut
@@ -82,10 +88,12 @@ def import_package(
         collection, fresh, names, folder, sources, path.name, set(homes.values())
     )
     report.files = list(texts)
+    stage.done()
     days = progress.Days(collection, zone, rollover_hour, now)
     writer = _Progress(collection, days)
 
     def after(conn) -> None:
+        stage.done()  # the deck files' cards are in
         pairs = []  # (Anki card id, quiz card id, quiz had the card before)
         for deck, entries in placed.items():
             ids = history.card_ids(conn, deck)
@@ -102,7 +110,9 @@ def import_package(
                     pairs.append((entry.anki_cards[anki_ord], card_id, True))
         times, last = history.logged(conn, [quiz_id for _anki, quiz_id, had in pairs if had])
         schedules, reviews, events = writer.rows(pairs, times, last)
+        stage.done()
         history.write_progress(conn, schedules, reviews, events)
+        stage.done()
         report.new_cards = sum(not had for *_ids, had in pairs)
         report.merged_cards = len(pairs) - report.new_cards
         report.studied = sum(schedule.state != State.NEW for _id, schedule, *_rest in schedules)
@@ -110,6 +120,21 @@ def import_package(
 
     report.decks = import_texts(engine, texts, now=now, zone=zone, dry_run=dry_run, after=after, known=known_decks)
     return report
+
+
+STAGES = ("read", "convert", "deck files", "cards", "progress", "log")  # what on_progress counts
+
+
+class _Stages:
+    """The import's progress: a stage done is a step for each of the package's notes."""
+
+    def __init__(self, notes: int, on_progress: Callable[[int, int], None] | None):
+        self.notes, self.on_progress, self.count = notes, on_progress, 0
+
+    def done(self) -> None:
+        self.count += 1
+        if self.on_progress is not None:
+            self.on_progress(self.count * self.notes, len(STAGES) * self.notes)
 
 
 def _homes(matched: list[Entry], known: dict) -> dict[int, str]:

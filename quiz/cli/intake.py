@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import click
 
 from quiz.cli.collection import describe_sync, listed
 from quiz.cli.env import Env, learner_zone
+from quiz.cli.progress import ProgressBar
 from quiz.deckvalues import MAX_TEXT
 from quiz.errors import QuizError
 from quiz.i18n import _, ngettext
@@ -50,16 +52,19 @@ def import_anki(env: Env, path: str, prefix: str | None, output: str | None, dry
     package = Path(path)
     if not package.is_file():
         raise QuizError(_("{path}: no such file").format(path=package))
-    report = import_package(
-        env.engine,
-        package,
-        output_folder(output),
-        now=datetime.now(timezone.utc),
-        zone=learner_zone(),
-        rollover_hour=env.rollover_hour(),
-        prefix=checked_name(prefix),
-        dry_run=dry_run,
-    )
+    folder, prefix = output_folder(output), checked_name(prefix)
+    with ProgressBar(sys.stderr, _("importing")) as progress:
+        report = import_package(
+            env.engine,
+            package,
+            folder,
+            now=datetime.now(timezone.utc),
+            zone=learner_zone(),
+            rollover_hour=env.rollover_hour(),
+            prefix=prefix,
+            dry_run=dry_run,
+            on_progress=progress.update,
+        )
     env.changed_queue = not dry_run
     if as_json:
         click.echo(json.dumps(_json(report), ensure_ascii=False, indent=2))

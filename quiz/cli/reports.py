@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import click
 
 from quiz.cli.env import Env, QuizCommand, command, learner_zone
+from quiz.cli.progress import ProgressBar
 from quiz.errors import QuizError
 from quiz.i18n import _, ngettext
 from quiz.plumbing.textwidth import display_width, pad
@@ -27,9 +28,6 @@ if TYPE_CHECKING:
 )
 def export_group() -> None:
     pass
-
-
-PROGRESS_BAR_MIN_STEPS = 10_000  # about 5000 cards: a note and a card each
 
 
 @export_group.command(
@@ -76,7 +74,7 @@ def export_anki_command(
     from quiz.cli.collection import cards_count, decks_count, listed
 
     clock = anki.Clock(datetime.now(timezone.utc), learner_zone(), env.rollover_hour())
-    with ExportProgress(sys.stderr) as progress:
+    with ProgressBar(sys.stderr, _("exporting")) as progress:
         report = anki.export_decks(
             env.engine,
             list(names),
@@ -110,29 +108,6 @@ def export_anki_command(
 
 def reviews_count(count: int) -> str:
     return ngettext("{} review", "{} reviews", count).format(count)
-
-
-class ExportProgress:
-    """A progress bar on stderr, shown only for large exports."""
-
-    def __init__(self, stream):
-        self.stream = stream
-        self.bar = None
-        self.shown = 0
-
-    def update(self, done: int, total: int) -> None:
-        if self.bar is None and total >= PROGRESS_BAR_MIN_STEPS:
-            self.bar = click.progressbar(length=total, label=_("exporting"), file=self.stream).__enter__()
-        if self.bar is not None:
-            self.bar.update(done - self.shown)
-            self.shown = done
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(*exc)
 
 
 @command(

@@ -15,11 +15,14 @@ from quiz.model import Schedule
 from quiz.storage.database import chunks
 from quiz.storage.prepared import Prepared
 from quiz.storage.rows import from_epoch_ms
-from quiz.storage.schema import SCHEDULE_COLUMNS, cards_t, decks_t, events_t, reviews_t
+from quiz.storage.schema import SCHEDULE_COLUMNS, UTCDateTime, cards_t, decks_t, events_t, reviews_t
 
 REVIEW_COLUMNS = tuple(column.name for column in reviews_t.columns if column.name != "id")
 EVENT_COLUMNS = tuple(column.name for column in events_t.columns if column.name != "id")
-INSTANTS = frozenset(["reviewed_at", "at", "due_before", "last_review_before", "due_after"])  # of the log rows
+# the log's instants, which its bulk rows give in epoch ms (from_epoch_ms)
+INSTANTS = frozenset(
+    column.name for table in (reviews_t, events_t) for column in table.columns if isinstance(column.type, UTCDateTime)
+)
 
 
 def cards_by_guid(

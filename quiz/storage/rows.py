@@ -16,6 +16,11 @@ from sqlalchemy.sql.functions import FunctionElement
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
+def _arguments(element, compiler, **kw) -> list[str]:
+    """The SQL of a function element's arguments, for its compiled forms below."""
+    return [compiler.process(arg, **kw) for arg in element.clauses]
+
+
 class epoch_ms(FunctionElement):
     """A stored instant as whole milliseconds since 1970-01-01 UTC; NULL stays NULL."""
 
@@ -25,14 +30,14 @@ class epoch_ms(FunctionElement):
 
 @compiles(epoch_ms)
 def _epoch_ms_default(element, compiler, **kw):
-    (instant,) = (compiler.process(arg, **kw) for arg in element.clauses)
+    (instant,) = _arguments(element, compiler, **kw)
     return f"CAST(ROUND(EXTRACT(EPOCH FROM {instant}) * 1000) AS BIGINT)"
 
 
 @compiles(epoch_ms, "sqlite")
 def _epoch_ms_sqlite(element, compiler, **kw):
     # julianday() is exact to the millisecond; 2440587.5 is 1970-01-01 as a Julian day.
-    (instant,) = (compiler.process(arg, **kw) for arg in element.clauses)
+    (instant,) = _arguments(element, compiler, **kw)
     return f"CAST(ROUND((julianday({instant}) - 2440587.5) * 86400000.0) AS INTEGER)"
 
 
@@ -49,14 +54,14 @@ class from_epoch_ms(FunctionElement):
 @compiles(from_epoch_ms)
 def _from_epoch_ms_default(element, compiler, **kw):
     # A double holds every millisecond count exactly, and so does the interval it scales.
-    (ms,) = (compiler.process(arg, **kw) for arg in element.clauses)
+    (ms,) = _arguments(element, compiler, **kw)
     return f"(TIMESTAMPTZ 'epoch' + CAST({ms} AS DOUBLE PRECISION) * INTERVAL '1 millisecond')"
 
 
 @compiles(from_epoch_ms, "sqlite")
 def _from_epoch_ms_sqlite(element, compiler, **kw):
     # The text UTCDateTime stores (2026-05-10 08:00:00.123000): %f gives the milliseconds.
-    (ms,) = (compiler.process(arg, **kw) for arg in element.clauses)
+    (ms,) = _arguments(element, compiler, **kw)
     return f"(strftime('%Y-%m-%d %H:%M:%f', {ms} / 1000.0, 'unixepoch') || '000')"
 
 
@@ -74,7 +79,7 @@ class json_member(FunctionElement):
 
 @compiles(json_member)
 def _json_member_default(element, compiler, **kw):
-    column, key, *langs = (compiler.process(arg, **kw) for arg in element.clauses)
+    column, key, *langs = _arguments(element, compiler, **kw)
     member = f"(CAST({column} AS JSONB) -> {key})"
     chosen = ", ".join([*(f"{member} -> {lang}" for lang in langs), member])
     return f"CAST(CASE jsonb_typeof({member}) WHEN 'object' THEN COALESCE({chosen}) ELSE {member} END AS TEXT)"
@@ -85,7 +90,7 @@ def _json_member_sqlite(element, compiler, **kw):
     # json_quote leaves what json_extract read as JSON (an object) as it is, and quotes a string;
     # the -> operator would do both in one, from SQLite 3.38 only. A language is a quoted
     # label of the path: a code may hold a hyphen (zh-CN).
-    column, key, *langs = (compiler.process(arg, **kw) for arg in element.clauses)
+    column, key, *langs = _arguments(element, compiler, **kw)
     path = f"('$.' || {key})"
     member = f"json_extract({column}, {path})"
     chosen = ", ".join([*(f"json_extract({column}, {path} || '.\"' || {lang} || '\"')" for lang in langs), member])

@@ -137,6 +137,21 @@ def test_the_decks_table_fits_the_terminal_cutting_the_title(run, tmp_path, monk
     assert title in run("decks").output
 
 
+@pytest.mark.parametrize("lang", ["C.UTF-8", "zh_CN.UTF-8"])
+@pytest.mark.parametrize("columns", [40, 30])
+def test_on_a_narrow_terminal_the_decks_table_leaves_out_the_counts_looked_at_least(
+    run, tmp_path, monkeypatch, lang, columns
+):
+    (tmp_path / "git.yaml").write_text(DECK, encoding="utf-8")
+    run("import", str(tmp_path / "git.yaml"))
+    monkeypatch.setenv("LANG", lang)
+    monkeypatch.setenv("COLUMNS", str(columns))
+    header, *lines = run("decks").output.splitlines()
+    assert max(display_width(line) for line in [header, *lines]) <= columns
+    git = next(line.split() for line in lines if line.startswith("git "))
+    assert (git[0], git[-2:]) == ("git", ["3", "3"])  # the deck, its new cards and what is due today
+
+
 def test_unknown_deck_is_a_clear_error(run):
     result = run("decks", "nope")
     assert result.exit_code == 1

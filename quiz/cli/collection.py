@@ -271,7 +271,9 @@ def decks_command(env: Env, names: tuple[str, ...] = (), as_json: bool = False) 
     else:
         headers = column_headers()
         columns = ("deck", "title", *COUNT_COLUMNS)
-        click.echo(format_table(rows, columns, tuple(headers[c] for c in columns), shrink="title"))
+        # at 40 columns: the deck, its new cards and what is due (the counts least looked at go first)
+        drop = ("suspended", "learning", "review", "title", "cards")
+        click.echo(format_table(rows, columns, tuple(headers[c] for c in columns), shrink="title", drop=drop))
 
 
 @command(

@@ -16,12 +16,16 @@ def format_table(
     columns: tuple[str, ...],
     headers: tuple[str, ...] | None = None,
     shrink: str | None = None,
+    drop: tuple[str, ...] = (),
 ) -> str:
     """The rows' `columns` as a table: a deck's title may hold escape sequences and newlines.
     The header line is `headers` (the learner's words for the columns), else the columns'
-    keys. The column `shrink` is cut (with an ellipsis) so that the lines fit the terminal."""
+    keys. So that the lines fit the terminal, the column `shrink` is cut (with an ellipsis),
+    then the columns `drop` names are left out, in turn, while they are still too wide."""
     values = [[row[c] for row in rows] for c in columns]
-    return format_columns(values, headers or columns, () if shrink is None else (("cut", columns.index(shrink)),))
+    fit = [("cut", columns.index(shrink))] if shrink is not None else []
+    fit += [("drop", columns.index(name)) for name in drop]
+    return format_columns(values, headers or columns, fit)
 
 
 def format_columns(

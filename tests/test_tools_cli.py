@@ -6,6 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 from quiz.cli import cli
+from quiz.plumbing.textwidth import display_width
 
 DECK = """\
 deck: frob
@@ -47,6 +48,16 @@ def test_tools_lists_the_bundled_tables_and_the_decks(run, tmp_path):
     text = run("tools").output
     assert text.splitlines()[0].split() == ["tool", "source", "from", "commands", "options"]
     assert any(line.split()[:3] == ["frob", "deck", "frob"] for line in text.splitlines())
+
+
+@pytest.mark.parametrize("lang", ["C.UTF-8", "zh_CN.UTF-8"])
+def test_on_a_narrow_terminal_the_tools_table_keeps_the_tool_and_its_counts(run, monkeypatch, lang):
+    monkeypatch.setenv("LANG", lang)
+    monkeypatch.setenv("COLUMNS", "40")
+    lines = run("tools").output.split("\n\n")[0].splitlines()
+    assert max(display_width(line) for line in lines) <= 40
+    git = next(line.split() for line in lines if line.startswith("git "))
+    assert git[0] == "git" and git[-2].isdigit() and git[-1].isdigit()  # its commands and options
 
 
 def test_show_prints_what_quiz_knows_of_one_command(run):

@@ -96,7 +96,8 @@ def tools_group(ctx: click.Context, as_json: bool) -> None:
         pgettext("column", "commands"),
         pgettext("column", "options"),
     )
-    click.echo(format_table(shown, ("tool", "source", "from", "commands", "options"), headers))
+    columns = ("tool", "source", "from", "commands", "options")
+    click.echo(format_table(shown, columns, headers, drop=("from", "source")))  # a narrow terminal: the counts
     click.echo("\n" + _("Any other tool: its fish completions when a card needs them, else the generic rule."))
 
 

@@ -27,7 +27,6 @@ HEATMAP_DAYS = 365
 FORECAST_DAYS = 30
 HARDEST = 10
 CANDIDATES = 200  # most-lapsed cards whose retrievability is computed to rank them
-WIDTH = 80
 
 
 # -- the numbers -----------------------------------------------------------------------

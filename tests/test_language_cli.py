@@ -113,6 +113,15 @@ def test_stats_with_a_history_is_chinese_within_80_cells(engine, history):  # no
     assert max(display_width(line) for line in shown.splitlines()) <= 80
 
 
+def test_stats_in_chinese_fits_40_cells(engine, history):  # noqa: F811
+    i18n.use("zh")
+    shown = statstext.render(collect(engine), width=40)
+    assert max(display_width(line) for line in shown.splitlines()) <= 40
+    header = next(line for line in shown.splitlines() if line.startswith("  牌组")).split()
+    assert {"已熟练", "已暂停"} <= set(header) and "难记卡片" not in header
+    assert "  当前连续学习：3 天\n" in shown
+
+
 def test_errors_are_chinese(chinese, run, tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("deck: x\ncards:\n  - {id: a, front: f}\n", encoding="utf-8")

@@ -342,3 +342,39 @@ def test_cli_json_and_no_color(location, history, monkeypatch):
 def test_cli_unknown_deck_is_one_line(location, history):
     result = CliRunner().invoke(cli, ["--db", location, "stats", "nope"])
     assert result.exit_code == 1 and "nope" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("width", [40, 60])
+def test_a_narrow_terminal_gets_every_section_within_its_width(engine, history, width):
+    numbers = collect(engine)
+    shown = statstext.render(numbers, width=width)
+    lines = shown.splitlines()
+    assert max(cells(line) for line in lines) <= width
+    # The cards table leaves out columns, never what is mature or suspended
+    header = next(line for line in lines if line.split()[:1] == ["deck"]).split()
+    row = next(line for line in lines if line.split()[:1] == ["d"]).split()
+    assert {"mature", "suspended"} <= set(header) and ("leech" not in header) == (width == 40)
+    deck = numbers["decks"][0]
+    assert dict(zip(header[1:], map(int, row[1:]))) == {name: deck[name] for name in header[1:]}
+    # The retention table keeps the total; the heatmap ends on today's week, as wide as it may
+    assert re.search(r"\n  year\s+(?:.*\s)?62\.5%\s+5/8\n", shown)
+    heat = lines[lines.index("Answers per day, past year") + 1 : lines.index("Answers per day, past year") + 8]
+    weeks = 53  # 2025-05-11 (a Sunday) to 2026-05-10 (a Sunday, today: the last cell of all)
+    assert cells(heat[6]) == max(cells(line) for line in heat) == min(width, len("  Mon ") + weeks)
+    # The forecast: a cell a day when two do not fit
+    bars = lines[lines.index("Due in the next 30 days") + 1]
+    assert cells(bars.split(" ", 3)[-1]) <= width - 3 - len(str(max(numbers["forecast"])))
+    assert "current streak: 3 days" in shown
+
+
+def test_the_page_is_never_wider_than_80_columns_on_a_wide_terminal(engine, history):
+    numbers = collect(engine)
+    assert statstext.render(numbers, width=200) == statstext.render(numbers)
+
+
+def test_cli_stats_fits_the_terminal(location, history, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "40")
+    result = CliRunner().invoke(cli, ["--db", location, "stats"])
+    assert result.exit_code == 0, result.output
+    assert max(cells(line) for line in result.output.splitlines()) <= 40
+    assert "mature" in result.output

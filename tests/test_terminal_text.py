@@ -95,6 +95,14 @@ def test_a_table_cell_is_on_one_line_visible_and_measured_in_cells(plain, monkey
         ]
 
 
+def test_a_column_cut_to_fit_is_never_made_wider():
+    from quiz.cli.table import format_columns
+
+    # Too wide for 5 cells: the first column may be cut to 8 cells, so one of 2 stays as it is
+    lines = format_columns([["ab", "cd"], [10**9, 1]], ["x", "number"], [("cut", 0)], room=5).splitlines()
+    assert lines == ["x       number", "ab  1000000000", "cd           1"]
+
+
 def test_decks_shows_a_title_on_one_line_its_escapes_visible_and_the_columns_aligned(run, evil, monkeypatch):
     monkeypatch.setenv("COLUMNS", "200")  # the whole title (at 80 columns it is cut to fit)
     output = run("decks").output

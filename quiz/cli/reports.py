@@ -129,6 +129,7 @@ def reviews_count(count: int) -> str:
 @click.pass_obj
 def stats_command(env: Env, names: tuple[str, ...] = (), as_json: bool = False) -> None:
     import json
+    import shutil
     import sys
     from datetime import datetime, timezone
 
@@ -146,7 +147,8 @@ def stats_command(env: Env, names: tuple[str, ...] = (), as_json: bool = False) 
         click.echo(visible(json.dumps(numbers, ensure_ascii=False, indent=2)))  # the hardest cards' fronts
     else:
         colour = config.colour_on(sys.stdout.isatty())  # `quiz config colour`, else NO_COLOR
-        click.echo(statstext.render(numbers, colour=colour), color=colour)  # click strips it off a terminal
+        page = statstext.render(numbers, colour=colour, width=shutil.get_terminal_size().columns)
+        click.echo(page, color=colour)  # click strips the colour off a terminal
 
 
 @command(

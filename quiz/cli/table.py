@@ -17,21 +17,26 @@ def format_table(
     headers: tuple[str, ...] | None = None,
     shrink: str | None = None,
     drop: tuple[str, ...] = (),
+    room: int | None = None,
 ) -> str:
     """The rows' `columns` as a table: a deck's title may hold escape sequences and newlines.
     The header line is `headers` (the learner's words for the columns), else the columns'
-    keys. So that the lines fit the terminal, the column `shrink` is cut (with an ellipsis),
-    then the columns `drop` names are left out, in turn, while they are still too wide."""
+    keys. So that the lines fit `room` cells (the terminal's width by default), the column
+    `shrink` is cut (with an ellipsis), then the columns `drop` names are left out, in turn,
+    while they are still too wide."""
     values = [[row[c] for row in rows] for c in columns]
     fit = [("cut", columns.index(shrink))] if shrink is not None else []
     fit += [("drop", columns.index(name)) for name in drop]
-    return format_columns(values, headers or columns, fit)
+    return format_columns(values, headers or columns, fit, room)
 
 
 def format_columns(
-    values: Sequence[Sequence[object]], headers: Sequence[str], fit: Sequence[tuple[str, int]] = ()
+    values: Sequence[Sequence[object]],
+    headers: Sequence[str],
+    fit: Sequence[tuple[str, int]] = (),
+    room: int | None = None,
 ) -> str:
-    """format_table's table from its columns' values. To fit the terminal's width, `fit`'s
+    """format_table's table from its columns' values. To fit `room` (the terminal's width), `fit`'s
     steps are taken in turn while the lines are too wide: ("cut", i) cuts column i down to
     8 cells (or its header's width), ("drop", i) leaves it out; the room a later step frees
     goes back to the cut columns. Numbers are aligned right, the last column is not filled.
@@ -43,7 +48,9 @@ def format_columns(
     texts, sizes, plain = [c.texts for c in cells], [c.sizes for c in cells], [c.plain for c in cells]
     heads = [display_width(text) for text in headers]
     widths = [max(head, max(column, default=0)) for head, column in zip(heads, sizes)]
-    shown, room, natural, cut = list(range(len(values))), shutil.get_terminal_size().columns, widths[:], []
+    if room is None:
+        room = shutil.get_terminal_size().columns
+    shown, natural, cut = list(range(len(values))), widths[:], []
     for step, at in fit:
         over = sum(widths[i] for i in shown) + 2 * (len(shown) - 1) - room
         if over <= 0:
@@ -51,7 +58,7 @@ def format_columns(
         if step == "drop":
             shown.remove(at)
         else:
-            widths[at] = max(heads[at], 8, widths[at] - over)
+            widths[at] = min(widths[at], max(heads[at], 8, widths[at] - over))  # never wider
             cut.append(at)
     spare = room - sum(widths[i] for i in shown) - 2 * (len(shown) - 1)  # what a later drop freed
     for at in cut:

@@ -73,6 +73,19 @@ def test_backup_backups_and_restore_bring_the_collection_back(collection, tmp_pa
     assert any("uno?" in content for _, content in cards_in(undo.path))  # the restore can be undone
 
 
+def test_backups_fit_a_narrow_terminal_with_each_file_name_whole(collection, monkeypatch):
+    assert run(collection, "backup").exit_code == 0
+    made = backups.listing(collection)
+    # The names here take 31 to 33 cells (quiz-20261204T212540Z.1-manual.db), a time 16, a size 8
+    for columns, shown in (("65", ["made", "size", "file"]), ("50", ["size", "file"]), ("40", ["file"])):
+        monkeypatch.setenv("COLUMNS", columns)
+        header, *rows, _folder = run(collection, "backups").output.splitlines()
+        assert header.split() == shown and [row.split()[-1] for row in rows] == [b.path.name for b in made]
+        assert max(map(len, (header, *rows))) <= int(columns)
+    monkeypatch.setenv("COLUMNS", "80")
+    assert run(collection, "backups").output.splitlines()[0].split() == ["made", "reason", "size", "file"]
+
+
 def test_a_restore_brings_the_prompts_count_back_too(collection, tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     assert run(collection, "backup").exit_code == 0

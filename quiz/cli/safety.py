@@ -192,7 +192,9 @@ def backups_command(env: Env, as_json: bool = False) -> None:
         for b in found
     ]
     shown = [dict(zip(columns, row)) for row in cells]
-    click.echo(format_table(shown, columns))
+    # The file's name is what quiz restore takes: it stays whole. It holds the reason and the
+    # time (in UTC) too, so on a narrow terminal those columns are left out first, then the size.
+    click.echo(format_table(shown, columns, drop=(columns[1], columns[0], columns[2])))
     click.echo(_("in {folder}").format(folder=backups.folder(collection)))
 
 

@@ -210,3 +210,46 @@ def test_every_help_fits_80_columns_in_chinese(tmp_path):
     shown = subprocess.run([sys.executable, "-c", WIDEST_HELP], env=env, capture_output=True, text=True, check=True)
     widths = [line.split(" ", 1) for line in shown.stdout.splitlines()]
     assert len(widths) > 20 and all(int(width) <= 80 for width, _ in widths), shown.stdout
+
+
+NARROW_HELP = """
+import re, sys
+from click.testing import CliRunner
+from quiz.cli import cli
+from quiz.plumbing.textwidth import display_width
+
+def walk(command, path):
+    yield path
+    for name, sub in getattr(command, "commands", {}).items():
+        yield from walk(sub, [*path, name])
+
+CJK = "\\u3000-\\u303f\\u4e00-\\u9fff\\uff00-\\uffef"
+for path in walk(cli, []):
+    text = CliRunner().invoke(cli, [*path, "--help"], env={"COLUMNS": sys.argv[1]}).output
+    kept = False  # the usage line and the examples: lines as written
+    for line in text.splitlines():
+        if line.strip() in ("Examples:", "示例：") or line.startswith(("Usage:", "用法:")):
+            kept = True
+        elif not line.strip():
+            kept = False
+        elif re.search(f"[{CJK}] [{CJK}]", line):
+            print("space", " ".join(path), repr(line))
+        elif not kept and display_width(line) > int(sys.argv[1]) and not line.startswith("  -"):
+            print("wide", " ".join(path), repr(line))
+print(len(list(walk(cli, []))), "commands")
+"""
+
+
+@pytest.mark.parametrize("lang", ["zh_CN.UTF-8", "C.UTF-8"])
+@pytest.mark.parametrize("columns", ["40", "80"])
+def test_every_help_wraps_to_the_terminal(tmp_path, lang, columns):
+    # click wrapped help at 50 columns at least, and joined a paragraph's lines with a space
+    # (between two Chinese characters too): each prose line now fits, the names of options
+    # aside (`--colour [red|orange|...]` is one word)
+    env = {**os.environ, "LANG": lang, "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path)}
+    env.pop("LANGUAGE", None), env.pop("LC_ALL", None), env.pop("LC_MESSAGES", None)
+    shown = subprocess.run(
+        [sys.executable, "-c", NARROW_HELP, columns], env=env, capture_output=True, text=True, check=True
+    )
+    *problems, count = shown.stdout.splitlines()
+    assert problems == [] and int(count.split()[0]) > 20, shown.stdout

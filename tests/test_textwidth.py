@@ -47,3 +47,11 @@ def test_clip_fits_and_pad_fills(text, width):
         assert cells(pad(text, width, right=True)) == width and pad(text, width, right=True).endswith(text)
     else:
         assert clipped.endswith("…")
+
+
+def test_a_line_of_help_never_ends_in_an_opening_bracket():
+    from quiz.plumbing.textwidth import cjk_pieces
+
+    assert cjk_pieces("可以退出（Ctrl-D 或") == ["可", "以", "退", "出", "（Ctrl-D ", "或"]
+    assert cjk_pieces("（注释）的") == ["（注", "释）", "的"]
+    assert cjk_pieces("plain text") == ["plain text"]

@@ -65,7 +65,6 @@ def _source(paths: tuple[str, ...]) -> str | None:
     problem, nothing is imported. Without a file: the deck files imported
     before that changed since.
 
-    \b
     From Anki: quiz import anki FILE.apkg (or .colpkg) makes a deck file of each
     Anki deck (in the data folder, or -o DIR) and brings each card's progress and
     review log; importing a package again, or one with cards quiz exported,

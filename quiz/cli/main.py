@@ -132,9 +132,25 @@ def wrap_in_cells() -> None:
             chunks = super()._split(text)
             return [piece for chunk in chunks for piece in ([chunk] if chunk.isascii() else cjk_pieces(chunk))]
 
+    class CellFormatter(click.formatting.HelpFormatter):
+        """As wide as the terminal (at most 80 columns): click's own never went under 50, so
+        at 40 columns every line wrapped again; and an option's words start at most half the
+        width along (click's start at 32 cells, leaving them 6 of a 40-column line)."""
+
+        def __init__(self, indent_increment: int = 2, width: int | None = None, max_width: int | None = None):
+            if width is None:
+                import shutil
+
+                width = max(20, min(shutil.get_terminal_size().columns, max_width or 80) - 2)
+            super().__init__(indent_increment, width, max_width)
+
+        def write_dl(self, rows, col_max: int = 30, col_spacing: int = 2) -> None:
+            super().write_dl(rows, max(8, min(col_max, self.width // 2 - 4)), col_spacing)
+
     click._textwrap.term_len = cells
     click.formatting.term_len = cells
     click._textwrap.TextWrapper = CellWrapper  # type: ignore[misc]
+    click.Context.formatter_class = CellFormatter
 
 
 speak_through_quiz()

@@ -57,13 +57,22 @@ _CJK_CHAR = f"[{_CJK}]"
 _CJK_PIECE = f"([{_CJK}][，。、；：？！）」』》】〉〕］｝…,.;:?!)]*)"
 
 
-def cjk_pieces(text: str) -> list[str]:
-    """`text` cut before and after each CJK character (its closing punctuation kept with it)."""
-    return [piece for piece in re.split(_CJK_PIECE, text) if piece]
-
-
 _NO_BREAK_BEFORE = set("，。、；：？！）」』》】〉〕］｝…,.;:?!)]}%")
 _NO_BREAK_AFTER = set("（「『《【〈〔［｛([{")
+
+
+def cjk_pieces(text: str) -> list[str]:
+    """`text` cut before and after each CJK character: its closing punctuation kept with it,
+    an opening bracket with what follows (a line never ends in "（")."""
+    pieces: list[str] = []
+    for piece in re.split(_CJK_PIECE, text):
+        if pieces and pieces[-1][-1] in _NO_BREAK_AFTER:
+            pieces[-1] += piece
+        elif piece:
+            pieces.append(piece)
+    return pieces
+
+
 ESCAPE = "[ZeroWidthEscape]"  # a fragment written raw, taking no cells (prompt_toolkit's own mark)
 
 

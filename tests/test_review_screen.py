@@ -265,6 +265,22 @@ def test_a_notes_continuation_lines_hang_further_in(deck):
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_help_lines_continue_under_their_indent(deck, lang):
+    only(deck, "lxc")
+    _, transcript = screen(session_for(deck, lang), "?" + ENTER, 40)
+    words = words_for(lang)
+    shown = "".join(transcript)
+    start = shown.index(words.help_sections[0])
+    last = words.help_lines[-1].rstrip()[-5:]  # the help's last characters: on its last line
+    lines = shown[start : shown.index(last, start) + len(last)].splitlines()
+    headings = {section.strip() for section in words.help_sections}
+    # Each line of the help but its headings is indented, one wrapped at 40 columns too
+    body = [line for line in lines if line.strip() not in headings]
+    assert len(body) > sum(text.count("\n") for text in words.help_lines)  # some did wrap
+    assert all(line.startswith("  ") for line in body), lines
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
 def test_at_40_columns_the_status_bar_keeps_done_left_time_and_the_quit_warning(lang):
     # (prompt_toolkit draws its bottom toolbar only where it knows the terminal's height:
     # tests/test_review_terminal.py looks at it in tmux)

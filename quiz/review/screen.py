@@ -132,7 +132,7 @@ class Screen:
         if name == ":quit":
             raise Quit
         if name == ":help":
-            self.echo(render.help_text(self.words))
+            self.echo(render.help_text(self.words), hanging=2)  # under the lines' own indent
         elif name == ":undo":
             self.undo()
         elif name == ":suspend":

@@ -304,6 +304,18 @@ def test_a_prompt_is_not_part_of_the_command_and_output_is_no_card(line, command
     assert [(card.back, card.line) for card in note.cards if card.kind == "command"] == [(command, 8)]
 
 
+@pytest.mark.parametrize("line", ["$ git reflog", "user@host:~$ git reflog"])
+def test_a_prompt_in_a_paragraph_is_a_command_under_its_introduction(line):
+    # written without a fence: the paragraph's first line introduces the command under it,
+    # as it would a code block's; the output under the command is no card
+    note = generate(f"# Git\n\n## Lost commits\n\nFind a lost commit:\n{line}\nabc123 HEAD@{{0}}: commit\n")
+    assert [(card.kind, card.front, card.back, card.line) for card in note.cards] == [
+        ("command", "Find a lost commit", "git reflog", 6)
+    ]
+    prose = generate("# Git\n\n## Costs\n\nA reflog entry costs $ 5 a month, in this joke.\n")
+    assert [card.kind for card in prose.cards] == ["concept"]  # a dollar inside a sentence: prose
+
+
 def test_a_remark_under_the_one_command_an_intro_asks_for_is_its_note(tmp_path):
     note = generate(
         "# Git\n\nCreate a branch and switch to it:\n\n```bash\ngit switch -c feature\n"

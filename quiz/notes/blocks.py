@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
+from quiz.notes.commands import USER_PROMPT
 from quiz.plumbing.yamlread import YamlError, load
 
 INLINE_LINK = re.compile(r"!?\[([^\]]*)\]\(([^)\s]+)[^)]*\)")
@@ -103,7 +104,7 @@ def read_note(text: str) -> tuple[dict, list[Block], dict[str, str]]:
             elif item_first and depth:
                 blocks.append(Block("item", line, [" ".join(part.strip() for part in content)], level=depth - 1))
             else:
-                blocks.append(Block("para", line, [part.strip() for part in content]))
+                blocks += _prose_and_prompts(line, [part.strip() for part in content])
             item_first = False
         elif kind in ("fence", "code_block") and not quote:
             lang = token.info.split()[0].lower() if token.info.strip() else ""
@@ -130,6 +131,17 @@ def read_note(text: str) -> tuple[dict, list[Block], dict[str, str]]:
             table = None
     refs = {label.lower(): ref["href"] for label, ref in env.get("references", {}).items()}
     return front_matter, blocks, refs
+
+
+def _prose_and_prompts(line: int, lines: list[str]) -> list[Block]:
+    """A paragraph. One whose lines from some line on start with a prompt (`$ git reflog`)
+    is a transcript written without a fence: the lines before it a paragraph (the commands'
+    introduction, as above a code block), the rest a console block, the prompts' commands."""
+    first = next((n for n, text in enumerate(lines) if USER_PROMPT.match(text)), None)
+    if first is None:
+        return [Block("para", line, lines)]
+    head = [Block("para", line, lines[:first])] if first else []
+    return [*head, Block("code", line + first - 1, lines[first:], lang="console")]
 
 
 def _headerless_table(lines: list[tuple[int, str]]) -> Block | None:

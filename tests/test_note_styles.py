@@ -247,7 +247,7 @@ def test_a_front_matter_that_does_not_read_is_reported_not_expanded():
         ("Pod", "zh", "什么是 Pod？"),
         ("查看日志", "zh", "如何查看日志？"),
         ("怎么回滚", "zh", "怎么回滚？"),
-        ("镜像分层原理", "zh", "什么是 镜像分层原理？"),
+        ("镜像分层原理", "zh", "什么是镜像分层原理？"),  # no space between two Chinese words
         ("镜像的分层存储原理", "zh", "镜像的分层存储原理是什么？"),
     ],
 )
@@ -378,3 +378,12 @@ def test_a_lone_bullet_of_a_link_is_the_sections_text_not_a_sub_heading():
     note = generate("# Koa\n\n## About\n\nKoa is a web framework.\n\n- <https://koajs.com/>\n\n## Next\n\nMore.\n")
     about = note.cards[0]
     assert (about.front, about.back) == ("What is About?", "Koa is a web framework.\n• https://koajs.com/")
+
+
+def test_a_chinese_warnings_question_spaces_only_beside_latin_text():
+    note = generate("# 笔记\n\n## 镜像\n\n镜像是只读的模板。\n\n> 注意：删除前先确认。\n", "note")
+    warning = next(card for card in note.cards if card.kind == "warning")
+    assert warning.front == "镜像有什么要注意的？"
+    note = generate("# 笔记\n\n## 运行\n\n```bash\n# 运行容器\ndocker run nginx\n```\n\n> 注意：加 --rm。\n", "note")
+    warning = next(card for card in note.cards if card.kind == "warning")
+    assert warning.front == "`docker run nginx` 有什么要注意的？"

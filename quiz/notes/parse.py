@@ -12,7 +12,7 @@ from quiz.notes.blocks import BARE_URL, INLINE_LINK, REF_LINK, Block, plain, rea
 from quiz.notes.cards import Card, Note, Skipped, assign_ids, first_answer
 from quiz.notes.code import code_cards, command_count, item_card, table_cards
 from quiz.notes.commands import has_prompts, unnamed_values
-from quiz.notes.questions import CJK, question
+from quiz.notes.questions import CJK, beside, question
 from quiz.notes.tldr import from_tldr, is_tldr_page
 
 END_PUNCT = tuple(".。:：;；!！?？,，")
@@ -346,7 +346,7 @@ class _Walker:
             else (self.section.title if self.section else self.note.title)
         )
         lang = self.note.lang
-        front = f"{about} 有什么要注意的？" if lang == "zh" else f"What should you watch out for with {about}?"
+        front = beside(about, "有什么要注意的？") if lang == "zh" else f"What should you watch out for with {about}?"
         back = WARNING_PREFIX.sub("", text)
         if not back.strip():
             self.skip(block.line, N_('"{text}" with nothing to watch out for: not a card'), text=text)

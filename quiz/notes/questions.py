@@ -1,7 +1,7 @@
 """The question a concept card asks about its heading: the heading itself when it is one
 ("What is a pane?"), the difference of two things ("Rebase vs merge"), how to do what a
 heading names as an action ("Checking a service": "How do you check a service?",
-"查看日志": "如何查看日志？"), what a name is ("Pod": "什么是 Pod？")."""
+"查看日志": "如何查看日志？"), what a name is ("Pod": "什么是 Pod？", "镜像": "什么是镜像？")."""
 
 from __future__ import annotations
 
@@ -49,7 +49,7 @@ def question(title: str, lang: str) -> str:
         if len(versus) == 2:
             return f"{versus[0]}和{versus[1]}有什么区别？"
         if is_term(title):
-            return f"什么是 {title}？"
+            return beside("什么是", title) + "？"
         if len(title) <= 10 and not re.search(r"[\s，,。：:；;（(]", title):
             return f"{title}是什么？"
         return f"关于「{title}」，笔记里讲了什么？"  # a long phrase: no question fits it better
@@ -64,6 +64,12 @@ def question(title: str, lang: str) -> str:
     phrase = title[0].lower() + title[1:] if words[0][1:].islower() else title
     plural = words[-1].endswith("s") and not words[-1].endswith("ss")
     return f"What {'are' if plural else 'is'} {phrase}?"
+
+
+def beside(left: str, right: str) -> str:
+    """Two pieces of a Chinese sentence, a space between them only where one is not Chinese:
+    什么是 Pod？ but 什么是概念？"""
+    return left + ("" if CJK.match(left[-1:]) and CJK.match(right[:1]) else " ") + right
 
 
 def is_term(title: str) -> bool:

@@ -245,6 +245,14 @@ def test_retention_shows_workloads_and_changes_nothing(location, engine):
     shown = CliRunner().invoke(cli, ["--db", location, "optimize", "--retention"]).output
     line = next(line for line in shown.splitlines() if line.strip().startswith("0.90"))
     assert "x1.0" in line and "(yours)" in line
+    assert shown.splitlines()[1].split() == ["retention", "reviews/day", "min/day", "workload", "memorized"]
+    # On a narrow terminal the table leaves out the reviews a day, then what is memorized
+    narrow = CliRunner().invoke(cli, ["--db", location, "optimize", "--retention"], env={"COLUMNS": "40"}).output
+    table = narrow.splitlines()[1 : 2 + len(optimize.RETENTIONS)]
+    assert table[0].split() == ["retention", "min/day", "workload"] and "memorized:" not in narrow
+    assert max(map(len, table)) <= 40 and [row.split()[:3] for row in table[1:]] == [
+        [row.split()[0], row.split()[2], row.split()[3]] for row in shown.splitlines()[2 : 2 + len(optimize.RETENTIONS)]
+    ]
 
 
 def test_reschedule_sets_each_review_cards_due_date_from_its_memory_state(location, engine):

@@ -210,19 +210,7 @@ def optimize_command(
         click.echo(
             _("A simulated year of {what} (your limits and parameters) at each desired retention:").format(what=what)
         )
-        headers = (_("retention"), _("reviews/day"), _("min/day"), _("workload"), _("memorized"))
-        widths = [max(width, display_width(text)) for width, text in zip((9, 11, 8, 8, 9), headers)]
-        click.echo(aligned(headers, widths))
-        for w in results:
-            texts = [f"{w.retention:.2f}", f"{w.reviews_per_day:.1f}", f"{w.minutes_per_day:.1f}", f"x{w.relative:.1f}"]
-            texts.append(f"{w.memorized:.0f}")
-            line = aligned(texts, widths)
-            click.echo(line + ("  " + _("(yours)") if w.retention == current else ""))
-        click.echo(
-            _("workload: the time a day against your desired retention ({current});").format(current=f"{current:.2f}")
-        )
-        click.echo(_("a higher retention: fewer cards forgotten, more reviews"))
-        click.echo(_("memorized: the cards you would know after the year"))
+        _workloads(results, current)
         return
     result = optimize.fit(env.engine, decks, learner_zone(), env.rollover_hour(), every_deck=not names)
     moved = None
@@ -274,6 +262,35 @@ def optimize_command(
     if moved is not None:
         message = _("rescheduled {cards} from their memory states: {sooner} due sooner, {later} later")
         click.echo(message.format(cards=cards_count(moved.cards), sooner=moved.sooner, later=moved.later))
+
+
+def _workloads(results, current: float) -> None:
+    """The simulated years as a table; on a narrow terminal the reviews a day are left out,
+    then what is memorized (the minutes a day and the workload stay)."""
+    import shutil
+
+    columns = {
+        "retention": (_("retention"), 9, lambda w: f"{w.retention:.2f}"),
+        "reviews": (_("reviews/day"), 11, lambda w: f"{w.reviews_per_day:.1f}"),
+        "minutes": (_("min/day"), 8, lambda w: f"{w.minutes_per_day:.1f}"),
+        "workload": (_("workload"), 8, lambda w: f"x{w.relative:.1f}"),
+        "memorized": (_("memorized"), 9, lambda w: f"{w.memorized:.0f}"),
+    }
+    widths = {name: max(width, display_width(header)) for name, (header, width, _text) in columns.items()}
+    room = shutil.get_terminal_size().columns - display_width("  " + _("(yours)"))
+    for name in ("reviews", "memorized"):
+        if sum(width + 1 for width in widths.values()) - 1 > room:
+            del columns[name], widths[name]
+    click.echo(aligned([header for header, _width, _text in columns.values()], widths.values()))
+    for w in results:
+        line = aligned([text(w) for _header, _width, text in columns.values()], widths.values())
+        click.echo(line + ("  " + _("(yours)") if w.retention == current else ""))
+    click.echo(
+        _("workload: the time a day against your desired retention ({current});").format(current=f"{current:.2f}")
+    )
+    click.echo(_("a higher retention: fewer cards forgotten, more reviews"))
+    if "memorized" in columns:
+        click.echo(_("memorized: the cards you would know after the year"))
 
 
 def aligned(texts, widths) -> str:

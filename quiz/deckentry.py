@@ -1,9 +1,8 @@
 """What one entry of a deck's `cards:` is: its keys, the kinds of card it may be and what
 each needs, the cards it makes; and those cards made at once from an entry quiz wrote
-(known_cards, for quiz.anki.decktext.known_deck). quiz.deckfile.Reader checks an entry
-value by value and words each problem; known_cards makes the same cards where there is
-none to word. (In the Reader, known_cards' way bought 0.1 s of the 1.0 s its checks take
-for the 100k-card benchmark deck: not kept there.)"""
+(known_cards, for quiz.anki.decktext.known_deck and quiz.deckfile.Reader.known_deck).
+quiz.deckfile.Reader checks an entry value by value and words each problem; known_cards
+makes the same cards where there is none to word."""
 
 from __future__ import annotations
 
@@ -11,7 +10,7 @@ import re
 from typing import TYPE_CHECKING
 
 from quiz.deckvalues import MAX_NAME, MAX_TEXT
-from quiz.model import CLOZE, CardKind, CardSpec, Text
+from quiz.model import CLOZE, LANG_CODE, CardKind, CardSpec, Text
 
 if TYPE_CHECKING:
     from quiz.deckfile import Reader
@@ -67,14 +66,20 @@ def known_cards(key: str, content: dict, position: int, line: int, checks: Reade
     texts = {name: content[name] for name in TEXT_FIELDS if name in content}
     for name, value in texts.items():  # a text, or the accepted answers a typed card's back lists
         answers = name == "back" and kind in TYPED and type(value) is list and value
-        if not (_text(value) or (answers and all(map(_text, value)))):
+        if not (_text(value) or (answers and all(map(_string, value)))):
             return None
     cloze = kind is CardKind.CLOZE
     if any(name not in texts for name in REQUIRED[kind]) or ("text" in texts) != cloze or (cloze and "front" in texts):
         return None
     tags = content.get("tags", [])  # a list, each one word (no space, not empty), none twice
     if type(tags) is not list or (
-        tags and (" ".join(tags).split() != tags or len(set(tags)) != len(tags) or max(map(len, tags)) > MAX_TEXT)
+        tags
+        and (
+            not all(type(tag) is str for tag in tags)
+            or " ".join(tags).split() != tags
+            or len(set(tags)) != len(tags)
+            or max(map(len, tags)) > MAX_TEXT
+        )
     ):
         return None
     for name, pattern in (("source", URL), ("guid", GUID)):
@@ -91,5 +96,15 @@ def known_cards(key: str, content: dict, position: int, line: int, checks: Reade
 
 
 def _text(value: object) -> bool:
-    """A string as a text takes it: not empty, not blank, within MAX_TEXT."""
+    """A text as ValueChecks.text takes it: a string, or a mapping of language codes to strings,
+    each not empty, not blank, within MAX_TEXT."""
+    if type(value) is dict:
+        return bool(value) and all(
+            type(lang) is str and len(lang) <= MAX_NAME["lang"] and LANG_CODE.match(lang) and _string(text)
+            for lang, text in value.items()
+        )
+    return _string(value)
+
+
+def _string(value: object) -> bool:
     return type(value) is str and 0 < len(value) <= MAX_TEXT and not value.isspace()

@@ -27,6 +27,7 @@ from quiz.deckentry import (
     card_ords,
     cloze_numbers,
     held_by,
+    known_cards,
 )
 from quiz.deckvalues import (
     DECK_FILE,
@@ -34,7 +35,11 @@ from quiz.deckvalues import (
     ValueChecks,
     What,
     Words,
+    card_label,
+    named,
     not_a_language,
+    numbered,
+    of,
     plain_text,
     shown,
     too_long,
@@ -43,7 +48,7 @@ from quiz.errors import Problem
 from quiz.i18n import _, ngettext
 from quiz.model import CLOZE_OPENING, LANG_CODE, CardKind, CardSpec, DeckSpec, Text
 from quiz.plumbing.gcpause import collector_paused
-from quiz.plumbing.yamlread import Map, Node, Reported, Scalar, Seq, YamlError, plain, read
+from quiz.plumbing.yamlread import Map, Node, Reported, Scalar, Seq, Unplain, YamlError, plain, read
 
 DECK_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 
@@ -73,6 +78,7 @@ class Reader(ValueChecks):
         self.sha256 = ""
         self.held = 0  # characters held by the cards so far
         self.full = False  # over a deck limit: no more cards are kept
+        self.scratch: Reader | None = None  # known_deck's: the checks known_cards asks of a cloze
 
     # -- file and YAML ------------------------------------------------------
 
@@ -91,11 +97,50 @@ class Reader(ValueChecks):
         text = self.text_of(path, raw)
         if text is None:
             return None
+        known = self.known_deck(text)
+        if known is not None:
+            return known
         try:
             with collector_paused():
                 root = read(text, self.report, "cards", self.card)
         except Reported:
             return None
+        return self.deck_of(root)
+
+    def known_deck(self, text: str) -> DeckSpec | None:
+        """The deck that the checks below read from `text`, its cards made from their plain data
+        by deckentry.known_cards (the same rules, without the words of a problem): benchmarks/
+        run.py's 100k-card deck read in 1.1 s, not 2.2. None where those rules do not vouch for
+        a card, or anything has a problem: the text is then read again, node by node, and
+        each problem told at its line and column."""
+        plain = Reader(self.path)
+        plain.sha256, plain.scratch = self.sha256, Reader(self.path)
+        try:
+            with collector_paused():
+                root = read(text, plain.report, "cards", plain.known_card, plain=True)
+        except (Reported, Unplain):
+            return None
+        deck = plain.deck_of(root)
+        return deck if not plain.problems else None
+
+    def known_card(self, entry: object, position: int, line: int) -> None:
+        """known_deck's reading of one entry of `cards:`: its cards, within the deck's limits,
+        or Unplain (the entry is one for `card` to check and word)."""
+        if not isinstance(entry, dict) or self.scratch is None:
+            raise Unplain
+        key = entry.pop("id", None)
+        if type(key) is not str or key in self.first_line:
+            raise Unplain
+        specs = known_cards(key, entry, position, line, self.scratch)
+        if not specs:
+            raise Unplain
+        self.first_line[key] = line
+        self.held += len(specs) * held_by(specs[0])
+        if len(self.cards) + len(specs) > MAX_CARDS or self.held > MAX_HELD:
+            raise Unplain
+        self.cards.extend(specs)
+
+    def deck_of(self, root: Node | None) -> DeckSpec | None:
         if root is None or (isinstance(root, Scalar) and root.value == ""):
             self.report(1, 1, _("empty file: a deck needs `deck:` and `cards:`"))
             return None
@@ -206,7 +251,7 @@ class Reader(ValueChecks):
         # How messages name the card, and each of its values (of): words made only for a problem.
         # That, a text checked plain first and the kinds in a dict: 80k Anki notes' cards checked
         # 1.39 -> 1.26 s (medians of 5 alternating); bench_anki_import.py's parse row 2.73 -> 2.61 s
-        label = Words(_card_label, node, position)
+        label = Words(card_label, node, position)
         fields = self.mapping(node, label, CARD_KEYS)
         key = self.card_id(fields, node, position)
         kind = self.card_kind(fields, label)
@@ -336,46 +381,3 @@ class Reader(ValueChecks):
             self.problem(node, message.format(card=label))
             return []
         return numbers[0]
-
-
-def _card_label(node: Map, position: int) -> str:
-    for key_node, value_node in node.pairs:
-        if (
-            isinstance(key_node, Scalar)
-            and key_node.value == "id"
-            and isinstance(value_node, Scalar)
-            and value_node.value
-        ):
-            return _named(value_node.value, False)
-    return _numbered(position)
-
-
-# A card, and a key of it, as messages name them: Words, put together only for a problem.
-
-
-def numbered(position: int) -> Words:
-    """A card of the deck by its place, where it has no id to name it: card #3."""
-    return Words(_numbered, position)
-
-
-def named(key: str, whole: bool = False) -> Words:
-    """A card of the deck by its id: card "ps-l" (the id as the deck spells it, a long one cut
-    unless `whole`)."""
-    return Words(_named, key, whole)
-
-
-def of(owner: What, key: str) -> Words:
-    """A key of a card, in messages: card "ps-l": front."""
-    return Words(_of, owner, key)
-
-
-def _numbered(position: int) -> str:
-    return _("card #{number}").format(number=position + 1)
-
-
-def _named(key: str, whole: bool) -> str:
-    return _('card "{id}"').format(id=key if whole else shown(key))
-
-
-def _of(owner: What, key: str) -> str:
-    return _("{owner}: {key}").format(owner=owner, key=key)

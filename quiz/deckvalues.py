@@ -298,3 +298,50 @@ class ValueChecks:
             return []
         values = [self.string(item, what) for item in node.items]
         return [v for v in values if v is not None]
+
+
+# -- cards in messages -----------------------------------------------------------
+
+
+def card_label(node: Map, position: int) -> str:
+    """A card in messages: by its id where it has one, else by its place."""
+    for key_node, value_node in node.pairs:
+        if (
+            isinstance(key_node, Scalar)
+            and key_node.value == "id"
+            and isinstance(value_node, Scalar)
+            and value_node.value
+        ):
+            return _named(value_node.value, False)
+    return _numbered(position)
+
+
+# A card, and a key of it, as messages name them: Words, put together only for a problem.
+
+
+def numbered(position: int) -> Words:
+    """A card of the deck by its place, where it has no id to name it: card #3."""
+    return Words(_numbered, position)
+
+
+def named(key: str, whole: bool = False) -> Words:
+    """A card of the deck by its id: card "ps-l" (the id as the deck spells it, a long one cut
+    unless `whole`)."""
+    return Words(_named, key, whole)
+
+
+def of(owner: What, key: str) -> Words:
+    """A key of a card, in messages: card "ps-l": front."""
+    return Words(_of, owner, key)
+
+
+def _numbered(position: int) -> str:
+    return _("card #{number}").format(number=position + 1)
+
+
+def _named(key: str, whole: bool) -> str:
+    return _('card "{id}"').format(id=key if whole else shown(key))
+
+
+def _of(owner: What, key: str) -> str:
+    return _("{owner}: {key}").format(owner=owner, key=key)

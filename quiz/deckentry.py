@@ -1,6 +1,6 @@
 """What one entry of a deck's `cards:` is: its keys, the kinds of card it may be and what
 each needs, the cards it makes; and those cards made at once from an entry quiz wrote
-(known_cards, for quiz.anki.decktext.known_deck and quiz.deckfile.Reader.known_deck).
+(known_cards, for quiz.anki.decktext.known_deck and quiz.deckfile.Reader.known_card).
 quiz.deckfile.Reader checks an entry value by value and words each problem; known_cards
 makes the same cards where there is none to word."""
 

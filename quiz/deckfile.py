@@ -48,7 +48,7 @@ from quiz.errors import Problem
 from quiz.i18n import _, ngettext
 from quiz.model import CLOZE_OPENING, LANG_CODE, CardKind, CardSpec, DeckSpec, Text
 from quiz.plumbing.gcpause import collector_paused
-from quiz.plumbing.yamlread import Map, Node, Reported, Scalar, Seq, Unplain, YamlError, plain, read
+from quiz.plumbing.yamlread import Map, Node, Reported, Scalar, Seq, YamlError, plain, read
 
 DECK_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 
@@ -78,7 +78,7 @@ class Reader(ValueChecks):
         self.sha256 = ""
         self.held = 0  # characters held by the cards so far
         self.full = False  # over a deck limit: no more cards are kept
-        self.scratch: Reader | None = None  # known_deck's: the checks known_cards asks of a cloze
+        self.scratch: Reader | None = None  # known_card's: the checks known_cards asks of a cloze
 
     # -- file and YAML ------------------------------------------------------
 
@@ -97,48 +97,33 @@ class Reader(ValueChecks):
         text = self.text_of(path, raw)
         if text is None:
             return None
-        known = self.known_deck(text)
-        if known is not None:
-            return known
         try:
             with collector_paused():
-                root = read(text, self.report, "cards", self.card)
+                root = read(text, self.report, "cards", self.card, self.known_card)
         except Reported:
             return None
         return self.deck_of(root)
 
-    def known_deck(self, text: str) -> DeckSpec | None:
-        """The deck that the checks below read from `text`, its cards made from their plain data
-        by deckentry.known_cards (the same rules, without the words of a problem): benchmarks/
-        run.py's 100k-card deck read in 1.1 s, not 2.2. None where those rules do not vouch for
-        a card, or anything has a problem: the text is then read again, node by node, and
-        each problem told at its line and column."""
-        plain = Reader(self.path)
-        plain.sha256, plain.scratch = self.sha256, Reader(self.path)
-        try:
-            with collector_paused():
-                root = read(text, plain.report, "cards", plain.known_card, plain=True)
-        except (Reported, Unplain):
-            return None
-        deck = plain.deck_of(root)
-        return deck if not plain.problems else None
-
-    def known_card(self, entry: object, position: int, line: int) -> None:
-        """known_deck's reading of one entry of `cards:`: its cards, within the deck's limits,
-        or Unplain (the entry is one for `card` to check and word)."""
-        if not isinstance(entry, dict) or self.scratch is None:
-            raise Unplain
+    def known_card(self, entry: object, position: int, line: int, id_line: int) -> bool:
+        """Whether one entry of `cards:`, read as plain data, makes cards that deckentry.known_cards
+        vouches for (the checks of `card`, without the words of a problem); if so they are kept,
+        else the entry goes to `card` as a node. benchmarks/run.py's 100k-card deck: read in
+        1.4 s, not 2.0, each card read once."""
+        if not isinstance(entry, dict) or self.full:
+            return False
         key = entry.pop("id", None)
         if type(key) is not str or key in self.first_line:
-            raise Unplain
+            return False
+        self.scratch = self.scratch or Reader(self.path)
         specs = known_cards(key, entry, position, line, self.scratch)
         if not specs:
-            raise Unplain
-        self.first_line[key] = line
-        self.held += len(specs) * held_by(specs[0])
-        if len(self.cards) + len(specs) > MAX_CARDS or self.held > MAX_HELD:
-            raise Unplain
+            return False
+        held = self.held + len(specs) * held_by(specs[0])
+        if len(self.cards) + len(specs) > MAX_CARDS or held > MAX_HELD:
+            return False  # `card` says so
+        self.first_line[key], self.held = id_line, held
         self.cards.extend(specs)
+        return True
 
     def deck_of(self, root: Node | None) -> DeckSpec | None:
         if root is None or (isinstance(root, Scalar) and root.value == ""):

@@ -22,12 +22,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from quiz import config, storage
+from quiz.dailyqueue import QueueCard
 from quiz.decks import import_files
 from quiz.errors import DeckError, QuizError
 from quiz.i18n import _
 from quiz.model import CardKind, Schedule, State
 from quiz.plumbing import files, resources
-from quiz.scheduling import QueueCard
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine

@@ -1,4 +1,4 @@
-"""FSRS behind a small, pure interface, and the daily queue policy.
+"""FSRS behind a small, pure interface, and the learner's days (the day's queue: quiz.dailyqueue).
 
 The only module that imports fsrs. Time is always an argument: `now` is a
 UTC-aware datetime, and "today" is the learner's local day starting at the
@@ -7,18 +7,15 @@ rollover hour (04:00 by default, as in Anki).
 
 from __future__ import annotations
 
-import bisect
 import functools
-import json
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from typing import TYPE_CHECKING
 
 import fsrs
 
 from quiz import i18n, intervals
-from quiz.model import CardKind, DeckSettings, Rating, Schedule, State
+from quiz.model import DeckSettings, Rating, Schedule, State
 
 if TYPE_CHECKING:
     from quiz.balance import Balance
@@ -107,10 +104,13 @@ def review(
     now: datetime,
     settings: DeckSettings,
     balance: Balance | None = None,
+    next_day: datetime | None = None,
 ) -> Schedule:
     """The card's schedule after answering `rating` at `now`; a review's day is fuzzed, or
-    chosen by `balance` (quiz.balance, Anki's load balancer) where it applies."""
-    before = _to_fsrs(card_id, schedule, now)
+    chosen by `balance` (quiz.balance, Anki's load balancer) where it applies. `next_day`:
+    when the learner's next day begins, for the days since the last review as Anki counts
+    them (next_day_elapsed); without it, whole 24 hours (py-fsrs's count)."""
+    before = _to_fsrs(card_id, schedule, now, next_day)
     after, _ = _scheduler(settings).review_card(before, fsrs.Rating(int(rating)), now)
     due, state, step = after.due, State(int(after.state)), after.step
     assert after.stability is not None  # every answer gives a memory state
@@ -126,7 +126,7 @@ def review(
             due = now + timedelta(days=min(max(1, intervals.rounded(exact)), maximum))
         else:
             days = exact if schedule.state == State.REVIEW else max(1, intervals.rounded(exact))
-            minimum = _minimum_days(card_id, schedule, rating, now, settings, days, balance)
+            minimum = _minimum_days(card_id, schedule, rating, now, settings, days, balance, next_day)
             due = now + timedelta(days=_day(card_id, schedule, days, minimum, maximum, balance))
     lapsed = schedule.state == State.REVIEW and rating == Rating.AGAIN
     return Schedule(
@@ -178,12 +178,17 @@ def becomes_leech(before: Schedule, after: Schedule, settings: DeckSettings) -> 
 
 
 def preview(
-    card_id: int, schedule: Schedule, now: datetime, settings: DeckSettings, balance: Balance | None = None
+    card_id: int,
+    schedule: Schedule,
+    now: datetime,
+    settings: DeckSettings,
+    balance: Balance | None = None,
+    next_day: datetime | None = None,
 ) -> dict[Rating, timedelta]:
     """How long until the card comes back, for each rating (what the buttons show)."""
     intervals = {}
     for rating in Rating:
-        due = review(card_id, schedule, rating, now, settings, balance).due
+        due = review(card_id, schedule, rating, now, settings, balance, next_day).due
         assert due is not None  # an answer always schedules the card
         intervals[rating] = due - now
     return intervals
@@ -210,9 +215,19 @@ def recall_at(now: datetime, settings: DeckSettings) -> Callable[[int | None, fl
     return recall
 
 
-def _to_fsrs(card_id: int, schedule: Schedule, now: datetime) -> fsrs.Card:
+def next_day_elapsed(last_review: datetime, next_day: datetime) -> int:
+    """The days since `last_review` as Anki counts them for FSRS: the day boundaries passed,
+    from the start of the learner's next day (rslib's days_since_last_review), so that a card
+    answered at 22:00 and again at 21:00 the next day is one day on, not the same day."""
+    return max(0, (next_day - last_review) // timedelta(days=1))
+
+
+def _to_fsrs(card_id: int, schedule: Schedule, now: datetime, next_day: datetime | None = None) -> fsrs.Card:
     if schedule.state == State.NEW:
         return fsrs.Card(card_id=card_id, state=fsrs.State.Learning, step=0, due=now)
+    last_review = schedule.last_review
+    if next_day is not None and last_review is not None:  # py-fsrs counts whole days back from `now`
+        last_review = now - timedelta(days=next_day_elapsed(last_review, next_day))
     return fsrs.Card(
         card_id=card_id,
         state=fsrs.State(int(schedule.state)),
@@ -220,7 +235,7 @@ def _to_fsrs(card_id: int, schedule: Schedule, now: datetime) -> fsrs.Card:
         stability=schedule.stability,
         difficulty=schedule.difficulty,
         due=schedule.due or now,
-        last_review=schedule.last_review,
+        last_review=last_review,
     )
 
 
@@ -232,7 +247,14 @@ def _day(card_id: int, schedule: Schedule, days: float, minimum: int, maximum: i
 
 
 def _minimum_days(
-    card_id: int, schedule: Schedule, rating: Rating, now: datetime, settings: DeckSettings, days: float, balance
+    card_id: int,
+    schedule: Schedule,
+    rating: Rating,
+    now: datetime,
+    settings: DeckSettings,
+    days: float,
+    balance,
+    next_day: datetime | None = None,
 ) -> int:
     """The shortest interval a passing answer may get, as Anki's states/*.rs have it. A
     review: Hard at least a day, Good a day more than Hard and Easy a day more than Good
@@ -242,13 +264,13 @@ def _minimum_days(
     if rating == Rating.AGAIN or (schedule.state != State.REVIEW and rating != Rating.EASY):
         return 1
     if schedule.state != State.REVIEW:
-        good = review(card_id, schedule, Rating.GOOD, now, settings, balance)
+        good = review(card_id, schedule, Rating.GOOD, now, settings, balance, next_day)
         assert good.stability is not None  # every answer gives a memory state
         return _day(card_id, schedule, _days(good.stability, settings), 1, settings.maximum_interval, balance) + 1
     minimum = 1
     if rating != Rating.HARD:
         below = Rating.HARD if rating == Rating.GOOD else Rating.GOOD
-        shorter = review(card_id, schedule, below, now, settings, balance)
+        shorter = review(card_id, schedule, below, now, settings, balance, next_day)
         assert shorter.due is not None  # a passing review is due on a day
         minimum = (shorter.due - now).days + 1
     if schedule.due is not None and schedule.last_review is not None:
@@ -275,126 +297,3 @@ def format_interval(interval: timedelta, lang: str | None = None) -> str:
     if days < 365:
         return pgettext("interval", "{}mo").format(f"{days / 30:.1f}")
     return pgettext("interval", "{}y").format(f"{days / 365:.1f}")
-
-
-# -- the day's queue ----------------------------------------------------------------
-
-
-@dataclass
-class QueueCard:
-    """A card as the review screen needs it."""
-
-    id: int
-    deck: str
-    key: str
-    ord: int
-    kind: CardKind
-    content_json: str  # decoded on first use: most queued cards are not shown today
-    tags: str  # space-separated
-    schedule: Schedule
-
-    @property
-    def note_id(self) -> tuple[str, str]:
-        return (self.deck, self.key)
-
-    @functools.cached_property
-    def content(self) -> dict:
-        return json.loads(self.content_json)
-
-
-@dataclass
-class Limits:
-    """How many more new cards and reviews a deck may show today."""
-
-    new: int
-    reviews: int
-
-
-def limits_left(settings: DeckSettings, new_done: int, reviews_done: int) -> Limits:
-    return Limits(
-        new=max(0, settings.new_per_day - new_done),
-        reviews=max(0, settings.reviews_per_day - reviews_done),
-    )
-
-
-@dataclass
-class DailyQueue:
-    """Today's cards, built once and updated after each answer.
-
-    Order: cards put back by undo, then learning cards that are due (by due
-    time), then reviews due today, then new cards. A learning card due later
-    today waits in `learning`.
-    """
-
-    learning: list[QueueCard] = field(default_factory=list)  # sorted by due
-    reviews: list[QueueCard] = field(default_factory=list)
-    new: list[QueueCard] = field(default_factory=list)
-    undone: list[QueueCard] = field(default_factory=list)  # the last one comes first
-
-    def __len__(self) -> int:
-        return len(self.undone) + len(self.learning) + len(self.reviews) + len(self.new)
-
-    def next_card(self, now: datetime) -> QueueCard | None:
-        """The card to show at `now`, or None when only later learning cards remain."""
-        if self.undone:
-            return self.undone[-1]
-        if self.learning and due_of(self.learning[0]) <= now:
-            return self.learning[0]
-        if self.reviews:
-            return self.reviews[0]
-        if self.new:
-            return self.new[0]
-        return None
-
-    def next_due(self) -> datetime | None:
-        return due_of(self.learning[0]) if self.learning else None
-
-    def counts(self) -> tuple[int, int, int]:
-        """New, learning and review cards left, an undone card counted by its state."""
-        new, learning, reviews = len(self.new), len(self.learning), len(self.reviews)
-        for card in self.undone:
-            state = card.schedule.state
-            new += state == State.NEW
-            reviews += state == State.REVIEW
-            learning += state in (State.LEARNING, State.RELEARNING)
-        return new, learning, reviews
-
-    def find(self, card_id: int) -> QueueCard | None:
-        return next(
-            (c for cards in (self.undone, self.learning, self.reviews, self.new) for c in cards if c.id == card_id),
-            None,
-        )
-
-    def answered(self, card: QueueCard, schedule: Schedule, day_end: datetime) -> None:
-        """Take the card out; put it back if it is due again today; bury its siblings."""
-        self.remove(card.id)
-        self.reviews = [c for c in self.reviews if c.note_id != card.note_id]
-        self.new = [c for c in self.new if c.note_id != card.note_id]
-        moved = replace(card, schedule=schedule)
-        if schedule.state in (State.LEARNING, State.RELEARNING) and due_of(moved) < day_end:
-            bisect.insort(self.learning, moved, key=due_of)
-
-    def put_back(self, card: QueueCard) -> None:
-        """Show this card (as it was) before any other: what undo does."""
-        self.remove(card.id)
-        self.undone.append(card)
-
-    def postpone(self, card: QueueCard) -> None:
-        """Show this card after the others of its kind."""
-        self.remove(card.id)
-        if card.schedule.state == State.NEW:
-            self.new.append(card)
-        elif card.schedule.state == State.REVIEW:
-            self.reviews.append(card)
-        else:
-            bisect.insort(self.learning, card, key=due_of)
-
-    def remove(self, card_id: int) -> None:
-        for cards in (self.undone, self.learning, self.reviews, self.new):
-            cards[:] = [c for c in cards if c.id != card_id]
-
-
-def due_of(card: QueueCard) -> datetime:
-    """When a queued card in learning or review is due (a new card has no due time)."""
-    assert card.schedule.due is not None, card
-    return card.schedule.due

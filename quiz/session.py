@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from typing import TYPE_CHECKING
 
-from quiz import scheduling, storage
+from quiz import dailyqueue, scheduling, storage
 from quiz.balance import DAYS, Balance, DayLoads
+from quiz.dailyqueue import QueueCard
 from quiz.model import CardKind, DeckRow, DeckSettings, Rating, localize
-from quiz.scheduling import QueueCard
 from quiz.storage.rows import to_ms
 from quiz.study import Study, arrange
 
@@ -78,7 +78,7 @@ class ReviewSession:
     # Called after each change of today's queue in the collection: an answer, a suspend, a
     # bury, an undo, the new day (quiz due's cache file follows them)
     changed: Callable[[], None] = field(default=lambda: None)
-    queue: scheduling.DailyQueue = field(init=False)
+    queue: dailyqueue.DailyQueue = field(init=False)
     day: storage.Day = field(init=False)
     history: list[Action] = field(default_factory=list)
     ratings: list[Rating] = field(default_factory=list)
@@ -123,7 +123,7 @@ class ReviewSession:
         with self.engine.connect() as conn:
             rows = [DeckRow(d.id, d.name, d.title, d.lang) for d in self.decks.values()]
             if self.study.cram:
-                self.queue = scheduling.DailyQueue(reviews=storage.cram_cards(conn, rows, self.day, self.study))
+                self.queue = dailyqueue.DailyQueue(reviews=storage.cram_cards(conn, rows, self.day, self.study))
             else:
                 settings = {d.id: d.settings for d in self.decks.values()}
                 self.queue = storage.load_queue(conn, rows, self.day, settings, self.study)
@@ -169,8 +169,16 @@ class ReviewSession:
         """Each rating's next interval, as the learner reads it (none: cramming changes none)."""
         if self.study.cram:
             return {}
-        preview = scheduling.preview(card.id, card.schedule, self.clock(), self.settings(card), self.balance(card))
+        now = self.clock()
+        preview = scheduling.preview(
+            card.id, card.schedule, now, self.settings(card), self.balance(card), self.next_day(now)
+        )
         return {rating: scheduling.format_interval(interval, self.lang) for rating, interval in preview.items()}
+
+    def next_day(self, now: datetime) -> datetime:
+        """When the learner's next day begins: FSRS counts the days since a card's last review
+        up to it, as Anki does (scheduling.next_day_elapsed)."""
+        return scheduling.next_day_start(now, self.zone, self.rollover_hour)
 
     def settings(self, card: QueueCard) -> DeckSettings:
         return self.decks[card.deck].settings
@@ -204,10 +212,10 @@ class ReviewSession:
             self.history.append(Action("cram", card, event))
             self.ratings.append(rating)
             return storage.Answered(card.schedule, event, False)
-        balance = self.balance(card)
+        balance, now = self.balance(card), self.clock()
         try:
             answered = storage.answer(
-                self.engine, card, rating, self.clock(), self.settings(card), duration_ms, typed, balance
+                self.engine, card, rating, now, self.settings(card), duration_ms, typed, balance, self.next_day(now)
             )
         except storage.CardChanged:
             self.queue.remove(card.id)

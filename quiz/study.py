@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from quiz.model import DeckSettings, State
 
 if TYPE_CHECKING:
-    from quiz.scheduling import DailyQueue, QueueCard
+    from quiz.dailyqueue import DailyQueue, QueueCard
 
 DAY = timedelta(days=1)
 

@@ -26,9 +26,10 @@ import quiz.i18n
 from quiz import anki, storage
 from quiz.cli import cli
 from quiz.cli.progress import ProgressBar
+from quiz.dailyqueue import QueueCard
 from quiz.decks import import_files
 from quiz.model import Rating, State
-from quiz.scheduling import QueueCard, learner_date
+from quiz.scheduling import learner_date
 from quiz.storage import cards_t, reviews_t
 
 UTC = ZoneInfo("UTC")

@@ -14,8 +14,8 @@ from sqlalchemy import select
 
 from quiz import app, backups, scheduling, storage
 from quiz.cli.main import cli
+from quiz.dailyqueue import QueueCard
 from quiz.model import CardKind, Rating, State
-from quiz.scheduling import QueueCard
 from quiz.storage import cards_t, decks_t, reviews_t
 from quiz.storage.schema import events_t
 

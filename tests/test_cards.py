@@ -17,9 +17,10 @@ from sqlalchemy import select, update
 from quiz import scheduling, storage
 from quiz.cli import cards as cards_cli
 from quiz.cli import cli
+from quiz.dailyqueue import QueueCard
 from quiz.model import CardKind, DeckSettings, Rating, Schedule, State
 from quiz.plumbing.textwidth import display_width
-from quiz.scheduling import QueueCard, format_interval
+from quiz.scheduling import format_interval
 from tests.conftest import has_chinese, utc
 
 NOW = utc(2026, 5, 10, 10, 0)  # in UTC with the rollover at 4: the day is 05-10 04:00 to 05-11 04:00

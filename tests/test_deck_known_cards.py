@@ -1,7 +1,8 @@
-"""A deck file is read first as plain data, each card made by quiz.deckentry.known_cards
-(quiz.deckfile.Reader.known_deck), and only where those rules do not vouch for every card
-read again node by node, each problem worded at its line and column. Whatever the file
-holds, both ways must give the same deck, or the same problems."""
+"""Each card of a deck file is read first as plain data, its cards made by
+quiz.deckentry.known_cards (quiz.deckfile.Reader.known_card), and only where those rules do
+not vouch for it checked node by node, each problem worded at its line and column. Whatever
+the file holds, that reading and the one node by node alone give the same deck, or the same
+problems."""
 
 from __future__ import annotations
 
@@ -68,17 +69,20 @@ VALUES = [
 ]
 KEYS = ["type", "front", "back", "text", "note", "tags", "source", "guid", "extra"]
 TYPES = ["basic", "reversed", "command", "keys", "cloze", "odd", "1"]
-ID = st.sampled_from(["a", "b", "c", "ps-l", "A", "a b", "x" * 201, "'1'", "1", "~", "[a]"])
+# an id, now and then on the line under its key (a duplicate's message names the id's line)
+ID = st.sampled_from(["a", "b", "c", "ps-l", "A", "a b", "x" * 201, "'1'", "1", "~", "[a]", "\n      a"])
 ENTRY = st.tuples(
     ID,
     st.one_of(st.none(), st.sampled_from(TYPES)),
     st.lists(st.tuples(st.sampled_from(KEYS), st.sampled_from(VALUES)), max_size=5),
     st.booleans(),  # written as a flow mapping {id: ..., ...} when it has no block texts
+    st.integers(0, 3),  # where the id is among the keys
 )
 
 
-def entry_text(key: str, kind: str | None, fields: list[tuple[str, str]], flow: bool) -> str:
-    pairs = [("id", key), *([("type", kind)] if kind else []), *fields]
+def entry_text(key: str, kind: str | None, fields: list[tuple[str, str]], flow: bool, at: int = 0) -> str:
+    pairs = [*([("type", kind)] if kind else []), *fields]
+    pairs.insert(min(at, len(pairs)), ("id", key))
     if flow and not any("\n" in value for _name, value in pairs):
         return "  - {" + ", ".join(f"{name}: {value}" for name, value in pairs) + "}\n"
     lines = [f"{name}: {value}" for name, value in pairs]
@@ -90,16 +94,19 @@ def both_ways(raw: bytes):
     path = Path("odd.yaml")
     first = Reader(str(path))
     deck = first.read(path, raw)
-    with mock.patch.object(Reader, "known_deck", lambda self, text: None):
+    with mock.patch.object(Reader, "known_card", lambda self, *entry: False):
         checked = Reader(str(path))
         checked_deck = checked.read(path, raw)
     return (deck, first.problems), (checked_deck, checked.problems)
 
 
-@example(entries=[("a", None, [("front", "x"), ("back", "[[nested]]")], False)])
-@example(entries=[("a", None, [("front", "x"), ("back", "y"), ("tags", "[[nested]]")], False)])
-@example(entries=[("a", "command", [("front", "{en: x, zh: 中文}"), ("back", "[ls, 'ls -l']")], True)])
-@example(entries=[("a", None, [("front", "x"), ("back", "y")], False), ("a", None, [("front", "x")], False)])
+@example(entries=[("a", None, [("front", "x"), ("back", "[[nested]]")], False, 0)])
+@example(
+    entries=[("a", None, [("front", "x"), ("back", "y")], False, 2), ("\n      a", None, [("front", "x")], False, 1)]
+)
+@example(entries=[("a", None, [("front", "x"), ("back", "y"), ("tags", "[[nested]]")], False, 0)])
+@example(entries=[("a", "command", [("front", "{en: x, zh: 中文}"), ("back", "[ls, 'ls -l']")], True, 0)])
+@example(entries=[("a", None, [("front", "x"), ("back", "y")], False, 0), ("a", None, [("front", "x")], False, 0)])
 @given(entries=st.lists(ENTRY, min_size=1, max_size=4))
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_a_deck_read_from_plain_data_is_the_one_the_checks_read(entries):
@@ -130,3 +137,12 @@ def test_a_valid_deck_of_every_kind_is_read_from_plain_data():
         ("d", 1, 16),
     ]
     assert (deck, problems) == checked
+
+
+def test_a_card_with_a_problem_is_the_only_one_checked_node_by_node():
+    text = HEAD + "".join(f"  - {{id: c{n}, front: f, back: b}}\n" for n in range(3)) + "  - {id: bad, front: f}\n"
+    with mock.patch.object(Reader, "card", autospec=True, side_effect=Reader.card) as card:
+        reader = Reader("odd.yaml")
+        reader.read(Path("odd.yaml"), text.encode())
+    assert card.call_count == 1  # the cards before it were read once, as plain data
+    assert [(p.line, p.message) for p in reader.problems] == [(8, 'card "bad": missing "back"')]

@@ -17,11 +17,11 @@ import pytest
 from sqlalchemy import select
 
 from quiz import app, editing, storage
+from quiz.dailyqueue import QueueCard
 from quiz.decks import import_files
 from quiz.errors import QuizError
 from quiz.model import Rating
 from quiz.plumbing import resources
-from quiz.scheduling import QueueCard
 from quiz.session import ReviewSession
 from quiz.storage import cards_t, decks_t, reviews_t
 from quiz.storage.schema import metadata

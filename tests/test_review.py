@@ -18,10 +18,10 @@ from prompt_toolkit.output import DummyOutput
 from prompt_toolkit.utils import get_cwidth
 from sqlalchemy import select, update
 
-from quiz import app, review, storage
+from quiz import app, review, scheduling, storage
 from quiz.cli import cli
 from quiz.decks import load_deck
-from quiz.model import Rating, State
+from quiz.model import DeckSettings, Rating, Schedule, State
 from quiz.review.words import words_for
 from quiz.session import ReviewSession
 from quiz.storage import cards_t, reviews_t
@@ -422,3 +422,25 @@ def test_a_chinese_learner_sees_the_screen_in_chinese(deck):
 def test_labels_before_a_command_line_up_in_both_languages(lang):
     words = words_for(lang)
     assert get_cwidth(words.you_typed) == get_cwidth(words.expected) == get_cwidth(words.answer)
+
+
+def test_an_answer_a_day_on_but_under_24_hours_is_scheduled_as_a_day_on(deck):
+    # Answered yesterday at 08:30, today at 08:00 (UTC, rollover 04:00): a day on, as Anki
+    # counts it. The buttons show what the answer then does.
+    only(deck, "lxc")
+    last = MORNING - timedelta(hours=23, minutes=30)
+    card = Schedule(State.REVIEW, 0, 2.0, 5.0, MORNING - timedelta(hours=1), last, reps=3)
+    with storage.writing(deck) as conn:
+        conn.execute(
+            update(cards_t)
+            .where(cards_t.c.note_key == "lxc")
+            .values(state=card.state, due=card.due, stability=2.0, difficulty=5.0, last_review=last, reps=3)
+        )
+    session = session_for(deck)
+    queued = session.current()
+    assert queued is not None and queued.key == "lxc"
+    a_day_on = scheduling.review(queued.id, card, Rating.GOOD, last + timedelta(days=1), DeckSettings())
+    good = session.intervals(queued)[Rating.GOOD]
+    answered = session.answer(queued, Rating.GOOD)
+    assert answered.schedule.stability == a_day_on.stability
+    assert good == scheduling.format_interval(answered.schedule.due - MORNING)

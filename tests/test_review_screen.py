@@ -187,8 +187,8 @@ def test_the_note_and_the_source_come_before_the_rating(deck):
 
 
 def card_with(source: str):
+    from quiz.dailyqueue import QueueCard
     from quiz.model import CardKind, Schedule
-    from quiz.scheduling import QueueCard
 
     content = json.dumps({"front": "f", "back": "b", "source": source})
     return QueueCard(1, "s", "k", 0, CardKind.BASIC, content, "", Schedule())
@@ -204,7 +204,7 @@ def test_a_source_is_a_hyperlink_where_the_terminal_shows_them():
 
 
 def test_a_source_that_could_end_the_sequence_is_never_linked():
-    from quiz.scheduling import QueueCard
+    from quiz.dailyqueue import QueueCard
 
     card = QueueCard(
         1, "s", "k", 0, "basic", '{"front": "f", "back": "b", "source": "https://x.example/\\u001b]0;t"}', "", None

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from quiz.model import DeckSettings, Rating, Schedule, State
-from quiz.scheduling import day_start, format_interval, next_day_start, preview, review
+from quiz.scheduling import day_start, format_interval, next_day_elapsed, next_day_start, preview, review
 from tests.conftest import utc
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -47,6 +47,33 @@ def test_days_across_dst_changes_are_23_and_25_hours():
     assert next_day_start(autumn, BERLIN) - day_start(autumn, BERLIN) == timedelta(hours=25)
     ordinary = utc(2026, 10, 26, 12, 0)
     assert next_day_start(ordinary, BERLIN) - day_start(ordinary, BERLIN) == timedelta(hours=24)
+
+
+def test_the_days_since_the_last_review_are_the_learners_days_passed_as_anki_counts_them():
+    # A young card answered at 22:00 and again at 21:00 the next day (Berlin, rollover 04:00):
+    # 23 hours, and a day on for Anki (rslib counts days back from the next day's start), so
+    # FSRS takes the review's formula, not the same day's. py-fsrs alone counts whole 24 hours.
+    last = utc(2026, 5, 4, 20)  # 22:00 summer time
+    card = Schedule(State.REVIEW, None, 2.0, 5.0, last + timedelta(days=1), last, reps=3)
+    now = utc(2026, 5, 5, 19)  # 21:00 the next day
+    counted = review(5, card, Rating.GOOD, now, DEFAULTS, next_day=next_day_start(now, BERLIN))
+    a_day_on = review(5, card, Rating.GOOD, last + timedelta(days=1), DEFAULTS)  # py-fsrs: one day
+    same_day = review(5, card, Rating.GOOD, now, DEFAULTS)  # py-fsrs: 0 days
+    assert counted.stability == a_day_on.stability != same_day.stability
+    assert counted.difficulty == a_day_on.difficulty
+    # and at 05:00 after an answer at 04:30 (both after the rollover), the same day for both
+    early = utc(2026, 5, 5, 2, 30)
+    again = replace(card, last_review=early)
+    assert review(
+        5, again, Rating.GOOD, utc(2026, 5, 5, 3), DEFAULTS, next_day=next_day_start(utc(2026, 5, 5, 3), BERLIN)
+    ) == (review(5, again, Rating.GOOD, utc(2026, 5, 5, 3), DEFAULTS))
+    assert [
+        next_day_elapsed(last, next_day_start(at, BERLIN)) for at in (now, utc(2026, 5, 5, 1), utc(2026, 5, 6, 3))
+    ] == [
+        1,
+        0,  # 03:00 the next morning: before the rollover, still the day of the last review
+        2,
+    ]
 
 
 def test_new_card_goes_through_the_learning_steps():

@@ -115,7 +115,7 @@ def test_orders(deck):
 
 
 def test_random_orders_change_with_the_day():
-    from quiz.scheduling import QueueCard
+    from quiz.dailyqueue import QueueCard
     from quiz.study import ordered
 
     cards = [QueueCard(n, "s", f"k{n}", 0, CardKind.BASIC, "{}", "", Schedule()) for n in range(1, 41)]

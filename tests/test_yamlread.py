@@ -418,7 +418,7 @@ _PLAIN_ALPHABET = st.sampled_from(list("ab yZ09:#-?,[]{}&*!|>'\"%@`.~=\t\n\r\u00
 def test_a_value_said_to_read_back_plain_does(value):
     """reads_back_plain's promise, what quiz.notes.write relies on to write a text unquoted:
     after `key: `, the value reads back as this very string."""
-    from quiz.plumbing.yamlread import reads_back_plain
+    from quiz.notes.write import reads_back_plain
 
     if reads_back_plain(value):
         assert load(f"key: {value}") == {"key": value}
@@ -428,6 +428,6 @@ def test_a_value_said_to_read_back_plain_does(value):
     "value", ["a: b", "a:", "a #b", "a\t#b", "a\u3000#b", " a", "a ", "a\nb", "a\rb", "a\tb", "#a", "yes", "1"]
 )
 def test_a_value_that_would_not_read_back_is_not_plain(value):
-    from quiz.plumbing.yamlread import reads_back_plain
+    from quiz.notes.write import reads_back_plain
 
     assert not reads_back_plain(value)

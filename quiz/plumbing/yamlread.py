@@ -1,16 +1,15 @@
 """Safe, lean YAML reading: libyaml's event stream composed into small located nodes.
 
-The one module of quiz that imports PyYAML. `read` gives the nodes (decks check
-them node by node), `compose` the same stopping at the first problem, `load` a
-whole document as plain data and `plain` one node as plain data; every problem
-is a YamlError at a line and column.
+The one module of quiz that imports PyYAML. `read` gives the nodes (decks check them
+node by node; a card, as plain data first), `compose` the same stopping at the first
+problem, `load` a whole document as plain data and `plain` one node as plain data;
+every problem is a YamlError at a line and column.
 
-Why not yaml.compose: on a 100k-card deck it takes ~3 s and 400 MB, while the
-event stream takes ~1 s and stays small. Items of one top-level list (the
-cards) are handed to a callback as they are read and then dropped, so memory
-does not grow with the deck. Aliases are refused outright (no alias bombs) and
-only the standard tags are accepted, so no Python object is ever built; collections
-nest at most MAX_DEPTH levels, so no reader of the nodes can run out of stack.
+Why not yaml.compose: on a 100k-card deck it takes ~3 s and 400 MB, while the event
+stream takes ~1 s and stays small. Items of one top-level list (the cards) are handed
+to a callback as they are read and then dropped, so memory does not grow with the deck.
+Aliases are refused outright (no alias bombs) and only the standard tags are accepted,
+so no Python object is ever built; collections nest at most MAX_DEPTH levels.
 
 Lines and columns are the editor's: columns count characters (libyaml's marks do too, but
 the C reader's errors give a byte offset), and lines end at \n, \r\n or \r only. libyaml
@@ -21,6 +20,7 @@ line; where the text has any, marks are recomputed from their character index.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Callable
 from typing import overload
@@ -45,7 +45,7 @@ Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 YAML_TAG = "tag:yaml.org,2002:"
 SCALAR_TAGS = {"str", "int", "float", "bool", "null"}
 _resolve = yaml.resolver.Resolver().resolve
-_RESOLVABLE_FIRST = frozenset(k for k in yaml.resolver.Resolver.yaml_implicit_resolvers if k)
+RESOLVABLE_FIRST = frozenset(k for k in yaml.resolver.Resolver.yaml_implicit_resolvers if k)
 MAX_DEPTH = 50  # a deck nests 6 levels deep (tools: tool, commands, command, options, option)
 _BYTE_OFFSETS = Loader is not yaml.SafeLoader  # libyaml's reader errors count bytes of UTF-8
 _UNICODE_BREAKS = re.compile("[\x85\u2028\u2029]")
@@ -99,9 +99,9 @@ class Reported(Exception):
     """The stream cannot be read further; the problem has been reported."""
 
 
-class Unplain(Exception):
+class _Unplain(Exception):
     """An item read as plain data holds what only nodes say: an alias, a tag, a value that is
-    not text, a key given twice. Nothing is reported: the caller reads again, as nodes."""
+    not text, a key given twice. Nothing is reported: the item is read as a node."""
 
 
 class YamlError(ValueError):
@@ -173,40 +173,22 @@ def plain(node):
     return None
 
 
-_INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
-_COMMENT = re.compile(r"\s#")
-_WORDS = frozenset(["y", "n", "yes", "no", "true", "false", "on", "off", "null"])  # YAML 1.1's bools and null
-
-
-def reads_back_plain(value: str) -> bool:
-    """Whether `value`, written plain after `key: ` (block context, control characters
-    escaped before), is read here as this very string: no indicator first, nothing inside
-    that ends or comments a plain scalar, and a first character that no implicit type but
-    text starts with (a letter starts only YAML 1.1's bools and null, which are words)."""
-    if not value or value[0] in _INDICATORS or value[0] == " " or value[-1] in ": ":
-        return False
-    # A mapping, a line break, a comment: each a scan in C, not one regular expression of them all
-    # (0.64 -> 0.14 µs a value, measured; the deck files of a 100k-card Anki import hold 420k values)
-    if ": " in value or "\n" in value or "\r" in value or "\t" in value or ("#" in value and _COMMENT.search(value)):
-        return False
-    return value[0] not in _RESOLVABLE_FIRST or (value[0].isalpha() and value.lower() not in _WORDS)
-
-
 def read(
-    text: str, report: Report, stream_key: str | None, on_item: Callable | None, plain: bool = False
+    text: str, report: Report, stream_key: str | None, on_item: Callable | None, on_plain: Callable | None = None
 ) -> Node | None:
     """The document's root node, or None for an empty file.
 
     If the root is a mapping whose `stream_key` holds a list, each item goes to
     `on_item(node, index)` instead of being kept: the root keeps a Seq of Nones.
     Each problem goes to `report`, which may raise to stop at the first.
-    With `plain`, each item goes as plain data instead, `on_item(value, index, line)`: texts,
-    lists and mappings of them only (what a deck's cards hold), or Unplain is raised.
+    With `on_plain`, each item goes first as plain data, `on_plain(value, index, line, id_line)`
+    (texts, and lists and mappings of texts: `id_line`, the line of its `id`); where it holds
+    anything else, or on_plain returns False, it goes to on_item as a node after all.
     """
     lines = _Lines(text) if _UNICODE_BREAKS.search(text) else None
     where = lines.where if lines else _where
     try:
-        events = _Events(text, report, lines, plain)
+        events = _Events(text, report, lines, on_plain)
         events.expect(StreamStartEvent)
         first = events.next()
         if isinstance(first, StreamEndEvent):
@@ -241,9 +223,14 @@ def _implicit_kind(event) -> str:
     """What a scalar without a tag is: str, int, bool, null... (only a plain one whose first
     character starts a resolver's pattern can be other than text)."""
     value = event.value
-    if event.implicit[0] and (value[:1] in _RESOLVABLE_FIRST or not value):
+    if event.implicit[0] and (value[:1] in RESOLVABLE_FIRST or not value):
         return _resolve(yaml.ScalarNode, value, event.implicit).removeprefix(YAML_TAG)
     return "str"
+
+
+def _text(event) -> bool:
+    """Whether a scalar's event is text as the nodes read it."""
+    return (event.tag is None or event.tag == "!") and _implicit_kind(event) == "str"
 
 
 def _where(mark) -> tuple[int, int]:
@@ -270,13 +257,15 @@ class _Lines:
 
 
 class _Events:
-    def __init__(self, text: str, report: Report, lines: _Lines | None = None, plain: bool = False):
+    def __init__(self, text: str, report: Report, lines: _Lines | None = None, on_plain: Callable | None = None):
         self.loader = Loader(text)
-        self.next = self.loader.get_event if lines is None else self.remarked
+        self.next = self.live = self.loader.get_event if lines is None else self.remarked
         self.lines = lines
         self.report = report
         self.depth = 0
-        self.plain = plain
+        self.on_plain = on_plain
+        self.kept: list = []  # the events of the item read as plain data, to read it as a node
+        self.id_line = 0
 
     def remarked(self):
         """The next event, its marks recomputed (only for a text with NEL, LS or PS)."""
@@ -344,10 +333,9 @@ class _Events:
         self.deeper(event)
         index = 0
         while type(child := self.next()) is not SequenceEndEvent:
-            if self.plain:
-                on_item(self.value(child), index, child.start_mark.line + 1)
-            else:
+            if self.on_plain is None or not self.plain_item(child, index):
                 on_item(self.node(child), index)
+                self.next = self.live
             index += 1
         self.depth -= 1
         return self.unsafe(event, "seq") or Seq(
@@ -361,20 +349,42 @@ class _Events:
             event.start_mark, event.value, event.tag.removeprefix(YAML_TAG), event.end_mark
         )
 
-    def value(self, event) -> str | list | dict:
+    def plain_item(self, event, index: int) -> bool:
+        """Whether on_plain took the item `event` starts, as plain data; if not, its events
+        read so far are read again as nodes, then the rest of it."""
+        on_plain, depth = self.on_plain, self.depth
+        assert on_plain is not None  # stream() asks only then
+        self.kept = []
+        try:
+            if on_plain(self.value(event, top=True), index, event.start_mark.line + 1, self.id_line):
+                return True
+        except _Unplain:
+            self.depth = depth
+        self.next = itertools.chain(self.kept[1:], iter(self.live, None)).__next__  # until stream() is back
+        return False
+
+    def value(self, event, top: bool = False) -> str | list | dict:
         """An item as `plain` makes its node, where the node holds texts only (no tag, no alias,
-        no key twice), else Unplain: benchmarks/run.py's 100k cards read in 0.72 s, not 0.91."""
+        no key twice), else _Unplain; each event kept, for the node it may be read as after
+        all. benchmarks/run.py's 100k cards read in 0.78 s, not 0.91 as nodes."""
+        kept = self.kept
+        kept.append(event)
         kind = type(event)
         if kind is ScalarEvent:
-            if (event.tag is None or event.tag == "!") and _implicit_kind(event) == "str":
+            if _text(event):
                 return event.value
         elif kind is MappingStartEvent and event.tag is None and self.depth < MAX_DEPTH:
             self.depth += 1
             data = {}
             while type(key := self.next()) is not MappingEndEvent:
+                kept.append(key)
                 if type(key) is not ScalarEvent or key.tag is not None or key.value in data:
-                    raise Unplain
-                data[key.value] = self.value(self.next())
+                    raise _Unplain
+                value = self.next()
+                if top and key.value == "id":
+                    self.id_line = value.start_mark.line + 1
+                data[key.value] = self.value(value)
+            kept.append(key)
             self.depth -= 1
             return data
         elif kind is SequenceStartEvent and event.tag is None and self.depth < MAX_DEPTH:
@@ -382,9 +392,10 @@ class _Events:
             items = []
             while type(item := self.next()) is not SequenceEndEvent:
                 items.append(self.value(item))
+            kept.append(item)
             self.depth -= 1
             return items
-        raise Unplain
+        raise _Unplain
 
     def unsafe(self, event, expected: str | None) -> Refused | None:
         """A Refused node if the event carries a tag decks may not use."""

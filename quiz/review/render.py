@@ -13,10 +13,11 @@ from typing import TYPE_CHECKING
 from prompt_toolkit.styles import Style
 
 from quiz.checking.shell import spans
+from quiz.dailyqueue import QueueCard
 from quiz.model import CLOZE, CardKind, Rating, localize
 from quiz.plumbing.textwidth import ESCAPE, clip, display_width, visible
 from quiz.review.words import Words
-from quiz.scheduling import QueueCard, format_interval
+from quiz.scheduling import format_interval
 from quiz.session import Summary
 
 if TYPE_CHECKING:

@@ -18,12 +18,12 @@ from prompt_toolkit import PromptSession, print_formatted_text
 from prompt_toolkit.formatted_text import FormattedText
 
 from quiz import config, storage
+from quiz.dailyqueue import QueueCard
 from quiz.errors import QuizError
 from quiz.model import FLAGS, CardKind, Rating, accepted_answers, flag_number
 from quiz.plumbing.textwidth import ESCAPE, display_width, visible, wrap
 from quiz.review import keys, render
 from quiz.review.words import words_for
-from quiz.scheduling import QueueCard
 from quiz.session import ReviewSession, Summary, is_typed
 
 if TYPE_CHECKING:

@@ -12,10 +12,10 @@ from sqlalchemy import BindParameter, bindparam, delete, func, insert, or_, sele
 from sqlalchemy.engine import Connection, Dialect, Engine
 
 from quiz import scheduling
+from quiz.dailyqueue import QueueCard
 from quiz.errors import QuizError
 from quiz.i18n import _
 from quiz.model import DeckRow, DeckSettings, Rating, Schedule, State
-from quiz.scheduling import QueueCard
 from quiz.storage.database import writing
 from quiz.storage.prepared import Prepared
 from quiz.storage.schema import SCHEDULE_COLUMNS, cards_t, decks_t, events_t, reviews_t
@@ -45,11 +45,13 @@ def answer(
     duration_ms: int | None = None,
     typed: str | None = None,
     balance: Balance | None = None,
+    next_day: datetime | None = None,
 ) -> Answered:
-    """Schedule the answer (its day balanced by `balance`, quiz.balance) and commit it with its
-    log row, in one transaction."""
+    """Schedule the answer (its day balanced by `balance`, quiz.balance; the days since the
+    last review counted up to `next_day`, as Anki counts them) and commit it with its log
+    row, in one transaction."""
     before = card.schedule
-    after = scheduling.review(card.id, before, rating, now, settings, balance)
+    after = scheduling.review(card.id, before, rating, now, settings, balance, next_day)
     leech = scheduling.becomes_leech(before, after, settings)
     update_card, insert_review = _answer_statements(engine.dialect)
     was, becomes = _schedule_values(before), _schedule_values(after)

@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING
 from sqlalchemy import func, literal, or_, select
 from sqlalchemy.engine import Connection
 
-from quiz import scheduling
+from quiz import dailyqueue, scheduling
+from quiz.dailyqueue import DailyQueue, QueueCard, due_of
 from quiz.model import CardKind, DeckRow, DeckSettings, Schedule, State
-from quiz.scheduling import DailyQueue, QueueCard, due_of
 from quiz.storage.collection import deck_settings
 from quiz.storage.database import chunks
 from quiz.storage.rows import driver_rows, epoch_ms
@@ -85,7 +85,7 @@ def load_queue(
     queue.learning = [_queue_card(row, names[row.deck_id]) for row in learning.all()]
     for deck in decks:
         limits = settings[deck.id] if settings else deck_settings(conn, deck.id)
-        left = scheduling.limits_left(limits, today.new.get(deck.id, 0), today.reviews.get(deck.id, 0))
+        left = dailyqueue.limits_left(limits, today.new.get(deck.id, 0), today.reviews.get(deck.id, 0))
         taken = today.notes.get(deck.id, set()) | {c.key for c in queue.learning if c.deck == deck.name}
         until = day.end + timedelta(days=study.ahead)
         order = study.order or limits.review_order

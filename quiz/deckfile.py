@@ -102,7 +102,10 @@ class Reader(ValueChecks):
                 root = read(text, self.report, "cards", self.card, self.known_card)
         except Reported:
             return None
-        return self.deck_of(root)
+        if root is None or (isinstance(root, Scalar) and root.value == ""):
+            self.report(1, 1, _("empty file: a deck needs `deck:` and `cards:`"))
+            return None
+        return self.deck(root)
 
     def known_card(self, entry: object, position: int, line: int, id_line: int) -> bool:
         """Whether one entry of `cards:`, read as plain data, makes cards that deckentry.known_cards
@@ -124,12 +127,6 @@ class Reader(ValueChecks):
         self.first_line[key], self.held = id_line, held
         self.cards.extend(specs)
         return True
-
-    def deck_of(self, root: Node | None) -> DeckSpec | None:
-        if root is None or (isinstance(root, Scalar) and root.value == ""):
-            self.report(1, 1, _("empty file: a deck needs `deck:` and `cards:`"))
-            return None
-        return self.deck(root)
 
     def text_of(self, path: Path, raw: bytes | None) -> str | None:
         if raw is None:

@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from quiz.cli.table import format_columns
 from quiz.i18n import _, ngettext, pgettext
-from quiz.plumbing.textwidth import clip, display_width, pad, visible, wrap
+from quiz.plumbing.textwidth import clip, display_width, pad, visible, wrap_text
 from quiz.shapes import DeckStates, HardCard, Heatmap, RetentionRow, StatsJson, StatsTime, StatsToday
 from quiz.stats import STATE_COLUMNS
 
@@ -48,7 +48,7 @@ def render(stats: StatsJson, colour: bool = False, width: int = WIDTH) -> str:
 def _wrapped(text: str, width: int, indent: str = "") -> list[str]:
     """A sentence as lines of at most `width` cells, each after `indent`."""
     room = max(1, width - len(indent))
-    return [indent + line for line in "".join(piece for _style, piece in wrap([("", text)], room)).split("\n")]
+    return [indent + line for line in wrap_text(text, room)]
 
 
 def _table(values: list[list[Any]], headers: tuple[str, ...], drop: tuple[int, ...], width: int) -> list[str]:

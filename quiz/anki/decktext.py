@@ -14,7 +14,7 @@ from pathlib import Path
 from quiz import deckfile
 from quiz.anki.cards import Entry
 from quiz.anki.package import Collection, Preset
-from quiz.deckentry import card_ords, held_by, known_cards
+from quiz.deckentry import card_ords, held_by
 from quiz.deckfile import Reader, fingerprint
 from quiz.errors import DeckError, QuizError
 from quiz.i18n import _
@@ -136,18 +136,17 @@ def known_deck(target: Path, head: str, items: list[str], entries: list[Entry], 
 
 
 def _known(target: Path, deck: DeckSpec, head: str, items: list[str], entries: list[Entry]) -> list[CardSpec] | None:
-    cards, checks = list(deck.cards), Reader(str(target))
-    keys, held = {card.key for card in cards}, sum(map(held_by, cards))
+    """The cards after the first, each as the deck's Reader makes it from plain data (Reader.known_card:
+    the checks, the limits and the ids' uniqueness of any deck file's cards), or None."""
+    reader = Reader(str(target))
+    reader.cards, reader.held = list(deck.cards), sum(map(held_by, deck.cards))
     line = head.count("\n") + items[0].count("\n") + 3  # the second entry's: after the first and a blank line
+    reader.first_line = {card.key: card.line for card in deck.cards}
     for position, (entry, item) in enumerate(zip(entries[1:], items[1:]), 1):
-        specs = known_cards(entry.key, entry.content, position, line, checks)
-        if not specs or entry.key in keys:
+        if not reader.known_card({"id": entry.key, **entry.content}, position, line, line):
             return None
-        keys.add(entry.key)
-        cards += specs
-        held += len(specs) * held_by(specs[0])
         line += item.count("\n") + 2
-    return None if len(cards) > deckfile.MAX_CARDS or held > deckfile.MAX_HELD else cards
+    return reader.cards
 
 
 def _within_limit(anki_name: str, entries: list[Entry], had: int) -> None:

@@ -16,7 +16,7 @@ from quiz.cli.env import Env, command, learner_zone
 from quiz.cli.table import format_table
 from quiz.errors import QuizError
 from quiz.i18n import _, pgettext
-from quiz.plumbing.textwidth import display_width, pad, visible, wrap
+from quiz.plumbing.textwidth import display_width, pad, visible, wrap_text
 
 if TYPE_CHECKING:
     from quiz.shapes import AnswerJson, CardInfoJson, NoteCardJson
@@ -138,7 +138,7 @@ def info_lines(info: CardInfoJson, lang: str, deck_lang: str, zone: tzinfo, now:
         """A label and its value, the value wrapped to the terminal (a path or link whole)."""
         value = visible(value)  # escaped before it is measured
         if name not in ("file", "source"):
-            value = "".join(text for _style, text in wrap([("", value)], room))
+            value = "\n".join(wrap_text(value, room))
         first, *more = value.splitlines() or [""]
         return [f"  {pad(label[name], width)}  {first}".rstrip()] + [f"  {' ' * width}  {v}" for v in more]
 

@@ -123,6 +123,11 @@ def wrap(parts: list[tuple[str, str]], width: int, hanging: int = 0) -> list[tup
     return out + pending
 
 
+def wrap_text(text: str, width: int) -> list[str]:
+    """Plain text as the lines `wrap` breaks it into."""
+    return "".join(piece for _style, piece in wrap([("", text)], width)).split("\n")
+
+
 def _glued(word: list[tuple[str, str]], atom: str) -> bool:
     """Whether `atom` continues `word` (no break between them)."""
     last = next((t for s, t in reversed(word) if ESCAPE not in s), "")

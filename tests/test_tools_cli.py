@@ -54,8 +54,9 @@ def test_tools_lists_the_bundled_tables_and_the_decks(run, tmp_path):
 def test_on_a_narrow_terminal_the_tools_table_keeps_the_tool_and_its_counts(run, monkeypatch, lang):
     monkeypatch.setenv("LANG", lang)
     monkeypatch.setenv("COLUMNS", "40")
-    lines = run("tools").output.split("\n\n")[0].splitlines()
-    assert max(display_width(line) for line in lines) <= 40
+    output = run("tools").output
+    lines = output.split("\n\n")[0].splitlines()
+    assert max(display_width(line) for line in output.splitlines()) <= 40  # the sentence after it too
     git = next(line.split() for line in lines if line.startswith("git "))
     assert git[0] == "git" and git[-2].isdigit() and git[-1].isdigit()  # its commands and options
 
@@ -83,6 +84,22 @@ def test_a_tool_without_a_table_is_read_by_the_generic_rule(run):
     assert result.exit_code == 0
     assert result.output.startswith("mytool: no table: the generic rule")
     assert "-la = -al = -l -a" in result.output
+
+
+@pytest.mark.parametrize("lang", ["C.UTF-8", "zh_CN.UTF-8"])
+@pytest.mark.parametrize("words", [("tar",), ("mytool",), ("git", "commit")])
+def test_on_a_narrow_terminal_show_wraps_its_sentences_and_keeps_each_example_whole(run, monkeypatch, lang, words):
+    monkeypatch.setenv("LANG", lang)
+    monkeypatch.setenv("COLUMNS", "80")
+    wide = run("tools", "show", *words).output.splitlines()
+    monkeypatch.setenv("COLUMNS", "40")
+    narrow = run("tools", "show", *words).output.splitlines()
+    assert max(display_width(line) for line in narrow) <= 40
+    assert " ".join(" ".join(narrow).split()) == " ".join(" ".join(wide).split()) or words == ("mytool",)
+    if words == ("mytool",):  # each example whole, on a line of its own
+        for example in ("-v --dry-run x = --dry-run -v x", "-la = -al = -l -a", "'a b' = \"a b\" = a\\ b"):
+            assert f"    {example}" in narrow
+            assert any(line.endswith(example) and line != f"    {example}" for line in wide)
 
 
 def test_an_unknown_command_is_one_line_and_a_failure(run):

@@ -4,13 +4,14 @@ command, for a learner who wonders why an answer was judged so."""
 from __future__ import annotations
 
 import json
+import shutil
 from typing import TYPE_CHECKING
 
 import click
 
 from quiz.cli.env import Env, QuizCommand
 from quiz.i18n import _, pgettext
-from quiz.plumbing.textwidth import display_width, pad, visible
+from quiz.plumbing.textwidth import display_width, pad, visible, wrap_text
 
 if TYPE_CHECKING:
     from quiz.shapes import CommandJson, ToolJson
@@ -36,19 +37,25 @@ def source_names() -> dict[str, str]:
     }
 
 
-def generic_rule() -> str:
+def generic_rule(width: int = 80) -> str:
+    """How an answer is read without a table: each rule with its example beside it, or under
+    it where the two do not fit `width` cells together."""
     examples = [
         (_("flags in any order before the first argument"), "-v --dry-run x = --dry-run -v x"),
         (_("short flags bundled in any order"), "-la = -al = -l -a"),
         (_("--opt=value written either way"), "--out=a.txt = --out a.txt"),
         (_("quoting that gives the same words"), "'a b' = \"a b\" = a\\ b"),
     ]
-    width = max(display_width(rule) for rule, _example in examples) + 3
+    column = max(display_width(rule) for rule, _example in examples) + 3
+    if 2 + column + max(len(example) for _rule, example in examples) <= width:
+        rules = [f"  {pad(rule, column)}{example}" for rule, example in examples]
+    else:
+        rules = [line for rule, example in examples for line in (*_wrapped([rule], width, "  "), f"    {example}")]
     return "\n".join(
         [
-            _("Without a table, an answer is read with what the expected answer itself shows:"),
-            *(f"  {pad(rule, width)}{example}" for rule, example in examples),
-            _("Anything after the first argument is compared word by word, in order."),
+            *_wrapped([_("Without a table, an answer is read with what the expected answer itself shows:")], width),
+            *rules,
+            *_wrapped([_("Anything after the first argument is compared word by word, in order.")], width),
         ]
     )
 
@@ -98,7 +105,8 @@ def tools_group(ctx: click.Context, as_json: bool) -> None:
     )
     columns = ("tool", "source", "from", "commands", "options")
     click.echo(format_table(shown, columns, headers, drop=("from", "source")))  # a narrow terminal: the counts
-    click.echo("\n" + _("Any other tool: its fish completions when a card needs them, else the generic rule."))
+    other = _("Any other tool: its fish completions when a card needs them, else the generic rule.")
+    click.echo("\n" + "\n".join(_wrapped([other], shutil.get_terminal_size().columns)))
 
 
 @tools_group.command(
@@ -128,14 +136,15 @@ def show_command(env: Env, words: tuple[str, ...], as_json: bool = False) -> Non
     if as_json:
         click.echo(visible(json.dumps(shown, ensure_ascii=False, indent=2)))
         return
-    click.echo(visible(text_of(shown)))
+    click.echo(text_of(shown, shutil.get_terminal_size().columns))
 
 
-def text_of(shown: CommandJson) -> str:
+def text_of(shown: CommandJson, width: int = 80) -> str:
+    """What quiz knows of the command, its sentences wrapped to `width` cells (nor 80)."""
     path = " ".join([shown["tool"], *shown["command"]])
     lines = [f"{path}: {sources()[shown['source']]}" + (f" ({shown['from']})" if shown["from"] else "")]
     if shown["source"] == "generic":
-        return "\n".join([*lines, "", generic_rule()])
+        return "\n".join([*_wrapped(lines, width), "", generic_rule(width)])
     if shown["aliases"]:
         aliases = ", ".join(" ".join([shown["tool"], *alias]) for alias in shown["aliases"])
         lines.append(_("also written: {}").format(aliases))
@@ -147,11 +156,25 @@ def text_of(shown: CommandJson) -> str:
     else:
         lines.append(_("options end at argument {}; the rest in order").format(where))
     lines += shown["notes"]  # the table's own words
+    lines = _wrapped(lines, width)
     for label, listed in (
         (_("options:"), shown["options"]),
         (_("before the command:"), shown["global_options"]),
         (_("commands:"), shown["commands"]),
     ):
         if listed:
-            lines += ["", label, *(f"  {line}" for line in listed)]
+            lines += ["", label, *(part for line in listed for part in _listed(line, width))]
     return "\n".join(lines)
+
+
+def _listed(line: str, width: int) -> list[str]:
+    """An option's or command's line, indented; where it is wider than `width` (nor 80), its
+    further lines under its first word."""
+    first, *rest = wrap_text(visible(line), max(1, min(width, 80) - 4))
+    return [f"  {first}", *(f"    {more}" for more in rest)]
+
+
+def _wrapped(sentences: list[str], width: int, indent: str = "") -> list[str]:
+    """Each sentence as lines of at most `width` cells (nor 80), each after `indent`."""
+    room = max(1, min(width, 80) - len(indent))
+    return [indent + line for sentence in sentences for line in wrap_text(visible(sentence), room)]

@@ -95,15 +95,32 @@ def undo_ms(db: Path, deck: str, undos: int = 15) -> float:
     return statistics.median(times) * 1000
 
 
+def summary_ms(db: Path, deck: str, runs: int = 5) -> float:
+    """Median of `runs` session summaries, as the review prints one at its end (the next card
+    due, whether new cards are left), each in a session of a newly opened collection."""
+    now = datetime(2026, 11, 28, 9, tzinfo=timezone.utc)
+    times = []
+    for _ in range(runs):
+        engine = app.open_collection(str(db), with_bundled=False)
+        session = ReviewSession.open(engine, [deck], ZoneInfo("Europe/Berlin"), 4, "en", clock=lambda: now)
+        start = time.perf_counter()
+        session.summary()
+        times.append(time.perf_counter() - start)
+        engine.dispose()
+    return statistics.median(times) * 1000
+
+
 def run(db: Path, deck: str) -> list[tuple[str, float, str]]:
     first = first_card_ms(db, deck)  # before the answers below change the collection
     undo = undo_ms(db, deck)  # which leaves the collection as it was
     median, p95 = rating_to_next_card_ms(db, deck)
+    summary = summary_ms(db, deck)
     return [
         ("review: first card on screen (tmux, median of 5)", first, "ms"),
         ("review: rating key to next card (median)", median, "ms"),
         ("review: rating key to next card (95th pct)", p95, "ms"),
         ("review: undo, today's queue built again (median)", undo, "ms"),
+        ("review: the summary at its end (median)", summary, "ms"),
     ]
 
 

@@ -260,6 +260,40 @@ def set_state(conn, key: str, state: State, due, **extra) -> None:
     )
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_the_next_card_due_is_the_soonest_scheduled_one_neither_retired_nor_suspended(engine, write_deck, seed):
+    import random
+
+    chance = random.Random(seed)
+    keys = [f"c{i}" for i in range(24)]
+    sync(engine, write_deck, deck_yaml([basic(key) for key in keys[:12]]))
+    other = deck_yaml([basic(key) for key in keys[12:]]).replace("deck: t\n", "deck: u\n")
+    storage.import_decks(engine, [load_deck(write_deck(other, "u.yaml"))])
+    with storage.writing(engine) as conn:
+        for key in keys:
+            state = chance.choice(list(State))
+            due = MORNING + timedelta(hours=chance.randint(-30, 60), minutes=chance.randint(0, 59))
+            set_state(conn, key, state, due, suspended=chance.random() < 0.3, retired=chance.random() < 0.2)
+        decks = dict(conn.execute(select(storage.decks_t.c.name, storage.decks_t.c.id)).all())
+    assert decks.keys() == {"t", "u"}
+    rows = list(card_rows(engine).values())
+    for names in (["t"], ["u"], ["t", "u"], []):
+        ids = [decks[name] for name in names]
+        soonest = min(
+            (
+                row.due
+                for row in rows
+                if row.deck_id in ids
+                and row.state != State.NEW
+                and row.due > MORNING
+                and not (row.retired or row.suspended)
+            ),
+            default=None,
+        )
+        with engine.connect() as conn:
+            assert storage.next_due(conn, ids, MORNING) == soonest
+
+
 def test_daily_limits_count_what_was_done_today(engine, write_deck):
     sync(engine, write_deck, deck_yaml([basic(f"n{i}") for i in range(10)], "settings: {new_per_day: 3}\n"))
     assert len(queue(engine).new) == 3

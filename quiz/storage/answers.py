@@ -8,7 +8,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
-from sqlalchemy import BindParameter, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import BindParameter, bindparam, delete, insert, or_, select, update
 from sqlalchemy.engine import Connection, Dialect, Engine
 
 from quiz import scheduling
@@ -16,7 +16,7 @@ from quiz.dailyqueue import QueueCard
 from quiz.errors import QuizError
 from quiz.i18n import _
 from quiz.model import DeckRow, DeckSettings, Rating, Schedule, State
-from quiz.storage.database import writing
+from quiz.storage.database import chunks, writing
 from quiz.storage.prepared import Prepared
 from quiz.storage.schema import SCHEDULE_COLUMNS, cards_t, decks_t, events_t, reviews_t
 
@@ -204,15 +204,24 @@ def has_new_cards(conn: Connection, deck_ids: list[int]) -> bool:
 
 
 def next_due(conn: Connection, deck_ids: list[int], after: datetime) -> datetime | None:
-    """When the next scheduled (not new) card of these decks falls due after `after`."""
-    query = select(func.min(cards_t.c.due)).where(
-        cards_t.c.deck_id.in_(deck_ids),
-        cards_t.c.state != State.NEW,
-        cards_t.c.due > after,
-        ~cards_t.c.retired,
-        ~cards_t.c.suspended,
-    )
-    return conn.execute(query).scalar()
+    """When the next scheduled (not new) card of these decks falls due after `after`.
+
+    The soonest of each deck and state, each read from the deck, state and due index up to its
+    first card neither retired nor suspended. The review's summary on 100k cards, medians of 5
+    alternating: 25 ms with a min() over every card the filters leave, 1.8 ms so
+    (benchmarks/bench_review.py's summary row)."""
+    c = cards_t.c
+    soonest = [
+        select(c.due)
+        .where(c.deck_id == deck_id, c.state == state, c.due > after, ~c.retired, ~c.suspended)
+        .order_by(c.due)
+        .limit(1)
+        .scalar_subquery()
+        for deck_id in deck_ids
+        for state in (State.LEARNING, State.REVIEW, State.RELEARNING)
+    ]
+    found = [due for part in chunks(soonest, 300) for due in conn.execute(select(*part)).one() if due is not None]
+    return min(found, default=None)
 
 
 def schedule_of(conn: Connection, card_id: int) -> Schedule:

@@ -48,7 +48,8 @@ from quiz.errors import Problem
 from quiz.i18n import _, ngettext
 from quiz.model import CLOZE_OPENING, LANG_CODE, CardKind, CardSpec, DeckSpec, Text
 from quiz.plumbing.gcpause import collector_paused
-from quiz.plumbing.yamlread import Map, Node, Reported, Scalar, Seq, YamlError, plain, read
+from quiz.plumbing.yamlnodes import Map, Node, Scalar, Seq, YamlError
+from quiz.plumbing.yamlread import Reported, plain, read
 
 DECK_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 

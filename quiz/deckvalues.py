@@ -23,7 +23,8 @@ from quiz.model import (
     WEEKDAYS,
     Text,
 )
-from quiz.plumbing.yamlread import Map, Node, Refused, Scalar, Seq, YamlError, plain
+from quiz.plumbing.yamlnodes import Map, Node, Refused, Scalar, Seq, YamlError
+from quiz.plumbing.yamlread import plain
 
 DURATION = re.compile(r"([1-9][0-9]{0,11})([smhd])\Z")  # 12 digits: more is past any limit
 SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}

@@ -18,7 +18,8 @@ from quiz.decks import load_deck
 from quiz.errors import DeckError
 from quiz.model import SETTING_LIMITS
 from quiz.plumbing import resources
-from quiz.plumbing.yamlread import Map, Node, Scalar, Seq, YamlError, compose, plain
+from quiz.plumbing.yamlnodes import Map, Node, Scalar, Seq, YamlError
+from quiz.plumbing.yamlread import compose, plain
 from quiz.scheduling import parameter_bounds
 from tests.test_decks import BAD_DECKS, GOOD, GOOD_EDGES
 

@@ -14,7 +14,8 @@ from click.testing import CliRunner
 
 from quiz.checking.tables import parse_tools
 from quiz.cli.main import cli
-from quiz.plumbing.yamlread import YamlError, load
+from quiz.plumbing.yamlnodes import YamlError
+from quiz.plumbing.yamlread import load
 from tests.test_backups import disagree
 
 

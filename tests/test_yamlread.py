@@ -19,7 +19,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from quiz.cli import cli
-from quiz.plumbing.yamlread import Map, Scalar, Seq, YamlError, compose, load, plain
+from quiz.plumbing.yamlnodes import Map, Scalar, Seq, YamlError
+from quiz.plumbing.yamlread import compose, load, plain
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -76,7 +76,7 @@ def generate_command(
         nothing = _("{note}: no cards to make (what was left out, and why, is listed above)")
         raise QuizError(nothing.format(note=note_file.name))
     if update_path:
-        from quiz.plumbing.yamlread import YamlError  # PyYAML: not for `quiz --help`
+        from quiz.plumbing.yamlnodes import YamlError
 
         deck_text = read_text(Path(update_path), keep_line_ends=True)
         try:

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from quiz.notes.commands import USER_PROMPT
-from quiz.plumbing.yamlread import YamlError, load
+from quiz.plumbing.yamlnodes import YamlError
+from quiz.plumbing.yamlread import load
 
 INLINE_LINK = re.compile(r"!?\[([^\]]*)\]\(([^)\s]+)[^)]*\)")
 REF_LINK = re.compile(r"\[([^\]]*)\]\[([^\]]*)\]")

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from quiz.i18n import _, ngettext
 from quiz.notes.cards import Card, Note, assign_ids, fingerprint, first_answer
 from quiz.notes.write import card_yaml, marker
-from quiz.plumbing.yamlread import Map, Scalar, Seq, compose, plain
+from quiz.plumbing.yamlnodes import Map, Scalar, Seq
+from quiz.plumbing.yamlread import compose, plain
 
 MARK = re.compile(r"\[([0-9a-f]{8})\]")  # in the comment after `- id: ...`: the generated card(s) it stands for
 

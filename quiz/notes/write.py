@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 
 from quiz.i18n import _, ngettext, pgettext
 from quiz.notes.cards import Card, Note, fingerprint
-from quiz.plumbing.yamlread import RESOLVABLE_FIRST, YamlError, load
+from quiz.plumbing.yamlnodes import YamlError
+from quiz.plumbing.yamlread import RESOLVABLE_FIRST, load
 
 if TYPE_CHECKING:
     from quiz.shapes import GenerateJson

@@ -40,6 +40,7 @@ from yaml.events import (
 )
 
 from quiz.i18n import _  # stdlib only; called only where a problem is reported
+from quiz.plumbing.yamlnodes import Map, Node, Refused, Scalar, Seq, YamlError
 
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 YAML_TAG = "tag:yaml.org,2002:"
@@ -52,49 +53,6 @@ _UNICODE_BREAKS = re.compile("[\x85\u2028\u2029]")
 _LINE_BREAK = re.compile("\r\n|\r|\n")
 
 
-class Node:
-    __slots__ = ("mark",)  # libyaml's mark at the start; line and column are read for messages and spans
-
-    def __init__(self, mark):
-        self.mark = mark
-
-    @property
-    def line(self) -> int:
-        return self.mark.line + 1
-
-    @property
-    def column(self) -> int:
-        return self.mark.column + 1
-
-
-class Scalar(Node):
-    __slots__ = ("end", "kind", "value")  # kind: str, int, float, bool, null, timestamp...; end: libyaml's mark
-
-    def __init__(self, mark, value: str, kind: str, end):
-        # The hottest constructor of a large deck: no super() call.
-        self.mark, self.value, self.kind, self.end = mark, value, kind, end
-
-
-class Seq(Node):
-    __slots__ = ("end", "flow", "items")  # flow: written [a, b]; end: the mark after it
-
-    def __init__(self, mark, items: list, flow: bool, end):
-        self.mark, self.items, self.flow, self.end = mark, items, flow, end
-
-
-class Map(Node):
-    __slots__ = ("end", "flow", "pairs")  # flow: written {a: b}; end: the mark after it
-
-    def __init__(self, mark, pairs: list, flow: bool, end):
-        self.mark, self.pairs, self.flow, self.end = mark, pairs, flow, end
-
-
-class Refused(Node):
-    """Where an alias or an unsafe tag stood: reported once, then skipped."""
-
-    __slots__ = ()
-
-
 class Reported(Exception):
     """The stream cannot be read further; the problem has been reported."""
 
@@ -102,14 +60,6 @@ class Reported(Exception):
 class _Unplain(Exception):
     """An item read as plain data holds what only nodes say: an alias, a tag, a value that is
     not text, a key given twice. Nothing is reported: the item is read as a node."""
-
-
-class YamlError(ValueError):
-    """What `compose`, `load` and `plain` raise: a problem at a line and column (1-based)."""
-
-    def __init__(self, line: int, column: int, message: str):
-        super().__init__(f"{line}:{column}: {message}")
-        self.line, self.column, self.message = line, column, message
 
 
 Report = Callable[[int, int, str], None]  # line, column, message
@@ -231,6 +181,13 @@ def _implicit_kind(event) -> str:
 def _text(event) -> bool:
     """Whether a scalar's event is text as the nodes read it."""
     return (event.tag is None or event.tag == "!") and _implicit_kind(event) == "str"
+
+
+def _surely_text(event) -> bool:
+    """Whether an untagged scalar is text without asking the resolvers: quoted, or plain and
+    not starting with what they read (where _text would ask them)."""
+    value = event.value
+    return not event.implicit[0] or (value != "" and value[0] not in RESOLVABLE_FIRST)
 
 
 def _where(mark) -> tuple[int, int]:
@@ -366,8 +323,10 @@ class _Events:
     def value(self, event, top: bool = False) -> str | list | dict:
         """An item as `plain` makes its node, where the node holds texts only (no tag, no alias,
         no key twice), else _Unplain; each event kept, for the node it may be read as after
-        all. benchmarks/run.py's 100k cards read in 0.78 s, not 0.91 as nodes."""
-        kept = self.kept
+        all. A mapping's value or a list's item that is text for certain (quoted, or plain and
+        starting with what no resolver reads) is taken here, not by a call of its own:
+        benchmarks/run.py's 100k-card deck loaded in 1.55 s, not 1.61 (medians of 9, alternating)."""
+        kept, next_event = self.kept, self.next
         kept.append(event)
         kind = type(event)
         if kind is ScalarEvent:
@@ -375,23 +334,31 @@ class _Events:
                 return event.value
         elif kind is MappingStartEvent and event.tag is None and self.depth < MAX_DEPTH:
             self.depth += 1
-            data = {}
-            while type(key := self.next()) is not MappingEndEvent:
+            data: dict = {}
+            while type(key := next_event()) is not MappingEndEvent:
                 kept.append(key)
                 if type(key) is not ScalarEvent or key.tag is not None or key.value in data:
                     raise _Unplain
-                value = self.next()
+                value = next_event()
                 if top and key.value == "id":
                     self.id_line = value.start_mark.line + 1
-                data[key.value] = self.value(value)
+                if type(value) is ScalarEvent and value.tag is None and _surely_text(value):
+                    kept.append(value)
+                    data[key.value] = value.value
+                else:
+                    data[key.value] = self.value(value)
             kept.append(key)
             self.depth -= 1
             return data
         elif kind is SequenceStartEvent and event.tag is None and self.depth < MAX_DEPTH:
             self.depth += 1
-            items = []
-            while type(item := self.next()) is not SequenceEndEvent:
-                items.append(self.value(item))
+            items: list = []
+            while type(item := next_event()) is not SequenceEndEvent:
+                if type(item) is ScalarEvent and item.tag is None and _surely_text(item):
+                    kept.append(item)
+                    items.append(item.value)
+                else:
+                    items.append(self.value(item))
             kept.append(item)
             self.depth -= 1
             return items

@@ -14,7 +14,7 @@ import hashlib
 import re
 from pathlib import Path
 
-from quiz import __version__
+from quiz import __version__, deckhalves
 from quiz.deckentry import (
     CARD_ID,
     CARD_KEYS,
@@ -49,7 +49,7 @@ from quiz.i18n import _, ngettext
 from quiz.model import CLOZE_OPENING, LANG_CODE, CardKind, CardSpec, DeckSpec, Text
 from quiz.plumbing.gcpause import collector_paused
 from quiz.plumbing.yamlnodes import Map, Node, Scalar, Seq, YamlError
-from quiz.plumbing.yamlread import Reported, plain, read
+from quiz.plumbing.yamlread import Reported, plain
 
 DECK_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 
@@ -100,7 +100,7 @@ class Reader(ValueChecks):
             return None
         try:
             with collector_paused():
-                root = read(text, self.report, "cards", self.card, self.known_card)
+                root = deckhalves.read_deck(self, text)
         except Reported:
             return None
         if root is None or (isinstance(root, Scalar) and root.value == ""):

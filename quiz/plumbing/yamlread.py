@@ -49,7 +49,6 @@ _resolve = yaml.resolver.Resolver().resolve
 RESOLVABLE_FIRST = frozenset(k for k in yaml.resolver.Resolver.yaml_implicit_resolvers if k)
 MAX_DEPTH = 50  # a deck nests 6 levels deep (tools: tool, commands, command, options, option)
 _BYTE_OFFSETS = Loader is not yaml.SafeLoader  # libyaml's reader errors count bytes of UTF-8
-_UNICODE_BREAKS = re.compile("[\x85\u2028\u2029]")
 _LINE_BREAK = re.compile("\r\n|\r|\n")
 
 
@@ -135,7 +134,7 @@ def read(
     (texts, and lists and mappings of texts: `id_line`, the line of its `id`); where it holds
     anything else, or on_plain returns False, it goes to on_item as a node after all.
     """
-    lines = _Lines(text) if _UNICODE_BREAKS.search(text) else None
+    lines = _Lines(text) if unicode_breaks(text) else None
     where = lines.where if lines else _where
     try:
         events = _Events(text, report, lines, on_plain)
@@ -167,6 +166,12 @@ def read(
         message = _("character {character} is not allowed in YAML")
         report(line + 1, column + 1, message.format(character=f"U+{code:04X}"))
     raise Reported
+
+
+def unicode_breaks(text: str) -> bool:
+    """Whether the text has a line break that libyaml counts and editors do not (NEL, LS, PS).
+    Three `in` tests: 2 ms over a 12 MB deck with CJK in it, where one regular expression took 29."""
+    return "\x85" in text or "\u2028" in text or "\u2029" in text
 
 
 def _implicit_kind(event) -> str:

@@ -97,7 +97,7 @@ def _in_halves(reader: Reader, text: str, cut: int) -> Node | None:
     except Reported:  # a problem in the head: the whole reading words it
         root = None
     finally:
-        if not data:  # the child's work not taken (a problem here, Ctrl-C): it is not waited for
+        if not data:  # its half is not needed (a problem here, or Ctrl-C): the child is stopped
             os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
     found = pickle.loads(data) if data else None

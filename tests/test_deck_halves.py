@@ -115,3 +115,20 @@ def test_a_cut_is_made_only_before_an_item_of_the_cards_and_with_nothing_after_t
     assert deckhalves._cut("deck: x\ncards: [a,\n  b]\n" + items) is None  # no block list of cards
     monkeypatch.setattr(deckhalves, "SPLIT_AT", len(text) + 1)
     assert deckhalves._cut(text) is None  # a small file is read whole
+
+
+BUNDLED = (Path(__file__).resolve().parent.parent / "decks" / "docker.yaml").read_text(encoding="utf-8")
+# An edit: a piece put in, or so many characters taken out, at a share of the text
+PIECES = ['"', "'", "[", "]", "{", "}", "\n  - ", "\n- ", "\n", "  ", ":", " #", "|\n", ">\n", "\t", "&a ", "*a"]
+EDIT = st.tuples(st.floats(0, 1), st.one_of(st.sampled_from([*PIECES, "---\n"]), st.integers(1, 5)))
+
+
+@given(edits=st.lists(EDIT, max_size=4), share=st.floats(0, 1))
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_the_bundled_deck_edited_anyhow_reads_in_halves_as_whole(edits, share):
+    text = BUNDLED
+    for where, edit in edits:
+        at = int(where * len(text))
+        text = text[:at] + edit + text[at:] if isinstance(edit, str) else text[:at] + text[at + edit :]
+    halved, whole = both_ways(text, share)
+    assert halved == whole, text

@@ -5,6 +5,7 @@ or the problems, of the file read whole."""
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from unittest import mock
 
@@ -31,6 +32,8 @@ TRICKY = [
     "  -\n    id: e\n    front: x\n    back: y\n",
     "  - id: k\n    front: x\n    back: y\nsettings: {new_per_day: 5}\n",
     "  - id: d\n    front: x\n    back: y\n---\ndeck: second\n",
+    "  - id: v\n    front: x\n    back: y\n---\n",
+    "  - id: w\n    front: x\n    back: y\n...\n",
 ]
 
 
@@ -63,11 +66,13 @@ def test_a_deck_read_in_halves_is_the_deck_read_whole(entries, tricky, share):
     assert halved == whole, text
 
 
+@pytest.mark.parametrize("left", [False, True])  # the items indented, or at the left edge
 @pytest.mark.parametrize("tricky", TRICKY)
-def test_wherever_a_tricky_entry_falls_the_halves_read_what_the_whole_file_says(tricky):
+def test_wherever_a_tricky_entry_falls_the_halves_read_what_the_whole_file_says(tricky, left):
     plain = [f"  - id: n{number}\n    front: front {number}\n    back: back {number}\n" for number in range(12)]
     for at in range(len(plain) + 1):
-        text = HEAD + "".join(plain[:at]) + tricky + "".join(plain[at:])
+        items = "".join(plain[:at]) + tricky + "".join(plain[at:])
+        text = HEAD + (re.sub("(?m)^  ", "", items) if left else items)
         for share in (0.2, 0.5, 0.8):
             halved, whole = both_ways(text, share)
             assert halved == whole, text

@@ -123,7 +123,12 @@ def plain(node):
 
 
 def read(
-    text: str, report: Report, stream_key: str | None, on_item: Callable | None, on_plain: Callable | None = None
+    text: str,
+    report: Report,
+    stream_key: str | None,
+    on_item: Callable | None,
+    on_plain: Callable | None = None,
+    first_index: int = 0,
 ) -> Node | None:
     """The document's root node, or None for an empty file.
 
@@ -133,11 +138,12 @@ def read(
     With `on_plain`, each item goes first as plain data, `on_plain(value, index, line, id_line)`
     (texts, and lists and mappings of texts: `id_line`, the line of its `id`); where it holds
     anything else, or on_plain returns False, it goes to on_item as a node after all.
+    The items are counted from `first_index` (the rest of a list read in part before).
     """
     lines = _Lines(text) if unicode_breaks(text) else None
     where = lines.where if lines else _where
     try:
-        events = _Events(text, report, lines, on_plain)
+        events = _Events(text, report, lines, on_plain, first_index)
         events.expect(StreamStartEvent)
         first = events.next()
         if isinstance(first, StreamEndEvent):
@@ -219,13 +225,21 @@ class _Lines:
 
 
 class _Events:
-    def __init__(self, text: str, report: Report, lines: _Lines | None = None, on_plain: Callable | None = None):
+    def __init__(
+        self,
+        text: str,
+        report: Report,
+        lines: _Lines | None = None,
+        on_plain: Callable | None = None,
+        first_index: int = 0,
+    ):
         self.loader = Loader(text)
         self.next = self.live = self.loader.get_event if lines is None else self.remarked
         self.lines = lines
         self.report = report
         self.depth = 0
         self.on_plain = on_plain
+        self.first_index = first_index  # the number of the stream's first item
         self.kept: list = []  # the events of the item read as plain data, to read it as a node
         self.id_line = 0
 
@@ -293,7 +307,7 @@ class _Events:
 
     def stream(self, event, on_item) -> Node:
         self.deeper(event)
-        index = 0
+        index = self.first_index
         while type(child := self.next()) is not SequenceEndEvent:
             if self.on_plain is None or not self.plain_item(child, index):
                 on_item(self.node(child), index)
@@ -301,7 +315,7 @@ class _Events:
             index += 1
         self.depth -= 1
         return self.unsafe(event, "seq") or Seq(
-            event.start_mark, [None] * index, bool(event.flow_style), child.end_mark
+            event.start_mark, [None] * (index - self.first_index), bool(event.flow_style), child.end_mark
         )
 
     def scalar(self, event) -> Node:

@@ -73,7 +73,7 @@ def make(collection: Path, reason: str, now: datetime, zone: tzinfo = timezone.u
     try:
         target_folder.mkdir(exist_ok=True)
     except OSError as error:
-        problem = error.strerror or error
+        problem = files.os_reason(error)
         raise QuizError(_("cannot make {folder}: {problem}").format(folder=target_folder, problem=problem)) from None
     files.remove_stale_parts(target_folder, f"{files.glob_escape(collection.stem)}-*.db")  # of killed backups
     target = _free_name(target_folder, collection.stem, now, reason)

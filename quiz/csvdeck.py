@@ -22,6 +22,7 @@ from quiz.anki.plaintext import plain
 from quiz.errors import DeckError, Problem, QuizError
 from quiz.i18n import _
 from quiz.model import CLOZE
+from quiz.plumbing.files import os_reason
 
 SEPARATORS = {"tab": "\t", "comma": ",", "semicolon": ";", "space": " ", "pipe": "|", "colon": ":"}
 KINDS = ("front", "back", "text", "note", "tags", "guid", "type", "notetype", "deck", "-")
@@ -46,7 +47,7 @@ def read_table(path: Path, columns: str | None, header: bool = False) -> Table:
     except UnicodeDecodeError:
         raise QuizError(_("{path}: not UTF-8 text").format(path=path)) from None
     except OSError as error:
-        raise QuizError(_("cannot read {path}: {reason}").format(path=path, reason=error.strerror)) from None
+        raise QuizError(_("cannot read {path}: {reason}").format(path=path, reason=os_reason(error))) from None
     lines = text.splitlines(keepends=True)
     headers: dict[str, str] = {}
     first = 0

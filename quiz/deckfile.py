@@ -47,6 +47,7 @@ from quiz.deckvalues import (
 from quiz.errors import Problem
 from quiz.i18n import _, ngettext
 from quiz.model import CLOZE_OPENING, LANG_CODE, CardKind, CardSpec, DeckSpec, Text
+from quiz.plumbing.files import os_reason
 from quiz.plumbing.gcpause import collector_paused
 from quiz.plumbing.yamlnodes import Map, Node, Scalar, Seq, YamlError
 from quiz.plumbing.yamlread import Reported, plain
@@ -134,7 +135,7 @@ class Reader(ValueChecks):
             try:
                 raw = path.read_bytes()
             except OSError as error:
-                self.report(1, 1, _("cannot read: {reason}").format(reason=error.strerror or error))
+                self.report(1, 1, _("cannot read: {reason}").format(reason=os_reason(error)))
                 return None
         self.sha256 = fingerprint(raw)
         try:

@@ -81,7 +81,7 @@ def run_editor(argv: list[str]) -> int:
         editor = subprocess.Popen(argv)  # before SIGINT is ignored: the editor would inherit that
     except OSError as error:
         message = _("cannot start the editor {command}: {reason}")
-        raise QuizError(message.format(command=argv[0], reason=error.strerror or error)) from None
+        raise QuizError(message.format(command=argv[0], reason=files.os_reason(error))) from None
     main = threading.current_thread() is threading.main_thread()  # the only one that may set handlers
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
     try:

@@ -209,6 +209,21 @@ def test_a_french_learner_gets_english_cards_and_words(tmp_path):
     assert any("\u4e00" <= c <= "\u9fff" for c in chinese.stdout), chinese.stdout
 
 
+@pytest.mark.parametrize("command", [["import", "anki"], ["import", "csv"]])
+def test_a_folder_given_for_a_file_is_said_in_the_learners_language(command, tmp_path):
+    """The C library's words for an OSError are English whatever the locale: the common
+    cases are quiz's own words, in the learner's language, one line and no traceback."""
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    shown = run_quiz({"LANG": "zh_CN.UTF-8"}, *command, str(folder), tmp_path=tmp_path)
+    english = run_quiz({"LANG": "C.UTF-8"}, *command, str(folder), tmp_path=tmp_path)
+    assert shown.returncode == 1 and english.returncode == 1, shown.stderr + english.stderr
+    assert "它是一个文件夹" in shown.stderr + shown.stdout, shown.stderr + shown.stdout
+    assert "it is a folder" in english.stderr + english.stdout, english.stderr + english.stdout
+    for done in (shown, english):
+        assert "Traceback" not in done.stderr and "directory" not in done.stderr + done.stdout
+
+
 def test_every_help_text_is_in_the_catalogs():
     """`--help` of every command: its text and its options' (click reads no catalog itself)."""
     import click

@@ -310,7 +310,7 @@ def test_a_second_document_is_pointed_at_where_it_starts(write_deck):
 
 def test_a_missing_file_is_a_problem_not_a_traceback(tmp_path):
     missing = tmp_path / "nope.yaml"
-    assert problems_of(missing) == [f"{missing}:1:1: cannot read: No such file or directory"]
+    assert problems_of(missing) == [f"{missing}:1:1: cannot read: no such file or folder"]
 
 
 def test_two_files_with_one_deck_name_are_refused(write_deck):

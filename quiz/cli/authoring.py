@@ -141,9 +141,9 @@ def read_text(path, keep_line_ends: bool = False) -> str:
         with open(path, encoding="utf-8", newline="" if keep_line_ends else None) as file:
             return file.read()
     except OSError as error:
-        raise QuizError(
-            _("{path}: cannot read: {problem}").format(path=path, problem=error.strerror or error)
-        ) from None
+        from quiz.plumbing.files import os_reason
+
+        raise QuizError(_("{path}: cannot read: {problem}").format(path=path, problem=os_reason(error))) from None
     except UnicodeDecodeError:
         raise QuizError(_("{path}: not UTF-8 text").format(path=path)) from None
 

@@ -50,6 +50,8 @@ def import_anki(env: Env, path: str, prefix: str | None, output: str | None, dry
     from quiz.anki.importing import import_package
 
     package = Path(path)
+    if package.is_dir():
+        raise QuizError(_("cannot read {path}: {reason}").format(path=package, reason=_("it is a folder")))
     if not package.is_file():
         raise QuizError(_("{path}: no such file").format(path=package))
     folder, prefix = output_folder(output), checked_name(prefix)

@@ -58,7 +58,19 @@ def check_writable(target: Path) -> None:
 
 
 def cannot_write(target: Path, error: OSError) -> str:
-    return _("cannot write {path}: {reason}").format(path=target, reason=error.strerror or error)
+    return _("cannot write {path}: {reason}").format(path=target, reason=os_reason(error))
+
+
+def os_reason(error: OSError) -> str:
+    """What went wrong, in the learner's language where it is a common case (the C library's
+    strerror is English whatever the locale), else the system's own words."""
+    if isinstance(error, IsADirectoryError):
+        return _("it is a folder")
+    if isinstance(error, FileNotFoundError):
+        return _("no such file or folder")
+    if isinstance(error, PermissionError):
+        return _("permission denied")
+    return str(error.strerror or error)
 
 
 @contextmanager

@@ -18,6 +18,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
 from quiz.errors import QuizError
 from quiz.i18n import N_, _
+from quiz.plumbing.files import os_reason
 from quiz.storage.location import parsed_url, shown
 from quiz.storage.sqlitefile import BUSY_TIMEOUT_MS
 
@@ -46,7 +47,7 @@ def database_url(location: str, create_folder: bool = False) -> str:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             message = _("cannot make the folder {folder}: {reason}")
-            raise QuizError(message.format(folder=path.parent, reason=error.strerror or error)) from None
+            raise QuizError(message.format(folder=path.parent, reason=os_reason(error))) from None
     elif not path.parent.is_dir():
         message = _("no folder {folder} for the collection {location}: check the path, or make the folder")
         raise QuizError(message.format(folder=path.parent, location=location))

@@ -18,7 +18,6 @@ from pathlib import Path
 from quiz.errors import QuizError
 from quiz.i18n import _
 from quiz.plumbing import files
-from quiz.plumbing.files import os_reason
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 QUIZ_TABLES = {"alembic_version", "cards", "decks"}  # every revision has these
@@ -61,7 +60,7 @@ def state_of(path: Path) -> FileState:
         with open(path, "rb") as file:
             header = file.read(len(SQLITE_HEADER))
     except OSError as error:
-        raise QuizError(_("cannot read {path}: {reason}").format(path=path, reason=os_reason(error))) from None
+        raise QuizError(_("cannot read {path}: {reason}").format(path=path, reason=files.os_reason(error))) from None
     if header != SQLITE_HEADER:
         return FileState("other", _("it is not an SQLite database"))
     try:

@@ -48,6 +48,29 @@ class Clock:
             offset = self._offset(epoch_ms)
         return (epoch_ms + offset - self._rollover_ms) // DAY_MS + UNIX_EPOCH_DAY
 
+    def day_sql(self, epoch_ms: str, since_ms: int, until_ms: int) -> str:
+        """day() as an SQL expression of an instant `epoch_ms` (SQL text) between the two
+        instants given: the zone's offsets between them as one CASE, so that SQLite counts
+        10^5 days without a call into Python for each (quiz.anki.sqlexport)."""
+        first_day, last_day = since_ms // DAY_MS, until_ms // DAY_MS
+        offset = self._offset(first_day * DAY_MS)
+        changes = []  # (the instant from which it holds, the offset)
+        for utc_day in range(first_day, last_day + 1):
+            end = self._offset((utc_day + 1) * DAY_MS - 1)
+            if end != offset:  # it changes on this day: find the millisecond
+                low, high = utc_day * DAY_MS, (utc_day + 1) * DAY_MS - 1
+                while low < high:
+                    middle = (low + high) // 2
+                    low, high = (middle + 1, high) if self._offset(middle) == offset else (low, middle)
+                changes.append((low, end))
+                offset = end
+        zone = f"{self._offset(first_day * DAY_MS)}"
+        if changes:
+            whens = " ".join(f"WHEN {epoch_ms} >= {since} THEN {after}" for since, after in reversed(changes))
+            zone = f"CASE {whens} ELSE {zone} END"
+        # The instants are after 1970 and the offset under a day: SQLite's division truncates as // floors.
+        return f"((({epoch_ms}) + {zone} - {self._rollover_ms}) / {DAY_MS} + {UNIX_EPOCH_DAY})"
+
     def _steady_offset(self, utc_day: int) -> int | None:
         first, last = self._offset(utc_day * DAY_MS), self._offset((utc_day + 1) * DAY_MS - 1)
         return first if first == last else None  # no zone changes its offset twice in a day

@@ -25,11 +25,11 @@ import sqlite3
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from quiz import storage
+from quiz.anki import sqlrows
 from quiz.anki.clock import Clock
 from quiz.anki.fields import (
     MODEL_IDS,
@@ -39,14 +39,14 @@ from quiz.anki.fields import (
     plain_text,
 )
 from quiz.anki.layout import write_layout
-from quiz.anki.revlog import REVLOG_COLUMNS, ease, revlog_rows
+from quiz.anki.revlog import REVLOG_COLUMNS, ease, memory_data, numbered, revlog_rows
 from quiz.errors import QuizError
 from quiz.i18n import _
 from quiz.model import CardKind, DeckRow, DeckSettings, State
 from quiz.plumbing import files
 from quiz.plumbing.gcpause import collector_paused
 from quiz.storage import reports
-from quiz.storage.database import snapshot
+from quiz.storage.database import snapshot, sqlite_path
 from quiz.storage.reports import ExportCard, ExportReview
 
 if TYPE_CHECKING:
@@ -56,8 +56,6 @@ QUEUE_SUSPENDED, QUEUE_BURIED = -1, -3
 KINDS = {kind.value: kind for kind in CardKind}
 CLOZE = CardKind.CLOZE.value
 NEW, LEARNING, REVIEW = int(State.NEW), int(State.LEARNING), int(State.REVIEW)
-HOUR_MS, DAY_MS = 3_600_000, 86_400_000
-UNIX_EPOCH_DAY = date(1970, 1, 1).toordinal()
 ZIP_LEVEL = 1  # deflate's fastest level: most of the size gain, a fraction of the time
 # Anki's tables, as genanki creates them
 NOTE_COLUMNS = "id, guid, mid, mod, usn, tags, flds, sfld, csum, flags, data"
@@ -113,31 +111,44 @@ def _export(
     with_progress: bool,
     on_progress: Callable[[int, int], None] | None,
 ) -> ExportReport:
+    collection_file = sqlite_path(engine)
     with snapshot(engine) as conn:  # the cards' schedules agree with their review log
         decks = storage.select_decks(conn, list(names))
         deck_ids = [deck.id for deck in decks]
         settings = {deck.id: storage.deck_settings(conn, deck.id) for deck in decks}
-        cards = reports.cards_for_export(conn, deck_ids)
-        reviews = reports.reviews_for_export(conn, deck_ids if names else None) if with_progress else []
-    ids = _identities(cards, int(clock.now.timestamp()) * 1000)
-    firsts = [index for index, (note_id, _card_id) in enumerate(ids) if index == 0 or note_id != ids[index - 1][0]]
-    progress = _Progress(on_progress, len(firsts) + len(cards) + len(reviews) + 2)
+        if collection_file is None:  # PostgreSQL's rows come through the driver, and are made in Python
+            cards = reports.cards_for_export(conn, deck_ids)
+            reviews = reports.reviews_for_export(conn, deck_ids if names else None) if with_progress else []
+    progress = _Progress(on_progress)
     package = _Package(decks, settings, lang, clock, with_progress)
-    _write_package(target, package.build(cards, ids, firsts, reviews, progress))
+    db = package.begin()
+    try:
+        if collection_file is None:
+            counts = package.fill(db, cards, reviews, progress)
+        else:
+            counts = package.fill_from_file(db, collection_file, deck_ids, progress)
+        data = package.finish(db, progress)
+    finally:
+        db.close()
+    _write_package(target, data)
     progress.advance()
-    return ExportReport(target, len(decks), len(firsts), len(cards), len(reviews))
+    return ExportReport(target, len(decks), *counts)
 
 
 # -- the package -----------------------------------------------------------------------
 
 
 class _Progress:
-    """Steps done of `total`, reported to the caller about a hundred times in all."""
+    """Steps done of `total` (known once the rows are counted), reported to the caller
+    about a hundred times in all."""
 
-    def __init__(self, on_progress: Callable[[int, int], None] | None, total: int):
+    def __init__(self, on_progress: Callable[[int, int], None] | None):
         self.on_progress = on_progress
+        self.total = self.done = 0
+        self.every = 1
+
+    def start(self, total: int) -> None:
         self.total = total
-        self.done = 0
         self.every = max(1, total // 100)
 
     def advance(self, steps: int = 1) -> None:
@@ -154,6 +165,14 @@ class _Progress:
             self.advance(len(batch))
 
 
+def anki_ids(top: int, highest_card_id: int) -> tuple[int, Callable[[int], int]]:
+    """Anki's ids are creation times in ms (it renumbers clashes): just below `top`, a card's
+    id is base + 2 * its id + 1, a note's base + 2 * the id of its first card (sqlrows says
+    the same in SQL). The base, and the card's id."""
+    base = top - 2 * (highest_card_id + 1)
+    return base, lambda card_id: base + 2 * card_id + 1
+
+
 class _Package:
     def __init__(
         self, decks: list[DeckRow], settings: dict[int, DeckSettings], lang: str, clock: Clock, with_progress: bool
@@ -167,73 +186,96 @@ class _Package:
         self.deck_langs = {deck.id: deck.lang for deck in decks}
         self.deck_names = {deck.id: deck.name for deck in decks}
         self.memory_settings = {deck.id: _memory_settings(settings[deck.id]) for deck in decks}
+        self.mtime = int(clock.now.timestamp())
+        self.top_id = self.mtime * 1000
+        self.indexes: list[tuple[str, str]] = []
 
-    def build(
-        self,
-        cards: list[ExportCard],
-        ids: list[tuple[int, int]],
-        firsts: list[int],
-        reviews: list[ExportReview],
-        progress: _Progress,
-    ) -> bytes:
-        """Anki's collection database, serialized: a note for each card in `firsts` (by index),
-        a card for each card with its (note id, card id) from `ids`, and the review log."""
-        timestamp = self.clock.now.timestamp()
-        mtime = int(timestamp)
+    def begin(self) -> sqlite3.Connection:
+        """Anki's collection database, laid out, without its indexes until finish()."""
         db = sqlite3.connect(":memory:")
         db.execute("PRAGMA journal_mode = OFF")  # nothing to roll back: a failed build is thrown away whole
-        write_layout(db, self.decks, self.settings, self.lang, self.clock, timestamp)
+        write_layout(db, self.decks, self.settings, self.lang, self.clock, self.clock.now.timestamp())
         # Bulk rows go in before genanki's indexes exist: building them once is faster.
-        indexes = db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL").fetchall()
-        for name, _sql in indexes:
+        self.indexes = db.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+        ).fetchall()
+        for name, _sql in self.indexes:
             db.execute(f"DROP INDEX {name}")
-        progress.insert(db, "notes", NOTE_COLUMNS, self._notes(cards, ids, firsts, mtime))
-        make_card = self._studied_card if self.with_progress else self._new_card
-        progress.insert(
-            db,
-            "cards",
-            CARD_COLUMNS,
-            (
-                make_card(card_id, note_id, card, index, mtime)
-                for index, (card, (note_id, card_id)) in enumerate(zip(cards, ids))
-            ),
-        )
-        card_ids = {card.id: card_id for card, (_note_id, card_id) in zip(cards, ids)}
-        progress.insert(db, "revlog", REVLOG_COLUMNS, revlog_rows(reviews, card_ids, self.clock))
-        for _name, sql in indexes:
+        return db
+
+    def finish(self, db: sqlite3.Connection, progress: _Progress) -> bytes:
+        for _name, sql in self.indexes:
             db.execute(sql)
         progress.advance()
         db.commit()
-        data = db.serialize()
-        db.close()
-        return data
+        return db.serialize()
 
-    def _notes(
-        self, cards: list[ExportCard], ids: list[tuple[int, int]], firsts: list[int], mtime: int
-    ) -> Iterator[tuple]:
-        """A note row for the first card of each note (siblings share it)."""
+    def fill(
+        self, db: sqlite3.Connection, cards: list[ExportCard], reviews: list[ExportReview], progress: _Progress
+    ) -> tuple[int, int, int]:
+        """The notes, cards and log from the rows read; (notes, cards, reviews) written."""
+        base, anki_id = anki_ids(self.top_id, max((card.id for card in cards), default=0))
+        notes, note_ids, note_of = [], [], None
+        for card in cards:  # siblings (same deck and key) are next to each other, the first one the note's
+            if (card.deck_id, card.note_key) != note_of:
+                note_of = (card.deck_id, card.note_key)
+                notes.append((card.id, card.kind, card.deck_id, card.note_key, card.tags, card.content))
+            note_ids.append(base + 2 * notes[-1][0])
+        leeches = {(card.deck_id, card.note_key) for card in cards if card.leech} if self.with_progress else set()
+        progress.start(len(notes) + len(cards) + len(reviews) + 2)
+        progress.insert(db, "notes", NOTE_COLUMNS, self._notes(notes, base, leeches))
+        make_card = self._studied_card if self.with_progress else self._new_card
+        rows = (make_card(anki_id(card.id), note_id, card) for card, note_id in zip(cards, note_ids))
+        progress.insert(db, "cards", CARD_COLUMNS, rows)
+        card_ids = {card.id: anki_id(card.id) for card in cards}
+        progress.insert(db, "revlog", REVLOG_COLUMNS, revlog_rows(reviews, card_ids, self.clock))
+        return len(notes), len(cards), len(reviews)
+
+    def fill_from_file(
+        self, db: sqlite3.Connection, path: Path, deck_ids: list[int], progress: _Progress
+    ) -> tuple[int, int, int]:
+        """fill(), the database doing the bulk work (quiz.anki.sqlrows)."""
+        collection = sqlrows.Collection(db, path, deck_ids, self.clock)
+        base = collection.id_base(self.top_id)
+        notes = collection.first_cards()
+        leeches = collection.leeches() if self.with_progress else set()
+        reviews = collection.review_count() if self.with_progress else 0
+        (cards,) = db.execute(f"SELECT COUNT(*) FROM quiz.cards WHERE {collection.current}").fetchone()
+        progress.start(len(notes) + cards + reviews + 2)
+        progress.insert(db, "notes", NOTE_COLUMNS, self._notes(notes, base, leeches))
+        decks = [
+            (deck.id, self.anki_deck_ids[deck.id], *self.memory_settings[deck.id])
+            + (len(self.settings[deck.id].learning_steps), len(self.settings[deck.id].relearning_steps))
+            for deck in self.decks
+        ]
+        progress.advance(collection.insert_cards(base, self.mtime, decks, self.with_progress))
+        if self.with_progress:
+            progress.insert(db, "revlog", REVLOG_COLUMNS, numbered(collection.answers(base)))
+        collection.close()
+        return len(notes), cards, reviews
+
+    def _notes(self, notes: list[tuple], base: int, leeches: set[tuple[int, str]]) -> Iterator[tuple]:
+        """The note rows of (first card's id, kind, deck id, note key, tags, content)."""
         # One parse for all the notes' contents: 0.17 s for 100k notes, against 0.36 s for a json.loads
         # per note (measured here), some 7% of the export's 100k row in benchmarks/run.py.
-        contents = json.loads("[" + ",".join([cards[index].content for index in firsts]) + "]")
-        leeches = {(card.deck_id, card.note_key) for card in cards if card.leech} if self.with_progress else set()
-        for index, content in zip(firsts, contents, strict=True):
-            card = cards[index]
-            yield self._note(ids[index][0], card, content, mtime, (card.deck_id, card.note_key) in leeches)
+        contents = json.loads("[" + ",".join([note[5] for note in notes]) + "]")
+        for (card_id, kind, deck_id, key, tags, _text), content in zip(notes, contents, strict=True):
+            yield self._note(base + 2 * card_id, KINDS[kind], deck_id, key, tags, content, (deck_id, key) in leeches)
 
-    def _note(self, note_id: int, card: ExportCard, content: dict, mtime: int, leech: bool) -> tuple:
-        kind = KINDS[card.kind]
-        fields = note_fields(kind, content, self.lang, self.deck_langs[card.deck_id])
+    def _note(
+        self, note_id: int, kind: CardKind, deck_id: int, key: str, tags: str, content: dict, leech: bool
+    ) -> tuple:
+        fields = note_fields(kind, content, self.lang, self.deck_langs[deck_id])
         sort_text = plain_text(fields[0])
         checksum = int.from_bytes(hashlib.sha1(sort_text.encode()).digest()[:4], "big")
-        tags = card.tags
         if leech and "leech" not in tags.split():
             tags = f"{tags} leech" if tags else "leech"  # Anki's own mark for a card that lapses too often
-        guid = content.get("guid") or note_guid(self.deck_names[card.deck_id], card.note_key)  # the note it came from
+        guid = content.get("guid") or note_guid(self.deck_names[deck_id], key)  # the note it came from
         return (
             note_id,
             guid,
             MODEL_IDS[kind],
-            mtime,
+            self.mtime,
             -1,
             f" {tags} " if tags else "",
             "\x1f".join(fields),
@@ -243,27 +285,22 @@ class _Package:
             "",
         )
 
-    def _new_card(self, card_id: int, note_id: int, card: ExportCard, index: int, mtime: int, queue: int = 0) -> tuple:
-        return self._card_row(card_id, note_id, card, mtime, queue=queue, due=index + 1)
+    def _new_card(self, card_id: int, note_id: int, card: ExportCard, queue: int = 0) -> tuple:
+        return self._card_row(card_id, note_id, card, queue=queue, due=card.position + 1)
 
-    def _studied_card(self, card_id: int, note_id: int, card: ExportCard, index: int, mtime: int) -> tuple:
+    def _studied_card(self, card_id: int, note_id: int, card: ExportCard) -> tuple:
         if card.state == NEW or card.due is None or card.last_review is None:
-            return self._new_card(card_id, note_id, card, index, mtime, QUEUE_SUSPENDED if card.suspended else 0)
+            return self._new_card(card_id, note_id, card, QUEUE_SUSPENDED if card.suspended else 0)
         ctype, queue, due_number, interval, left = self._schedule(card, card.due, card.last_review)
         if card.suspended:
             queue = QUEUE_SUSPENDED
         elif card.buried_until is not None and card.buried_until > self.clock.now_ms:
             queue = QUEUE_BURIED
         retention, decay = self.memory_settings[card.deck_id]
-        memory = (
-            f'{{"s":{float(card.stability or 0)!r},"d":{float(card.difficulty or 0)!r},{retention},'
-            f'"lrt":{card.last_review // 1000}{decay}}}'
-        )
         return self._card_row(
             card_id,
             note_id,
             card,
-            mtime,
             ctype=ctype,
             queue=queue,
             due=due_number,
@@ -272,7 +309,7 @@ class _Package:
             reps=card.reps,
             lapses=card.lapses,
             left=left,
-            data=memory,
+            data=memory_data(card.stability, card.difficulty, retention, card.last_review, decay),
         )
 
     def _card_row(
@@ -280,7 +317,6 @@ class _Package:
         card_id: int,
         note_id: int,
         card: ExportCard,
-        mtime: int,
         *,
         ctype: int = 0,
         queue: int = 0,
@@ -300,7 +336,7 @@ class _Package:
             note_id,
             deck,
             template,
-            mtime,
+            self.mtime,
             -1,
             ctype,
             queue,
@@ -325,25 +361,11 @@ class _Package:
         settings = self.settings[card.deck_id]
         steps = settings.learning_steps if card.state == LEARNING else settings.relearning_steps
         left = max(1, len(steps) - (card.step or 0))
-        interval = 0 if card.state == LEARNING else max(1, round(card.stability or 1))
+        # rounded half up, as SQLite's round() (sqlrows)
+        interval = 0 if card.state == LEARNING else max(1, int((card.stability or 1) + 0.5))
         if due < clock.tomorrow_start_ms:
             return card.state, 1, due // 1000, interval, left  # intraday: epoch seconds
         return card.state, 3, due_day - clock.today, interval, left  # a later day: day number
-
-
-def _identities(cards: list[ExportCard], first_id: int) -> list[tuple[int, int]]:
-    """Anki's (note id, card id) for each card. Anki's ids are creation times in ms (it
-    renumbers clashes): count up from the export's, a note's id just before its first
-    card's. Siblings (same deck and key, next to each other) share the note."""
-    ids, next_id, note_id, note_of = [], first_id, 0, None
-    for card in cards:
-        if (card.deck_id, card.note_key) != note_of:
-            note_of = (card.deck_id, card.note_key)
-            next_id += 1
-            note_id = next_id
-        next_id += 1
-        ids.append((note_id, next_id))
-    return ids
 
 
 def _memory_settings(settings: DeckSettings) -> tuple[str, str]:

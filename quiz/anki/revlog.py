@@ -1,9 +1,10 @@
 """Anki's review log: quiz's answers and events as its revlog rows (the export), and the
-FSRS difficulty as Anki keeps it in the ease column, both ways (the import reads it back)."""
+FSRS memory as Anki keeps it: the difficulty in the ease column, both ways (the import
+reads it back), and a card's state in its `data` JSON."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from quiz.model import State
@@ -21,18 +22,14 @@ REVLOG_COLUMNS = "id, cid, usn, ease, ivl, lastIvl, factor, time, type"  # as ge
 
 
 def revlog_rows(reviews: list[ExportReview], card_ids: dict[int, int], clock: Clock) -> Iterator[tuple]:
-    """Anki revlog rows, oldest first. The interval before an answer is the one the card's
-    previous answer gave: days for a review, negative seconds for a learning step. Ids are
-    answer times in ms, a clash moved on by 1 ms. A cram answer is Anki's Filtered entry
-    that rescheduled nothing (ease factor 0, no interval); forget and reschedule are Manual
-    entries with no button, a forget's ease factor 0 (Anki's mark of a reset)."""
-    intervals: dict[int, int] = {}
-    last_id = 0
-    # Stable: answers in the same ms stay in the order they were written. Rows in id order
-    # also go into the revlog table's B-tree as plain appends.
-    for review in sorted(reviews, key=lambda review: review.reviewed_at):
+    """Anki revlog rows, oldest first (numbered). The interval an answer gives is in days
+    for a review, negative seconds for a learning step. A cram answer is Anki's Filtered
+    entry that rescheduled nothing (ease factor 0, no interval); forget and reschedule are
+    Manual entries with no button, a forget's ease factor 0 (Anki's mark of a reset).
+    quiz.anki.sqlrows says the same in SQL."""
+
+    def values(review: ExportReview) -> tuple:
         reviewed_at, due = review.reviewed_at, review.due_after
-        last_id = revlog_id = reviewed_at if reviewed_at > last_id else last_id + 1
         if due is None or review.kind == "cram":
             interval = 0
         elif review.state_after == REVIEW:
@@ -40,26 +37,51 @@ def revlog_rows(reviews: list[ExportReview], card_ids: dict[int, int], clock: Cl
         else:
             interval = -max(1, (due - reviewed_at) // 1000)
         kind = EVENT_REVLOG_KIND[review.kind] if review.kind != "review" else REVLOG_KIND[review.state_before]
-        yield (
-            revlog_id,
+        return (
+            reviewed_at,
             card_ids[review.card_id],
-            -1,
             review.rating or 0,
             interval,
-            0 if review.kind == "cram" else intervals.get(review.card_id, 0),
             0 if review.kind in ("cram", "forget") else ease(review.difficulty_after),
             min(review.duration_ms or 0, MAX_ANSWER_MS),
             kind,
+            review.kind == "cram",
         )
-        if review.kind != "cram":
-            intervals[review.card_id] = interval
+
+    # Stable: answers in the same ms stay in the order they were written.
+    return numbered(map(values, sorted(reviews, key=lambda review: review.reviewed_at)))
+
+
+def numbered(answers: Iterable[tuple]) -> Iterator[tuple]:
+    """Revlog rows (REVLOG_COLUMNS) of (answered at in ms, cid, button, interval, ease
+    factor, time, type, cram) in the order they were written: ids are answer times, a
+    clash moved on by 1 ms; the interval before an answer is the one the card's previous
+    answer gave (none before a cram answer, which changes nothing). Rows in id order go
+    into the revlog table's B-tree as plain appends."""
+    intervals: dict[int, int] = {}
+    last_id = 0
+    for answered_at, card_id, button, interval, factor, time, kind, cram in answers:
+        last_id = answered_at if answered_at > last_id else last_id + 1
+        yield (last_id, card_id, -1, button, interval, 0 if cram else intervals.get(card_id, 0), factor, time, kind)
+        if not cram:
+            intervals[card_id] = interval
 
 
 def ease(difficulty: float | None) -> int:
-    # With FSRS, Anki keeps the difficulty in the ease column, shifted to 100..1100.
+    # With FSRS, Anki keeps the difficulty in the ease column, shifted to 100..1100, rounded
+    # half up as Anki's Rust and SQLite's round() do (quiz.anki.sqlrows).
     if difficulty is None:
         return 0
-    return round(((difficulty - 1) / 9 + 0.1) * 1000)
+    return int(((difficulty - 1) / 9 + 0.1) * 1000 + 0.5)
+
+
+def memory_data(stability: float | None, difficulty: float | None, retention: str, last_review: int, decay: str) -> str:
+    """A studied card's `data`: its FSRS memory state, with the desired retention and the
+    decay as JSON members (export._memory_settings) and the last review in epoch ms."""
+    return (
+        f'{{"s":{float(stability or 0)!r},"d":{float(difficulty or 0)!r},{retention},'
+        f'"lrt":{last_review // 1000}{decay}}}'
+    )
 
 
 def difficulty(factor: int) -> float | None:

@@ -36,8 +36,14 @@ def _epoch_ms_default(element, compiler, **kw):
 
 @compiles(epoch_ms, "sqlite")
 def _epoch_ms_sqlite(element, compiler, **kw):
-    # julianday() is exact to the millisecond; 2440587.5 is 1970-01-01 as a Julian day.
     (instant,) = _arguments(element, compiler, **kw)
+    return sqlite_epoch_ms(instant)
+
+
+def sqlite_epoch_ms(instant: str) -> str:
+    """epoch_ms in SQLite's SQL, of the SQL text of a stored instant (also for SQL written
+    without SQLAlchemy: quiz.anki.sqlrows)."""
+    # julianday() is exact to the millisecond; 2440587.5 is 1970-01-01 as a Julian day.
     return f"CAST(ROUND((julianday({instant}) - 2440587.5) * 86400000.0) AS INTEGER)"
 
 
